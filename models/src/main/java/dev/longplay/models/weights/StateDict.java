@@ -1,0 +1,150 @@
+package dev.longplay.models.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A checkpoint's tensors seen through a key prefix, as PyTorch modules see their own {@code state_dict}.
+ * Components take their weights by relative name ({@code scope("decoder.layers.0").take("weight", ...)});
+ * the root remembers which keys were taken so that a loader can report missing and unexpected keys by name.
+ */
+public final class StateDict {
+
+    private final SafetensorsFile file;
+    private final String prefix;
+    private final NDManager manager;
+    private final DataType computeType;
+    private final Set<String> used;
+
+    public StateDict(SafetensorsFile file, NDManager manager, DataType computeType) {
+        this(file, "", manager, computeType, ConcurrentHashMap.newKeySet());
+    }
+
+    private StateDict(SafetensorsFile file, String prefix, NDManager manager, DataType computeType, Set<String> used) {
+        this.file = file;
+        this.prefix = prefix;
+        this.manager = manager;
+        this.computeType = computeType;
+        this.used = used;
+    }
+
+    /** The same checkpoint under {@code prefix + "." + name}. */
+    public StateDict scope(String name) {
+        return new StateDict(file, key(name) + ".", manager, computeType, used);
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public DataType computeType() {
+        return computeType;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public String key(String name) {
+        return prefix + name;
+    }
+
+    public boolean has(String name) {
+        return file.contains(key(name));
+    }
+
+    public long[] shapeOf(String name) {
+        return file.info(key(name)).shape().clone();
+    }
+
+    /** Takes a tensor; {@code expected} may use -1 for a dimension the caller does not know. */
+    public NDArray take(String name, long... expected) {
+        String full = key(name);
+        if (!file.contains(full)) {
+            throw new CheckpointException("missing key '" + full + "' in " + file.path());
+        }
+        long[] actual = file.info(full).shape();
+        if (expected != null && expected.length > 0 && !matches(actual, expected)) {
+            throw new CheckpointException("shape mismatch for '" + full + "' in " + file.path() + ": checkpoint has "
+                    + Arrays.toString(actual) + ", the model config needs " + Arrays.toString(expected));
+        }
+        used.add(full);
+        return file.load(manager, full, computeType);
+    }
+
+    /** Takes a tensor if present (for optional biases), else null. */
+    public NDArray takeOptional(String name, long... expected) {
+        return has(name) ? take(name, expected) : null;
+    }
+
+    /**
+     * A weight-normalised parameter ({@code weight_g}, {@code weight_v}), folded once at load time:
+     * {@code w = g * v / ||v||} with the norm over every dimension but the first (PyTorch's dim=0).
+     */
+    public NDArray takeWeightNormed(String name, long... expected) {
+        if (!has(name + "_v") && has(name)) {
+            return take(name, expected);
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray v = take(name + "_v", expected);
+            NDArray g = take(name + "_g");
+            v.attach(scratch);
+            g.attach(scratch);
+            int[] axes = new int[(int) v.getShape().dimension() - 1];
+            for (int i = 0; i < axes.length; i++) {
+                axes[i] = i + 1;
+            }
+            NDArray norm = v.square().sum(axes, true).sqrt();
+            NDArray w = v.mul(g.reshape(norm.getShape())).div(norm);
+            w.attach(manager);
+            return w;
+        }
+    }
+
+    /** Keys of the whole checkpoint that no component took. */
+    public Set<String> unusedKeys() {
+        Set<String> unused = new TreeSet<>(file.tensors().keySet());
+        unused.removeAll(used);
+        return unused;
+    }
+
+    /** Keys under this scope's prefix that no component took. */
+    public Set<String> unusedKeysInScope() {
+        Set<String> unused = new TreeSet<>();
+        for (String k : file.tensors().keySet()) {
+            if (k.startsWith(prefix) && !used.contains(k)) {
+                unused.add(k);
+            }
+        }
+        return unused;
+    }
+
+    /** Fails with the unexpected keys under this scope, if any. */
+    public void requireAllUsed() {
+        Set<String> unused = unusedKeysInScope();
+        if (!unused.isEmpty()) {
+            throw new CheckpointException("unexpected key" + (unused.size() > 1 ? "s " : " ") + unused.stream()
+                    .limit(8).toList() + (unused.size() > 8 ? " (and " + (unused.size() - 8) + " more)" : "")
+                    + " under '" + prefix + "' in " + file.path());
+        }
+    }
+
+    private static boolean matches(long[] actual, long[] expected) {
+        if (actual.length != expected.length) {
+            return false;
+        }
+        for (int i = 0; i < actual.length; i++) {
+            if (expected[i] >= 0 && expected[i] != actual[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+}

@@ -1,0 +1,37 @@
+package dev.longplay.models.golden;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Every golden case Longplay can run, against the reference's outputs, within the case's tolerance. */
+class GoldenCasesTest {
+
+    @TestFactory
+    List<DynamicTest> goldenCases() {
+        GoldenRunner runner = GoldenRunner.standard();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path dir : GoldenDirs.all()) {
+            if (!Files.isDirectory(dir)) {
+                fail("golden folder " + dir + " does not exist (set LONGPLAY_GOLDEN_DIR)");
+            }
+            for (Path caseDir : GoldenRunner.caseDirs(dir)) {
+                GoldenCase gc = GoldenCase.open(caseDir);
+                tests.add(DynamicTest.dynamicTest(gc.name() + " [" + gc.component() + "]", () -> {
+                    Assumptions.assumeTrue(runner.supports(gc.component()), "component not implemented yet");
+                    GoldenResult r = runner.run(gc);
+                    assertTrue(r.passed(), r.line() + " " + r.message());
+                }));
+            }
+        }
+        return tests;
+    }
+}
