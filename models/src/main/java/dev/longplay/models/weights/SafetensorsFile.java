@@ -29,7 +29,7 @@ import java.util.Map;
  * any tensor is touched: a truncated or hostile file fails here with a message, never with an out-of-bounds
  * read later.
  */
-public final class SafetensorsFile implements AutoCloseable {
+public final class SafetensorsFile implements TensorSource, AutoCloseable {
 
     /** Headers beyond this are refused (the format's own reference implementation uses 100 MB). */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
@@ -195,8 +195,30 @@ public final class SafetensorsFile implements AutoCloseable {
         return metadata;
     }
 
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
+    @Override
     public boolean contains(String name) {
         return tensors.containsKey(name);
+    }
+
+    @Override
+    public long[] shape(String name) {
+        TensorInfo info = tensors.get(name);
+        return info == null ? null : info.shape().clone();
+    }
+
+    @Override
+    public java.util.Set<String> keys() {
+        return tensors.keySet();
+    }
+
+    @Override
+    public NDArray load(NDManager manager, String name, long[] expected, DataType computeType) {
+        return load(manager, name, computeType);
     }
 
     public TensorInfo info(String name) {

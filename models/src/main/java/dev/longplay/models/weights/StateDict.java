@@ -16,17 +16,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StateDict {
 
-    private final SafetensorsFile file;
+    private final TensorSource file;
     private final String prefix;
     private final NDManager manager;
     private final DataType computeType;
     private final Set<String> used;
 
-    public StateDict(SafetensorsFile file, NDManager manager, DataType computeType) {
+    public StateDict(TensorSource file, NDManager manager, DataType computeType) {
         this(file, "", manager, computeType, ConcurrentHashMap.newKeySet());
     }
 
-    private StateDict(SafetensorsFile file, String prefix, NDManager manager, DataType computeType, Set<String> used) {
+    private StateDict(TensorSource file, String prefix, NDManager manager, DataType computeType, Set<String> used) {
         this.file = file;
         this.prefix = prefix;
         this.manager = manager;
@@ -60,22 +60,26 @@ public final class StateDict {
     }
 
     public long[] shapeOf(String name) {
-        return file.info(key(name)).shape().clone();
+        long[] shape = file.shape(key(name));
+        if (shape == null) {
+            throw new CheckpointException("missing key '" + key(name) + "' in " + file.describe());
+        }
+        return shape;
     }
 
     /** Takes a tensor; {@code expected} may use -1 for a dimension the caller does not know. */
     public NDArray take(String name, long... expected) {
         String full = key(name);
         if (!file.contains(full)) {
-            throw new CheckpointException("missing key '" + full + "' in " + file.path());
+            throw new CheckpointException("missing key '" + full + "' in " + file.describe());
         }
-        long[] actual = file.info(full).shape();
+        long[] actual = file.shape(full);
         if (expected != null && expected.length > 0 && !matches(actual, expected)) {
-            throw new CheckpointException("shape mismatch for '" + full + "' in " + file.path() + ": checkpoint has "
+            throw new CheckpointException("shape mismatch for '" + full + "' in " + file.describe() + ": checkpoint has "
                     + Arrays.toString(actual) + ", the model config needs " + Arrays.toString(expected));
         }
         used.add(full);
-        return file.load(manager, full, computeType);
+        return file.load(manager, full, expected, computeType);
     }
 
     /** Takes a tensor if present (for optional biases), else null. */
@@ -93,7 +97,11 @@ public final class StateDict {
         }
         try (NDManager scratch = manager.newSubManager()) {
             NDArray v = take(name + "_v", expected);
-            NDArray g = take(name + "_g");
+            // g keeps v's rank with ones beyond the first dimension ([out, 1, 1] for a conv weight).
+            long[] gShape = new long[(int) v.getShape().dimension()];
+            Arrays.fill(gShape, 1);
+            gShape[0] = v.getShape().get(0);
+            NDArray g = take(name + "_g", gShape);
             v.attach(scratch);
             g.attach(scratch);
             int[] axes = new int[(int) v.getShape().dimension() - 1];
@@ -109,7 +117,7 @@ public final class StateDict {
 
     /** Keys of the whole checkpoint that no component took. */
     public Set<String> unusedKeys() {
-        Set<String> unused = new TreeSet<>(file.tensors().keySet());
+        Set<String> unused = new TreeSet<>(file.keys());
         unused.removeAll(used);
         return unused;
     }
@@ -117,7 +125,7 @@ public final class StateDict {
     /** Keys under this scope's prefix that no component took. */
     public Set<String> unusedKeysInScope() {
         Set<String> unused = new TreeSet<>();
-        for (String k : file.tensors().keySet()) {
+        for (String k : file.keys()) {
             if (k.startsWith(prefix) && !used.contains(k)) {
                 unused.add(k);
             }
@@ -131,7 +139,7 @@ public final class StateDict {
         if (!unused.isEmpty()) {
             throw new CheckpointException("unexpected key" + (unused.size() > 1 ? "s " : " ") + unused.stream()
                     .limit(8).toList() + (unused.size() > 8 ? " (and " + (unused.size() - 8) + " more)" : "")
-                    + " under '" + prefix + "' in " + file.path());
+                    + " under '" + prefix + "' in " + file.describe());
         }
     }
 

@@ -1,0 +1,100 @@
+package dev.longplay.models.weights;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A tensor source that invents every tensor a model asks for, deterministically from a seed and the key's
+ * name, and records them. Loading a model through it once and writing {@link #recorded()} out gives a
+ * complete random-weight checkpoint in the official layout with no second copy of the model's structure:
+ * the loaders themselves say which keys and shapes exist.
+ *
+ * <p>Values follow PyTorch's default initialisation closely enough to keep activations in range: weights
+ * uniform in ±1/sqrt(fan_in); biases and LayerNorm shifts zero; LayerNorm gains and weight-norm gains one;
+ * Snake alpha/beta zero (they are stored as logarithms).
+ */
+public final class SyntheticTensors implements TensorSource {
+
+    private final long seed;
+    private final Map<String, float[]> values = new LinkedHashMap<>();
+    private final Map<String, long[]> shapes = new LinkedHashMap<>();
+
+    public SyntheticTensors(long seed) {
+        this.seed = seed;
+    }
+
+    @Override
+    public String describe() {
+        return "synthetic weights (seed " + seed + ")";
+    }
+
+    /** Every key is present: the model being loaded decides what exists. */
+    @Override
+    public boolean contains(String key) {
+        return true;
+    }
+
+    @Override
+    public long[] shape(String key) {
+        return shapes.get(key);
+    }
+
+    @Override
+    public Set<String> keys() {
+        return shapes.keySet();
+    }
+
+    @Override
+    public NDArray load(NDManager manager, String key, long[] expected, DataType computeType) {
+        float[] data = values.computeIfAbsent(key, k -> generate(k, expected));
+        shapes.putIfAbsent(key, expected.clone());
+        NDArray a = manager.create(data, new Shape(shapes.get(key)));
+        return computeType == null || computeType == DataType.FLOAT32 ? a : a.toType(computeType, false);
+    }
+
+    /** The tensors made so far, in the order the model asked for them. */
+    public Map<String, NDArray> recorded(NDManager manager) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : values.entrySet()) {
+            out.put(e.getKey(), manager.create(e.getValue(), new Shape(shapes.get(e.getKey()))));
+        }
+        return out;
+    }
+
+    private float[] generate(String key, long[] shape) {
+        if (shape == null || shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 0)) {
+            throw new CheckpointException("synthetic weights need a full shape for '" + key + "', got "
+                    + Arrays.toString(shape));
+        }
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        float[] data = new float[Math.toIntExact(n)];
+        String leaf = key.substring(key.lastIndexOf('.') + 1);
+        boolean vector = shape.length == 1;
+        if (leaf.equals("bias") || leaf.equals("beta") || leaf.equals("alpha")) {
+            return data; // zeros (Snake's alpha/beta are log-scale: zero means 1)
+        }
+        if (leaf.equals("gamma") || leaf.equals("weight_g") || (vector && leaf.equals("weight"))) {
+            Arrays.fill(data, 1f);
+            return data;
+        }
+        long fanIn = n / shape[0];
+        double bound = 1.0 / Math.sqrt(Math.max(1, fanIn));
+        // Each key gets its own stream so adding a tensor elsewhere never changes this one.
+        SplittableRandom rng = new SplittableRandom(seed ^ (key.hashCode() * 0x9E3779B97F4A7C15L));
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        }
+        return data;
+    }
+}
