@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Longplay: a background sound server for Stable Audio models.",
         subcommands = {
                 GoldenCheckCommand.class,
+                InfoCommand.class,
         })
 public final class LongplayCli implements Runnable {
 
@@ -18,7 +19,16 @@ public final class LongplayCli implements Runnable {
 
     public static void main(String[] args) {
         EngineSetup.configureDefaults();
-        int code = new CommandLine(new LongplayCli()).execute(args);
+        CommandLine cli = new CommandLine(new LongplayCli());
+        // Users get the problem in one line; stack traces only with LONGPLAY_DEBUG set.
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (System.getenv("LONGPLAY_DEBUG") != null) {
+                ex.printStackTrace();
+            }
+            line.getErr().println("longplay: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            return 2;
+        });
+        int code = cli.execute(args);
         System.exit(code);
     }
 }

@@ -1,0 +1,96 @@
+package dev.longplay.models;
+
+import dev.longplay.models.config.AutoencoderConfig;
+import dev.longplay.models.config.ConditioningConfig;
+import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.TensorInfo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a checkpoint holds, read from its config and the safetensors header alone (no weights loaded):
+ * components with parameter counts, sample rate, latent rate and the longest clip one pass makes.
+ */
+public record ModelInfo(Path dir, String modelType, int sampleRate, int audioChannels, int latentChannels,
+                        int downsamplingRatio, double latentRate, double maxSeconds, String diffusionObjective,
+                        List<Component> components) {
+
+    public record Component(String name, String type, long parameters) {
+    }
+
+    public static ModelInfo read(ModelFiles files) {
+        ModelConfig config = ModelConfig.load(files.config());
+        AutoencoderConfig ae = config.autoencoder();
+        Map<String, Long> byPrefix = new LinkedHashMap<>();
+        try (SafetensorsFile st = SafetensorsFile.open(files.checkpoint())) {
+            for (TensorInfo t : st.tensors().values()) {
+                byPrefix.merge(group(t.name()), t.elementCount(), Long::sum);
+            }
+        }
+        List<Component> components = new ArrayList<>();
+        components.add(new Component("autoencoder", ae.encoder().type() + " encoder/decoder, " + ae.bottleneck().type()
+                + " bottleneck", byPrefix.getOrDefault("pretransform", 0L)));
+        components.add(new Component("diffusion", config.model().diffusion().type(),
+                byPrefix.getOrDefault("model", 0L)));
+        ConditioningConfig cond = config.model().conditioning();
+        if (cond != null) {
+            for (ConditioningConfig.Conditioner c : cond.configs()) {
+                long params = byPrefix.getOrDefault("conditioner." + c.id(), 0L);
+                if (("t5".equals(c.type()) || "clap_text".equals(c.type())) && Files.isDirectory(files.textEncoderDir())) {
+                    params += textEncoderParameters(files.textEncoderDir());
+                }
+                components.add(new Component("conditioner " + c.id(), c.type(), params));
+            }
+        }
+        return new ModelInfo(files.dir(), config.modelType(), config.sampleRate(), config.audioChannels(),
+                ae.latentDim(), ae.downsamplingRatio(), config.latentRate(), config.maxSeconds(),
+                config.model().diffusion().objective(), components);
+    }
+
+    private static String group(String key) {
+        if (key.startsWith("conditioner.conditioners.")) {
+            String rest = key.substring("conditioner.conditioners.".length());
+            int dot = rest.indexOf('.');
+            return "conditioner." + (dot < 0 ? rest : rest.substring(0, dot));
+        }
+        int dot = key.indexOf('.');
+        return dot < 0 ? key : key.substring(0, dot);
+    }
+
+    private static long textEncoderParameters(Path dir) {
+        Path st = dir.resolve("model.safetensors");
+        if (!Files.isRegularFile(st)) {
+            return 0;
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(st)) {
+            return f.tensors().values().stream().mapToLong(TensorInfo::elementCount).sum();
+        }
+    }
+
+    public long totalParameters() {
+        return components.stream().mapToLong(Component::parameters).sum();
+    }
+
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("model        ").append(dir).append('\n');
+        sb.append("type         ").append(modelType).append(", objective ").append(diffusionObjective).append('\n');
+        sb.append(String.format("audio        %d Hz, %d channels%n", sampleRate, audioChannels));
+        sb.append(String.format("latents      %d channels at %.2f frames/s (%dx downsampling)%n", latentChannels,
+                latentRate, downsamplingRatio));
+        sb.append(String.format("max length   %.2f s in one pass%n", maxSeconds));
+        sb.append("components\n");
+        for (Component c : components) {
+            sb.append(String.format("  %-26s %-40s %,15d params%n", c.name(), c.type(), c.parameters()));
+        }
+        sb.append(String.format("  %-26s %-40s %,15d params%n", "total", "", totalParameters()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.longplay.models.weights;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelLocatorTest {
+
+    private static Path fakeModel(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("model_config.json"), "{}");
+        Files.write(dir.resolve("model.safetensors"), new byte[16]);
+        return dir;
+    }
+
+    @Test
+    void findsHuggingFaceSnapshotThroughRefsMain(@TempDir Path hub) throws Exception {
+        Path repo = hub.resolve("models--stabilityai--stable-audio-open-1.0");
+        fakeModel(repo.resolve("snapshots/aaaaaaa1"));
+        Path wanted = fakeModel(repo.resolve("snapshots/bbbbbbb2"));
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), "bbbbbbb2\n");
+        ModelFiles files = new ModelLocator(hub).locate("stabilityai/stable-audio-open-1.0");
+        assertEquals(wanted, files.dir());
+        assertEquals(wanted.resolve("model.safetensors"), files.checkpoint());
+    }
+
+    @Test
+    void folderPathWins(@TempDir Path tmp) throws Exception {
+        Path dir = fakeModel(tmp.resolve("m"));
+        assertEquals(dir, new ModelLocator(tmp.resolve("nohub")).locate(dir.toString()).dir());
+    }
+
+    @Test
+    void missingModelSaysWhereItLookedAndNeverDownloads(@TempDir Path hub) {
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> new ModelLocator(hub).locate("stabilityai/stable-audio-open-small"));
+        assertTrue(e.getMessage().contains("models--stabilityai--stable-audio-open-small"), e.getMessage());
+        assertTrue(e.getMessage().contains("never downloads"), e.getMessage());
+    }
+
+    @Test
+    void missingFilesAreNamed(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("m"));
+        CheckpointException noConfig = assertThrows(CheckpointException.class, () -> ModelFiles.in(dir));
+        assertTrue(noConfig.getMessage().contains("model_config.json"), noConfig.getMessage());
+        Files.writeString(dir.resolve("model_config.json"), "{}");
+        CheckpointException noWeights = assertThrows(CheckpointException.class, () -> ModelFiles.in(dir));
+        assertTrue(noWeights.getMessage().contains("model.safetensors"), noWeights.getMessage());
+        Files.write(dir.resolve("model.ckpt"), new byte[4]);
+        CheckpointException onlyCkpt = assertThrows(CheckpointException.class, () -> ModelFiles.in(dir));
+        assertTrue(onlyCkpt.getMessage().contains("model.ckpt"), onlyCkpt.getMessage());
+    }
+
+    @Test
+    void rejectsTraversalIds(@TempDir Path hub) {
+        assertThrows(CheckpointException.class, () -> new ModelLocator(hub).locate("../etc"));
+        assertThrows(CheckpointException.class, () -> new ModelLocator(hub).locate("a/../../b"));
+    }
+
+    @Test
+    void hubCacheFollowsHuggingFaceEnvironment() {
+        assertEquals(Path.of("/x/hub"), ModelLocator.hubCacheFrom(Map.of("HF_HOME", "/x")));
+        assertEquals(Path.of("/y"), ModelLocator.hubCacheFrom(Map.of("HF_HUB_CACHE", "/y", "HF_HOME", "/x")));
+        assertEquals(Path.of("/c/huggingface/hub"), ModelLocator.hubCacheFrom(Map.of("XDG_CACHE_HOME", "/c")));
+    }
+}
