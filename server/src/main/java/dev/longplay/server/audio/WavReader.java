@@ -1,40 +1,17 @@
 package dev.longplay.server.audio;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
- * RIFF/WAVE reading and writing: PCM 16/24/32-bit and IEEE float 32-bit, any channel count, planar
- * float samples in memory ({@code samples[channel][frame]}). Writes go to a temp file renamed into place,
- * so a reader never sees half a clip.
+ * RIFF/WAVE reading: PCM 8/16/24/32-bit and IEEE float 32/64-bit (also WAVE_FORMAT_EXTENSIBLE), any channel
+ * count, into planar float samples ({@code samples[channel][frame]}). Anything else is refused with a
+ * message naming what was found.
  */
-public final class WavFile {
-
-    public enum Format {
-        PCM16(16, 1), PCM24(24, 1), FLOAT32(32, 3);
-
-        final int bits;
-        final int tag;
-
-        Format(int bits, int tag) {
-            this.bits = bits;
-            this.tag = tag;
-        }
-
-        public static Format parse(String s) {
-            return switch (s.toLowerCase()) {
-                case "16", "pcm16", "s16" -> PCM16;
-                case "24", "pcm24", "s24" -> PCM24;
-                case "32f", "f32", "float", "float32" -> FLOAT32;
-                default -> throw new IllegalArgumentException("unknown WAV format '" + s + "' (16, 24 or float32)");
-            };
-        }
-    }
+public final class WavReader {
 
     /** Decoded audio: planar float samples in [-1, 1] for PCM, as stored for float files. */
     public record Audio(float[][] samples, int sampleRate) {
@@ -47,55 +24,7 @@ public final class WavFile {
         }
     }
 
-    private WavFile() {
-    }
-
-    public static void write(Path file, float[][] samples, int sampleRate, Format format) throws IOException {
-        int channels = samples.length;
-        int frames = channels == 0 ? 0 : samples[0].length;
-        int bytesPerSample = format.bits / 8;
-        long dataBytes = (long) frames * channels * bytesPerSample;
-        if (dataBytes > 0xFFFFFFFFL - 44) {
-            throw new IOException("clip too long for a WAV file (" + dataBytes + " bytes of audio)");
-        }
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-            h.put("RIFF".getBytes()).putInt((int) (36 + dataBytes)).put("WAVE".getBytes());
-            h.put("fmt ".getBytes()).putInt(16).putShort((short) format.tag).putShort((short) channels)
-                    .putInt(sampleRate).putInt(sampleRate * channels * bytesPerSample)
-                    .putShort((short) (channels * bytesPerSample)).putShort((short) format.bits);
-            h.put("data".getBytes()).putInt((int) dataBytes);
-            out.write(h.array());
-            int chunkFrames = 8192;
-            ByteBuffer buf = ByteBuffer.allocate(chunkFrames * channels * bytesPerSample).order(ByteOrder.LITTLE_ENDIAN);
-            for (int start = 0; start < frames; start += chunkFrames) {
-                buf.clear();
-                int end = Math.min(frames, start + chunkFrames);
-                for (int i = start; i < end; i++) {
-                    for (float[] channel : samples) {
-                        putSample(buf, channel[i], format);
-                    }
-                }
-                out.write(buf.array(), 0, buf.position());
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void putSample(ByteBuffer buf, float v, Format format) {
-        switch (format) {
-            case FLOAT32 -> buf.putFloat(v);
-            case PCM16 -> buf.putShort((short) Math.round(clip(v) * 32767f));
-            case PCM24 -> {
-                int s = Math.round(clip(v) * 8388607f);
-                buf.put((byte) s).put((byte) (s >> 8)).put((byte) (s >> 16));
-            }
-        }
-    }
-
-    private static float clip(float v) {
-        return v > 1f ? 1f : (v < -1f ? -1f : v);
+    private WavReader() {
     }
 
     public static Audio read(Path file) throws IOException {
