@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Longplay: a background sound server for Stable Audio models.",
         subcommands = {
                 GoldenCheckCommand.class,
+                ServeCommand.class,
         })
 public final class LongplayCli implements Runnable {
 
