@@ -497,6 +497,11 @@ public final class ApiHandler extends Handler.Abstract {
             LOG.warn("{} {} -> {} {}", request.getMethod(), request.getHttpURI().getPath(), e.status, e.code);
         }
         e.headers.forEach((k, v) -> response.getHeaders().put(k, v));
+        String length = request.getHeaders().get(HttpHeader.CONTENT_LENGTH);
+        if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING) || length != null && !length.equals("0")) {
+            // The body may be unread: close rather than let the client send its next request into the leftovers.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         byte[] body;
         try {
             body = Json.MAPPER.writeValueAsBytes(Map.of("code", e.code, "message", e.getMessage()));
