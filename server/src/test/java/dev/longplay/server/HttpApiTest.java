@@ -309,6 +309,24 @@ class HttpApiTest {
         assertNull(s.get("/v1/health").headers().firstValue("Access-Control-Allow-Origin").orElse(null));
     }
 
+    @Test
+    void writesAreRateLimitedPerClient(@TempDir Path other) throws Exception {
+        LongplayServer.Config c = TestServer.config(other, 1, 64);
+        LongplayServer.Config slow = new LongplayServer.Config(c.bind(), 0, c.dataDir(), c.configDir(), c.engine(), c.clipLimitBytes(),
+                c.limits(), 1000, 1); // burst of 4 writes, then 1 per second
+        try (TestServer t = new TestServer(LongplayServer.start(slow, new SineRenderer(1, 1, 0.5f)))) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(202, t.postJob("{\"prompt\":\"x\",\"seconds\":0.01}").statusCode());
+            }
+            HttpResponse<String> limited = t.postJob("{\"prompt\":\"x\",\"seconds\":0.01}");
+            assertError(limited, 429, "rate_limited");
+            assertTrue(limited.headers().firstValue("Retry-After").isPresent());
+            HttpResponse<String> otherClient = t.send(t.write("/v1/jobs").header("Content-Type", "application/json")
+                    .header("X-Longplay-Client", "second-tool").POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\",\"seconds\":0.01}")).build());
+            assertEquals(202, otherClient.statusCode(), "another client has its own budget");
+        }
+    }
+
     private static String raw(String head) throws Exception {
         try (Socket sock = new Socket(s.server.baseUri().getHost(), s.server.baseUri().getPort())) {
             sock.getOutputStream().write((head + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

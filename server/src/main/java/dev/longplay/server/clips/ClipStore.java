@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,11 +88,11 @@ public final class ClipStore {
             }
             Path wav = folder.root().resolve(id + ".wav");
             Path json = folder.root().resolve(id + ".json");
-            if (name.endsWith(".wav") && !Files.isRegularFile(json)) {
+            if (name.endsWith(".wav") && !Files.isRegularFile(json, LinkOption.NOFOLLOW_LINKS)) {
                 LOG.warn("deleting clip {}: its metadata was never written (interrupted write)", id);
                 Files.deleteIfExists(wav);
             } else if (name.endsWith(".json")) {
-                if (!Files.isRegularFile(wav)) {
+                if (!Files.isRegularFile(wav, LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(json);
                 } else {
                     long bytes = Files.size(wav) + Files.size(json);
@@ -158,6 +161,22 @@ public final class ClipStore {
         }
         e.lastUse = System.currentTimeMillis();
         return Optional.of(e.info);
+    }
+
+    /** Opens a clip's audio for reading, refusing a file swapped for a link since it was written. */
+    public static SeekableByteChannel openAudio(ClipInfo clip) throws IOException {
+        return Files.newByteChannel(clip.audio(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Reads a clip's metadata JSON, refusing links like {@link #openAudio}. */
+    public static byte[] readMeta(ClipInfo clip) throws IOException {
+        try (SeekableByteChannel ch = Files.newByteChannel(clip.meta(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(ch.size(), 16 * 1024 * 1024));
+            while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                // read until full or end of file
+            }
+            return java.util.Arrays.copyOf(buf.array(), buf.position());
+        }
     }
 
     public synchronized boolean contains(String id) {

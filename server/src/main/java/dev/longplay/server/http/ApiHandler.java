@@ -37,7 +37,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -343,9 +342,13 @@ public final class ApiHandler extends Handler.Abstract {
         ClipInfo clip = clips.get(x.param(0)).orElseThrow(() -> clipNotFound(x.param(0)));
         SeekableByteChannel channel;
         try {
-            channel = Files.newByteChannel(clip.audio());
+            channel = ClipStore.openAudio(clip);
         } catch (NoSuchFileException e) {
             throw clipNotFound(x.param(0)); // evicted or deleted since the lookup
+        } catch (IOException e) {
+            // O_NOFOLLOW refused a link put in the clip's place (ELOOP), or the file is unreadable.
+            LOG.warn("clip {} cannot be opened as a plain file: {}", clip.id(), e.getMessage());
+            throw clipNotFound(x.param(0));
         }
         try {
             long size = channel.size();
@@ -385,8 +388,11 @@ public final class ApiHandler extends Handler.Abstract {
         ClipInfo clip = clips.get(x.param(0)).orElseThrow(() -> clipNotFound(x.param(0)));
         byte[] meta;
         try {
-            meta = Files.readAllBytes(clip.meta());
+            meta = ClipStore.readMeta(clip);
         } catch (NoSuchFileException e) {
+            throw clipNotFound(x.param(0));
+        } catch (IOException e) {
+            LOG.warn("clip {} metadata cannot be opened as a plain file: {}", clip.id(), e.getMessage());
             throw clipNotFound(x.param(0));
         }
         bytes(x, 200, "application/json", meta);

@@ -89,6 +89,21 @@ class ClipStoreTest {
     }
 
     @Test
+    void linksInTheClipFolderAreNeverServed(@TempDir Path dir) throws Exception {
+        Path clips = Files.createDirectories(dir.resolve("clips"));
+        Path secret = Files.writeString(dir.resolve("secret.wav"), "RIFF secret");
+        Files.createSymbolicLink(clips.resolve("evil.wav"), secret);
+        Files.writeString(clips.resolve("evil.json"), "{}");
+        ClipStore store = ClipStore.open(clips, 1 << 20);
+        assertFalse(store.get("evil").isPresent());
+        // A clip swapped for a link after it was indexed is refused at open.
+        ClipInfo ok = store.write("ok", clip(10, 0.1f), OutputFormat.WAV_PCM16, Map.of());
+        Files.delete(ok.audio());
+        Files.createSymbolicLink(ok.audio(), secret);
+        assertThrows(java.io.IOException.class, () -> ClipStore.openAudio(ok).close());
+    }
+
+    @Test
     void theSizeLimitEvictsTheLeastRecentlyUsed(@TempDir Path dir) throws Exception {
         ClipStore probe = ClipStore.open(dir.resolve("probe"), 1 << 20);
         long one = probe.write("x", clip(1000, 0.1f), OutputFormat.WAV_PCM16, Map.of()).bytes();
