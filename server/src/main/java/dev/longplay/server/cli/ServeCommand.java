@@ -57,6 +57,20 @@ public final class ServeCommand implements Callable<Integer> {
         this.renderers = renderers;
     }
 
+    private LongplayServer.Config config() {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in [0, 65535]");
+        }
+        if (!(clipLimitGb > 0)) {
+            throw new IllegalArgumentException("--clip-limit-gb must be positive");
+        }
+        LongplayServer.Config defaults = LongplayServer.Config.defaults(
+                dataDir != null ? dataDir : DataDirs.data(), configDir != null ? configDir : DataDirs.config());
+        return new LongplayServer.Config(bind, port, defaults.dataDir(), defaults.configDir(),
+                new JobEngine.Config(workers, queueSize, loadModelAt == LoadAt.start, 3, Duration.ofSeconds(30)),
+                (long) (clipLimitGb * 1024 * 1024 * 1024), defaults.limits(), defaults.readsPerSecond(), defaults.writesPerSecond());
+    }
+
     static final class LoadAtConverter implements picocli.CommandLine.ITypeConverter<LoadAt> {
         @Override
         public LoadAt convert(String value) {
@@ -70,6 +84,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LongplayServer.Config config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            System.err.println("serve: " + e.getMessage());
+            return 2;
+        }
         ClipRenderer renderer;
         try {
             renderer = renderers.create(model);
@@ -77,11 +98,6 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: no renderer: " + e.getMessage());
             return 2;
         }
-        LongplayServer.Config defaults = LongplayServer.Config.defaults(
-                dataDir != null ? dataDir : DataDirs.data(), configDir != null ? configDir : DataDirs.config());
-        LongplayServer.Config config = new LongplayServer.Config(bind, port, defaults.dataDir(), defaults.configDir(),
-                new JobEngine.Config(workers, queueSize, loadModelAt == LoadAt.start, 3, Duration.ofSeconds(30)),
-                (long) (clipLimitGb * 1024 * 1024 * 1024), defaults.limits(), defaults.readsPerSecond(), defaults.writesPerSecond());
         LongplayServer server;
         try {
             server = LongplayServer.start(config, renderer);

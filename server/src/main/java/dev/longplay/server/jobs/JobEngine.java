@@ -291,6 +291,9 @@ public final class JobEngine implements AutoCloseable {
             }
             try {
                 run(job);
+            } catch (RuntimeException e) {
+                // Only the database can fail here (run handles the renderer's failures); keep the worker alive.
+                LOG.error("job {}: could not record its outcome", job.record.id(), e);
             } finally {
                 lock.lock();
                 try {

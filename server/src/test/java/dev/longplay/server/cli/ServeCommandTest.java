@@ -43,5 +43,6 @@ class ServeCommandTest {
         assertEquals(2, c.workers);
         assertEquals(9, c.queueSize);
         assertEquals(2, new CommandLine(new ServeCommand(m -> null)).execute("--load-model-at", "later"));
+        assertEquals(2, new CommandLine(new ServeCommand(m -> null)).execute("--workers", "0"));
     }
 }
