@@ -316,8 +316,11 @@ public final class ApiHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         response.getHeaders().put("X-Accel-Buffering", "no");
         JobEngine.JobStatus initial = sub[0].initial();
-        stream.begin(sse("status", JobView.of(initial)), initial.record().state().terminal());
-        schedulePing(scheduler, stream, heartbeat);
+        boolean finished = initial.record().state().terminal();
+        if (!finished) {
+            schedulePing(scheduler, stream, heartbeat);
+        }
+        stream.begin(sse("status", JobView.of(initial)), finished);
     }
 
     private void schedulePing(Scheduler scheduler, SseStream stream, Scheduler.Task[] holder) {

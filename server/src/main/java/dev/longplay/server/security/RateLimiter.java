@@ -15,9 +15,19 @@ public final class RateLimiter {
     private final double burst;
     private final double perNano;
     private final LongSupplier clock;
-    private final Map<String, double[]> buckets = new LinkedHashMap<>(256, 0.75f, true) {
+    private static final class Bucket {
+        double tokens;
+        long updated;
+
+        Bucket(double tokens, long updated) {
+            this.tokens = tokens;
+            this.updated = updated;
+        }
+    }
+
+    private final Map<String, Bucket> buckets = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
             return size() > MAX_CLIENTS;
         }
     };
@@ -38,20 +48,20 @@ public final class RateLimiter {
     /** Takes one token from {@code client}'s bucket; false when it is empty. */
     public synchronized boolean tryAcquire(String client) {
         long now = clock.getAsLong();
-        double[] b = buckets.computeIfAbsent(client, k -> new double[]{burst, now});
-        b[0] = Math.min(burst, b[0] + (now - (long) b[1]) * perNano);
-        b[1] = now;
-        if (b[0] < 1) {
+        Bucket b = buckets.computeIfAbsent(client, k -> new Bucket(burst, now));
+        b.tokens = Math.min(burst, b.tokens + (now - b.updated) * perNano);
+        b.updated = now;
+        if (b.tokens < 1) {
             return false;
         }
-        b[0] -= 1;
+        b.tokens -= 1;
         return true;
     }
 
     /** Seconds until {@code client} has a token again (for Retry-After), at least 1. */
     public synchronized long retryAfterSeconds(String client) {
-        double[] b = buckets.get(client);
-        double missing = b == null ? 0 : 1 - b[0];
+        Bucket b = buckets.get(client);
+        double missing = b == null ? 0 : 1 - b.tokens;
         return Math.max(1, (long) Math.ceil(missing / (perNano * 1e9)));
     }
 }
