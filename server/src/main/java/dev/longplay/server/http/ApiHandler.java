@@ -12,7 +12,6 @@ import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.UploadStore;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.JobEngine;
-import dev.longplay.server.jobs.JobEvent;
 import dev.longplay.server.jobs.JobRecord;
 import dev.longplay.server.jobs.JobRejectedException;
 import dev.longplay.server.jobs.JobSpec;
