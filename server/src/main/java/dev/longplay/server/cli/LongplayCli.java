@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 GoldenCheckCommand.class,
                 InfoCommand.class,
+                ServeCommand.class,
         })
 public final class LongplayCli implements Runnable {
 

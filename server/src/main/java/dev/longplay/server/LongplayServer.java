@@ -1,0 +1,151 @@
+package dev.longplay.server;
+
+import dev.longplay.server.clips.ClipStore;
+import dev.longplay.server.clips.UploadStore;
+import dev.longplay.server.http.ApiHandler;
+import dev.longplay.server.jobs.ClipRenderer;
+import dev.longplay.server.jobs.JobEngine;
+import dev.longplay.server.jobs.JobSpecResolver;
+import dev.longplay.server.jobs.JobStore;
+import dev.longplay.server.presets.PresetCatalog;
+import dev.longplay.server.security.HostOriginGuard;
+import dev.longplay.server.security.InstallToken;
+import dev.longplay.server.security.RateLimiter;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The sound server: clip store, jobs database, job engine and the HTTP edge, wired together and started in order
+ * (and closed in reverse). Layout under the data folder: {@code clips/}, {@code uploads/}, {@code presets/}
+ * (the user's), {@code jobs.db}; the token lives in the config folder.
+ */
+public final class LongplayServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LongplayServer.class);
+
+    /**
+     * @param bind      address to listen on; loopback unless the operator insists
+     * @param port      0 picks a free port
+     * @param readsPerSecond  per-client rate for all requests (burst = 4x)
+     * @param writesPerSecond per-client rate for writes (burst = 4x)
+     */
+    public record Config(String bind, int port, Path dataDir, Path configDir, JobEngine.Config engine, long clipLimitBytes,
+                         ApiHandler.Limits limits, double readsPerSecond, double writesPerSecond) {
+
+        public static Config defaults(Path dataDir, Path configDir) {
+            return new Config("127.0.0.1", 7860, dataDir, configDir,
+                    new JobEngine.Config(1, 256, false, 3, Duration.ofSeconds(30)),
+                    20L * 1024 * 1024 * 1024, new ApiHandler.Limits(64 * 1024, 128L * 1024 * 1024), 100, 20);
+        }
+    }
+
+    private final Server jetty;
+    private final JobEngine engine;
+    private final JobStore store;
+    private final ClipRenderer renderer;
+    private final InstallToken token;
+    private final URI baseUri;
+
+    private LongplayServer(Server jetty, JobEngine engine, JobStore store, ClipRenderer renderer, InstallToken token, URI baseUri) {
+        this.jetty = jetty;
+        this.engine = engine;
+        this.store = store;
+        this.renderer = renderer;
+        this.token = token;
+        this.baseUri = baseUri;
+    }
+
+    /** Starts everything; the renderer is closed with the server. */
+    public static LongplayServer start(Config config, ClipRenderer renderer) throws Exception {
+        InetAddress bind = InetAddress.getByName(config.bind());
+        if (!bind.isLoopbackAddress()) {
+            LOG.warn("==================================================================================");
+            LOG.warn("Longplay is listening on {}, which is NOT loopback: other machines can reach it.", config.bind());
+            LOG.warn("Anyone with the install token can generate and delete clips. Use --bind 127.0.0.1");
+            LOG.warn("unless you really mean to serve a network.");
+            LOG.warn("==================================================================================");
+        }
+        InstallToken token = InstallToken.loadOrCreate(config.configDir());
+        ClipStore clips = ClipStore.open(config.dataDir().resolve("clips"), config.clipLimitBytes());
+        UploadStore uploads = UploadStore.open(config.dataDir().resolve("uploads"));
+        PresetCatalog presets = PresetCatalog.load(config.dataDir().resolve("presets"));
+        JobStore store = JobStore.open(config.dataDir().resolve("jobs.db"));
+        JobEngine engine = new JobEngine(store, clips, renderer, config.engine());
+        engine.start();
+
+        Set<String> hosts = new HashSet<>();
+        if (!bind.isLoopbackAddress()) {
+            hosts.add(bind.getHostAddress());
+            hosts.add(config.bind());
+        }
+        ApiHandler api = new ApiHandler(engine, new JobSpecResolver(presets, clips, uploads), clips, uploads, presets, token,
+                new HostOriginGuard(hosts),
+                new RateLimiter(4 * config.readsPerSecond(), config.readsPerSecond()),
+                new RateLimiter(4 * config.writesPerSecond(), config.writesPerSecond()),
+                config.limits());
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("longplay-http");
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(true);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+        jetty.setHandler(api);
+        jetty.setStopTimeout(5_000);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            engine.close();
+            store.close();
+            throw e;
+        }
+        String host = bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
+        URI base = URI.create("http://" + host + ":" + connector.getLocalPort());
+        LOG.info("Longplay listening on {} (data {}, token {})", base, config.dataDir(), token.file());
+        return new LongplayServer(jetty, engine, store, renderer, token, base);
+    }
+
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    public InstallToken token() {
+        return token;
+    }
+
+    public JobEngine engine() {
+        return engine;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Graceful: stop taking requests, let the engine drain (or re-queue) running jobs, then close the stores. */
+    @Override
+    public void close() throws Exception {
+        try {
+            jetty.stop();
+        } finally {
+            engine.close();
+            store.close();
+            renderer.close();
+        }
+    }
+}

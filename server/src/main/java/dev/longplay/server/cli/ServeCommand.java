@@ -1,0 +1,122 @@
+package dev.longplay.server.cli;
+
+import dev.longplay.server.DataDirs;
+import dev.longplay.server.LongplayServer;
+import dev.longplay.server.jobs.ClipRenderer;
+import dev.longplay.server.jobs.ClipRendererFactory;
+import dev.longplay.server.jobs.JobEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code longplay serve}: the background sound server. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the sound server: keeps the model loaded and serves clips over a local HTTP API.")
+public final class ServeCommand implements Callable<Integer> {
+
+    enum LoadAt { start, first_job }
+
+    @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}; 0 = any free port)")
+    int port = 7860;
+
+    @Option(names = "--bind", description = "address to listen on (default: ${DEFAULT-VALUE}); anything but loopback exposes the server to the network")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--data-dir", description = "clips, uploads, user presets and the jobs database (default: $XDG_DATA_HOME/longplay)")
+    Path dataDir;
+
+    @Option(names = "--config-dir", description = "where the install token lives (default: $XDG_CONFIG_HOME/longplay)")
+    Path configDir;
+
+    @Option(names = "--workers", description = "model workers, i.e. jobs rendered at once (default: ${DEFAULT-VALUE})")
+    int workers = 1;
+
+    @Option(names = "--queue-size", description = "jobs that may wait; more are refused with queue_full (default: ${DEFAULT-VALUE})")
+    int queueSize = 256;
+
+    @Option(names = "--load-model-at", description = "start or first-job (default: start)", converter = LoadAtConverter.class)
+    LoadAt loadModelAt = LoadAt.start;
+
+    @Option(names = "--model", description = "model id or path for the renderer (default: the runtime's default model)")
+    String model;
+
+    @Option(names = "--clip-limit-gb", description = "clip store size before the least recently used clips are evicted (default: ${DEFAULT-VALUE})")
+    double clipLimitGb = 20;
+
+    private final ClipRendererFactory renderers;
+
+    public ServeCommand() {
+        this(RendererWiring.factory());
+    }
+
+    public ServeCommand(ClipRendererFactory renderers) {
+        this.renderers = renderers;
+    }
+
+    private LongplayServer.Config config() {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in [0, 65535]");
+        }
+        if (!(clipLimitGb > 0)) {
+            throw new IllegalArgumentException("--clip-limit-gb must be positive");
+        }
+        LongplayServer.Config defaults = LongplayServer.Config.defaults(
+                dataDir != null ? dataDir : DataDirs.data(), configDir != null ? configDir : DataDirs.config());
+        return new LongplayServer.Config(bind, port, defaults.dataDir(), defaults.configDir(),
+                new JobEngine.Config(workers, queueSize, loadModelAt == LoadAt.start, 3, Duration.ofSeconds(30)),
+                (long) (clipLimitGb * 1024 * 1024 * 1024), defaults.limits(), defaults.readsPerSecond(), defaults.writesPerSecond());
+    }
+
+    static final class LoadAtConverter implements picocli.CommandLine.ITypeConverter<LoadAt> {
+        @Override
+        public LoadAt convert(String value) {
+            return switch (value) {
+                case "start" -> LoadAt.start;
+                case "first-job" -> LoadAt.first_job;
+                default -> throw new picocli.CommandLine.TypeConversionException("expected start or first-job, got " + value);
+            };
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LongplayServer.Config config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            System.err.println("serve: " + e.getMessage());
+            return 2;
+        }
+        ClipRenderer renderer;
+        try {
+            renderer = renderers.create(model);
+        } catch (ClipRendererFactory.RendererUnavailableException e) {
+            System.err.println("serve: no renderer: " + e.getMessage());
+            return 2;
+        }
+        LongplayServer server;
+        try {
+            server = LongplayServer.start(config, renderer);
+        } catch (Exception e) {
+            renderer.close();
+            throw e;
+        }
+        System.out.println("longplay: serving on " + server.baseUri() + " (token in " + server.token().file() + ")");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("serve: shutdown: " + e.getMessage());
+            } finally {
+                stopped.countDown();
+            }
+        }, "longplay-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,535 @@
+package dev.longplay.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.core.JsonParseException;
+import dev.longplay.server.Json;
+import dev.longplay.server.clips.ClipInfo;
+import dev.longplay.server.clips.ClipStore;
+import dev.longplay.server.clips.UploadStore;
+import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.JobEngine;
+import dev.longplay.server.jobs.JobRecord;
+import dev.longplay.server.jobs.JobRejectedException;
+import dev.longplay.server.jobs.JobSpec;
+import dev.longplay.server.jobs.JobSpecResolver;
+import dev.longplay.server.jobs.JobState;
+import dev.longplay.server.presets.PresetCatalog;
+import dev.longplay.server.security.HostOriginGuard;
+import dev.longplay.server.security.InstallToken;
+import dev.longplay.server.security.RateLimiter;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * The HTTP edge. It translates and checks, the job engine decides: Jetty's threads validate input, store or look
+ * things up, and return; they never run a model. Every request passes the Host/Origin guard and a per-client rate
+ * limit; every write (POST, DELETE) needs the install token. Errors are JSON {@code {code, message}}.
+ */
+public final class ApiHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    static final String CLIENT_HEADER = "X-Longplay-Client";
+    private static final long HEARTBEAT_SECONDS = 15;
+
+    /** Size caps for request bodies. */
+    public record Limits(int maxJsonBytes, long maxUploadBytes) {
+    }
+
+    /** One endpoint: method, path pattern ({@code {x}} matches one segment), whether it is a write. */
+    record Route(String method, String pattern, boolean write, Endpoint endpoint) {
+        String[] segments() {
+            return pattern.substring(1).split("/");
+        }
+    }
+
+    @FunctionalInterface
+    interface Endpoint {
+        void handle(Exchange x) throws Exception;
+    }
+
+    record Exchange(Request request, Response response, Callback callback, List<String> params) {
+        String param(int i) {
+            return params.get(i);
+        }
+    }
+
+    private final JobEngine engine;
+    private final JobSpecResolver resolver;
+    private final ClipStore clips;
+    private final UploadStore uploads;
+    private final PresetCatalog presets;
+    private final InstallToken token;
+    private final HostOriginGuard guard;
+    private final RateLimiter readLimiter;
+    private final RateLimiter writeLimiter;
+    private final Limits limits;
+    private final byte[] openApi;
+    private final List<Route> routes;
+    private final AtomicLong sseIds = new AtomicLong();
+
+    public ApiHandler(JobEngine engine, JobSpecResolver resolver, ClipStore clips, UploadStore uploads, PresetCatalog presets,
+                      InstallToken token, HostOriginGuard guard, RateLimiter readLimiter, RateLimiter writeLimiter, Limits limits) {
+        this.engine = engine;
+        this.resolver = resolver;
+        this.clips = clips;
+        this.uploads = uploads;
+        this.presets = presets;
+        this.token = token;
+        this.guard = guard;
+        this.readLimiter = readLimiter;
+        this.writeLimiter = writeLimiter;
+        this.limits = limits;
+        this.openApi = loadOpenApi();
+        this.routes = List.of(
+                new Route("GET", "/v1/health", false, this::health),
+                new Route("GET", "/v1/models", false, this::models),
+                new Route("GET", "/v1/presets", false, this::presets),
+                new Route("GET", "/v1/openapi.json", false, x -> bytes(x, 200, "application/json", openApi)),
+                new Route("POST", "/v1/jobs", true, this::submit),
+                new Route("GET", "/v1/jobs/{id}", false, this::job),
+                new Route("DELETE", "/v1/jobs/{id}", true, this::cancel),
+                new Route("GET", "/v1/jobs/{id}/events", false, this::events),
+                new Route("GET", "/v1/clips/{id}", false, this::clip),
+                new Route("DELETE", "/v1/clips/{id}", true, this::deleteClip),
+                new Route("GET", "/v1/clips/{id}/meta", false, this::clipMeta),
+                new Route("POST", "/v1/uploads", true, this::upload));
+    }
+
+    /** "METHOD /pattern" for every route (the OpenAPI test checks each is documented). */
+    public List<String> routeNames() {
+        return routes.stream().map(r -> r.method() + " " + r.pattern()).toList();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            dispatch(request, response, callback);
+        } catch (ApiException e) {
+            error(request, response, callback, e);
+        } catch (Exception e) {
+            LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            error(request, response, callback, new ApiException(500, "internal_error", "internal server error"));
+        }
+        return true;
+    }
+
+    private void dispatch(Request request, Response response, Callback callback) throws Exception {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        Optional<String> refused = guard.check(request.getHeaders().get(HttpHeader.HOST), origin);
+        if (refused.isPresent()) {
+            throw new ApiException(403, "forbidden", refused.get());
+        }
+        if (origin != null) {
+            // Only loopback origins get here; echo the one origin (never "*") so its pages may read the answer.
+            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            response.getHeaders().put(HttpHeader.VARY, "Origin");
+        }
+        response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+
+        String path = request.getHttpURI().getPath();
+        String[] segs = path == null || path.length() < 2 ? new String[0] : path.substring(1).split("/", -1);
+        List<Route> matching = new ArrayList<>();
+        List<String> params = new ArrayList<>();
+        for (Route r : routes) {
+            List<String> p = match(r.segments(), segs);
+            if (p != null) {
+                matching.add(r);
+                params = p;
+            }
+        }
+        if (matching.isEmpty()) {
+            throw new ApiException(404, "not_found", "no such endpoint: " + path);
+        }
+        String allow = matching.stream().map(Route::method).distinct().collect(Collectors.joining(", "));
+        if (request.getMethod().equals("OPTIONS")) {
+            preflight(response, callback, origin, allow);
+            return;
+        }
+        Route route = matching.stream().filter(r -> r.method().equals(request.getMethod())).findFirst()
+                .orElseThrow(() -> new ApiException(405, "method_not_allowed", request.getMethod() + " is not allowed here", Map.of("Allow", allow)));
+
+        String client = clientKey(request);
+        if (!readLimiter.tryAcquire(client)) {
+            throw rateLimited(readLimiter, client);
+        }
+        if (route.write()) {
+            if (!token.authorises(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+                throw new ApiException(401, "unauthorized", "this request needs the install token: Authorization: Bearer <token from "
+                        + token.file() + ">", Map.of("WWW-Authenticate", "Bearer"));
+            }
+            if (!writeLimiter.tryAcquire(client)) {
+                throw rateLimited(writeLimiter, client);
+            }
+        }
+        route.endpoint().handle(new Exchange(request, response, callback, params));
+    }
+
+    private static List<String> match(String[] pattern, String[] segs) {
+        if (pattern.length != segs.length) {
+            return null;
+        }
+        List<String> params = new ArrayList<>();
+        for (int i = 0; i < pattern.length; i++) {
+            if (pattern[i].startsWith("{")) {
+                if (segs[i].isEmpty()) {
+                    return null;
+                }
+                params.add(segs[i]);
+            } else if (!pattern[i].equals(segs[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    private void preflight(Response response, Callback callback, String origin, String allow) {
+        if (origin == null) {
+            throw new ApiException(400, "bad_request", "a preflight request needs an Origin");
+        }
+        response.setStatus(204);
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, allow);
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, " + CLIENT_HEADER);
+        response.getHeaders().put(HttpHeader.ACCESS_CONTROL_MAX_AGE, "600");
+        callback.succeeded();
+    }
+
+    /** The rate-limit key: the peer address plus the client's self-chosen name (tools on one laptop share an address). */
+    private static String clientKey(Request request) {
+        String name = request.getHeaders().get(CLIENT_HEADER);
+        String addr = Request.getRemoteAddr(request);
+        if (name == null) {
+            return addr;
+        }
+        String clean = name.replaceAll("[^A-Za-z0-9._-]", "");
+        return addr + "/" + (clean.length() > 64 ? clean.substring(0, 64) : clean);
+    }
+
+    private static ApiException rateLimited(RateLimiter limiter, String client) {
+        return new ApiException(429, "rate_limited", "too many requests; slow down",
+                Map.of("Retry-After", Long.toString(limiter.retryAfterSeconds(client))));
+    }
+
+    // ---- endpoints ------------------------------------------------------------------------------------------
+
+    private void health(Exchange x) throws IOException {
+        JobEngine.Stats s = engine.stats();
+        var models = engine.renderer().models();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("model", models.get(0));
+        body.put("device", models.get(0).device());
+        body.put("queue", Map.of("depth", s.queued(), "running", s.running(), "capacity", s.capacity(), "workers", s.workers()));
+        body.put("clips", Map.of("count", clips.count(), "bytes", clips.totalBytes(), "limitBytes", clips.limitBytes()));
+        json(x, 200, body);
+    }
+
+    private void models(Exchange x) throws IOException {
+        json(x, 200, Map.of("models", engine.renderer().models()));
+    }
+
+    private void presets(Exchange x) throws IOException {
+        json(x, 200, Map.of("presets", presets.all(), "problems", presets.problems()));
+    }
+
+    private void submit(Exchange x) throws IOException {
+        requireContentType(x.request(), "application/json");
+        byte[] body = body(x.request(), limits.maxJsonBytes());
+        JobSpec spec = parse(body, JobSpec.class);
+        GenerationRequest request;
+        try {
+            request = resolver.resolve(spec);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_argument", e.getMessage());
+        }
+        JobRecord job;
+        try {
+            job = engine.submit(request, clientKey(x.request()));
+        } catch (JobRejectedException e) {
+            switch (e.reason()) {
+                case QUEUE_FULL -> throw new ApiException(503, e.reason().code(), e.getMessage(), Map.of("Retry-After", "1"));
+                case SHUTTING_DOWN -> throw new ApiException(503, e.reason().code(), e.getMessage());
+                default -> throw new ApiException(400, e.reason().code(), e.getMessage());
+            }
+        }
+        x.response().getHeaders().put(HttpHeader.LOCATION, "/v1/jobs/" + job.id());
+        json(x, 202, JobView.of(new JobEngine.JobStatus(job, null, false)));
+    }
+
+    private void job(Exchange x) throws IOException {
+        json(x, 200, JobView.of(engine.status(x.param(0)).orElseThrow(() -> jobNotFound(x.param(0)))));
+    }
+
+    private void cancel(Exchange x) throws IOException {
+        JobEngine.JobStatus s = engine.cancel(x.param(0)).orElseThrow(() -> jobNotFound(x.param(0)));
+        JobState state = s.record().state();
+        if (state == JobState.SUCCEEDED || state == JobState.FAILED) {
+            throw new ApiException(409, "job_finished", "job " + s.record().id() + " already " + state.wire());
+        }
+        json(x, 200, JobView.of(s));
+    }
+
+    private void events(Exchange x) {
+        Response response = x.response();
+        Scheduler scheduler = x.request().getComponents().getScheduler();
+        Scheduler.Task[] heartbeat = new Scheduler.Task[1];
+        JobEngine.Subscription[] sub = new JobEngine.Subscription[1];
+        SseStream stream = new SseStream(response, x.callback(), () -> {
+            if (heartbeat[0] != null) {
+                heartbeat[0].cancel();
+            }
+            if (sub[0] != null) {
+                sub[0].close();
+            }
+        });
+        Optional<JobEngine.Subscription> subscription = engine.subscribe(x.param(0), e -> stream.send(sse("job", e), e.terminal()));
+        sub[0] = subscription.orElseThrow(() -> jobNotFound(x.param(0)));
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        response.getHeaders().put("X-Accel-Buffering", "no");
+        JobEngine.JobStatus initial = sub[0].initial();
+        boolean finished = initial.record().state().terminal();
+        if (!finished) {
+            schedulePing(scheduler, stream, heartbeat);
+        }
+        stream.begin(sse("status", JobView.of(initial)), finished);
+    }
+
+    private void schedulePing(Scheduler scheduler, SseStream stream, Scheduler.Task[] holder) {
+        // Comments keep idle proxies and Jetty's idle timeout from closing a quiet stream during a long job.
+        holder[0] = scheduler.schedule(() -> {
+            if (!stream.isSucceeded() && !stream.isFailed()) {
+                stream.send(": ping\n\n", false);
+                schedulePing(scheduler, stream, holder);
+            }
+        }, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private String sse(String event, Object data) {
+        try {
+            return "id: " + sseIds.incrementAndGet() + "\nevent: " + event + "\ndata: " + Json.MAPPER.writeValueAsString(data) + "\n\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void clip(Exchange x) throws IOException {
+        ClipInfo clip = clips.get(x.param(0)).orElseThrow(() -> clipNotFound(x.param(0)));
+        SeekableByteChannel channel;
+        try {
+            channel = ClipStore.openAudio(clip);
+        } catch (NoSuchFileException e) {
+            throw clipNotFound(x.param(0)); // evicted or deleted since the lookup
+        } catch (IOException e) {
+            // O_NOFOLLOW refused a link put in the clip's place (ELOOP), or the file is unreadable.
+            LOG.warn("clip {} cannot be opened as a plain file: {}", clip.id(), e.getMessage());
+            throw clipNotFound(x.param(0));
+        }
+        try {
+            long size = channel.size();
+            long[] range = ByteRange.parse(x.request().getHeaders().get(HttpHeader.RANGE), size);
+            Response response = x.response();
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "audio/wav");
+            response.getHeaders().put(HttpHeader.ACCEPT_RANGES, "bytes");
+            response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "inline; filename=\"" + clip.id() + ".wav\"");
+            long start = 0;
+            long length = size;
+            if (range != null) {
+                start = range[0];
+                length = range[1] - range[0] + 1;
+                response.setStatus(206);
+                response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes " + range[0] + "-" + range[1] + "/" + size);
+            } else {
+                response.setStatus(200);
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+            ByteBufferPool.Sized pool = new ByteBufferPool.Sized(x.request().getComponents().getByteBufferPool(), false, 64 * 1024);
+            Content.copy(Content.Source.from(pool, channel, start, length), response, x.callback());
+        } catch (RuntimeException | IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private void deleteClip(Exchange x) throws IOException {
+        if (!clips.delete(x.param(0))) {
+            throw clipNotFound(x.param(0));
+        }
+        x.response().setStatus(204);
+        x.callback().succeeded();
+    }
+
+    private void clipMeta(Exchange x) throws IOException {
+        ClipInfo clip = clips.get(x.param(0)).orElseThrow(() -> clipNotFound(x.param(0)));
+        byte[] meta;
+        try {
+            meta = ClipStore.readMeta(clip);
+        } catch (NoSuchFileException e) {
+            throw clipNotFound(x.param(0));
+        } catch (IOException e) {
+            LOG.warn("clip {} metadata cannot be opened as a plain file: {}", clip.id(), e.getMessage());
+            throw clipNotFound(x.param(0));
+        }
+        bytes(x, 200, "application/json", meta);
+    }
+
+    private void upload(Exchange x) throws IOException {
+        requireContentType(x.request(), "audio/wav", "audio/x-wav", "audio/wave");
+        byte[] wav = body(x.request(), limits.maxUploadBytes());
+        String id;
+        try {
+            id = uploads.save(wav);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_audio", e.getMessage());
+        }
+        json(x, 201, Map.of("id", id));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    private static void requireContentType(Request request, String... accepted) {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        for (String a : accepted) {
+            if (a.equals(mime)) {
+                return;
+            }
+        }
+        throw new ApiException(415, "unsupported_media_type", "Content-Type must be " + String.join(" or ", accepted)
+                + (type == null ? "" : ", got " + type));
+    }
+
+    /** Reads a body of at most {@code cap} bytes: refused up front by Content-Length, or as soon as it runs over. */
+    private static byte[] body(Request request, long cap) throws IOException {
+        long declared = request.getLength();
+        if (declared > cap) {
+            throw tooLarge(cap);
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
+            if (data.length > cap) {
+                throw tooLarge(cap);
+            }
+            return data;
+        }
+    }
+
+    private static ApiException tooLarge(long cap) {
+        return new ApiException(413, "payload_too_large", "the body is larger than " + cap + " bytes");
+    }
+
+    private static <T> T parse(byte[] body, Class<T> type) {
+        if (body.length == 0) {
+            throw new ApiException(400, "malformed_json", "the body is empty");
+        }
+        try {
+            T value = Json.MAPPER.readValue(body, type);
+            if (value == null) {
+                throw new ApiException(400, "malformed_json", "the body must be a JSON object");
+            }
+            return value;
+        } catch (JsonParseException e) {
+            throw new ApiException(400, "malformed_json", "malformed JSON: " + e.getOriginalMessage());
+        } catch (UnrecognizedPropertyException e) {
+            throw new ApiException(400, "unknown_field", "unknown field \"" + fieldPath(e) + "\"");
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ApiException(400, "invalid_argument", fieldPath(e) + ": " + cause.getMessage());
+        } catch (MismatchedInputException e) {
+            throw new ApiException(400, "wrong_type", "wrong type for \"" + fieldPath(e) + "\": " + e.getOriginalMessage());
+        } catch (JsonMappingException e) {
+            throw new ApiException(400, "invalid_argument", e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiException(400, "malformed_json", e.getMessage());
+        }
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static ApiException jobNotFound(String id) {
+        return new ApiException(404, "job_not_found", "no job " + id);
+    }
+
+    private static ApiException clipNotFound(String id) {
+        return new ApiException(404, "clip_not_found", "no clip " + id);
+    }
+
+    private static void json(Exchange x, int status, Object body) throws IOException {
+        bytes(x, status, "application/json", Json.MAPPER.writeValueAsBytes(body));
+    }
+
+    private static void bytes(Exchange x, int status, String type, byte[] body) {
+        x.response().setStatus(status);
+        x.response().getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        x.response().getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        x.response().write(true, java.nio.ByteBuffer.wrap(body), x.callback());
+    }
+
+    private static void error(Request request, Response response, Callback callback, ApiException e) {
+        if (response.isCommitted()) {
+            callback.failed(e);
+            return;
+        }
+        if (e.status >= 500) {
+            LOG.warn("{} {} -> {} {}", request.getMethod(), request.getHttpURI().getPath(), e.status, e.code);
+        }
+        e.headers.forEach((k, v) -> response.getHeaders().put(k, v));
+        String length = request.getHeaders().get(HttpHeader.CONTENT_LENGTH);
+        if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING) || length != null && !length.equals("0")) {
+            // The body may be unread: close rather than let the client send its next request into the leftovers.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        byte[] body;
+        try {
+            body = Json.MAPPER.writeValueAsBytes(Map.of("code", e.code, "message", e.getMessage()));
+        } catch (JsonProcessingException ex) {
+            body = ("{\"code\":\"" + e.code + "\"}").getBytes(StandardCharsets.UTF_8);
+        }
+        response.setStatus(e.status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+    }
+
+    private static byte[] loadOpenApi() {
+        try (InputStream in = ApiHandler.class.getResourceAsStream("/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
