@@ -1,5 +1,8 @@
 package dev.longplay.models.golden;
 
+import dev.longplay.models.autoencoder.VaeDecodeGolden;
+import dev.longplay.models.autoencoder.VaeEncodeGolden;
+
 import java.util.List;
 
 /** The golden components Longplay implements; each lives beside the code it checks. */
@@ -10,6 +13,8 @@ public final class GoldenComponents {
 
     public static List<GoldenComponent> all() {
         return List.of(
+                new VaeDecodeGolden(),
+                new VaeEncodeGolden()
         );
     }
 }

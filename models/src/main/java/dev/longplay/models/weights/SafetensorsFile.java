@@ -244,13 +244,34 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     public NDArray load(NDManager manager, String name, DataType computeType) {
         TensorInfo info = info(name);
         DataType stored = djlType(info.dtype());
-        NDArray array = manager.create(bytes(name), new Shape(info.shape()), stored);
+        NDArray array;
+        if (stored == DataType.BFLOAT16) {
+            array = bfloat16AsFloat32(manager, bytes(name), new Shape(info.shape()));
+            stored = DataType.FLOAT32;
+        } else {
+            array = manager.create(bytes(name), new Shape(info.shape()), stored);
+        }
         if (computeType != null && stored.isFloating() && stored != computeType) {
             NDArray converted = array.toType(computeType, false);
             array.close();
             return converted;
         }
         return array;
+    }
+
+    /**
+     * DJL 0.36's PyTorch engine aborts the JVM when it creates a bfloat16 tensor from a buffer, so bf16 is widened
+     * here: a bf16 value is the upper half of the float32 with the same bits, so each element's two bytes
+     * become the high bytes of a little-endian float32 whose low bytes are zero.
+     */
+    private static NDArray bfloat16AsFloat32(NDManager manager, ByteBuffer bf16, Shape shape) {
+        long n = shape.size();
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray halves = scratch.create(bf16, new Shape(n, 2), DataType.UINT8);
+            NDArray words = scratch.zeros(new Shape(n, 2), DataType.UINT8).concat(halves, 1); // [n, 4]: 0, 0, lo, hi
+            ByteBuffer bytes = words.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            return manager.create(bytes, shape, DataType.FLOAT32);
+        }
     }
 
     static DataType djlType(String dtype) {

@@ -1,0 +1,25 @@
+package dev.longplay.models.autoencoder;
+
+import ai.djl.ndarray.NDArray;
+import dev.longplay.models.weights.StateDict;
+
+/** The Oobleck nonlinearity: SnakeBeta when the config's {@code use_snake} is set, ELU otherwise. */
+public interface ChannelActivation {
+
+    // x: [B, C, T] -> [B, C, T]
+    NDArray forward(NDArray x);
+
+    static ChannelActivation load(StateDict sd, long channels, boolean useSnake) {
+        return useSnake ? SnakeBeta.load(sd, channels) : Elu.INSTANCE;
+    }
+
+    /** {@code torch.nn.ELU()} with alpha 1; no parameters. */
+    enum Elu implements ChannelActivation {
+        INSTANCE;
+
+        @Override
+        public NDArray forward(NDArray x) {
+            return ai.djl.nn.Activation.elu(x, 1f);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.longplay.models.autoencoder;
+
+import ai.djl.ndarray.NDArray;
+import dev.longplay.models.nn.Conv1d;
+import dev.longplay.models.weights.StateDict;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Oobleck decoder, the encoder's mirror: a 7-tap conv from {@code latent_dim} to c_mults[-1]*channels, one
+ * {@link DecoderBlock} per stride from the deepest level up, an activation, a bias-free 7-tap conv to the
+ * audio channels, and tanh when {@code final_tanh}.
+ */
+public record OobleckDecoder(OobleckConfig config, Conv1d stem, List<DecoderBlock> blocks, ChannelActivation act,
+                             Conv1d head) {
+
+    private static final int STEM_RADIUS = 3;
+    private static final int HEAD_RADIUS = 3;
+
+    /** Keys under {@code sd}: layers.0 stem, layers.1..depth blocks, layers.depth+1 activation, layers.depth+2 head. */
+    public static OobleckDecoder load(StateDict sd, OobleckConfig cfg) {
+        StateDict layers = sd.scope("layers");
+        int depth = cfg.depth();
+        Conv1d stem = Conv1d.loadWeightNormed(layers.scope("0"), cfg.latentDim(), cfg.channelsAt(depth), 7, 1,
+                STEM_RADIUS, 1, true);
+        List<DecoderBlock> blocks = new ArrayList<>();
+        for (int level = depth; level >= 1; level--) {
+            blocks.add(DecoderBlock.load(layers.scope(String.valueOf(depth - level + 1)), cfg.channelsAt(level),
+                    cfg.channelsAt(level - 1), cfg.strides()[level - 1], cfg.useSnake(), cfg.useNearestUpsample()));
+        }
+        ChannelActivation act = ChannelActivation.load(layers.scope(String.valueOf(depth + 1)), cfg.channelsAt(0),
+                cfg.useSnake());
+        Conv1d head = Conv1d.loadWeightNormed(layers.scope(String.valueOf(depth + 2)), cfg.channelsAt(0),
+                cfg.ioChannels(), 7, 1, HEAD_RADIUS, 1, false);
+        return new OobleckDecoder(cfg, stem, List.copyOf(blocks), act, head);
+    }
+
+    // latents: [B, latent_dim, T] -> audio: [B, io, T * ratio]
+    public NDArray forward(NDArray latents) {
+        NDArray h = stem.forward(latents);
+        for (DecoderBlock block : blocks) {
+            NDArray next = block.forward(h);
+            h.close();
+            h = next;
+        }
+        NDArray a = act.forward(h);
+        h.close();
+        NDArray out = head.forward(a);
+        a.close();
+        if (config.finalTanh()) {
+            NDArray t = out.tanh();
+            out.close();
+            return t;
+        }
+        return out;
+    }
+
+    /**
+     * How many latent frames on each side an output sample depends on (an upper bound): outside this radius
+     * the zero padding at a chunk's edge cannot reach it. Walks from the audio end back to the latents.
+     */
+    public int receptiveRadiusLatents() {
+        int r = HEAD_RADIUS;
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            r = blocks.get(i).inputRadius(r);
+        }
+        return r + STEM_RADIUS;
+    }
+
+    /** Audio samples per latent frame. */
+    public int ratio() {
+        return config.ratio();
+    }
+}

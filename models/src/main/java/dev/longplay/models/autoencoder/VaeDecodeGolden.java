@@ -1,0 +1,33 @@
+package dev.longplay.models.autoencoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.longplay.models.golden.GoldenCase;
+import dev.longplay.models.golden.GoldenComponent;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.StateDict;
+
+import java.util.Map;
+
+/** Golden {@code vae_decode}: audio = pretransform.decode(latents). */
+public final class VaeDecodeGolden implements GoldenComponent {
+
+    @Override
+    public String component() {
+        return "vae_decode";
+    }
+
+    @Override
+    public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager) {
+        AudioAutoencoder ae = load(goldenCase, manager);
+        return Map.of("audio", ae.decode(inputs.get("latents")));
+    }
+
+    /** The case's pretransform, strictly checked against its config, in float32. */
+    static AudioAutoencoder load(GoldenCase goldenCase, NDManager manager) {
+        try (SafetensorsFile file = SafetensorsFile.open(goldenCase.modelFile())) {
+            return AudioAutoencoder.load(new StateDict(file, manager, DataType.FLOAT32), goldenCase.modelConfig());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.longplay.models.autoencoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.longplay.models.golden.GoldenCase;
+import dev.longplay.models.golden.GoldenComponent;
+
+import java.util.Map;
+
+/** Golden {@code vae_encode}: the encoder's output and the VAE bottleneck's mean, stdev and sample for given noise. */
+public final class VaeEncodeGolden implements GoldenComponent {
+
+    @Override
+    public String component() {
+        return "vae_encode";
+    }
+
+    @Override
+    public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager) {
+        AudioAutoencoder ae = VaeDecodeGolden.load(goldenCase, manager);
+        NDArray encoderOut = ae.encoder().forward(inputs.get("audio"));
+        VaeBottleneck.Sample s = ae.bottleneck().sample(encoderOut, inputs.get("noise"));
+        return Map.of("encoder_out", encoderOut, "mean", s.mean(), "stdev", s.stdev(), "latents", s.latents());
+    }
+}

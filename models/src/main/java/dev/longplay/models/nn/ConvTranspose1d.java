@@ -1,0 +1,85 @@
+package dev.longplay.models.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.weights.StateDict;
+
+/**
+ * {@code torch.nn.ConvTranspose1d} (stride s, kernel K, padding p, no output padding), which DJL's PyTorch
+ * engine lacks, in polyphase form: output phase r (samples q*s + r) is an ordinary convolution of the input
+ * with the taps r, r+s, r+2s, ... reversed. All s phases run as one conv with s*out channels and
+ * M = ceil(K/s) taps, then are interleaved. That costs exactly the transposed conv's multiply-adds, s times
+ * fewer than zero-stuffing the input and running a K-tap conv.
+ */
+public final class ConvTranspose1d {
+
+    private final NDArray phaseWeight; // [s*out, in, M]
+    private final NDArray phaseBias;   // [s*out] or null
+    private final int outChannels;
+    private final int stride;
+    private final int kernel;
+    private final int padding;
+    private final int taps;
+
+    /**
+     * @param weight PyTorch layout [in, out, K]
+     * @param bias   [out] or null
+     */
+    public ConvTranspose1d(NDArray weight, NDArray bias, int stride, int padding) {
+        Shape ws = weight.getShape();
+        long in = ws.get(0);
+        this.outChannels = (int) ws.get(1);
+        this.kernel = (int) ws.get(2);
+        this.stride = stride;
+        this.padding = padding;
+        this.taps = (kernel + stride - 1) / stride;
+        if (padding > kernel - 1) {
+            throw new IllegalArgumentException("transposed conv padding " + padding + " exceeds kernel " + kernel + " - 1");
+        }
+        // tap k = m*s + r; pad K up to M*s with zero taps, then [in, out, M, s] -> flip m -> [s, out, in, M]
+        NDArray padded = weight.pad(new Shape(0, (long) taps * stride - kernel), 0);
+        NDArray grouped = padded.reshape(in, outChannels, taps, stride).flip(2);
+        this.phaseWeight = grouped.transpose(3, 1, 0, 2).reshape((long) stride * outChannels, in, taps);
+        this.phaseBias = bias == null ? null : bias.tile(stride);
+        padded.close();
+        grouped.close();
+    }
+
+    /** Loads a weight-normed transposed conv ({@code WNConvTranspose1d}); PyTorch's weight norm is over dim 0 (in). */
+    public static ConvTranspose1d loadWeightNormed(StateDict sd, long in, long out, int kernel, int stride, int padding,
+                                                   boolean withBias) {
+        NDArray w = sd.takeWeightNormed("weight", in, out, kernel);
+        NDArray b = withBias ? sd.take("bias", out) : null;
+        ConvTranspose1d conv = new ConvTranspose1d(w, b, stride, padding);
+        w.close();
+        if (b != null) {
+            b.close();
+        }
+        return conv;
+    }
+
+    /** (T - 1) * s - 2p + K, PyTorch's output length without output_padding. */
+    public long outLength(long inLength) {
+        return (inLength - 1) * stride - 2L * padding + kernel;
+    }
+
+    // x: [B, in, T] -> [B, out, (T-1)*s - 2p + K]
+    public NDArray forward(NDArray x) {
+        long batch = x.getShape().get(0);
+        long length = x.getShape().get(2);
+        // z: [B, s*out, T + M - 1]; z[:, r*out + o, q] is the uncropped output at sample q*s + r
+        NDArray z = ai.djl.nn.convolutional.Conv1d.conv1d(x, phaseWeight, phaseBias, new Shape(1),
+                new Shape(taps - 1), new Shape(1)).singletonOrThrow();
+        long frames = z.getShape().get(2);
+        NDArray phases = z.reshape(batch, stride, outChannels, frames).transpose(0, 2, 3, 1);
+        z.close();
+        // full: [B, out, (T + M - 1) * s], then crop p samples on the left to PyTorch's length
+        NDArray full = phases.reshape(batch, outChannels, frames * stride);
+        phases.close();
+        NDArray y = full.get(":, :, " + padding + ":" + (padding + outLength(length)));
+        NDArray compact = y.duplicate();
+        y.close();
+        full.close();
+        return compact;
+    }
+}
