@@ -39,10 +39,12 @@ public final class ConvTranspose1d {
         // tap k = m*s + r; pad K up to M*s with zero taps, then [in, out, M, s] -> flip m -> [s, out, in, M]
         NDArray padded = weight.pad(new Shape(0, (long) taps * stride - kernel), 0);
         NDArray grouped = padded.reshape(in, outChannels, taps, stride).flip(2);
-        this.phaseWeight = grouped.transpose(3, 1, 0, 2).reshape((long) stride * outChannels, in, taps);
+        NDArray permuted = grouped.transpose(3, 1, 0, 2);
+        this.phaseWeight = permuted.reshape((long) stride * outChannels, in, taps);
         this.phaseBias = bias == null ? null : bias.tile(stride);
         padded.close();
         grouped.close();
+        permuted.close();
     }
 
     /** Loads a weight-normed transposed conv ({@code WNConvTranspose1d}); PyTorch's weight norm is over dim 0 (in). */
