@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * Decodes long latents window by window so peak memory follows the window, not the clip (see docs/memory.md:
- * SAO 1.0's decoder needs ~6 MiB per latent frame, ~36 GiB for 4m45s at once).
+ * SAO 1.0's decoder needs ~6.6 MiB per latent frame, ~40 GiB for 4m45s at once).
  *
  * <p>Each step writes {@code chunkFrames} latent frames of audio ("core"), decoded from a window that adds
  * {@code context} frames on each side. The context is the decoder's receptive radius (computed from its
