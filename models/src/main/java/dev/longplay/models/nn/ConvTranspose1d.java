@@ -85,11 +85,10 @@ public final class ConvTranspose1d {
         // full: [B, out, (T + M - 1) * s], then crop p samples on the left to PyTorch's length
         NDArray full = phases.reshape(batch, outChannels, frames * stride);
         phases.close();
+        // a view: the next layer reads it in place, sparing a copy of the block's largest tensor
         NDArray y = full.get(":, :, " + padding + ":" + (padding + outLength(length)));
-        NDArray compact = y.duplicate();
-        y.close();
         full.close();
-        return compact;
+        return y;
     }
 
     private NDArray shiftedCopies(NDArray x, long length) {
