@@ -27,8 +27,8 @@ public record DecoderBlock(ChannelActivation act, UnaryOperator<NDArray> upsampl
                 : ConvTranspose1d.loadWeightNormed(layers.scope("1"), in, out, 2 * stride, stride,
                 (stride + 1) / 2, true)::forward;
         List<ResidualUnit> units = new ArrayList<>();
-        for (int i = 0; i < EncoderBlock.DILATIONS.length; i++) {
-            units.add(ResidualUnit.load(layers.scope(String.valueOf(i + 2)), out, EncoderBlock.DILATIONS[i], useSnake));
+        for (int i = 0; i < ResidualUnit.BLOCK_DILATIONS.length; i++) {
+            units.add(ResidualUnit.load(layers.scope(String.valueOf(i + 2)), out, ResidualUnit.BLOCK_DILATIONS[i], useSnake));
         }
         return new DecoderBlock(act, upsample, List.copyOf(units), stride);
     }

@@ -13,14 +13,12 @@ import java.util.List;
  */
 public record EncoderBlock(List<ResidualUnit> units, ChannelActivation act, Conv1d downsample) {
 
-    static final int[] DILATIONS = {1, 3, 9};
-
     /** Keys: layers.0-2 residual units, layers.3 activation, layers.4 strided conv. */
     public static EncoderBlock load(StateDict sd, long in, long out, int stride, boolean useSnake) {
         StateDict layers = sd.scope("layers");
         List<ResidualUnit> units = new java.util.ArrayList<>();
-        for (int i = 0; i < DILATIONS.length; i++) {
-            units.add(ResidualUnit.load(layers.scope(String.valueOf(i)), in, DILATIONS[i], useSnake));
+        for (int i = 0; i < ResidualUnit.BLOCK_DILATIONS.length; i++) {
+            units.add(ResidualUnit.load(layers.scope(String.valueOf(i)), in, ResidualUnit.BLOCK_DILATIONS[i], useSnake));
         }
         ChannelActivation act = ChannelActivation.load(layers.scope("3"), in, useSnake);
         Conv1d conv = Conv1d.loadWeightNormed(layers.scope("4"), in, out, 2 * stride, stride,

@@ -27,7 +27,7 @@ public record OobleckDecoder(OobleckConfig config, Conv1d stem, List<DecoderBloc
         List<DecoderBlock> blocks = new ArrayList<>();
         for (int level = depth; level >= 1; level--) {
             blocks.add(DecoderBlock.load(layers.scope(String.valueOf(depth - level + 1)), cfg.channelsAt(level),
-                    cfg.channelsAt(level - 1), cfg.strides()[level - 1], cfg.useSnake(), cfg.useNearestUpsample()));
+                    cfg.channelsAt(level - 1), cfg.strides().get(level - 1), cfg.useSnake(), cfg.useNearestUpsample()));
         }
         ChannelActivation act = ChannelActivation.load(layers.scope(String.valueOf(depth + 1)), cfg.channelsAt(0),
                 cfg.useSnake());

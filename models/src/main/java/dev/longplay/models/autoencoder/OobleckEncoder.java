@@ -23,7 +23,7 @@ public record OobleckEncoder(OobleckConfig config, Conv1d stem, List<EncoderBloc
         List<EncoderBlock> blocks = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
             blocks.add(EncoderBlock.load(layers.scope(String.valueOf(i + 1)), cfg.channelsAt(i), cfg.channelsAt(i + 1),
-                    cfg.strides()[i], cfg.useSnake()));
+                    cfg.strides().get(i), cfg.useSnake()));
         }
         ChannelActivation act = ChannelActivation.load(layers.scope(String.valueOf(depth + 1)), cfg.channelsAt(depth),
                 cfg.useSnake());

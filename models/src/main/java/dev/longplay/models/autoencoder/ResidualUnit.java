@@ -9,6 +9,9 @@ public record ResidualUnit(ChannelActivation act1, Conv1d conv1, ChannelActivati
 
     private static final int KERNEL = 7;
 
+    /** Encoder and decoder blocks each hold three units with these dilations. */
+    static final int[] BLOCK_DILATIONS = {1, 3, 9};
+
     /** Keys: layers.0 activation, layers.1 dilated conv, layers.2 activation, layers.3 1x1 conv. */
     public static ResidualUnit load(StateDict sd, long channels, int dilation, boolean useSnake) {
         StateDict layers = sd.scope("layers");

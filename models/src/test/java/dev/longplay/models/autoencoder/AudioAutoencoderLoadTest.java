@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,7 +99,7 @@ class AudioAutoencoderLoadTest {
     @Test
     void configDefaultsFollowTheReference() {
         OobleckConfig dec = OobleckConfig.decoder(new ComponentConfig("oobleck", ModelConfig.JSON.createObjectNode()));
-        assertEquals(new OobleckConfig(2, 128, 32, new int[]{1, 2, 4, 8}, new int[]{2, 4, 8, 8}, false, false, true), dec);
+        assertEquals(new OobleckConfig(2, 128, 32, List.of(1, 2, 4, 8), List.of(2, 4, 8, 8), false, false, true), dec);
         assertEquals(512, dec.ratio());
         String msg = assertThrows(CheckpointException.class,
                 () -> OobleckConfig.encoder(new ComponentConfig("dac", ModelConfig.JSON.createObjectNode()))).getMessage();

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DecoderMemoryProbe {
 
     /** SAO 1.0's decoder: channels 128, c_mults [1, 2, 4, 8, 16], strides [2, 4, 4, 8, 8], latent_dim 64. */
-    static final OobleckConfig SAO_DECODER = new OobleckConfig(2, 128, 64, new int[]{1, 2, 4, 8, 16},
-            new int[]{2, 4, 4, 8, 8}, true, false, false);
+    static final OobleckConfig SAO_DECODER = new OobleckConfig(2, 128, 64, List.of(1, 2, 4, 8, 16),
+            List.of(2, 4, 4, 8, 8), true, false, false);
 
     @Test
     void peakMemoryPerLatentFrame() throws IOException {
@@ -87,10 +87,10 @@ class DecoderMemoryProbe {
         for (int level = depth; level >= 1; level--) {
             long in = cfg.channelsAt(level);
             long out = cfg.channelsAt(level - 1);
-            int s = cfg.strides()[level - 1];
+            int s = cfg.strides().get(level - 1);
             ConvTranspose1d up = new ConvTranspose1d(weight(m, in, out, 2 * s), m.zeros(new Shape(out)), s, (s + 1) / 2);
             List<ResidualUnit> units = new ArrayList<>();
-            for (int dilation : EncoderBlock.DILATIONS) {
+            for (int dilation : ResidualUnit.BLOCK_DILATIONS) {
                 units.add(new ResidualUnit(snake(m, out), new Conv1d(weight(m, out, out, 7), m.zeros(new Shape(out)), 1,
                         3 * dilation, dilation), snake(m, out), new Conv1d(weight(m, out, out, 1),
                         m.zeros(new Shape(out)), 1, 0, 1)));
