@@ -1,6 +1,7 @@
 package dev.longplay.models.autoencoder;
 
 import ai.djl.ndarray.NDArray;
+import dev.longplay.models.nn.Sequential;
 import dev.longplay.models.nn.ConvTranspose1d;
 import dev.longplay.models.nn.Scoped;
 import dev.longplay.models.weights.StateDict;
@@ -35,17 +36,9 @@ public record DecoderBlock(ChannelActivation act, UnaryOperator<NDArray> upsampl
 
     // x: [B, in, T] -> [B, out, T*s] (T*s - 1 for an odd stride with the transposed conv, as in PyTorch)
     public NDArray forward(NDArray x) {
-        return Scoped.apply(x, input -> {
-            NDArray a = act.forward(input);
-            NDArray h = upsample.apply(a);
-            a.close();
-            for (ResidualUnit unit : units) {
-                NDArray next = unit.forward(h);
-                h.close();
-                h = next;
-            }
-            return h;
-        });
+        List<UnaryOperator<NDArray>> layers = new ArrayList<>(List.of(act::forward, upsample));
+        units.forEach(unit -> layers.add(unit::forward));
+        return Scoped.apply(x, input -> Sequential.apply(input, layers));
     }
 
     /**
