@@ -1,8 +1,8 @@
 package dev.longplay.models.autoencoder;
 
 import ai.djl.ndarray.NDArray;
-import dev.longplay.models.nn.Sequential;
 import dev.longplay.models.nn.Conv1d;
+import dev.longplay.models.nn.Sequential;
 import dev.longplay.models.weights.StateDict;
 
 import java.util.ArrayList;
