@@ -7,6 +7,9 @@ import dev.longplay.models.config.PretransformConfig;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
 
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
 /**
  * The Stable Audio pretransform: an Oobleck encoder and decoder around a VAE bottleneck. Latents handed to
  * and from the diffusion model are the autoencoder's latents divided by the pretransform's {@code scale}.
@@ -67,24 +70,20 @@ public record AudioAutoencoder(OobleckEncoder encoder, OobleckDecoder decoder, V
 
     // audio: [B, io, L], noise: [B, latent_dim, L / ratio] -> latents: [B, latent_dim, L / ratio], divided by scale
     public NDArray encode(NDArray audio, NDArray noise) {
-        try (NDArray encoderOut = encoder.forward(audio)) {
-            if (bottleneck == null) {
-                return unscale(encoderOut.duplicate());
-            }
-            VaeBottleneck.Sample s = bottleneck.sample(encoderOut, noise);
-            s.mean().close();
-            s.stdev().close();
-            return unscale(s.latents());
-        }
+        return encode(audio, encoderOut -> bottleneck.sample(encoderOut, noise));
     }
 
     /** As {@link #encode(NDArray, NDArray)} with the bottleneck's noise drawn from {@code seed}. */
     public NDArray encode(NDArray audio, long seed) {
+        return encode(audio, encoderOut -> bottleneck.sample(encoderOut, seed));
+    }
+
+    private NDArray encode(NDArray audio, Function<NDArray, VaeBottleneck.Sample> sampler) {
         try (NDArray encoderOut = encoder.forward(audio)) {
             if (bottleneck == null) {
                 return unscale(encoderOut.duplicate());
             }
-            VaeBottleneck.Sample s = bottleneck.sample(encoderOut, seed);
+            VaeBottleneck.Sample s = sampler.apply(encoderOut);
             s.mean().close();
             s.stdev().close();
             return unscale(s.latents());
@@ -93,22 +92,20 @@ public record AudioAutoencoder(OobleckEncoder encoder, OobleckDecoder decoder, V
 
     // latents: [B, latent_dim, T] (diffusion scale) -> audio: [B, io, T * ratio], all at once
     public NDArray decode(NDArray latents) {
-        if (scale == 1.0) {
-            return decoder.forward(latents);
-        }
-        try (NDArray scaled = latents.mul(scale)) {
-            return decoder.forward(scaled);
-        }
+        return decodeScaled(latents, decoder::forward);
     }
 
     /** As {@link #decode(NDArray)} in overlapping chunks of {@code chunkFrames} latent frames: bounded memory. */
     public NDArray decodeChunked(NDArray latents, int chunkFrames) {
-        ChunkedDecoder chunked = new ChunkedDecoder(decoder, chunkFrames);
+        return decodeScaled(latents, new ChunkedDecoder(decoder, chunkFrames)::decode);
+    }
+
+    private NDArray decodeScaled(NDArray latents, UnaryOperator<NDArray> decode) {
         if (scale == 1.0) {
-            return chunked.decode(latents);
+            return decode.apply(latents);
         }
         try (NDArray scaled = latents.mul(scale)) {
-            return chunked.decode(scaled);
+            return decode.apply(scaled);
         }
     }
 

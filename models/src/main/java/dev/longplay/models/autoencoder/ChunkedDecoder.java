@@ -7,19 +7,19 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * Decodes long latents window by window so peak memory follows the window, not the clip (see docs/memory.md:
- * SAO 1.0's decoder needs a few MiB per latent frame, ~30 GB for 4m45s at once).
+ * SAO 1.0's decoder needs ~6.6 MiB per latent frame, ~40 GiB for 4m45s at once).
  *
  * <p>Each step writes {@code chunkFrames} latent frames of audio ("core"), decoded from a window that adds
  * {@code context} frames on each side. The context is the decoder's receptive radius (computed from its
- * config, 13 frames for SAO 1.0's strides), so the zeros a convolution pads at a window edge never reach a
+ * config, 11 frames for SAO 1.0), so the zeros a convolution pads at a window edge never reach a
  * core sample and the result equals the whole decode up to float rounding. The reference (decode_audio with
  * chunked=True) instead uses a fixed overlap of 32 frames and trims 16 per side; deriving the context keeps
  * it exact for any config while wasting no more than needed: with the default 128-frame core the windows
- * are ~154 frames and decoding costs ~20 % more than a single pass.
+ * are at most 150 frames and decoding costs ~17 % more than a single pass.
  */
 public final class ChunkedDecoder {
 
-    /** Latent frames written per window; ~0.6-0.8 GB peak for SAO 1.0 (docs/memory.md). */
+    /** Latent frames written per window; about 1 GiB peak for SAO 1.0 (docs/memory.md). */
     public static final int DEFAULT_CHUNK_FRAMES = 128;
 
     private final OobleckDecoder decoder;

@@ -3,6 +3,7 @@ package dev.longplay.models.autoencoder;
 import ai.djl.ndarray.NDArray;
 import dev.longplay.models.nn.ConvTranspose1d;
 import dev.longplay.models.nn.Scoped;
+import dev.longplay.models.nn.Sequential;
 import dev.longplay.models.weights.StateDict;
 
 import java.util.ArrayList;
@@ -27,25 +28,17 @@ public record DecoderBlock(ChannelActivation act, UnaryOperator<NDArray> upsampl
                 : ConvTranspose1d.loadWeightNormed(layers.scope("1"), in, out, 2 * stride, stride,
                 (stride + 1) / 2, true)::forward;
         List<ResidualUnit> units = new ArrayList<>();
-        for (int i = 0; i < EncoderBlock.DILATIONS.length; i++) {
-            units.add(ResidualUnit.load(layers.scope(String.valueOf(i + 2)), out, EncoderBlock.DILATIONS[i], useSnake));
+        for (int i = 0; i < ResidualUnit.BLOCK_DILATIONS.length; i++) {
+            units.add(ResidualUnit.load(layers.scope(String.valueOf(i + 2)), out, ResidualUnit.BLOCK_DILATIONS[i], useSnake));
         }
         return new DecoderBlock(act, upsample, List.copyOf(units), stride);
     }
 
     // x: [B, in, T] -> [B, out, T*s] (T*s - 1 for an odd stride with the transposed conv, as in PyTorch)
     public NDArray forward(NDArray x) {
-        return Scoped.apply(x, input -> {
-            NDArray a = act.forward(input);
-            NDArray h = upsample.apply(a);
-            a.close();
-            for (ResidualUnit unit : units) {
-                NDArray next = unit.forward(h);
-                h.close();
-                h = next;
-            }
-            return h;
-        });
+        List<UnaryOperator<NDArray>> layers = new ArrayList<>(List.of(act::forward, upsample));
+        units.forEach(unit -> layers.add(unit::forward));
+        return Scoped.apply(x, input -> Sequential.apply(input, layers));
     }
 
     /**

@@ -2,10 +2,12 @@ package dev.longplay.models.autoencoder;
 
 import ai.djl.ndarray.NDArray;
 import dev.longplay.models.nn.Conv1d;
+import dev.longplay.models.nn.Sequential;
 import dev.longplay.models.weights.StateDict;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Oobleck decoder, the encoder's mirror: a 7-tap conv from {@code latent_dim} to c_mults[-1]*channels, one
@@ -27,7 +29,7 @@ public record OobleckDecoder(OobleckConfig config, Conv1d stem, List<DecoderBloc
         List<DecoderBlock> blocks = new ArrayList<>();
         for (int level = depth; level >= 1; level--) {
             blocks.add(DecoderBlock.load(layers.scope(String.valueOf(depth - level + 1)), cfg.channelsAt(level),
-                    cfg.channelsAt(level - 1), cfg.strides()[level - 1], cfg.useSnake(), cfg.useNearestUpsample()));
+                    cfg.channelsAt(level - 1), cfg.strides().get(level - 1), cfg.useSnake(), cfg.useNearestUpsample()));
         }
         ChannelActivation act = ChannelActivation.load(layers.scope(String.valueOf(depth + 1)), cfg.channelsAt(0),
                 cfg.useSnake());
@@ -38,22 +40,14 @@ public record OobleckDecoder(OobleckConfig config, Conv1d stem, List<DecoderBloc
 
     // latents: [B, latent_dim, T] -> audio: [B, io, T * ratio]
     public NDArray forward(NDArray latents) {
-        NDArray h = stem.forward(latents);
-        for (DecoderBlock block : blocks) {
-            NDArray next = block.forward(h);
-            h.close();
-            h = next;
-        }
-        NDArray a = act.forward(h);
-        h.close();
-        NDArray out = head.forward(a);
-        a.close();
+        List<UnaryOperator<NDArray>> layers = new ArrayList<>(List.of(stem::forward));
+        blocks.forEach(block -> layers.add(block::forward));
+        layers.add(act::forward);
+        layers.add(head::forward);
         if (config.finalTanh()) {
-            NDArray t = out.tanh();
-            out.close();
-            return t;
+            layers.add(NDArray::tanh);
         }
-        return out;
+        return Sequential.apply(latents, layers);
     }
 
     /**

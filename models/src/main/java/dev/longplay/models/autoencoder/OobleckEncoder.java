@@ -2,10 +2,12 @@ package dev.longplay.models.autoencoder;
 
 import ai.djl.ndarray.NDArray;
 import dev.longplay.models.nn.Conv1d;
+import dev.longplay.models.nn.Sequential;
 import dev.longplay.models.weights.StateDict;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Oobleck encoder: a 7-tap conv to {@code channels}, one {@link EncoderBlock} per stride (channels
@@ -23,7 +25,7 @@ public record OobleckEncoder(OobleckConfig config, Conv1d stem, List<EncoderBloc
         List<EncoderBlock> blocks = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
             blocks.add(EncoderBlock.load(layers.scope(String.valueOf(i + 1)), cfg.channelsAt(i), cfg.channelsAt(i + 1),
-                    cfg.strides()[i], cfg.useSnake()));
+                    cfg.strides().get(i), cfg.useSnake()));
         }
         ChannelActivation act = ChannelActivation.load(layers.scope(String.valueOf(depth + 1)), cfg.channelsAt(depth),
                 cfg.useSnake());
@@ -34,16 +36,10 @@ public record OobleckEncoder(OobleckConfig config, Conv1d stem, List<EncoderBloc
 
     // audio: [B, io, L] -> [B, latent_dim, L / ratio]
     public NDArray forward(NDArray audio) {
-        NDArray h = stem.forward(audio);
-        for (EncoderBlock block : blocks) {
-            NDArray next = block.forward(h);
-            h.close();
-            h = next;
-        }
-        NDArray a = act.forward(h);
-        h.close();
-        NDArray out = head.forward(a);
-        a.close();
-        return out;
+        List<UnaryOperator<NDArray>> layers = new ArrayList<>(List.of(stem::forward));
+        blocks.forEach(block -> layers.add(block::forward));
+        layers.add(act::forward);
+        layers.add(head::forward);
+        return Sequential.apply(audio, layers);
     }
 }

@@ -2,12 +2,18 @@ package dev.longplay.models.autoencoder;
 
 import ai.djl.ndarray.NDArray;
 import dev.longplay.models.nn.Conv1d;
+import dev.longplay.models.nn.Sequential;
 import dev.longplay.models.weights.StateDict;
+
+import java.util.List;
 
 /** x + conv1x1(act(conv7_dilated(act(x)))), the Oobleck residual unit; channels are unchanged. */
 public record ResidualUnit(ChannelActivation act1, Conv1d conv1, ChannelActivation act2, Conv1d conv2) {
 
     private static final int KERNEL = 7;
+
+    /** Encoder and decoder blocks each hold three units with these dilations. */
+    static final int[] BLOCK_DILATIONS = {1, 3, 9};
 
     /** Keys: layers.0 activation, layers.1 dilated conv, layers.2 activation, layers.3 1x1 conv. */
     public static ResidualUnit load(StateDict sd, long channels, int dilation, boolean useSnake) {
@@ -22,14 +28,7 @@ public record ResidualUnit(ChannelActivation act1, Conv1d conv1, ChannelActivati
 
     // x: [B, C, T] -> [B, C, T]; each intermediate is closed as soon as the next exists
     public NDArray forward(NDArray x) {
-        NDArray h = act1.forward(x);
-        NDArray next = conv1.forward(h);
-        h.close();
-        h = act2.forward(next);
-        next.close();
-        next = conv2.forward(h);
-        h.close();
-        return next.addi(x);
+        return Sequential.apply(x, List.of(act1::forward, conv1::forward, act2::forward, conv2::forward)).addi(x);
     }
 
     /** Dilated 7-tap conv: how far (in samples at this rate) an output sees on each side. */
