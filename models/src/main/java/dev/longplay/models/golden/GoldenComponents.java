@@ -3,6 +3,9 @@ package dev.longplay.models.golden;
 import dev.longplay.models.autoencoder.VaeDecodeGolden;
 import dev.longplay.models.autoencoder.VaeEncodeGolden;
 
+import dev.longplay.models.conditioning.NumberConditionerGolden;
+import dev.longplay.models.transformer.DitForwardGolden;
+
 import java.util.List;
 
 /** The golden components Longplay implements; each lives beside the code it checks. */
@@ -14,7 +17,9 @@ public final class GoldenComponents {
     public static List<GoldenComponent> all() {
         return List.of(
                 new VaeDecodeGolden(),
-                new VaeEncodeGolden()
+                new VaeEncodeGolden(),
+                new NumberConditionerGolden(),
+                new DitForwardGolden()
         );
     }
 }

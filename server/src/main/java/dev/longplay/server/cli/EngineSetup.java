@@ -15,6 +15,8 @@ final class EngineSetup {
         setIfAbsent("ai.djl.offline", "true");
         // DJL's start-up chatter (thread counts, engine versions) is not for musicians' terminals.
         setIfAbsent("org.slf4j.simpleLogger.log.ai.djl", "warn");
+        // Probing for CUDA on a CPU-only build warns about the driver; that is expected, not a problem.
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
         // DJL's api jar otherwise tries a telemetry call home at start.
         setIfAbsent("OPT_OUT_TRACKING", "true");
         if (System.getenv("DJL_CACHE_DIR") == null && System.getProperty("DJL_CACHE_DIR") == null) {

@@ -1,0 +1,64 @@
+package dev.longplay.models.golden;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.longplay.models.conditioning.ConditionerOutput;
+import dev.longplay.models.conditioning.Conditioning;
+import dev.longplay.models.conditioning.ConditioningAssembler;
+import dev.longplay.models.conditioning.NumberConditioner;
+import dev.longplay.models.conditioning.PromptProjection;
+import dev.longplay.models.config.ConditioningConfig;
+import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.weights.CheckpointException;
+import dev.longplay.models.weights.StateDict;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conditioning of a golden case, built as the reference's conditioner would: the text conditioner's
+ * encoder output is an input ({@code <id>_hidden}, {@code <id>_mask}) that goes through the checkpoint's
+ * {@code proj_out}; number conditioners run on their input values ({@code <id>} [B]).
+ */
+public final class GoldenConditioning {
+
+
+    private GoldenConditioning() {
+    }
+
+    public static Conditioning build(ModelConfig cfg, StateDict checkpoint, Map<String, NDArray> inputs, NDManager manager) {
+        ConditioningConfig cc = cfg.model().conditioning();
+        Map<String, ConditionerOutput> outputs = new LinkedHashMap<>();
+        for (ConditioningConfig.Conditioner c : cc.configs()) {
+            switch (c.type()) {
+                case "number" -> {
+                    NDArray values = inputs.get(c.id());
+                    if (values == null) {
+                        throw new CheckpointException("golden inputs lack '" + c.id() + "'");
+                    }
+                    List<Float> list = new java.util.ArrayList<>();
+                    for (float v : values.toFloatArray()) {
+                        list.add(v);
+                    }
+                    outputs.put(c.id(), NumberConditioner.fromConfig(c, checkpoint, cc.condDim()).encode(list, manager));
+                }
+                case "t5", "clap_text" -> {
+                    NDArray hidden = inputs.get(c.id() + "_hidden");
+                    NDArray mask = inputs.get(c.id() + "_mask");
+                    if (hidden == null || mask == null) {
+                        throw new CheckpointException("golden inputs lack '" + c.id() + "_hidden' / '" + c.id() + "_mask'");
+                    }
+                    long width = hidden.getShape().get(2);
+                    PromptProjection proj = PromptProjection.load(
+                            checkpoint.scope("conditioner.conditioners." + c.id()), width, cc.condDim());
+                    outputs.put(c.id(), proj.apply(hidden, mask));
+                }
+                default -> throw new CheckpointException("golden conditioning: unsupported conditioner type " + c.type()
+                        + " (" + Arrays.toString(new String[]{"number", "t5"}) + ")");
+            }
+        }
+        return ConditioningAssembler.of(cfg.model().diffusion()).assemble(outputs);
+    }
+}

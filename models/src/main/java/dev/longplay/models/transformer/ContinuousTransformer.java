@@ -1,0 +1,73 @@
+package dev.longplay.models.transformer;
+
+import ai.djl.ndarray.NDArray;
+import dev.longplay.models.nn.Linear;
+import dev.longplay.models.nn.SiluMlp;
+import dev.longplay.models.weights.StateDict;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reference's continuous transformer: project in, prepend tokens, a stack of blocks sharing one rotary
+ * table (positions count the prepended tokens too), project out. With adaLN, the global condition passes
+ * through its own Linear–SiLU–Linear to the 6·dim modulation every block adds to its parameters.
+ */
+public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryEmbedding rotary,
+                                    SiluMlp globalCondEmbedder, List<TransformerBlock> layers) {
+
+    public static ContinuousTransformer load(StateDict sd, DitConfig c, int dimIn, int dimOut, int condDim) {
+        int dim = c.embedDim();
+        Linear in = Linear.load(sd.scope("project_in"), dimIn, dim, false);
+        Linear out = Linear.load(sd.scope("project_out"), dim, dimOut, false);
+        RotaryEmbedding rope = null;
+        if (c.rotaryPosEmb()) {
+            int rotDim = Math.max(c.dimHeads() / 2, 32);
+            // The buffer is checkpointed; read it so a checkpoint with other frequencies is honoured.
+            NDArray invFreq = sd.take("rotary_pos_emb.inv_freq", rotDim / 2);
+            rope = new RotaryEmbedding(invFreq.toFloatArray());
+            invFreq.close();
+        }
+        SiluMlp globalEmbedder = null;
+        if (c.adaLN()) {
+            StateDict g = sd.scope("global_cond_embedder");
+            globalEmbedder = new SiluMlp(Linear.load(g.scope("0"), dim, dim, true), Linear.load(g.scope("2"), dim, 6L * dim, true));
+        }
+        List<TransformerBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < c.depth(); i++) {
+            blocks.add(TransformerBlock.load(sd.scope("layers." + i), c, condDim > 0, condDim, c.adaLN()));
+        }
+        return new ContinuousTransformer(in, out, rope, globalEmbedder, List.copyOf(blocks));
+    }
+
+    // x: [B, T, dimIn], prepend: [B, P, dim] or null, context: [B, M, condDim] or null, global: [B, dim] or null
+    // -> [B, P + T, dimOut]
+    public NDArray forward(NDArray x, NDArray prepend, NDArray context, NDArray globalCond) {
+        NDArray h = projectIn.forward(x);
+        if (prepend != null) {
+            NDArray joined = prepend.concat(h, 1);
+            h.close();
+            h = joined;
+        }
+        NDArray modulation = globalCondEmbedder != null && globalCond != null ? globalCondEmbedder.forward(globalCond) : null;
+        RotaryEmbedding.Tables tables = rotary == null ? null
+                : rotary.tables(h.getManager(), Math.toIntExact(h.getShape().get(1)));
+        try {
+            for (TransformerBlock block : layers) {
+                NDArray next = block.forward(h, context, modulation, tables);
+                h.close();
+                h = next;
+            }
+            NDArray out = projectOut.forward(h);
+            h.close();
+            return out;
+        } finally {
+            if (tables != null) {
+                tables.close();
+            }
+            if (modulation != null) {
+                modulation.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.longplay.models.transformer;
+
+import ai.djl.ndarray.NDArray;
+import dev.longplay.models.weights.StateDict;
+
+/** Random Fourier features of the diffusion time: f = 2π·t·Wᵀ, output [cos f, sin f]. Weight [out/2, in]. */
+public record FourierFeatures(NDArray weight) {
+
+    public static FourierFeatures load(StateDict sd, int in, int out) {
+        return new FourierFeatures(sd.take("weight", out / 2, in));
+    }
+
+    // t: [B, in] -> [B, out]
+    public NDArray forward(NDArray t) {
+        try (NDArray f = t.matMul(weight.transpose()).muli((float) (2 * Math.PI));
+             NDArray c = f.cos(); NDArray s = f.sin()) {
+            return c.concat(s, 1);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.longplay.models.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Rotary position embedding (Su et al.) on the first {@code rotDim} channels of each head, the rest passed
+ * through (partial rotary, as GPT-J). The angles are computed in float32 whatever the compute type: long
+ * renders would otherwise lose position precision.
+ */
+public record RotaryEmbedding(float[] invFreq) {
+
+    /** The standard inverse frequencies 1 / base^(2i/dim) for a rotary width {@code dim}. */
+    public static float[] inverseFrequencies(int dim, double base) {
+        float[] f = new float[dim / 2];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) (1.0 / Math.pow(base, (2.0 * i) / dim));
+        }
+        return f;
+    }
+
+    public int rotDim() {
+        return invFreq.length * 2;
+    }
+
+    /** cos and sin tables [n, rotDim] for positions 0..n-1: angles (t·invFreq) repeated for both halves. */
+    public Tables tables(NDManager manager, int n) {
+        int half = invFreq.length;
+        float[] cos = new float[n * half * 2];
+        float[] sin = new float[n * half * 2];
+        for (int t = 0; t < n; t++) {
+            for (int j = 0; j < half; j++) {
+                float angle = (float) t * invFreq[j];  // float32 product, as the reference's einsum
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                int base = t * half * 2;
+                cos[base + j] = c;
+                cos[base + half + j] = c;
+                sin[base + j] = s;
+                sin[base + half + j] = s;
+            }
+        }
+        Shape shape = new Shape(n, 2L * half);
+        return new Tables(manager.create(cos, shape), manager.create(sin, shape));
+    }
+
+    public record Tables(NDArray cos, NDArray sin) implements AutoCloseable {
+        @Override
+        public void close() {
+            cos.close();
+            sin.close();
+        }
+    }
+
+    // x: [B, H, N, D] -> same, the first rotDim channels rotated by position
+    public static NDArray apply(NDArray x, Tables tables) {
+        long d = x.getShape().get(3);
+        long rot = tables.cos().getShape().get(1);
+        long half = rot / 2;
+        NDArray rotated;
+        try (NDArray head = rot == d ? x.duplicate() : x.get(":, :, :, 0:" + rot);
+             NDArray x1 = head.get(":, :, :, 0:" + half);
+             NDArray x2 = head.get(":, :, :, " + half + ":" + rot);
+             NDArray negX2 = x2.neg();
+             NDArray turned = negX2.concat(x1, 3);
+             NDArray a = head.mul(tables.cos());
+             NDArray b = turned.mul(tables.sin())) {
+            rotated = a.add(b);
+        }
+        if (rot == d) {
+            return rotated;
+        }
+        try (NDArray tail = x.get(":, :, :, " + rot + ":")) {
+            NDArray out = rotated.concat(tail, 3);
+            rotated.close();
+            return out;
+        }
+    }
+}
