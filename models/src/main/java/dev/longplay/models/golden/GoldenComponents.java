@@ -2,8 +2,8 @@ package dev.longplay.models.golden;
 
 import dev.longplay.models.autoencoder.VaeDecodeGolden;
 import dev.longplay.models.autoencoder.VaeEncodeGolden;
-
 import dev.longplay.models.conditioning.NumberConditionerGolden;
+import dev.longplay.models.pipeline.GoldenSampling;
 import dev.longplay.models.transformer.DitForwardGolden;
 
 import java.util.List;
@@ -19,7 +19,9 @@ public final class GoldenComponents {
                 new VaeDecodeGolden(),
                 new VaeEncodeGolden(),
                 new NumberConditionerGolden(),
-                new DitForwardGolden()
+                new DitForwardGolden(),
+                GoldenSampling.sample(),
+                GoldenSampling.styleTransfer()
         );
     }
 }
