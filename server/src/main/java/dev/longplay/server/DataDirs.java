@@ -18,6 +18,11 @@ public final class DataDirs {
         return xdg("XDG_CONFIG_HOME", ".config");
     }
 
+    /** {@code $XDG_CACHE_HOME/longplay}, else {@code ~/.cache/longplay}: things that can be made again. */
+    public static Path cache() {
+        return xdg("XDG_CACHE_HOME", ".cache");
+    }
+
     private static Path xdg(String variable, String fallback) {
         String v = System.getenv(variable);
         // The spec says relative values are invalid and must be ignored.

@@ -3,6 +3,7 @@ package dev.longplay.models.transformer;
 import ai.djl.ndarray.NDArray;
 import dev.longplay.models.nn.Linear;
 import dev.longplay.models.nn.SiluMlp;
+import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
 
 import java.util.ArrayList;
@@ -23,6 +24,10 @@ public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryE
         RotaryEmbedding rope = null;
         if (c.rotaryPosEmb()) {
             int rotDim = Math.max(c.dimHeads() / 2, 32);
+            if (rotDim > c.dimHeads()) {
+                throw new CheckpointException("DiT heads of " + c.dimHeads() + " channels are narrower than the rotary "
+                        + "embedding's " + rotDim + " (the reference needs embed_dim / num_heads >= 32)");
+            }
             // The buffer is checkpointed; read it so a checkpoint with other frequencies is honoured.
             NDArray invFreq = sd.take("rotary_pos_emb.inv_freq", rotDim / 2);
             rope = new RotaryEmbedding(invFreq.toFloatArray());

@@ -73,8 +73,8 @@ public final class StateDict {
         if (!file.contains(full)) {
             throw new CheckpointException("missing key '" + full + "' in " + file.describe());
         }
-        long[] actual = file.shape(full);
-        if (expected != null && expected.length > 0 && !matches(actual, expected)) {
+        long[] actual = file.shape(full);  // null: a generator that makes the tensor to the expected shape
+        if (actual != null && expected != null && expected.length > 0 && !matches(actual, expected)) {
             throw new CheckpointException("shape mismatch for '" + full + "' in " + file.describe() + ": checkpoint has "
                     + Arrays.toString(actual) + ", the model config needs " + Arrays.toString(expected));
         }

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  *
  * <p>Values follow PyTorch's default initialisation closely enough to keep activations in range: weights
  * uniform in ±1/sqrt(fan_in); biases and LayerNorm shifts zero; LayerNorm gains and weight-norm gains one;
- * Snake alpha/beta zero (they are stored as logarithms).
+ * Snake alpha/beta zero (they are stored as logarithms); rotary {@code inv_freq} buffers the standard
+ * 1/10000^(2i/d).
  */
 public final class SyntheticTensors implements TensorSource {
 
@@ -81,6 +82,13 @@ public final class SyntheticTensors implements TensorSource {
         float[] data = new float[Math.toIntExact(n)];
         String leaf = key.substring(key.lastIndexOf('.') + 1);
         boolean vector = shape.length == 1;
+        if (leaf.equals("inv_freq")) {
+            // a rotary embedding's buffer: the standard frequencies, never random
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (float) (1.0 / Math.pow(10000, (2.0 * i) / (2.0 * data.length)));
+            }
+            return data;
+        }
         if (leaf.equals("bias") || leaf.equals("beta") || leaf.equals("alpha")) {
             return data; // zeros (Snake's alpha/beta are log-scale: zero means 1)
         }

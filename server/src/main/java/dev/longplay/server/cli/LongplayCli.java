@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
                 GoldenCheckCommand.class,
                 InfoCommand.class,
                 ServeCommand.class,
+                GenerateCommand.class,
+                DemoCommand.class,
         })
 public final class LongplayCli implements Runnable {
 
@@ -18,10 +20,9 @@ public final class LongplayCli implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    public static void main(String[] args) {
-        EngineSetup.configureDefaults();
-        CommandLine cli = new CommandLine(new LongplayCli());
-        // Users get the problem in one line; stack traces only with LONGPLAY_DEBUG set.
+    /** A command line whose failures reach the user as one line; stack traces only with LONGPLAY_DEBUG set. */
+    static CommandLine commandLine(Object command) {
+        CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (System.getenv("LONGPLAY_DEBUG") != null) {
                 ex.printStackTrace();
@@ -29,7 +30,12 @@ public final class LongplayCli implements Runnable {
             line.getErr().println("longplay: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
             return 2;
         });
-        int code = cli.execute(args);
+        return cli;
+    }
+
+    public static void main(String[] args) {
+        EngineSetup.configureDefaults();
+        int code = commandLine(new LongplayCli()).execute(args);
         System.exit(code);
     }
 }

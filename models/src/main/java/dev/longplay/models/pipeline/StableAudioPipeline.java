@@ -1,0 +1,321 @@
+package dev.longplay.models.pipeline;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.audio.AudioSplice;
+import dev.longplay.models.audio.LoopSeam;
+import dev.longplay.models.audio.Resampler;
+import dev.longplay.models.autoencoder.AudioAutoencoder;
+import dev.longplay.models.autoencoder.ChunkedDecoder;
+import dev.longplay.models.conditioning.Conditioner;
+import dev.longplay.models.conditioning.ConditionerOutput;
+import dev.longplay.models.conditioning.Conditioning;
+import dev.longplay.models.conditioning.ConditioningAssembler;
+import dev.longplay.models.conditioning.NumberConditioner;
+import dev.longplay.models.conditioning.T5Conditioner;
+import dev.longplay.models.config.ConditioningConfig;
+import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.diffusion.KeepRegions;
+import dev.longplay.models.diffusion.ModelFunction;
+import dev.longplay.models.diffusion.Sampler;
+import dev.longplay.models.diffusion.SeededNoise;
+import dev.longplay.models.diffusion.Sigmas;
+import dev.longplay.models.transformer.DiffusionTransformer;
+import dev.longplay.models.weights.CheckpointException;
+import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.StateDict;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded Stable Audio model and the one entry the server calls: text (and optionally audio) in,
+ * samples out. Text → conditioners → conditioning; seeded noise (and encoded init audio) → sampler over the
+ * DiT with guidance → latents → chunked Oobleck decode → exact-length audio (loop-closed, kept spans spliced).
+ *
+ * <p>The latent canvas is as long as the request needs (rounded up to the autoencoder's stride), not the
+ * model's whole training window: the duration is honoured exactly and short clips cost little.
+ */
+public final class StableAudioPipeline implements AutoCloseable {
+
+    private final NDManager manager;
+    private final ModelConfig config;
+    private final AudioAutoencoder autoencoder;
+    private final DiffusionTransformer dit;
+    private final Map<String, Conditioner> conditioners;
+    private final ConditioningAssembler assembler;
+    private final String name;
+    private final String fingerprint;
+
+    private StableAudioPipeline(NDManager manager, ModelConfig config, AudioAutoencoder autoencoder,
+                                DiffusionTransformer dit, Map<String, Conditioner> conditioners,
+                                ConditioningAssembler assembler, String name, String fingerprint) {
+        this.manager = manager;
+        this.config = config;
+        this.autoencoder = autoencoder;
+        this.dit = dit;
+        this.conditioners = conditioners;
+        this.assembler = assembler;
+        this.name = name;
+        this.fingerprint = fingerprint;
+    }
+
+    public static StableAudioPipeline load(ModelFiles files, String name) {
+        ModelConfig config = ModelConfig.load(files.config());
+        NDManager manager = NDManager.newBaseManager();
+        try (SafetensorsFile file = SafetensorsFile.open(files.checkpoint())) {
+            StateDict sd = new StateDict(file, manager, DataType.FLOAT32);
+            AudioAutoencoder ae = AudioAutoencoder.load(sd, config);
+            DiffusionTransformer dit = DiffusionTransformer.load(sd, config);
+            Map<String, Conditioner> conds = new LinkedHashMap<>();
+            ConditioningConfig cc = config.model().conditioning();
+            if (cc != null) {
+                for (ConditioningConfig.Conditioner c : cc.configs()) {
+                    conds.put(c.id(), switch (c.type()) {
+                        case "number" -> NumberConditioner.fromConfig(c, sd, cc.condDim());
+                        case "t5" -> T5Conditioner.load(c, cc.condDim(), files.textEncoderDir(), files.tokenizerDir(),
+                                sd, manager);
+                        default -> throw new CheckpointException("unsupported conditioner type '" + c.type()
+                                + "' (id '" + c.id() + "') in " + files.config());
+                    });
+                }
+            }
+            sd.requireAllUsed();
+            return new StableAudioPipeline(manager, config, ae, dit, conds,
+                    ConditioningAssembler.of(config.model().diffusion()), name, ModelFingerprint.of(files));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A content fingerprint of the checkpoint, recorded in every clip's metadata. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public int sampleRate() {
+        return config.sampleRate();
+    }
+
+    public SamplingDefaults defaults() {
+        return SamplingDefaults.forObjective(config.model().diffusion().objective());
+    }
+
+    public synchronized GeneratedAudio generate(GenerationParams p, GenerationListener listener) {
+        Map<String, Double> timings = new LinkedHashMap<>();
+        int rate = config.sampleRate();
+        int ratio = autoencoder.downsamplingRatio();
+        int loopFrames = p.loop() == null ? 0
+                : LoopSeam.loopFrames(p.loop().bpm(), p.loop().bars(), p.loop().beatsPerBar(), rate);
+        int fade = p.loop() == null ? 0 : LoopSeam.fadeFrames(rate, loopFrames);
+        int frames = p.loop() == null ? (int) Math.round(p.seconds() * rate) : loopFrames + fade;
+        int latentFrames = (frames + ratio - 1) / ratio;
+        long maxLatents = config.sampleSize() / ratio;
+        if (latentFrames > maxLatents) {
+            throw new IllegalArgumentException(String.format("%.1f s is longer than this model's window of %.1f s",
+                    (double) frames / rate, config.maxSeconds()));
+        }
+        SamplingDefaults d = defaults();
+        String samplerName = p.sampler() != null ? p.sampler() : d.sampler();
+        Sampler sampler = Sampler.forName(samplerName);
+        boolean rf = isRectifiedFlow();
+        if (sampler.rectifiedFlow() != rf) {
+            throw new IllegalArgumentException("sampler '" + samplerName + "' does not fit this model's objective ("
+                    + config.model().diffusion().objective() + "); use " + d.sampler());
+        }
+        int steps = p.steps() != null ? p.steps() : d.steps();
+        double cfg = p.cfgScale() != null ? p.cfgScale() : d.cfgScale();
+        int channels = autoencoder.latentDim();
+
+        try (NDManager gen = manager.newSubManager()) {
+            long t0 = System.nanoTime();
+            listener.onProgress("conditioning", 0, 1);
+            double secondsTotal = p.loop() == null ? p.seconds() : (double) loopFrames / rate;
+            Conditioning cond = condition(p.prompt(), p.secondsStart(), secondsTotal, gen);
+            Conditioning negative = p.negativePrompt() != null && !p.negativePrompt().isBlank() && cfg != 1.0
+                    ? condition(p.negativePrompt(), p.secondsStart(), secondsTotal, gen) : null;
+            ModelFunction model = dit.bind(cond, negative, cfg, gen);
+            timings.put("conditioning", seconds(t0));
+
+            Shape latentShape = new Shape(1, channels, latentFrames);
+            NDArray noise = SeededNoise.stream(p.seed(), SeededNoise.INITIAL).next(gen, latentShape);
+            NDArray initLatents = null;
+            float[][] initAudio = null;
+            if (p.init() != null) {
+                long t1 = System.nanoTime();
+                listener.onProgress("encoding", 0, 1);
+                initAudio = prepareInit(p.init(), latentFrames * ratio);
+                initLatents = autoencoder.encode(toArray(gen, initAudio), SeededNoise.stream(p.seed(), SeededNoise.ENCODER)
+                        .next(gen, latentShape));
+                timings.put("encoding", seconds(t1));
+            }
+            boolean keeping = !p.keep().isEmpty();
+            if (keeping) {
+                model = KeepRegions.wrap(model, initLatents, keepMask(gen, p.keep(), latentFrames, rate, ratio), rf);
+            }
+
+            long t2 = System.nanoTime();
+            boolean styleTransfer = initLatents != null && !keeping;
+            double[] schedule;
+            NDArray x;
+            if (rf) {
+                double tMax = styleTransfer ? Math.min(1.0, p.initNoiseLevel() != null ? p.initNoiseLevel() : d.initNoiseLevel())
+                        : 1.0;
+                schedule = Sigmas.rectifiedFlow(steps, tMax);
+                x = styleTransfer ? initLatents.mul(1 - tMax).add(noise.mul(tMax)) : noise;
+            } else {
+                double sigmaMax = styleTransfer ? (p.initNoiseLevel() != null ? p.initNoiseLevel() : d.initNoiseLevel())
+                        : (p.sigmaMax() != null ? p.sigmaMax() : d.sigmaMax());
+                double sigmaMin = Math.min(p.sigmaMin() != null ? p.sigmaMin() : d.sigmaMin(), sigmaMax);
+                schedule = Sigmas.polyexponential(steps, sigmaMin, sigmaMax, p.rho() != null ? p.rho() : d.rho());
+                x = noise.mul(schedule[0]);
+                if (styleTransfer) {
+                    x = initLatents.add(x);
+                }
+            }
+            int total = steps;
+            listener.onProgress("sampling", 0, total);
+            NDArray latents = sampler.sample(model, x, schedule, SeededNoise.stream(p.seed(), SeededNoise.SAMPLER),
+                    (step, all) -> {
+                        listener.onProgress("sampling", step, all);
+                        return !listener.isCancelled();
+                    });
+            timings.put("sampling", seconds(t2));
+
+            long t3 = System.nanoTime();
+            listener.onProgress("decoding", 0, 1);
+            NDArray audio = autoencoder.decodeChunked(latents, ChunkedDecoder.DEFAULT_CHUNK_FRAMES);
+            float[][] samples = toPlanar(audio, frames);
+            listener.onProgress("decoding", 1, 1);
+            timings.put("decoding", seconds(t3));
+
+            if (keeping) {
+                AudioSplice.keep(samples, initAudio, spans(p.keep(), rate), Math.round(0.02f * rate));
+            }
+            if (p.loop() != null) {
+                samples = LoopSeam.close(samples, loopFrames, fade);
+            }
+            timings.put("total", seconds(t0));
+            return new GeneratedAudio(samples, rate, p.seed(), timings);
+        }
+    }
+
+    public boolean isRectifiedFlow() {
+        String o = config.model().diffusion().objective();
+        return o.equals("rf_denoiser") || o.equals("rectified_flow");
+    }
+
+    private Conditioning condition(String prompt, double secondsStart, double secondsTotal, NDManager gen) {
+        Map<String, ConditionerOutput> outputs = new LinkedHashMap<>();
+        for (Conditioner c : conditioners.values()) {
+            Object value = switch (c.id()) {
+                case "seconds_start" -> secondsStart;
+                case "seconds_total" -> secondsTotal;
+                default -> c instanceof NumberConditioner ? null : (prompt == null ? "" : prompt);
+            };
+            if (value == null) {
+                throw new IllegalArgumentException("the model conditions on '" + c.id() + "', which Longplay cannot supply");
+            }
+            outputs.put(c.id(), c.encode(List.of(value), gen));
+        }
+        return assembler.assemble(outputs);
+    }
+
+    /** Resampled to the model's rate, mono/stereo matched, padded with silence or cut to {@code frames}. */
+    private float[][] prepareInit(GenerationParams.InitAudio init, int frames) {
+        float[][] resampled = Resampler.resample(init.samples(), init.sampleRate(), config.sampleRate());
+        int channels = config.audioChannels();
+        float[][] out = new float[channels][frames];
+        for (int c = 0; c < channels; c++) {
+            float[] src;
+            if (resampled.length == channels) {
+                src = resampled[c];
+            } else if (channels == 1) {
+                src = mean(resampled);
+            } else {
+                src = resampled[Math.min(c, resampled.length - 1)];
+            }
+            System.arraycopy(src, 0, out[c], 0, Math.min(frames, src.length));
+        }
+        return out;
+    }
+
+    private static float[] mean(float[][] x) {
+        float[] m = new float[x[0].length];
+        for (float[] ch : x) {
+            for (int i = 0; i < m.length; i++) {
+                m[i] += ch[i] / x.length;
+            }
+        }
+        return m;
+    }
+
+    private static int[][] spans(List<GenerationParams.TimeSpan> keep, int rate) {
+        int[][] out = new int[keep.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new int[]{(int) Math.round(keep.get(i).start() * rate), (int) Math.round(keep.get(i).end() * rate)};
+        }
+        return out;
+    }
+
+    // a latent frame is kept when the span covers it entirely: frames straddling a boundary are regenerated
+    private static NDArray keepMask(NDManager gen, List<GenerationParams.TimeSpan> keep, int latentFrames, int rate,
+                                    int ratio) {
+        float[] m = new float[latentFrames];
+        for (int[] s : spans(keep, rate)) {
+            int first = (s[0] + ratio - 1) / ratio;
+            int last = s[1] / ratio;  // exclusive
+            for (int i = Math.max(0, first); i < Math.min(latentFrames, last); i++) {
+                m[i] = 1f;
+            }
+        }
+        return gen.create(m, new Shape(1, 1, latentFrames));
+    }
+
+    private static NDArray toArray(NDManager gen, float[][] planar) {
+        int c = planar.length;
+        int n = planar[0].length;
+        float[] flat = new float[c * n];
+        for (int i = 0; i < c; i++) {
+            System.arraycopy(planar[i], 0, flat, i * n, n);
+        }
+        return gen.create(flat, new Shape(1, c, n));
+    }
+
+    // audio: [1, C, N'] -> [C][frames] (N' >= frames: the canvas is rounded up to the stride)
+    private static float[][] toPlanar(NDArray audio, int frames) {
+        int c = (int) audio.getShape().get(1);
+        int n = (int) audio.getShape().get(2);
+        float[] flat = audio.toFloatArray();
+        float[][] out = new float[c][frames];
+        for (int i = 0; i < c; i++) {
+            System.arraycopy(flat, i * n, out[i], 0, Math.min(frames, n));
+        }
+        return out;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    @Override
+    public void close() {
+        for (Conditioner c : conditioners.values()) {
+            c.close();
+        }
+        manager.close();
+    }
+}

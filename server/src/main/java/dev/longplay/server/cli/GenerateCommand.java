@@ -1,0 +1,235 @@
+package dev.longplay.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longplay.server.AtomicFiles;
+import dev.longplay.server.Json;
+import dev.longplay.server.clips.WavWriter;
+import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.Mode;
+import dev.longplay.server.jobs.OutputFormat;
+import dev.longplay.server.jobs.Priority;
+import dev.longplay.server.jobs.RenderException;
+import dev.longplay.server.jobs.RenderedClip;
+import dev.longplay.server.jobs.TimeRange;
+import dev.longplay.server.render.ModelClipRenderer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code longplay generate}: one or more clips to WAV files, each with a sidecar JSON holding everything
+ * needed to make it again ({@code --from clip.json}).
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate audio from text, from audio (style transfer) or around audio (inpaint/continue).")
+public final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR|HF-ID",
+            description = "model folder or Hugging Face id in the local cache (default: the embedded tiny random model)")
+    String model;
+
+    @Option(names = {"-p", "--prompt"}, description = "what to make")
+    String prompt;
+
+    @Option(names = {"-n", "--negative"}, description = "what to steer away from (e.g. \"Low quality.\")")
+    String negative;
+
+    @Option(names = {"-s", "--seconds"}, description = "length in seconds (with --continue: seconds to add; default 10)")
+    Double seconds;
+
+    @Option(names = "--seed", description = "random seed (default: random; recorded in the sidecar)")
+    Long seed;
+
+    @Option(names = "--steps", description = "sampler steps (default: the model's profile, e.g. 100)")
+    Integer steps;
+
+    @Option(names = "--cfg", description = "classifier-free guidance scale (default: the model's profile, e.g. 7)")
+    Double cfg;
+
+    @Option(names = "--sampler", description = "dpmpp-3m-sde, dpmpp-2m, euler (v models); pingpong, rf-euler (rectified flow)")
+    String sampler;
+
+    @Option(names = "--init", paramLabel = "WAV", description = "audio to transform (style transfer), inpaint or continue")
+    Path init;
+
+    @Option(names = "--init-noise", description = "how far from --init to start (sigma; default 3 for v models): lower keeps more")
+    Double initNoise;
+
+    @Option(names = "--inpaint", paramLabel = "START:END", description = "seconds of --init to regenerate (repeatable)")
+    List<String> inpaint = new ArrayList<>();
+
+    @Option(names = "--continue", description = "extend --init by --seconds")
+    boolean continuation;
+
+    @Option(names = "--bpm", description = "tempo for a loop (with --bars)")
+    Double bpm;
+
+    @Option(names = "--bars", description = "loop length in 4/4 bars (with --bpm): exactly that long, loops without a click")
+    Integer bars;
+
+    @Option(names = "--count", description = "clips to make, with seeds seed, seed+1, ... (default 1)")
+    int count = 1;
+
+    @Option(names = "--format", description = "16, 24 or 32f (float) WAV (default 24)")
+    String format = "24";
+
+    @Option(names = {"-o", "--out"}, description = "output WAV (default: longplay.wav)")
+    Path out = Path.of("longplay.wav");
+
+    @Option(names = "--from", paramLabel = "JSON", description = "regenerate from a clip's sidecar JSON (its settings and seed)")
+    Path from;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        GenerationRequest request = from != null ? fromSidecar(from) : request();
+        ModelClipRenderer renderer = ModelClipRenderer.forSpec(model);
+        try {
+            ProgressBar bar = new ProgressBar(quiet);
+            renderer.load(null, bar);
+            for (int i = 0; i < count; i++) {
+                GenerationRequest r = request.withSeed(request.seed() + i);
+                long t0 = System.nanoTime();
+                RenderedClip clip = renderer.render(r, bar, () -> false);
+                bar.done();
+                Path target = count == 1 ? out : numbered(out, i + 1);
+                writeClip(target, clip, r, renderer.id(), (System.nanoTime() - t0) / 1e9);
+            }
+            return 0;
+        } catch (RenderException e) {
+            System.err.println("longplay: " + e.getMessage());
+            return 2;
+        } finally {
+            renderer.close();
+        }
+    }
+
+    GenerationRequest request() {
+        Mode mode;
+        double secs = seconds != null ? seconds : 10.0;
+        List<TimeRange> ranges = new ArrayList<>();
+        for (String r : inpaint) {
+            String[] parts = r.split(":");
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("--inpaint takes START:END in seconds, got " + r);
+            }
+            ranges.add(new TimeRange(Double.parseDouble(parts[0]), Double.parseDouble(parts[1])));
+        }
+        if (bpm != null || bars != null) {
+            if (bpm == null || bars == null) {
+                throw new IllegalArgumentException("a loop needs both --bpm and --bars");
+            }
+            mode = Mode.LOOP;
+            secs = GenerationRequest.loopSeconds(bpm, bars);
+        } else if (continuation) {
+            mode = Mode.CONTINUE;
+        } else if (!ranges.isEmpty()) {
+            mode = Mode.INPAINT;
+        } else if (init != null) {
+            mode = Mode.AUDIO_TO_AUDIO;
+        } else {
+            mode = Mode.TEXT;
+        }
+        if ((mode == Mode.CONTINUE || mode == Mode.INPAINT) && init == null) {
+            throw new IllegalArgumentException("--continue and --inpaint need --init");
+        }
+        if (mode == Mode.INPAINT && seconds == null) {
+            secs = wavSeconds(init);
+        }
+        long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(GenerationRequest.MAX_SEED + 1);
+        return new GenerationRequest(mode, prompt, negative, secs, s, steps, cfg, sampler,
+                init == null ? null : init.toAbsolutePath(), initNoise, ranges, bpm, bars, null, Priority.BATCH, null,
+                outputFormat(format));
+    }
+
+    private static double wavSeconds(Path wav) {
+        try {
+            var a = dev.longplay.server.audio.WavReader.read(wav);
+            return (double) a.frames() / a.sampleRate();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + wav + ": " + e.getMessage());
+        }
+    }
+
+    static OutputFormat outputFormat(String f) {
+        return switch (f) {
+            case "16" -> OutputFormat.WAV_PCM16;
+            case "24" -> OutputFormat.WAV_PCM24;
+            case "32f", "float", "32" -> OutputFormat.WAV_FLOAT32;
+            default -> throw new IllegalArgumentException("--format is 16, 24 or 32f, got " + f);
+        };
+    }
+
+    private static GenerationRequest fromSidecar(Path sidecar) throws IOException {
+        JsonNode meta = Json.MAPPER.readTree(Files.readString(sidecar));
+        JsonNode settings = meta.get("settings");
+        if (settings == null) {
+            throw new IllegalArgumentException(sidecar + " has no \"settings\": not a Longplay clip sidecar");
+        }
+        return Json.MAPPER.treeToValue(settings, GenerationRequest.class);
+    }
+
+    private static Path numbered(Path p, int n) {
+        String name = p.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot < 0 ? name : name.substring(0, dot);
+        String ext = dot < 0 ? "" : name.substring(dot);
+        return p.resolveSibling(stem + "-" + n + ext);
+    }
+
+    /** The WAV, then its sidecar: same shape as the clip store's metadata, so both regenerate the same way. */
+    static void writeClip(Path target, RenderedClip clip, GenerationRequest r, String modelId, double seconds)
+            throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        WavWriter.Result[] result = new WavWriter.Result[1];
+        AtomicFiles.write(target, false, o -> result[0] = WavWriter.write(o, clip.audio(), clip.sampleRate(), r.format()));
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("createdAt", Instant.now().toString());
+        meta.put("mode", r.mode().wire());
+        meta.put("prompt", r.prompt());
+        meta.put("negativePrompt", r.negativePrompt());
+        meta.put("seed", clip.seed());
+        meta.put("model", modelId);
+        meta.put("modelHash", clip.metadata().get("modelHash"));
+        meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
+        meta.put("renderer", clip.metadata());
+        Map<String, Object> audio = new LinkedHashMap<>();
+        audio.put("sampleRate", clip.sampleRate());
+        audio.put("channels", clip.channels());
+        audio.put("frames", clip.frames());
+        audio.put("seconds", clip.frames() / (double) clip.sampleRate());
+        audio.put("format", r.format().wire());
+        audio.put("peak", result[0].peak());
+        audio.put("normalisationGain", result[0].gain());
+        meta.put("audio", audio);
+        Path json = sidecarOf(target);
+        AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+        System.out.printf("wrote %s (%.2f s, %d Hz, %d ch, seed %d) and %s in %.1f s%n", target,
+                clip.frames() / (double) clip.sampleRate(), clip.sampleRate(), clip.channels(), clip.seed(),
+                json.getFileName(), seconds);
+        if (result[0].gain() != 1.0) {
+            System.out.printf("  peak %.2f was normalised to -0.1 dBFS (gain %.3f)%n", result[0].peak(), result[0].gain());
+        }
+    }
+
+    static Path sidecarOf(Path wav) {
+        String name = wav.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return wav.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".json");
+    }
+}

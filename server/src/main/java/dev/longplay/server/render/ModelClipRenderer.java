@@ -1,0 +1,200 @@
+package dev.longplay.server.render;
+
+import ai.djl.engine.EngineException;
+import dev.longplay.models.diffusion.SamplingCancelledException;
+import dev.longplay.models.pipeline.EmbeddedModel;
+import dev.longplay.models.pipeline.GeneratedAudio;
+import dev.longplay.models.pipeline.GenerationListener;
+import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.pipeline.StableAudioPipeline;
+import dev.longplay.models.weights.CheckpointException;
+import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.ModelLocator;
+import dev.longplay.server.DataDirs;
+import dev.longplay.server.audio.WavReader;
+import dev.longplay.server.jobs.CancellationCheck;
+import dev.longplay.server.jobs.ClipRenderer;
+import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.ModelInfo;
+import dev.longplay.server.jobs.ProgressListener;
+import dev.longplay.server.jobs.RenderException;
+import dev.longplay.server.jobs.RenderedClip;
+import dev.longplay.server.jobs.Stage;
+import dev.longplay.server.jobs.TimeRange;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The job engine's renderer backed by the model runtime: one Stable Audio pipeline (a real checkpoint, or the
+ * embedded tiny model), loaded once and kept. Translates a {@link GenerationRequest} into pipeline parameters:
+ * continuation keeps the given audio and extends it; inpainting keeps everything outside the ranges.
+ */
+public final class ModelClipRenderer implements ClipRenderer {
+
+    private final String modelSpec;
+    private final Path cacheDir;
+    private volatile StableAudioPipeline pipeline;
+
+    /** modelSpec: a folder or Hugging Face id, or null for the embedded model (made under cacheDir). */
+    public ModelClipRenderer(String modelSpec, Path cacheDir) {
+        this.modelSpec = modelSpec;
+        this.cacheDir = cacheDir;
+    }
+
+    public static ModelClipRenderer forSpec(String modelSpec) {
+        return new ModelClipRenderer(modelSpec, DataDirs.cache().resolve("models"));
+    }
+
+    public String id() {
+        return modelSpec == null ? EmbeddedModel.ID : modelSpec;
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        StableAudioPipeline p = pipeline;
+        String description = modelSpec == null
+                ? "embedded tiny random-weight model (architecture check; makes noise-like sound, not music)"
+                : "Stable Audio model " + modelSpec;
+        if (p == null) {
+            return List.of(new ModelInfo(id(), description, null, "cpu", 0, 0, false));
+        }
+        return List.of(new ModelInfo(id(), description, p.fingerprint(), "cpu", p.sampleRate(),
+                p.config().maxSeconds(), true));
+    }
+
+    @Override
+    public synchronized void load(String modelId, ProgressListener progress) throws RenderException {
+        if (modelId != null && !modelId.equals(id())) {
+            throw new RenderException(RenderException.Kind.MODEL_UNAVAILABLE,
+                    "model '" + modelId + "' is not served here (this server runs '" + id() + "')");
+        }
+        if (pipeline != null) {
+            return;
+        }
+        progress.progress(Stage.LOADING_MODEL, 0, 1);
+        try {
+            ModelFiles files = modelSpec == null ? EmbeddedModel.ensure(cacheDir)
+                    : ModelLocator.fromEnvironment().locate(modelSpec);
+            pipeline = StableAudioPipeline.load(files, id());
+        } catch (CheckpointException | IllegalArgumentException e) {
+            throw new RenderException(RenderException.Kind.MODEL_UNAVAILABLE, e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new RenderException(RenderException.Kind.OUT_OF_MEMORY, "out of memory loading " + id(), e);
+        }
+        progress.progress(Stage.LOADING_MODEL, 1, 1);
+    }
+
+    /** The loaded pipeline (loading it first if needed). */
+    public StableAudioPipeline pipeline() throws RenderException {
+        load(null, (s, a, b) -> { });
+        return pipeline;
+    }
+
+    @Override
+    public RenderedClip render(GenerationRequest r, ProgressListener progress, CancellationCheck cancel)
+            throws RenderException {
+        StableAudioPipeline p = pipeline();
+        GenerationParams params = toParams(r);
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void onProgress(String stage, int step, int total) {
+                progress.progress(switch (stage) {
+                    case "encoding" -> Stage.ENCODING;
+                    case "decoding" -> Stage.DECODING;
+                    default -> Stage.SAMPLING;
+                }, step, total);
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return cancel.cancelled();
+            }
+        };
+        GeneratedAudio audio;
+        try {
+            audio = p.generate(params, listener);
+        } catch (SamplingCancelledException e) {
+            throw new RenderException(RenderException.Kind.CANCELLED, "cancelled", e);
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(RenderException.Kind.BAD_ARGUMENT, e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new RenderException(RenderException.Kind.OUT_OF_MEMORY, "out of memory: try a shorter clip", e);
+        } catch (EngineException e) {
+            boolean oom = String.valueOf(e.getMessage()).toLowerCase().contains("alloc");
+            throw new RenderException(oom ? RenderException.Kind.OUT_OF_MEMORY : RenderException.Kind.FAILED,
+                    e.getMessage(), e);
+        }
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("model", id());
+        meta.put("modelHash", p.fingerprint());
+        Map<String, Object> timings = new LinkedHashMap<>();
+        audio.timingsSeconds().forEach((k, v) -> timings.put(k + "Ms", Math.round(v * 1000)));
+        meta.put("timings", timings);
+        return new RenderedClip(audio.samples(), audio.sampleRate(), audio.seed(), meta);
+    }
+
+    /** The pipeline's view of a request. */
+    public static GenerationParams toParams(GenerationRequest r) throws RenderException {
+        GenerationParams.InitAudio init = null;
+        double seconds = r.seconds();
+        List<GenerationParams.TimeSpan> keep = new ArrayList<>();
+        if (r.initAudio() != null) {
+            WavReader.Audio wav;
+            try {
+                wav = WavReader.read(r.initAudio());
+            } catch (IOException e) {
+                throw new RenderException(RenderException.Kind.BAD_ARGUMENT, "cannot read init audio: " + e.getMessage(), e);
+            }
+            init = new GenerationParams.InitAudio(wav.samples(), wav.sampleRate());
+            double given = (double) wav.frames() / wav.sampleRate();
+            switch (r.mode()) {
+                case CONTINUE -> {
+                    seconds = given + r.seconds();
+                    keep.add(new GenerationParams.TimeSpan(0, given));
+                }
+                case INPAINT -> keep.addAll(complement(r.inpaintRanges(), Math.min(given, seconds)));
+                default -> { }
+            }
+        }
+        GenerationParams.Loop loop = r.bpm() != null && r.bars() != null
+                ? new GenerationParams.Loop(r.bpm(), r.bars(), 4) : null;
+        try {
+            return new GenerationParams(r.prompt(), r.negativePrompt(), seconds, 0, r.seed(), r.steps(), r.cfgScale(),
+                    r.sampler(), null, null, null, init, r.initNoiseLevel(), keep, loop);
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(RenderException.Kind.BAD_ARGUMENT, e.getMessage(), e);
+        }
+    }
+
+    // the parts of [0, length) outside the ranges
+    private static List<GenerationParams.TimeSpan> complement(List<TimeRange> ranges, double length) {
+        List<TimeRange> sorted = new ArrayList<>(ranges);
+        sorted.sort((a, b) -> Double.compare(a.start(), b.start()));
+        List<GenerationParams.TimeSpan> out = new ArrayList<>();
+        double at = 0;
+        for (TimeRange r : sorted) {
+            double end = Math.min(r.start(), length);
+            if (end > at) {
+                out.add(new GenerationParams.TimeSpan(at, end));
+            }
+            at = Math.max(at, r.end());
+        }
+        if (at < length) {
+            out.add(new GenerationParams.TimeSpan(at, length));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        StableAudioPipeline p = pipeline;
+        if (p != null) {
+            p.close();
+        }
+    }
+}
