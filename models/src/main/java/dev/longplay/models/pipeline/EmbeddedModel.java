@@ -1,19 +1,6 @@
 package dev.longplay.models.pipeline;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import dev.longplay.models.autoencoder.AudioAutoencoder;
-import dev.longplay.models.conditioning.NumberConditioner;
-import dev.longplay.models.conditioning.PromptProjection;
-import dev.longplay.models.conditioning.T5Config;
-import dev.longplay.models.conditioning.T5Encoder;
-import dev.longplay.models.config.ConditioningConfig;
-import dev.longplay.models.config.ModelConfig;
-import dev.longplay.models.transformer.DiffusionTransformer;
 import dev.longplay.models.weights.ModelFiles;
-import dev.longplay.models.weights.SafetensorsWriter;
-import dev.longplay.models.weights.StateDict;
-import dev.longplay.models.weights.SyntheticTensors;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +37,8 @@ public final class EmbeddedModel {
             Files.createDirectories(cacheRoot);
             Path tmp = Files.createTempDirectory(cacheRoot, "." + ID + "-");
             try {
-                write(tmp);
+                SyntheticModel.write(tmp, resource("model_config.json"), resource("text_encoder_config.json"),
+                        resource("tokenizer.json"), SEED);
                 try {
                     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException raced) {
@@ -67,45 +55,16 @@ public final class EmbeddedModel {
         }
     }
 
-    private static void write(Path dir) throws IOException {
-        Files.createDirectories(dir.resolve("text_encoder"));
-        Files.createDirectories(dir.resolve("tokenizer"));
-        copy("model_config.json", dir.resolve("model_config.json"));
-        copy("text_encoder_config.json", dir.resolve("text_encoder/config.json"));
-        copy("tokenizer.json", dir.resolve("tokenizer/tokenizer.json"));
-        ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
-        T5Config t5 = T5Config.load(dir.resolve("text_encoder/config.json"));
-        try (NDManager m = NDManager.newBaseManager()) {
-            // Loading every component through a generator records exactly the keys and shapes they need.
-            SyntheticTensors main = new SyntheticTensors(SEED);
-            StateDict sd = new StateDict(main, m, DataType.FLOAT32);
-            AudioAutoencoder.load(sd, cfg);
-            DiffusionTransformer.load(sd, cfg);
-            ConditioningConfig cc = cfg.model().conditioning();
-            for (ConditioningConfig.Conditioner c : cc.configs()) {
-                if (c.type().equals("number")) {
-                    NumberConditioner.fromConfig(c, sd, cc.condDim());
-                } else {
-                    PromptProjection.load(sd.scope("conditioner.conditioners." + c.id()), t5.dModel(), cc.condDim());
-                }
-            }
-            SafetensorsWriter.write(dir.resolve("model.safetensors"), main.recorded(m));
-            SyntheticTensors text = new SyntheticTensors(SEED + 1);
-            T5Encoder.load(new StateDict(text, m, DataType.FLOAT32), t5);
-            SafetensorsWriter.write(dir.resolve("text_encoder/model.safetensors"), text.recorded(m));
-        }
-    }
-
-    private static void copy(String resource, Path target) throws IOException {
-        try (InputStream in = EmbeddedModel.class.getResourceAsStream(RESOURCES + resource)) {
+    static byte[] resource(String path) throws IOException {
+        try (InputStream in = EmbeddedModel.class.getResourceAsStream(path.startsWith("/") ? path : RESOURCES + path)) {
             if (in == null) {
-                throw new IOException("the embedded model's resource " + resource + " is missing from the build");
+                throw new IOException("resource " + path + " is missing from the build");
             }
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            return in.readAllBytes();
         }
     }
 
-    private static void deleteTree(Path p) throws IOException {
+    static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

@@ -213,6 +213,17 @@ public final class StableAudioPipeline implements AutoCloseable {
         }
     }
 
+    public AudioAutoencoder autoencoder() {
+        return autoencoder;
+    }
+
+    /** The network with a request's conditioning and guidance bound (for benchmarks of single steps). */
+    public ModelFunction modelFunction(GenerationParams p, NDManager gen) {
+        double cfg = p.cfgScale() != null ? p.cfgScale() : defaults().cfgScale();
+        Conditioning cond = condition(p.prompt(), p.secondsStart(), p.seconds(), gen);
+        return dit.bind(cond, null, cfg, gen);
+    }
+
     public boolean isRectifiedFlow() {
         String o = config.model().diffusion().objective();
         return o.equals("rf_denoiser") || o.equals("rectified_flow");

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 ServeCommand.class,
                 GenerateCommand.class,
+                BenchCommand.class,
                 DemoCommand.class,
         })
 public final class LongplayCli implements Runnable {

@@ -1,0 +1,87 @@
+package dev.longplay.server.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.autoencoder.AudioAutoencoder;
+import dev.longplay.models.autoencoder.ChunkedDecoder;
+import dev.longplay.models.pipeline.BenchModel;
+import dev.longplay.models.pipeline.GenerationListener;
+import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.pipeline.StableAudioPipeline;
+import dev.longplay.models.diffusion.ModelFunction;
+import dev.longplay.models.diffusion.SeededNoise;
+import dev.longplay.server.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code longplay bench}: times one DiT step (batched CFG), a VAE decode and a whole generation for a model
+ * and a clip length, and prints JSON. Compare with tools/bench_reference.py on the same machine and threads.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time a DiT step, a VAE decode and a whole generation; print JSON.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "DIR|HF-ID|tiny|sao-1.0-random|sao-small-random",
+            description = "a model, or a random-weight model of a published shape (default: tiny)")
+    String model = "tiny";
+
+    @Option(names = "--seconds", description = "clip length (default 2)")
+    double seconds = 2;
+
+    @Option(names = "--steps", description = "sampler steps for the whole generation (default 8)")
+    int steps = 8;
+
+    @Option(names = "--repeat", description = "timed repetitions of each part after one warm-up (default 3)")
+    int repeat = 3;
+
+    @Option(names = "--skip-generation", description = "time only the DiT step and the decode")
+    boolean skipGeneration;
+
+    @Override
+    public Integer call() throws Exception {
+        Path cache = dev.longplay.server.DataDirs.cache().resolve("models");
+        try (StableAudioPipeline p = StableAudioPipeline.load(BenchModel.resolve(model, cache), model)) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model);
+            out.put("seconds", seconds);
+            out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+            int ratio = p.config().autoencoder().downsamplingRatio();
+            int latentFrames = (int) Math.ceil(seconds * p.sampleRate() / ratio);
+            out.put("latentFrames", latentFrames);
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray x = SeededNoise.stream(1, 1).next(m, new Shape(1, p.config().autoencoder().latentDim(), latentFrames));
+                ModelFunction f = p.modelFunction(GenerationParams.text("bench", seconds, 1), m);
+                NDArray t = m.create(new float[]{0.7f});
+                out.put("ditStepSeconds", time(() -> f.apply(x, t).close()));
+                AudioAutoencoder ae = p.autoencoder();
+                out.put("vaeDecodeSeconds", time(() -> ae.decodeChunked(x, ChunkedDecoder.DEFAULT_CHUNK_FRAMES).close()));
+            }
+            if (!skipGeneration) {
+                GenerationParams gp = new GenerationParams("bench", null, seconds, 0, 1, steps, null, null, null, null,
+                        null, null, null, null, null);
+                out.put("steps", steps);
+                out.put("generationSeconds", time(() -> p.generate(gp, GenerationListener.NONE)));
+            }
+            System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        }
+        return 0;
+    }
+
+    private double time(Runnable r) {
+        r.run();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < repeat; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return best / 1e9;
+    }
+}
