@@ -30,7 +30,8 @@ public final class TestServer implements AutoCloseable {
                 1L << 30, new ApiHandler.Limits(64 * 1024, 4L * 1024 * 1024), 1000, 200);
     }
 
-    public static TestServer start(Path root, SineRenderer renderer, int workers, int queue) throws Exception {
+    public static TestServer start(Path root, dev.longplay.server.jobs.ClipRenderer renderer, int workers, int queue)
+            throws Exception {
         return new TestServer(LongplayServer.start(config(root, workers, queue), renderer));
     }
 
