@@ -3,6 +3,7 @@ package dev.longplay.models.golden;
 import dev.longplay.models.autoencoder.VaeDecodeGolden;
 import dev.longplay.models.autoencoder.VaeEncodeGolden;
 import dev.longplay.models.conditioning.NumberConditionerGolden;
+import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
 import dev.longplay.models.transformer.DitForwardGolden;
 
@@ -19,6 +20,7 @@ public final class GoldenComponents {
                 new VaeDecodeGolden(),
                 new VaeEncodeGolden(),
                 new NumberConditionerGolden(),
+                new T5EncoderGolden(),
                 new DitForwardGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
