@@ -44,6 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-generation", description = "time only the DiT step and the decode")
     boolean skipGeneration;
 
+    @Option(names = "--skip-decode", description = "do not time the VAE decode (e.g. for a long DiT-step memory check)")
+    boolean skipDecode;
+
     @Override
     public Integer call() throws Exception {
         Path cache = dev.longplay.server.DataDirs.cache().resolve("models");
@@ -60,8 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
                 ModelFunction f = p.modelFunction(GenerationParams.text("bench", seconds, 1), m);
                 NDArray t = m.create(new float[]{0.7f});
                 out.put("ditStepSeconds", time(() -> f.apply(x, t).close()));
-                AudioAutoencoder ae = p.autoencoder();
-                out.put("vaeDecodeSeconds", time(() -> ae.decodeChunked(x, ChunkedDecoder.DEFAULT_CHUNK_FRAMES).close()));
+                if (!skipDecode) {
+                    AudioAutoencoder ae = p.autoencoder();
+                    out.put("vaeDecodeSeconds", time(() -> ae.decodeChunked(x, ChunkedDecoder.DEFAULT_CHUNK_FRAMES).close()));
+                }
             }
             if (!skipGeneration) {
                 GenerationParams gp = new GenerationParams("bench", null, seconds, 0, 1, steps, null, null, null, null,
@@ -69,13 +74,19 @@ public final class BenchCommand implements Callable<Integer> {
                 out.put("steps", steps);
                 out.put("generationSeconds", time(() -> p.generate(gp, GenerationListener.NONE)));
             }
+            out.put("peakRssMiB", PeakMemory.rssHighWaterMiB());
             System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         }
         return 0;
     }
 
+    /** Best of --repeat runs after a warm-up; with --repeat 0, the one (cold) run. */
     private double time(Runnable r) {
+        long t = System.nanoTime();
         r.run();
+        if (repeat <= 0) {
+            return (System.nanoTime() - t) / 1e9;
+        }
         long best = Long.MAX_VALUE;
         for (int i = 0; i < repeat; i++) {
             long t0 = System.nanoTime();
