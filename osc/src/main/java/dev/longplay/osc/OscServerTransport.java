@@ -20,11 +20,13 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Longplay's OSC server sockets: UDP on a {@link DatagramChannel} and TCP with SLIP framing (OSC 1.1), both
- * bound to the configured address (loopback unless LAN mode). Datagrams are received here, not by
- * JavaOSC's OSCPortIn, whose listener thread dies silently on the first garbage packet.
+ * Longplay's OSC server sockets: UDP on a {@link DatagramChannel} and TCP with SLIP framing (OSC 1.1, or
+ * OSC 1.0 size prefixes for liblo and sclang, see {@link TcpFraming}), both bound to the configured address
+ * (loopback unless LAN mode). Datagrams are received here, not by JavaOSC's OSCPortIn, whose listener
+ * thread dies silently on the first garbage packet.
  *
  * <p>Threads: one UDP receiver, one TCP acceptor, two per TCP connection (reader, and a writer behind a
  * bounded queue, ending within a second of the connection closing, so a client that stops reading cannot block a job thread), and the bundle scheduler.
@@ -171,8 +173,10 @@ public final class OscServerTransport implements AutoCloseable {
     private void serveTcp(Socket socket) {
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         BlockingQueue<byte[]> outbox = new ArrayBlockingQueue<>(TCP_SEND_QUEUE);
+        // Decided by the client's first byte; nothing is sent to a client before it has sent something.
+        AtomicReference<TcpFraming> framing = new AtomicReference<>(TcpFraming.SLIP);
         OscSession session = new OscSession("tcp", remote, (packet, to) -> {
-            if (!socket.isClosed() && !outbox.offer(SlipFraming.encode(packet))) {
+            if (!socket.isClosed() && !outbox.offer(framing.get().encode(packet))) {
                 log.warn("OSC TCP client {} does not read its replies; disconnecting", remote);
                 closeQuietly(socket);
             }
@@ -180,13 +184,17 @@ public final class OscServerTransport implements AutoCloseable {
         String name = "osc-tcp-" + remote.getAddress().getHostAddress() + ":" + remote.getPort();
         daemon(name + "-out", () -> writeTcp(socket, outbox)).start();
         daemon(name, () -> {
-            SlipFraming.Decoder decoder = new SlipFraming.Decoder(config.maxPacketBytes(),
-                    frame -> dispatcher.onPacket(ByteBuffer.wrap(frame), remote.getAddress(), () -> session));
             byte[] buffer = new byte[8192];
+            TcpFraming.FrameDecoder decoder = null;
             long droppedBefore = 0;
             try (InputStream in = socket.getInputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    if (decoder == null) {
+                        framing.set(TcpFraming.detect(buffer[0]));
+                        decoder = framing.get().decoder(config.maxPacketBytes(),
+                                frame -> dispatcher.onPacket(ByteBuffer.wrap(frame), remote.getAddress(), () -> session));
+                    }
                     decoder.feed(buffer, 0, n);
                     for (; droppedBefore < decoder.dropped(); droppedBefore++) {
                         dispatcher.countOversized();

@@ -42,7 +42,7 @@ public final class SlipFraming {
      * Empty frames (the double END) are skipped. A frame longer than {@code maxFrame} or with a bad escape
      * is dropped up to the next END and counted, never buffered without bound. Not thread-safe.
      */
-    public static final class Decoder {
+    public static final class Decoder implements TcpFraming.FrameDecoder {
         private final int maxFrame;
         private final Consumer<byte[]> frames;
         private final byte[] buffer;
@@ -60,6 +60,7 @@ public final class SlipFraming {
             this.buffer = new byte[maxFrame];
         }
 
+        @Override
         public void feed(byte[] data, int offset, int count) {
             for (int i = offset; i < offset + count; i++) {
                 accept(data[i] & 0xFF);
@@ -67,6 +68,7 @@ public final class SlipFraming {
         }
 
         /** Frames dropped so far as oversized or badly escaped. */
+        @Override
         public long dropped() {
             return dropped;
         }

@@ -78,6 +78,23 @@ class OscServerTransportTest {
     }
 
     @Test
+    void tcpWithOsc10SizePrefixesIsAnsweredInKind() throws IOException {
+        start();
+        OscPacketCodec codec = new OscPacketCodec(1024);
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(server.tcpAddress().orElseThrow());
+            s.getOutputStream().write(LengthPrefixFraming.encode(codec.encode("/sync", List.of(5))));
+            s.setSoTimeout(3000);
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            byte[] reply = new byte[in.readInt()];
+            in.readFully(reply);
+            OSCMessage m = (OSCMessage) ((OscPacketCodec.Packet) codec.decode(reply)).packet();
+            assertEquals("/synced", m.getAddress());
+            assertEquals(List.of(5), m.getArguments());
+        }
+    }
+
+    @Test
     void failuresCarryStableCodesAndTheReqId() throws IOException {
         start();
         try (OscClient c = udp()) {
