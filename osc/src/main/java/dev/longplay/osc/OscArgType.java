@@ -38,8 +38,7 @@ public enum OscArgType {
     public Object coerce(Object raw) {
         return switch (this) {
             case INT -> toInt(raw);
-            case FLOAT -> raw instanceof Number n && !(raw instanceof Long l && Math.abs(l) > (1L << 53))
-                    ? (Object) n.doubleValue() : null;
+            case FLOAT -> raw instanceof Number n ? (Object) n.doubleValue() : null;
             case STRING -> toText(raw);
             case BLOB -> raw instanceof byte[] ? raw : raw instanceof ByteBuffer b ? bytes(b) : null;
         };

@@ -6,6 +6,7 @@ import com.illposed.osc.OSCPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -69,7 +70,7 @@ final class OscDispatcher implements AutoCloseable {
     }
 
     /** One received packet; {@code session} is only created once the packet is admitted and parsed. */
-    void onPacket(ByteBuffer bytes, java.net.InetAddress host, Supplier<OscSession> session) {
+    void onPacket(ByteBuffer bytes, InetAddress host, Supplier<OscSession> session) {
         packets.increment();
         try {
             if (!limiter.tryAcquire(host, System.nanoTime())) {
