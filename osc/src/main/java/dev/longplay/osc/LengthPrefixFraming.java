@@ -22,6 +22,7 @@ public final class LengthPrefixFraming {
     public static final class Decoder implements TcpFraming.FrameDecoder {
         private final int maxFrame;
         private final Consumer<byte[]> frames;
+        private final Runnable onDrop;
         private final byte[] header = new byte[4];
         private int headerLength;
         private byte[] frame;
@@ -29,9 +30,11 @@ public final class LengthPrefixFraming {
         private long skip;
         private long dropped;
 
-        public Decoder(int maxFrame, Consumer<byte[]> frames) {
+        /** @param onDrop told at once of each dropped frame, in stream order with the frames */
+        public Decoder(int maxFrame, Consumer<byte[]> frames, Runnable onDrop) {
             this.maxFrame = maxFrame;
             this.frames = frames;
+            this.onDrop = onDrop;
         }
 
         @Override
@@ -66,6 +69,7 @@ public final class LengthPrefixFraming {
         private void startFrame(int size) {
             if (size <= 0 || size > maxFrame) {
                 dropped++;
+                onDrop.run();
                 skip = size < 0 ? 0 : size;
                 return;
             }

@@ -127,7 +127,8 @@ public final class OscAddressSpace {
                             required("load", FLOAT, "Busy fraction of the model worker, 0 to 1.")), "The status.")),
                     List.of()),
             command(SYNC, "Answered once every command this sender sent before it has been accepted "
-                            + "(jobs may still be running: wait for their /done).",
+                            + "(jobs may still be running: wait for their /done; commands scheduled for later "
+                            + "run when due).",
                     List.of(required("id", INT, "Any number; echoed back.")), List.of(),
                     List.of(new OscReplyForm(SYNCED, List.of(required("id", INT, "The id sent.")), "Caught up.")),
                     List.of(E_BAD_ARG)),

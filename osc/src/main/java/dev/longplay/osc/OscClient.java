@@ -38,7 +38,7 @@ public final class OscClient implements AutoCloseable {
         this.server = server;
         this.udp = udp;
         this.tcp = tcp;
-        this.slip = tcp == null ? null : new SlipFraming.Decoder(MAX_PACKET, frame -> unpack(codec.decode(frame)));
+        this.slip = tcp == null ? null : new SlipFraming.Decoder(MAX_PACKET, frame -> unpack(codec.decode(frame)), () -> { });
     }
 
     /** A UDP client on an ephemeral port; loopback when the server is on loopback, so nothing else sees it. */

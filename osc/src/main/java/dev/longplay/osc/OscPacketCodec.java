@@ -17,6 +17,9 @@ import java.util.List;
  * malformed input with whatever exception its buffer code hits (and returns null for unknown type tags),
  * so every failure becomes a {@link Malformed} result the caller can count and drop.
  * Thread-safe: JavaOSC's parser and serializer keep state, so calls are serialised.
+ *
+ * <p>JavaOSC logs a warning for each packet with an unknown type tag: set the {@code com.illposed.osc}
+ * logger to ERROR in a server, or a flood of such packets becomes a flood of log lines.
  */
 public final class OscPacketCodec {
     /** Bundles nested deeper than this are refused (JavaOSC parses them recursively). */

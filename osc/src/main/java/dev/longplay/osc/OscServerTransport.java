@@ -186,19 +186,16 @@ public final class OscServerTransport implements AutoCloseable {
         daemon(name, () -> {
             byte[] buffer = new byte[8192];
             TcpFraming.FrameDecoder decoder = null;
-            long droppedBefore = 0;
             try (InputStream in = socket.getInputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
                     if (decoder == null) {
                         framing.set(TcpFraming.detect(buffer[0]));
                         decoder = framing.get().decoder(config.maxPacketBytes(),
-                                frame -> dispatcher.onPacket(ByteBuffer.wrap(frame), remote.getAddress(), () -> session));
+                                frame -> dispatcher.onPacket(ByteBuffer.wrap(frame), remote.getAddress(), () -> session),
+                                dispatcher::countOversized);
                     }
                     decoder.feed(buffer, 0, n);
-                    for (; droppedBefore < decoder.dropped(); droppedBefore++) {
-                        dispatcher.countOversized();
-                    }
                 }
             } catch (IOException e) {
                 log.debug("OSC TCP {} closed: {}", remote, e.getMessage());

@@ -45,18 +45,21 @@ public final class SlipFraming {
     public static final class Decoder implements TcpFraming.FrameDecoder {
         private final int maxFrame;
         private final Consumer<byte[]> frames;
+        private final Runnable onDrop;
         private final byte[] buffer;
         private int length;
         private boolean escaped;
         private boolean discarding;
         private long dropped;
 
-        public Decoder(int maxFrame, Consumer<byte[]> frames) {
+        /** @param onDrop told at once of each dropped frame, in stream order with the frames */
+        public Decoder(int maxFrame, Consumer<byte[]> frames, Runnable onDrop) {
             if (maxFrame <= 0) {
                 throw new IllegalArgumentException("maxFrame must be positive");
             }
             this.maxFrame = maxFrame;
             this.frames = frames;
+            this.onDrop = onDrop;
             this.buffer = new byte[maxFrame];
         }
 
@@ -76,7 +79,7 @@ public final class SlipFraming {
         private void accept(int v) {
             if (v == END) {
                 if (escaped) {
-                    dropped++; // "ESC END" is no valid escape
+                    drop(); // "ESC END" is no valid escape
                 } else if (!discarding && length > 0) {
                     frames.accept(Arrays.copyOf(buffer, length));
                 }
@@ -112,8 +115,13 @@ public final class SlipFraming {
             }
         }
 
-        private void discard() {
+        private void drop() {
             dropped++;
+            onDrop.run();
+        }
+
+        private void discard() {
+            drop();
             discarding = true;
             escaped = false;
             length = 0;

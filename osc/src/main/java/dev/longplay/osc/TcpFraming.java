@@ -26,7 +26,8 @@ public enum TcpFraming {
         return this == SLIP ? SlipFraming.encode(packet) : LengthPrefixFraming.encode(packet);
     }
 
-    public FrameDecoder decoder(int maxFrame, Consumer<byte[]> frames) {
-        return this == SLIP ? new SlipFraming.Decoder(maxFrame, frames) : new LengthPrefixFraming.Decoder(maxFrame, frames);
+    public FrameDecoder decoder(int maxFrame, Consumer<byte[]> frames, Runnable onDrop) {
+        return this == SLIP ? new SlipFraming.Decoder(maxFrame, frames, onDrop)
+                : new LengthPrefixFraming.Decoder(maxFrame, frames, onDrop);
     }
 }

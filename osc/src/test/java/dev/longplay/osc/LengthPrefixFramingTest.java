@@ -13,7 +13,7 @@ class LengthPrefixFramingTest {
     @Test
     void decodesSplitFramesAndSkipsOversizedOnesByTheirSize() {
         List<byte[]> frames = new ArrayList<>();
-        LengthPrefixFraming.Decoder d = new LengthPrefixFraming.Decoder(8, frames::add);
+        LengthPrefixFraming.Decoder d = new LengthPrefixFraming.Decoder(8, frames::add, () -> { });
         byte[] stream = ByteBuffer.allocate(64)
                 .put(LengthPrefixFraming.encode(new byte[] {1, 2, 3, 4}))
                 .putInt(12).put(new byte[12])                 // over the maximum: skipped

@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SlipFramingTest {
     private final List<byte[]> frames = new ArrayList<>();
+    private int drops;
 
     private SlipFraming.Decoder decoder(int max) {
-        return new SlipFraming.Decoder(max, frames::add);
+        return new SlipFraming.Decoder(max, frames::add, () -> drops++);
     }
 
     private static byte[] bytes(int... v) {
@@ -62,6 +63,7 @@ class SlipFramingTest {
         assertEquals(1, frames.size());
         assertArrayEquals(bytes(4), frames.get(0));
         assertEquals(2, d.dropped());
+        assertEquals(2, drops);
     }
 
     @Test
