@@ -57,6 +57,8 @@ public final class Player implements AutoCloseable {
     // Audio thread only.
     private long firstFrame = Long.MIN_VALUE;
     private long extendedFrame = Long.MIN_VALUE;
+    private int lastFrames;
+    private int frameMismatches;
 
     private volatile Thread drainer;
 
@@ -115,7 +117,7 @@ public final class Player implements AutoCloseable {
             c.voice = voice;
             c.token = token;
             c.clip = clip;
-            c.startFrame = r.atFrame() == null ? Long.MIN_VALUE : extend(r.atFrame());
+            c.startFrame = r.atFrame() == null ? Long.MIN_VALUE : extendFrame(r.atFrame());
             c.startBeat = r.atBeat() == null ? Double.NaN : r.atBeat();
             c.mode = r.mode();
             c.gain = (float) (double) r.gain();
@@ -172,7 +174,7 @@ public final class Player implements AutoCloseable {
     /** Sets the internal clock's tempo, keeping the current beat where it is. */
     public void setTempo(double bpm) {
         requireBpm(bpm);
-        long frame = extendedFrameSnapshot();
+        long frame = lastFrame;
         tempo = frame == Long.MIN_VALUE ? new Tempo(bpm, Long.MIN_VALUE, 0) : new Tempo(bpm, frame, beatOf(tempo, frame));
     }
 
@@ -188,12 +190,8 @@ public final class Player implements AutoCloseable {
                 lastFromTransport ? "transport" : "internal");
     }
 
-    private long extendedFrameSnapshot() {
-        return lastFrame;
-    }
-
     /** A 32-bit JACK frame time as the 64-bit frame nearest the last period. */
-    private long extend(long frame32) {
+    long extendFrame(long frame32) {
         long last = lastFrame;
         if (last == Long.MIN_VALUE) {
             return frame32;
@@ -213,16 +211,30 @@ public final class Player implements AutoCloseable {
      *
      * @param frame32       jack_last_frame_time
      * @param transportBeat beats since bar 1 beat 1 at the period start (ignored unless transportBbt)
+     * @return the period's first frame as a 64-bit frame time
      */
-    public void audioCycle(long frame32, int frames, boolean transportBbt, boolean rolling, double transportBeat, double transportBpm) {
+    public long audioCycle(long frame32, int frames, boolean transportBbt, boolean rolling, double transportBeat, double transportBpm) {
         long ext;
         if (extendedFrame == Long.MIN_VALUE) {
             ext = frame32;
             firstFrame = ext;
         } else {
-            ext = extendedFrame + ((frame32 - extendedFrame) & 0xFFFF_FFFFL);
+            // Count periods ourselves. JACK2 (asynchronous mode) can advance its frame timer while a late client is
+            // still in the previous cycle, so jack_last_frame_time may read one period ahead for a single cycle;
+            // only an offset that persists (an xrun's skipped cycles, freewheeling) moves the counter.
+            long expected = extendedFrame + lastFrames;
+            long reported = extendedFrame + ((frame32 - extendedFrame) & 0xFFFF_FFFFL);
+            if (reported == expected || ++frameMismatches < 2) {
+                ext = expected;
+            } else {
+                ext = reported;
+            }
+            if (reported == expected || ext == reported) {
+                frameMismatches = 0;
+            }
         }
         extendedFrame = ext;
+        lastFrames = frames;
         double beat;
         double bpm;
         if (transportBbt && transportBpm > 0) {
@@ -238,6 +250,7 @@ public final class Player implements AutoCloseable {
         lastBpm = bpm;
         lastFromTransport = transportBbt && transportBpm > 0;
         lastFrame = ext;
+        return ext;
     }
 
     /** Consumes the end ring and tells the listeners; returns how many ended. One thread at a time. */

@@ -211,4 +211,17 @@ class MixerTest {
         player.drainEnds();
         assertEquals(at + 10, ended.get(0).frame());
     }
+
+    @Test
+    void aFrameTimeReadOnePeriodAheadOnceIsIgnoredButAPersistentJumpIsFollowed() throws Exception {
+        player.audioCycle(0, PERIOD, false, false, 0, 0);
+        player.audioCycle(2 * PERIOD, PERIOD, false, false, 0, 0); // JACK's timer raced ahead for one cycle
+        assertEquals(PERIOD, player.position().frame());
+        player.audioCycle(2 * PERIOD, PERIOD, false, false, 0, 0);
+        assertEquals(2 * PERIOD, player.position().frame());
+        player.audioCycle(10 * PERIOD, PERIOD, false, false, 0, 0); // an xrun skipped cycles
+        assertEquals(3 * PERIOD, player.position().frame());
+        player.audioCycle(11 * PERIOD, PERIOD, false, false, 0, 0);
+        assertEquals(11 * PERIOD, player.position().frame(), "a persistent offset is real");
+    }
 }
