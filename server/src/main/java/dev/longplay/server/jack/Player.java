@@ -186,7 +186,8 @@ public final class Player implements AutoCloseable {
 
     public ClockPosition position() {
         long f = lastFrame;
-        return new ClockPosition(f == Long.MIN_VALUE ? 0 : f & 0xFFFF_FFFFL, lastBeat, lastBpm, sampleRate,
+        double beat = lastBeat;
+        return new ClockPosition(f == Long.MIN_VALUE ? 0 : f & 0xFFFF_FFFFL, Double.isNaN(beat) ? null : beat, lastBpm, sampleRate,
                 lastFromTransport ? "transport" : "internal");
     }
 
