@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * frame, a second client records its voice ports with {@link JackCapture}; the take must hold the clip sample for
  * sample from exactly that frame (so no gap, no repeat, no shift), and no xrun may happen meanwhile.
  */
-class JackPlaybackIT {
+class JackPlaybackTest {
 
     static final int RATE = 48_000;
     static JackServerHarness server;
@@ -42,8 +42,8 @@ class JackPlaybackIT {
     @BeforeAll
     static void start() throws Exception {
         server = JackServerHarness.start(256);
-        playerClient = JackPlayerClient.open(new JackPlayerClient.Config("lp-play", server.name, 2, 120), JackPlaybackIT::known);
-        recorder = JackPlayerClient.open(new JackPlayerClient.Config("lp-rec", server.name, 1, 120), JackPlaybackIT::known);
+        playerClient = JackPlayerClient.open(new JackPlayerClient.Config("lp-play", server.name, 2, 120), JackPlaybackTest::known);
+        recorder = JackPlayerClient.open(new JackPlayerClient.Config("lp-rec", server.name, 1, 120), JackPlaybackTest::known);
         playerClient.player().addEndListener(ends::add);
         for (int ch = 0; ch < 2; ch++) {
             playerClient.connect(playerClient.outputPorts(1).get(ch), recorder.inputPorts().get(ch));
