@@ -145,6 +145,20 @@ public final class Player implements AutoCloseable {
         return send(playId, Command.GAIN, (float) gain);
     }
 
+    /** Stops every playback (the panic button); returns how many were asked to stop. */
+    public synchronized int stopAll() {
+        int n = 0;
+        for (String playId : List.copyOf(voiceOfPlay.keySet())) {
+            n += send(playId, Command.STOP, 0f) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The play ids currently holding a voice (until their /play/end is emitted). */
+    public synchronized List<String> activePlays() {
+        return List.copyOf(voiceOfPlay.keySet());
+    }
+
     private boolean send(String playId, int kind, float gain) {
         Integer voice = voiceOfPlay.get(playId);
         if (voice == null) {

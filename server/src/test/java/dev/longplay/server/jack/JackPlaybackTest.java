@@ -1,6 +1,7 @@
 package dev.longplay.server.jack;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,17 @@ class JackPlaybackTest {
         for (int ch = 0; ch < 2; ch++) {
             playerClient.connect(playerClient.outputPorts(1).get(ch), recorder.inputPorts().get(ch));
         }
+    }
+
+    /** Leaves no voice playing for the next test, whatever this one did. */
+    @AfterEach
+    void silence() throws Exception {
+        playerClient.player().stopAll();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!playerClient.player().activePlays().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        ends.clear();
     }
 
     @AfterAll
@@ -168,5 +180,83 @@ class JackPlaybackTest {
         playerClient.player().stop("b0");
         ends.poll(5, TimeUnit.SECONDS);
         ends.poll(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A third client acts as JACK timebase master at 150 bpm and rolls the transport: the player's clock must follow
+     * its BBT, and a beat start must land where the transport says that beat is (within one tick: BBT positions
+     * carry whole ticks, 1920 per beat here, i.e. 10 frames).
+     */
+    @Test
+    void beatStartsFollowTheJackTransportWhenATimebaseMasterRuns() throws Exception {
+        org.jaudiolibs.jnajack.JackClient master = org.jaudiolibs.jnajack.Jack.getInstance().openClient("lp-master",
+                java.util.EnumSet.of(org.jaudiolibs.jnajack.JackOptions.JackNoStartServer), null);
+        try {
+            double bpm = 150;
+            master.setTimebaseCallback((c, state, nframes, pos, newPos) -> {
+                double beats = pos.getFrame() * bpm / 60.0 / pos.getFrameRate();
+                long whole = (long) Math.floor(beats);
+                pos.setBar((int) (whole / 4) + 1);
+                pos.setBeat((int) (whole % 4) + 1);
+                pos.setTick((int) ((beats - whole) * 1920));
+                pos.setBeatsPerBar(4);
+                pos.setBeatType(4);
+                pos.setTicksPerBeat(1920);
+                pos.setBeatsPerMinute(bpm);
+                pos.setValid(org.jaudiolibs.jnajack.JackPositionBits.JackPositionBBT);
+            }, false);
+            master.activate();
+            master.transportStart();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!"transport".equals(playerClient.player().position().source()) || playerClient.player().position().beat() == null) {
+                assertTrue(System.nanoTime() < deadline, "the player never saw the transport's BBT");
+                Thread.sleep(10);
+            }
+            // An xrun shifts the transport against frame time (skipped cycles do not advance it): retry those.
+            int clean = 0;
+            for (int attempt = 0; attempt < 10 && clean == 0; attempt++) {
+                int before = playerClient.stats().xruns();
+                int first = beatStartOffset(bpm);
+                if (playerClient.stats().xruns() == before) {
+                    assertEquals(300, first, 12, "start relative to the transport's beat frame");
+                    clean++;
+                }
+            }
+            assertEquals(1, clean, "no xrun-free attempt");
+            master.transportStop();
+        } finally {
+            master.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!"internal".equals(playerClient.player().position().source())) {
+            assertTrue(System.nanoTime() < deadline, "the clock did not fall back to the internal tempo");
+            Thread.sleep(10);
+        }
+    }
+
+    /** Plays the known clip three beats ahead by the clock and returns where it starts in a take begun 300 frames before. */
+    private int beatStartOffset(double bpm) throws Exception {
+        ClockPosition now = playerClient.player().position();
+        assertEquals(bpm, now.bpm());
+        double framesPerBeat = 60.0 * RATE / bpm;
+        double beat = Math.floor(now.beat()) + 3;
+        long startFrame = (now.frame() + Math.round((beat - now.beat()) * framesPerBeat)) & 0xFFFF_FFFFL;
+        CompletableFuture<JackCapture.Recording> take = CompletableFuture.supplyAsync(() -> {
+            try {
+                return recorder.capture().record(600, startFrame - 300, Duration.ofSeconds(5));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        playerClient.player().play(new PlayRequest("t0", "x", null, null, PlayMode.LOOP, 0.0, 0.0, null, null));
+        playerClient.player().play(new PlayRequest("t", "known", null, beat, PlayMode.ONE_SHOT, 1.0, 0.0, null, null));
+        JackCapture.Recording rec = take.get(10, TimeUnit.SECONDS);
+        silence();
+        for (int i = 0; i < rec.frames(); i++) {
+            if (rec.left()[i] != 0f) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
