@@ -73,6 +73,11 @@ public final class JackCapture {
         return new Recording(take.left, take.right, player.sampleRate(), take.actualStart & 0xFFFF_FFFFL);
     }
 
+    /** Whether a take is armed or running. */
+    public boolean isRecording() {
+        return armed.get() != null;
+    }
+
     /** Audio thread: copies this period's input into the armed take, if any. {@code cycleStart} is 64-bit. */
     void process(long cycleStart, int frames, FloatBuffer inLeft, FloatBuffer inRight) {
         Take t = armed.get();

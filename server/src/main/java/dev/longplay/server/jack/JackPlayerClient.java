@@ -64,6 +64,7 @@ public final class JackPlayerClient implements AutoCloseable {
     private volatile long periods;
     private volatile long totalNanos;
     private volatile long maxNanos;
+    private volatile long callbackThread = -1;
 
     private JackPlayerClient(Config config, Player.ClipSource clips) throws JackException {
         if (config.serverName() != null) {
@@ -103,6 +104,9 @@ public final class JackPlayerClient implements AutoCloseable {
 
     private boolean process(JackClient c, int frames) {
         long t0 = System.nanoTime();
+        if (callbackThread < 0) {
+            callbackThread = Thread.currentThread().getId();
+        }
         long frame32 = Integer.toUnsignedLong(JackNative.jack_last_frame_time(handle));
         int state = JackNative.jack_transport_query(handle, position);
         boolean bbt = (position.getInt(JackNative.POS_VALID) & JackNative.POSITION_BBT) != 0;
@@ -187,6 +191,11 @@ public final class JackPlayerClient implements AutoCloseable {
 
     public CallbackStats stats() {
         return new CallbackStats(periods, totalNanos, maxNanos, xruns.get(), JackNative.jack_cpu_load(handle));
+    }
+
+    /** The Java id of the thread JACK runs the process callback on, or -1 before the first period. */
+    public long callbackThreadId() {
+        return callbackThread;
     }
 
     /** Resets the timing statistics and the xrun count (after warm-up, say). */

@@ -164,7 +164,10 @@ public final class Mixer {
         }
     }
 
-    /** A voice replaced in the same period must report its end before its slot is reused. */
+    /**
+     * A voice replaced in the same period must report its end before its slot is reused. Should the end ring be
+     * full, that "replaced" report is dropped: the voice already belongs to the new play, so nothing is leaked.
+     */
     private void flushEnd(int index, Voice v) {
         VoiceEnd e = ends.claim();
         if (e != null) {

@@ -31,7 +31,9 @@ class JackBenchmark {
 
     @Test
     void report() throws Exception {
-        StringBuilder table = new StringBuilder(String.format("%nperiod  realtime  seconds  xruns  callback mean us  max us  CPU of period  jack DSP load%n"));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        StringBuilder table = new StringBuilder(String.format(
+                "%nperiod  realtime  seconds  xruns  callback mean us  max us  CPU of period  jack DSP load  bytes/period (JNA+jnajack)%n"));
         for (int period : new int[]{64, 128}) {
             try (JackServerHarness jackd = JackServerHarness.start(period);
                  JackPlayerClient client = JackPlayerClient.open(new JackPlayerClient.Config("lp-bench", jackd.name, VOICES, 120),
@@ -41,11 +43,14 @@ class JackBenchmark {
                 }
                 Thread.sleep(2000); // JIT warm-up
                 client.resetStats();
+                long allocatedBefore = threads.getThreadAllocatedBytes(client.callbackThreadId());
                 Thread.sleep(SECONDS * 1000L);
                 JackPlayerClient.CallbackStats s = client.stats();
+                long allocated = threads.getThreadAllocatedBytes(client.callbackThreadId()) - allocatedBefore;
                 double periodMicros = period * 1e6 / client.sampleRate();
-                table.append(String.format("%6d  %8s  %7d  %5d  %16.1f  %6.1f  %12.2f%%  %12.1f%%%n", period, jackd.realtime, SECONDS,
-                        s.xruns(), s.meanMicros(), s.maxNanos() / 1e3, 100 * s.meanMicros() / periodMicros, s.jackCpuLoad()));
+                table.append(String.format("%6d  %8s  %7d  %5d  %16.1f  %6.1f  %12.2f%%  %12.1f%%  %26.0f%n", period, jackd.realtime, SECONDS,
+                        s.xruns(), s.meanMicros(), s.maxNanos() / 1e3, 100 * s.meanMicros() / periodMicros, s.jackCpuLoad(),
+                        allocated / (double) Math.max(1, s.periods())));
             }
         }
         System.out.println(table);
