@@ -57,8 +57,15 @@ public final class LongplayServer implements AutoCloseable {
     private final ClipRenderer renderer;
     private final InstallToken token;
     private final URI baseUri;
+    private final ClipStore clips;
+    private final UploadStore uploads;
+    private final ApiHandler api;
 
-    private LongplayServer(Server jetty, JobEngine engine, JobStore store, ClipRenderer renderer, InstallToken token, URI baseUri) {
+    private LongplayServer(Server jetty, JobEngine engine, JobStore store, ClipRenderer renderer, InstallToken token, URI baseUri,
+                           ClipStore clips, UploadStore uploads, ApiHandler api) {
+        this.clips = clips;
+        this.uploads = uploads;
+        this.api = api;
         this.jetty = jetty;
         this.engine = engine;
         this.store = store;
@@ -117,7 +124,7 @@ public final class LongplayServer implements AutoCloseable {
         String host = bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
         URI base = URI.create("http://" + host + ":" + connector.getLocalPort());
         LOG.info("Longplay listening on {} (data {}, token {})", base, config.dataDir(), token.file());
-        return new LongplayServer(jetty, engine, store, renderer, token, base);
+        return new LongplayServer(jetty, engine, store, renderer, token, base, clips, uploads, api);
     }
 
     public URI baseUri() {
@@ -130,6 +137,18 @@ public final class LongplayServer implements AutoCloseable {
 
     public JobEngine engine() {
         return engine;
+    }
+
+    public ClipStore clips() {
+        return clips;
+    }
+
+    public UploadStore uploads() {
+        return uploads;
+    }
+
+    public ApiHandler api() {
+        return api;
     }
 
     /** Blocks until the server stops. */

@@ -2,6 +2,8 @@ package dev.longplay.server.cli;
 
 import dev.longplay.server.DataDirs;
 import dev.longplay.server.LongplayServer;
+import dev.longplay.server.jack.AudioControl;
+import dev.longplay.server.jack.JackPlayerClient;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.ClipRendererFactory;
 import dev.longplay.server.jobs.JobEngine;
@@ -47,6 +49,21 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--clip-limit-gb", description = "clip store size before the least recently used clips are evicted (default: ${DEFAULT-VALUE})")
     double clipLimitGb = 20;
 
+    @Option(names = "--jack", description = "also run as a JACK client: play clips into JACK ports and capture from them")
+    boolean jack;
+
+    @Option(names = "--jack-voices", description = "JACK voices, each a stereo output port pair (default: ${DEFAULT-VALUE})")
+    int jackVoices = 8;
+
+    @Option(names = "--jack-name", description = "JACK client name (default: ${DEFAULT-VALUE})")
+    String jackName = "longplay";
+
+    @Option(names = "--jack-server", description = "JACK server name (default: JACK's default server)")
+    String jackServer;
+
+    @Option(names = "--bpm", description = "tempo of the internal beat clock when no JACK timebase master runs (default: ${DEFAULT-VALUE})")
+    double bpm = 120;
+
     private final ClipRendererFactory renderers;
 
     public ServeCommand() {
@@ -63,6 +80,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (!(clipLimitGb > 0)) {
             throw new IllegalArgumentException("--clip-limit-gb must be positive");
+        }
+        if (jackVoices < 1 || jackVoices > 64) {
+            throw new IllegalArgumentException("--jack-voices must be in [1, 64]");
+        }
+        if (!(bpm >= 20 && bpm <= 400)) {
+            throw new IllegalArgumentException("--bpm must be in [20, 400]");
         }
         LongplayServer.Config defaults = LongplayServer.Config.defaults(
                 dataDir != null ? dataDir : DataDirs.data(), configDir != null ? configDir : DataDirs.config());
@@ -105,10 +128,13 @@ public final class ServeCommand implements Callable<Integer> {
             renderer.close();
             throw e;
         }
-        System.out.println("longplay: serving on " + server.baseUri() + " (token in " + server.token().file() + ")");
+        AudioControl audio = AudioControl.start(server, jack ? new JackPlayerClient.Config(jackName, jackServer, jackVoices, bpm) : null);
+        System.out.println("longplay: serving on " + server.baseUri() + " (token in " + server.token().file() + ")"
+                + (audio.jackAvailable() ? "; JACK client " + jackName + " with " + jackVoices + " voices" : "; JACK off"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                audio.close();
                 server.close();
             } catch (Exception e) {
                 System.err.println("serve: shutdown: " + e.getMessage());

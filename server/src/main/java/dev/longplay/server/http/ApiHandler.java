@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.core.JsonParseException;
 import dev.longplay.server.Json;
+import dev.longplay.server.bridge.BridgeMessages;
+import dev.longplay.server.jack.AudioControl;
+import dev.longplay.server.jack.CaptureRequest;
+import dev.longplay.server.jack.PlayRequest;
+import dev.longplay.server.jack.PlayerException;
 import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.UploadStore;
@@ -93,6 +98,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final byte[] openApi;
     private final List<Route> routes;
     private final AtomicLong sseIds = new AtomicLong();
+    private volatile AudioControl audio; // null until the server's audio edges are attached
 
     public ApiHandler(JobEngine engine, JobSpecResolver resolver, ClipStore clips, UploadStore uploads, PresetCatalog presets,
                       InstallToken token, HostOriginGuard guard, RateLimiter readLimiter, RateLimiter writeLimiter, Limits limits) {
@@ -119,7 +125,76 @@ public final class ApiHandler extends Handler.Abstract {
                 new Route("GET", "/v1/clips/{id}", false, this::clip),
                 new Route("DELETE", "/v1/clips/{id}", true, this::deleteClip),
                 new Route("GET", "/v1/clips/{id}/meta", false, this::clipMeta),
-                new Route("POST", "/v1/uploads", true, this::upload));
+                new Route("POST", "/v1/uploads", true, this::upload),
+                new Route("POST", "/v1/play", true, x -> audioCall(x, 200, a -> a.play(jsonBody(x, PlayRequest.class)))),
+                new Route("POST", "/v1/play/{id}/stop", true, x -> audioCall(x, 200, a -> found(a.stop(x.param(0)), "play", x.param(0)))),
+                new Route("GET", "/v1/play/clock", false, x -> audioCall(x, 200, AudioControl::clock)),
+                new Route("POST", "/v1/capture", true, x -> audioCall(x, 202, a -> a.capture(jsonBody(x, CaptureRequest.class), clientKey(x.request())))),
+                new Route("POST", "/v1/bridge/attach", true, x -> audioCall(x, 201, a -> {
+                    BridgeMessages.Attach m = jsonBody(x, BridgeMessages.Attach.class);
+                    return a.bridge().attach(m.instanceId(), m.sampleRate(), m.capacityFrames());
+                })),
+                new Route("GET", "/v1/bridge/{id}", false, x -> audioCall(x, 200, a -> a.bridge().info(x.param(0)).orElseThrow(() -> notFound("instance", x.param(0))))),
+                new Route("POST", "/v1/bridge/{id}/send", true, x -> audioCall(x, 202, a -> a.bridge().send(x.param(0),
+                        jsonBody(x, BridgeMessages.Send.class).clipId()))),
+                new Route("POST", "/v1/bridge/{id}/transport", true, x -> audioCall(x, 200, a -> {
+                    BridgeMessages.Transport t = jsonBody(x, BridgeMessages.Transport.class);
+                    return a.bridge().transport(x.param(0), t.tempo(), t.ppq(), t.playing());
+                })),
+                new Route("DELETE", "/v1/bridge/{id}", true, x -> audioCall(x, 200, a -> found(a.bridge().detach(x.param(0)), "instance", x.param(0)))));
+    }
+
+    /** Enables the /v1/play, /v1/capture and /v1/bridge routes (until then they answer 503). */
+    public void attachAudio(AudioControl audio) {
+        this.audio = audio;
+    }
+
+    @FunctionalInterface
+    private interface AudioCall {
+        Object apply(AudioControl audio) throws Exception;
+    }
+
+    /** Runs an audio edge call and maps its exceptions onto the API's error codes. */
+    private void audioCall(Exchange x, int status, AudioCall call) throws Exception {
+        AudioControl a = audio;
+        if (a == null) {
+            throw new ApiException(503, "audio_unavailable", "the audio edges are not running on this server");
+        }
+        Object result;
+        try {
+            result = call.apply(a);
+        } catch (PlayerException e) {
+            boolean unavailable = e.code().equals("jack_unavailable") || e.code().equals("player_busy");
+            throw new ApiException(unavailable ? 503 : 409, e.code(), e.getMessage());
+        } catch (java.util.NoSuchElementException e) {
+            throw new ApiException(404, "not_found", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_argument", e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, "conflict", e.getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ApiException(503, "capture_timeout", e.getMessage());
+        } catch (JobRejectedException e) {
+            boolean full = e.reason() == JobRejectedException.Reason.QUEUE_FULL || e.reason() == JobRejectedException.Reason.SHUTTING_DOWN;
+            throw new ApiException(full ? 503 : 400, e.reason().code(), e.getMessage());
+        }
+        json(x, status, result);
+    }
+
+    private <T> T jsonBody(Exchange x, Class<T> type) throws IOException {
+        requireContentType(x.request(), "application/json");
+        return parse(body(x.request(), limits.maxJsonBytes()), type);
+    }
+
+    private static Map<String, Object> found(boolean ok, String what, String id) {
+        if (!ok) {
+            throw notFound(what, id);
+        }
+        return Map.of("id", id, "ok", true);
+    }
+
+    private static ApiException notFound(String what, String id) {
+        return new ApiException(404, what + "_not_found", "no " + what + " " + id);
     }
 
     /** "METHOD /pattern" for every route (the OpenAPI test checks each is documented). */

@@ -1,0 +1,143 @@
+package dev.longplay.server.jack;
+
+import dev.longplay.server.LongplayServer;
+import dev.longplay.server.bridge.BridgeRegistry;
+import dev.longplay.server.clips.UploadStore;
+import dev.longplay.server.clips.WavWriter;
+import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.JobEngine;
+import dev.longplay.server.jobs.JobRecord;
+import dev.longplay.server.jobs.JobRejectedException;
+import dev.longplay.server.jobs.Mode;
+import dev.longplay.server.jobs.OutputFormat;
+import dev.longplay.server.jobs.Priority;
+
+import org.jaudiolibs.jnajack.JackException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The audio edges' one entry point, in plain Java for HTTP and OSC to translate into: playback and capture through
+ * JACK (when the server runs as a JACK client) and the plugin bridge (always). OSC wiring is one call per message:
+ * {@code /play} → {@link #play}, {@code /stop} → {@link #stop}, {@code /play/end} ← {@link #addPlayEndListener},
+ * {@code /bridge/attach|send|transport|detach} → {@link #bridge()}'s methods.
+ */
+public final class AudioControl implements AutoCloseable {
+
+    /** A capture turned into a style-transfer job. */
+    public record CaptureResult(String jobId, String uploadId, double seconds, long startFrame) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(AudioControl.class);
+
+    private final JackPlayerClient jack; // null: running without JACK
+    private final BridgeRegistry bridge;
+    private final UploadStore uploads;
+    private final JobEngine engine;
+
+    /**
+     * Starts the audio edges of a running server and enables its HTTP routes: the bridge always; JACK when
+     * {@code jackConfig} is given and a JACK server answers (otherwise the server runs on without it and says so).
+     */
+    public static AudioControl start(LongplayServer server, JackPlayerClient.Config jackConfig) {
+        Player.ClipSource clips = (id, rate) -> PlayableClip.load(server.clips(), id, rate);
+        JackPlayerClient jack = null;
+        if (jackConfig == null) {
+            LOG.info("JACK: off (start with --jack to play clips into JACK)");
+        } else {
+            try {
+                jack = JackPlayerClient.open(jackConfig, clips);
+                LOG.info("JACK: client {} at {} Hz, {}-frame periods, {} voices (ports voiceN_L/R, inputs in_L/R)",
+                        jack.clientName(), jack.sampleRate(), jack.bufferSize(), jackConfig.voices());
+            } catch (JackException | LinkageError e) { // LinkageError: no libjack installed
+                LOG.warn("JACK: unavailable ({}); running without it: /v1/play and /v1/capture answer jack_unavailable",
+                        e.getMessage());
+            }
+        }
+        AudioControl audio = new AudioControl(jack, new BridgeRegistry(clips), server.uploads(), server.engine());
+        server.api().attachAudio(audio);
+        return audio;
+    }
+
+    public AudioControl(JackPlayerClient jack, BridgeRegistry bridge, UploadStore uploads, JobEngine engine) {
+        this.jack = jack;
+        this.bridge = bridge;
+        this.uploads = uploads;
+        this.engine = engine;
+    }
+
+    public boolean jackAvailable() {
+        return jack != null;
+    }
+
+    private JackPlayerClient jack() {
+        if (jack == null) {
+            throw new PlayerException("jack_unavailable", "the server is not running as a JACK client (start it with --jack)");
+        }
+        return jack;
+    }
+
+    public Player.PlayStarted play(PlayRequest request) throws IOException {
+        return jack().player().play(request);
+    }
+
+    public boolean stop(String playId) {
+        return jack().player().stop(playId);
+    }
+
+    public boolean setGain(String playId, double gain) {
+        return jack().player().setGain(playId, gain);
+    }
+
+    public void setTempo(double bpm) {
+        jack().player().setTempo(bpm);
+    }
+
+    public ClockPosition clock() {
+        return jack().player().position();
+    }
+
+    /** {@code /play/end}: called on the player's drain thread; a no-op without JACK. */
+    public void addPlayEndListener(Consumer<PlayEnded> listener) {
+        if (jack != null) {
+            jack.player().addEndListener(listener);
+        }
+    }
+
+    public BridgeRegistry bridge() {
+        return bridge;
+    }
+
+    /** Records the take (blocking for its length), stores it as an upload and submits an audio-to-audio job. */
+    public CaptureResult capture(CaptureRequest r, String client) throws IOException, InterruptedException, TimeoutException, JobRejectedException {
+        JackPlayerClient j = jack();
+        double bpm = j.player().position().bpm();
+        double seconds = r.seconds() != null ? r.seconds() : GenerationRequest.loopSeconds(bpm, r.bars());
+        int frames = (int) Math.round(seconds * j.sampleRate());
+        JackCapture.Recording take = j.capture().record(frames, r.atFrame(), Duration.ofSeconds(5));
+        ByteArrayOutputStream wav = new ByteArrayOutputStream(frames * 8 + 64);
+        WavWriter.write(wav, new float[][]{take.left(), take.right()}, take.sampleRate(), OutputFormat.WAV_FLOAT32);
+        String uploadId = uploads.save(wav.toByteArray());
+        Path init = uploads.get(uploadId).orElseThrow(() -> new IOException("the stored take vanished"));
+        GenerationRequest job = new GenerationRequest(Mode.AUDIO_TO_AUDIO, r.prompt(), null, take.seconds(), r.seed(), r.steps(),
+                null, null, init, r.initNoiseLevel(), null, r.bars() != null ? bpm : null, null, null, Priority.LIVE, null,
+                OutputFormat.WAV_PCM24);
+        JobRecord rec = engine.submit(job, client);
+        return new CaptureResult(rec.id(), uploadId, take.seconds(), take.startFrame());
+    }
+
+    @Override
+    public void close() {
+        bridge.close();
+        if (jack != null) {
+            jack.close();
+        }
+    }
+}
