@@ -18,14 +18,18 @@ import java.util.List;
  * so every failure becomes a {@link Malformed} result the caller can count and drop.
  * Thread-safe: JavaOSC's parser and serializer keep state, so calls are serialised.
  *
- * <p>JavaOSC logs a warning for each packet with an unknown type tag: set the {@code com.illposed.osc}
- * logger to ERROR in a server, or a flood of such packets becomes a flood of log lines.
+ * <p>Type tags are checked before JavaOSC sees a packet: it logs a warning for every unknown one, which would
+ * turn a flood of bad packets into a flood of log lines.
  */
 public final class OscPacketCodec {
     /** Bundles nested deeper than this are refused (JavaOSC parses them recursively). */
     public static final int MAX_BUNDLE_DEPTH = 8;
 
+    /** JavaOSC takes any packet starting with these 7 bytes for a bundle, whatever the 8th. */
+    private static final byte[] BUNDLE = OSCParser.BUNDLE_START.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final OSCParser parser;
+    private final java.util.Set<Character> knownTags;
     private final OSCSerializer serializer;
     private final ByteBuffer out;
 
@@ -33,6 +37,7 @@ public final class OscPacketCodec {
     public OscPacketCodec(int maxPacketBytes) {
         OSCSerializerAndParserBuilder builder = new OSCSerializerAndParserBuilder();
         this.parser = builder.buildParser();
+        this.knownTags = java.util.Set.copyOf(parser.getIdentifierToTypeMapping().keySet());
         this.out = ByteBuffer.allocate(maxPacketBytes);
         this.serializer = builder.buildSerializer(new BufferBytesReceiver(out));
     }
@@ -52,6 +57,9 @@ public final class OscPacketCodec {
             return new Malformed("size " + bytes.remaining() + " is not a positive multiple of 4");
         }
         try {
+            if (!knownTypeTags(bytes.slice(), 0)) {
+                return new Malformed("unknown argument type tag");
+            }
             OSCPacket packet = parser.convert(bytes);
             String problem = problem(packet, 0);
             return problem == null ? new Packet(packet) : new Malformed(problem);
@@ -62,6 +70,60 @@ public final class OscPacketCodec {
 
     public Decoded decode(byte[] bytes) {
         return decode(ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * False when a message (or one inside a bundle) declares a type tag JavaOSC has no handler for. Other
+     * defects are left to the parser, which reports them as exceptions.
+     */
+    private boolean knownTypeTags(ByteBuffer b, int depth) {
+        if (depth > MAX_BUNDLE_DEPTH) {
+            return true; // refused by problem() after parsing
+        }
+        if (b.limit() >= 16 && startsWith(b, BUNDLE)) {
+            int p = 16;
+            while (p + 4 <= b.limit()) {
+                int size = b.getInt(p);
+                if (size <= 0 || size > b.limit() - p - 4) {
+                    return true;
+                }
+                if (!knownTypeTags(b.duplicate().position(p + 4).limit(p + 4 + size).slice(), depth + 1)) {
+                    return false;
+                }
+                p += 4 + size;
+            }
+            return true;
+        }
+        int p = 0;
+        while (p < b.limit() && b.get(p) != 0) {
+            p++;
+        }
+        p = (p + 4) & ~3; // past the address's terminator and padding
+        if (p >= b.limit() || b.get(p) != ',') {
+            return true;
+        }
+        boolean inArray = false; // JavaOSC reads one level of [...] and takes a stray ']' for a type
+        for (p++; p < b.limit() && b.get(p) != 0; p++) {
+            char tag = (char) (b.get(p) & 0xFF);
+            if (tag == '[' || tag == ']') {
+                if (inArray == (tag == '[')) {
+                    return false;
+                }
+                inArray = !inArray;
+            } else if (!knownTags.contains(tag)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean startsWith(ByteBuffer b, byte[] prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if (b.get(i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Null when usable; why not otherwise (unknown type tags leave nulls behind, addresses may be junk). */

@@ -48,6 +48,19 @@ class OscPacketCodecTest {
     }
 
     @Test
+    void unknownTypeTagsAreCaughtBeforeJavaOscLogsThem() {
+        // A stray ']', a nested '[', and an unknown tag inside a bundle whose 8th byte is not NUL (JavaOSC
+        // still takes it for a bundle).
+        assertInstanceOf(OscPacketCodec.Malformed.class, codec.decode(bytes("/a\0\0,]\0\0")));
+        assertInstanceOf(OscPacketCodec.Malformed.class, codec.decode(bytes("/a\0\0,[[i]]\0\0\0\0\0\0\1")));
+        byte[] inner = bytes("/a\0\0,y\0\0");
+        byte[] bundle = java.nio.ByteBuffer.allocate(16 + 4 + inner.length).put(bytes("#bundle\u0080"))
+                .putLong(1).putInt(inner.length).put(inner).array();
+        assertInstanceOf(OscPacketCodec.Malformed.class, codec.decode(bundle));
+        assertInstanceOf(OscPacketCodec.Packet.class, codec.decode(bytes("/a\0\0,[i]\0\0\0\0\0\0\0\1")));
+    }
+
+    @Test
     void deeplyNestedBundlesAreRefused() {
         OSCPacket p = new OSCMessage("/sync", List.of(1));
         for (int i = 0; i < OscPacketCodec.MAX_BUNDLE_DEPTH + 1; i++) {
