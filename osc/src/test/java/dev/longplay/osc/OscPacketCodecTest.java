@@ -57,7 +57,7 @@ class OscPacketCodecTest {
         byte[] bundle = java.nio.ByteBuffer.allocate(16 + 4 + inner.length).put(bytes("#bundle\u0080"))
                 .putLong(1).putInt(inner.length).put(inner).array();
         assertInstanceOf(OscPacketCodec.Malformed.class, codec.decode(bundle));
-        assertInstanceOf(OscPacketCodec.Packet.class, codec.decode(bytes("/a\0\0,[i]\0\0\0\0\0\1")));
+        assertInstanceOf(OscPacketCodec.Packet.class, codec.decode(bytes("/a\0\0,[i]\0\0\0\0\0\0\0\1")));
     }
 
     @Test
