@@ -2,6 +2,7 @@ package dev.longplay.server.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.longplay.server.jobs.ClipRendererFactory;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
@@ -17,19 +18,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServeCommandTest {
 
     @Test
-    void serveRefusesToStartWithoutARenderer(@TempDir Path dir) {
+    void serveRefusesToStartWhenNoRendererCanBeMade(@TempDir Path dir) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = new CommandLine(new LongplayCli()).execute("serve", "--data-dir", dir.resolve("data").toString(),
+            ServeCommand serve = new ServeCommand(model -> {
+                throw new ClipRendererFactory.RendererUnavailableException("the model folder is gone");
+            });
+            code = new CommandLine(serve).execute("--data-dir", dir.resolve("data").toString(),
                     "--config-dir", dir.resolve("config").toString(), "--port", "0");
         } finally {
             System.setErr(err);
         }
         assertEquals(2, code);
-        assertTrue(captured.toString(StandardCharsets.UTF_8).contains("no renderer"), captured.toString(StandardCharsets.UTF_8));
+        assertTrue(captured.toString(StandardCharsets.UTF_8).contains("the model folder is gone"),
+                captured.toString(StandardCharsets.UTF_8));
         assertFalse(Files.exists(dir.resolve("data")), "nothing is created when serve cannot run");
     }
 
