@@ -10,7 +10,6 @@ import dev.longplay.models.conditioning.T5Encoder;
 import dev.longplay.models.config.ConditioningConfig;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.transformer.DiffusionTransformer;
-import dev.longplay.models.weights.SafetensorsWriter;
 import dev.longplay.models.weights.StateDict;
 import dev.longplay.models.weights.SyntheticTensors;
 
@@ -37,8 +36,8 @@ public final class SyntheticModel {
         Files.write(dir.resolve("tokenizer/tokenizer.json"), tokenizer);
         ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
         T5Config t5 = T5Config.load(dir.resolve("text_encoder/config.json"));
+        SyntheticTensors main = new SyntheticTensors(seed);
         try (NDManager m = NDManager.newBaseManager()) {
-            SyntheticTensors main = new SyntheticTensors(seed);
             StateDict sd = new StateDict(main, m, DataType.FLOAT32);
             AudioAutoencoder.load(sd, cfg);
             DiffusionTransformer.load(sd, cfg);
@@ -50,12 +49,13 @@ public final class SyntheticModel {
                     PromptProjection.load(sd.scope("conditioner.conditioners." + c.id()), t5.dModel(), cc.condDim());
                 }
             }
-            SafetensorsWriter.write(dir.resolve("model.safetensors"), main.recorded(m));
         }
+        // The loaded model is freed before writing: values are made again, one tensor at a time.
+        main.writeTo(dir.resolve("model.safetensors"));
+        SyntheticTensors text = new SyntheticTensors(seed + 1);
         try (NDManager m = NDManager.newBaseManager()) {
-            SyntheticTensors text = new SyntheticTensors(seed + 1);
             T5Encoder.load(new StateDict(text, m, DataType.FLOAT32), t5);
-            SafetensorsWriter.write(dir.resolve("text_encoder/model.safetensors"), text.recorded(m));
         }
+        text.writeTo(dir.resolve("text_encoder/model.safetensors"));
     }
 }

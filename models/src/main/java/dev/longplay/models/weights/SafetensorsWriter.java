@@ -22,6 +22,50 @@ public final class SafetensorsWriter {
     private SafetensorsWriter() {
     }
 
+    /** Writes float32 tensors given by shape, each made by {@code data} when its turn comes. */
+    public static void write(Path file, Map<String, long[]> shapes, java.util.function.Function<String, float[]> data)
+            throws IOException {
+        ObjectNode header = JsonNodeFactory.instance.objectNode();
+        long offset = 0;
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            long n = 1;
+            for (long d : e.getValue()) {
+                n *= d;
+            }
+            ObjectNode entry = header.putObject(e.getKey());
+            entry.put("dtype", "F32");
+            ArrayNode shape = entry.putArray("shape");
+            for (long d : e.getValue()) {
+                shape.add(d);
+            }
+            entry.putArray("data_offsets").add(offset).add(offset + n * 4);
+            offset += n * 4;
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+            out.write(headerBytes(header));
+            for (String key : shapes.keySet()) {
+                float[] values = data.apply(key);
+                ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(values);
+                out.write(buf.array());
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // 8-byte length, then the JSON padded with spaces so the data section starts 8-byte aligned
+    private static byte[] headerBytes(ObjectNode header) {
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(padded).put(json);
+        while (prefix.hasRemaining()) {
+            prefix.put((byte) ' ');
+        }
+        return prefix.array();
+    }
+
     public static void write(Path file, Map<String, NDArray> tensors) throws IOException {
         ObjectNode header = JsonNodeFactory.instance.objectNode();
         long offset = 0;
@@ -41,17 +85,9 @@ public final class SafetensorsWriter {
             entry.putArray("data_offsets").add(offset).add(offset + bytes);
             offset += bytes;
         }
-        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
-        // The format asks for the data section to start 8-byte aligned: pad the header with spaces.
-        int padded = (json.length + 7) / 8 * 8;
-        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        prefix.putLong(padded).put(json);
-        while (prefix.hasRemaining()) {
-            prefix.put((byte) ' ');
-        }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
-            out.write(prefix.array());
+            out.write(headerBytes(header));
             for (NDArray a : tensors.values()) {
                 ByteBuffer data = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                 byte[] buf = new byte[data.remaining()];

@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
 public final class SyntheticTensors implements TensorSource {
 
     private final long seed;
-    private final Map<String, float[]> values = new LinkedHashMap<>();
+    // Only shapes are kept: values are a pure function of (seed, key), made again when written, so a
+    // billion-parameter model never sits in memory twice.
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
 
     public SyntheticTensors(long seed) {
@@ -55,22 +56,24 @@ public final class SyntheticTensors implements TensorSource {
 
     @Override
     public NDArray load(NDManager manager, String key, long[] expected, DataType computeType) {
-        float[] data = values.computeIfAbsent(key, k -> generate(k, expected));
+        float[] data = generate(key, expected);
         shapes.putIfAbsent(key, expected.clone());
         NDArray a = manager.create(data, new Shape(shapes.get(key)));
         return computeType == null || computeType == DataType.FLOAT32 ? a : a.toType(computeType, false);
     }
 
-    /** The tensors made so far, in the order the model asked for them. */
-    public Map<String, NDArray> recorded(NDManager manager) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : values.entrySet()) {
-            out.put(e.getKey(), manager.create(e.getValue(), new Shape(shapes.get(e.getKey()))));
-        }
-        return out;
+    /** The keys and shapes asked for so far, in order. */
+    public Map<String, long[]> recordedShapes() {
+        return java.util.Collections.unmodifiableMap(shapes);
     }
 
-    private float[] generate(String key, long[] shape) {
+    /** Writes every tensor asked for so far as a safetensors file, one tensor in memory at a time. */
+    public void writeTo(java.nio.file.Path file) throws java.io.IOException {
+        SafetensorsWriter.write(file, shapes, key -> generate(key, shapes.get(key)));
+    }
+
+    /** The values of one tensor: the same for the same seed, key and shape, every time. */
+    public float[] generate(String key, long[] shape) {
         if (shape == null || shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 0)) {
             throw new CheckpointException("synthetic weights need a full shape for '" + key + "', got "
                     + Arrays.toString(shape));
