@@ -129,6 +129,7 @@ public final class ApiHandler extends Handler.Abstract {
                 new Route("POST", "/v1/play", true, x -> audioCall(x, 200, a -> a.play(jsonBody(x, PlayRequest.class)))),
                 new Route("POST", "/v1/play/{id}/stop", true, x -> audioCall(x, 200, a -> found(a.stop(x.param(0)), "play", x.param(0)))),
                 new Route("GET", "/v1/play/clock", false, x -> audioCall(x, 200, AudioControl::clock)),
+                new Route("GET", "/v1/play/events", false, this::playEvents),
                 new Route("POST", "/v1/capture", true, x -> audioCall(x, 202, a -> a.capture(jsonBody(x, CaptureRequest.class), clientKey(x.request())))),
                 new Route("POST", "/v1/bridge/attach", true, x -> audioCall(x, 201, a -> {
                     BridgeMessages.Attach m = jsonBody(x, BridgeMessages.Attach.class);
@@ -147,6 +148,32 @@ public final class ApiHandler extends Handler.Abstract {
     /** Enables the /v1/play, /v1/capture and /v1/bridge routes (until then they answer 503). */
     public void attachAudio(AudioControl audio) {
         this.audio = audio;
+    }
+
+    /** Server-Sent Events: one {@code play_end} event per finished playback, for as long as the client listens. */
+    private void playEvents(Exchange x) {
+        AudioControl a = audio;
+        if (a == null) {
+            throw new ApiException(503, "audio_unavailable", "the audio edges are not running on this server");
+        }
+        Scheduler.Task[] heartbeat = new Scheduler.Task[1];
+        AutoCloseable[] sub = new AutoCloseable[1];
+        SseStream stream = new SseStream(x.response(), x.callback(), () -> {
+            if (heartbeat[0] != null) {
+                heartbeat[0].cancel();
+            }
+            try {
+                sub[0].close();
+            } catch (Exception e) {
+                LOG.warn("closing a /play/end subscription failed", e);
+            }
+        });
+        sub[0] = a.addPlayEndListener(e -> stream.send(sse("play_end", e), false), () -> stream.send(": audio stopped\n\n", true));
+        x.response().setStatus(200);
+        x.response().getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        x.response().getHeaders().put("X-Accel-Buffering", "no");
+        schedulePing(x.request().getComponents().getScheduler(), stream, heartbeat);
+        stream.begin(": " + (a.jackAvailable() ? "play_end events follow" : "JACK is off: no playback events") + "\n\n", false);
     }
 
     @FunctionalInterface

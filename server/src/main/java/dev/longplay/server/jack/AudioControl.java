@@ -41,6 +41,7 @@ public final class AudioControl implements AutoCloseable {
     private final BridgeRegistry bridge;
     private final UploadStore uploads;
     private final JobEngine engine;
+    private final java.util.List<Runnable> closeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Starts the audio edges of a running server and enables its HTTP routes: the bridge always; JACK when
@@ -104,11 +105,21 @@ public final class AudioControl implements AutoCloseable {
         return jack().player().position();
     }
 
-    /** {@code /play/end}: called on the player's drain thread; a no-op without JACK. */
-    public void addPlayEndListener(Consumer<PlayEnded> listener) {
+    /**
+     * {@code /play/end}: {@code listener} is called on the player's drain thread (never without JACK), and
+     * {@code onClose} once when the audio edges shut down (so open event streams can end). Close the result to stop.
+     */
+    public AutoCloseable addPlayEndListener(Consumer<PlayEnded> listener, Runnable onClose) {
+        closeListeners.add(onClose);
         if (jack != null) {
             jack.player().addEndListener(listener);
         }
+        return () -> {
+            closeListeners.remove(onClose);
+            if (jack != null) {
+                jack.player().removeEndListener(listener);
+            }
+        };
     }
 
     public BridgeRegistry bridge() {
@@ -135,6 +146,7 @@ public final class AudioControl implements AutoCloseable {
 
     @Override
     public void close() {
+        closeListeners.forEach(Runnable::run);
         bridge.close();
         if (jack != null) {
             jack.close();

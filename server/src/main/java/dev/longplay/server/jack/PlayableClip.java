@@ -6,6 +6,9 @@ import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.util.NoSuchElementException;
 
 /**
@@ -33,7 +36,17 @@ public record PlayableClip(String id, float[] left, float[] right, int sampleRat
     /** Reads a stored clip and prepares it for {@code rate}; NoSuchElementException if there is no such clip. */
     public static PlayableClip load(ClipStore clips, String clipId, int rate) throws IOException {
         ClipInfo info = clips.get(clipId).orElseThrow(() -> new NoSuchElementException("no clip " + clipId));
-        WavReader.Audio audio = WavReader.read(info.audio());
+        WavReader.Audio audio;
+        // Through the store's link-refusing open, like every other read of a clip.
+        try (SeekableByteChannel ch = ClipStore.openAudio(info)) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(ch.size(), Integer.MAX_VALUE - 8));
+            while (bytes.hasRemaining() && ch.read(bytes) >= 0) {
+                // read the whole file
+            }
+            audio = WavReader.decode(bytes.flip(), info.audio().toString());
+        } catch (NoSuchFileException e) {
+            throw new NoSuchElementException("no clip " + clipId); // evicted or deleted since the lookup
+        }
         return of(clipId, audio.samples(), audio.sampleRate(), rate);
     }
 

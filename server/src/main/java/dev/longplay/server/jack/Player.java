@@ -90,6 +90,10 @@ public final class Player implements AutoCloseable {
         listeners.add(listener);
     }
 
+    public void removeEndListener(Consumer<PlayEnded> listener) {
+        listeners.remove(listener);
+    }
+
     /**
      * Starts a clip on a free voice (or on the voice already playing {@code playId}, which it replaces). Loads the
      * clip on the calling thread.

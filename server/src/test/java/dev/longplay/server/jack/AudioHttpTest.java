@@ -96,11 +96,16 @@ class AudioHttpTest {
             assertEquals(200, play.statusCode(), play.body());
             assertEquals(0, TestServer.json(play).get("voice").asInt());
             assertEquals(48_000, TestServer.json(play).get("frames").asInt());
-            java.util.concurrent.LinkedBlockingQueue<PlayEnded> ends = new java.util.concurrent.LinkedBlockingQueue<>();
-            audio.addPlayEndListener(ends::add);
+            // /play/end over HTTP: an SSE stream that names the playback when it ends.
+            HttpResponse<java.util.stream.Stream<String>> events = s.http.send(s.request("/v1/play/events").GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, events.statusCode());
             assertEquals(200, post(s, "/v1/play/loop1/stop", "").statusCode());
-            PlayEnded end = ends.poll(5, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals("stopped", end.reason());
+            String data = events.body().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow();
+            events.body().close();
+            JsonNode end = dev.longplay.server.Json.MAPPER.readTree(data.substring(6));
+            assertEquals("loop1", end.get("playId").asText());
+            assertEquals("stopped", end.get("reason").asText());
             assertEquals(404, post(s, "/v1/play/loop1/stop", "").statusCode());
 
             // Capture: the take goes to the job engine as a style transfer.
