@@ -255,10 +255,12 @@ public final class OscEdge implements OscRequestHandler {
     private void cancel(OscRequest r, OscReplier replier) {
         int reqId = r.requestId().orElseThrow();
         String jobId = byRequest.get(new ClientRequest(clientKey(r), reqId));
-        if (jobId == null || engine.cancel(jobId).isEmpty()) {
+        if (jobId == null) {
             throw new OscCommandException(OscErrorCode.E_NOT_FOUND, "no running request " + reqId + " from this client");
         }
+        // Accept first: cancelling a queued job ends it at once, and its /fail E_CANCELLED must come after this.
         replier.done(r.address(), reqId);
+        engine.cancel(jobId);
     }
 
     private void status(OscReplier replier) {
