@@ -7,6 +7,9 @@ import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.JobEngine;
 import dev.longplay.server.jobs.JobSpecResolver;
 import dev.longplay.server.jobs.JobStore;
+import dev.longplay.server.osc.OscEdge;
+import dev.longplay.osc.OscServerConfig;
+import dev.longplay.osc.OscServerTransport;
 import dev.longplay.server.presets.PresetCatalog;
 import dev.longplay.server.security.HostOriginGuard;
 import dev.longplay.server.security.InstallToken;
@@ -21,9 +24,11 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,9 +65,17 @@ public final class LongplayServer implements AutoCloseable {
     private final ClipStore clips;
     private final UploadStore uploads;
     private final ApiHandler api;
+    private final PresetCatalog presets;
+    private final JobSpecResolver resolver;
+    private final Path dataDir;
+    private volatile OscServerTransport osc; // null unless startOsc was called
 
     private LongplayServer(Server jetty, JobEngine engine, JobStore store, ClipRenderer renderer, InstallToken token, URI baseUri,
-                           ClipStore clips, UploadStore uploads, ApiHandler api) {
+                           ClipStore clips, UploadStore uploads, ApiHandler api, PresetCatalog presets, JobSpecResolver resolver,
+                           Path dataDir) {
+        this.presets = presets;
+        this.resolver = resolver;
+        this.dataDir = dataDir;
         this.clips = clips;
         this.uploads = uploads;
         this.api = api;
@@ -97,7 +110,8 @@ public final class LongplayServer implements AutoCloseable {
             hosts.add(bind.getHostAddress());
             hosts.add(config.bind());
         }
-        ApiHandler api = new ApiHandler(engine, new JobSpecResolver(presets, clips, uploads), clips, uploads, presets, token,
+        JobSpecResolver resolver = new JobSpecResolver(presets, clips, uploads);
+        ApiHandler api = new ApiHandler(engine, resolver, clips, uploads, presets, token,
                 new HostOriginGuard(hosts),
                 new RateLimiter(4 * config.readsPerSecond(), config.readsPerSecond()),
                 new RateLimiter(4 * config.writesPerSecond(), config.writesPerSecond()),
@@ -124,7 +138,8 @@ public final class LongplayServer implements AutoCloseable {
         String host = bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
         URI base = URI.create("http://" + host + ":" + connector.getLocalPort());
         LOG.info("Longplay listening on {} (data {}, token {})", base, config.dataDir(), token.file());
-        return new LongplayServer(jetty, engine, store, renderer, token, base, clips, uploads, api);
+        return new LongplayServer(jetty, engine, store, renderer, token, base, clips, uploads, api, presets, resolver,
+                config.dataDir());
     }
 
     public URI baseUri() {
@@ -151,6 +166,28 @@ public final class LongplayServer implements AutoCloseable {
         return api;
     }
 
+    /**
+     * Starts the OSC edge (UDP and TCP as {@code config} says) beside HTTP, and tells OSCQuery its port.
+     *
+     * @param importDir a folder besides the clip and upload folders whose audio files OSC commands may name
+     */
+    public synchronized OscServerTransport startOsc(OscServerConfig config, Optional<Path> importDir) throws IOException {
+        if (osc != null) {
+            throw new IllegalStateException("the OSC edge is already running");
+        }
+        OscEdge edge = new OscEdge(engine, resolver, clips, uploads, presets, dataDir, importDir);
+        osc = OscServerTransport.start(config, edge);
+        osc.udpAddress().ifPresent(a -> api.attachOsc(a.getPort()));
+        LOG.info("OSC listening on {} (UDP {}, TCP {})", config.bindAddress().getHostAddress(),
+                osc.udpAddress().map(a -> a.getPort()).orElse(-1), osc.tcpAddress().map(a -> a.getPort()).orElse(-1));
+        return osc;
+    }
+
+    /** The OSC transport, if {@link #startOsc} was called. */
+    public Optional<OscServerTransport> osc() {
+        return Optional.ofNullable(osc);
+    }
+
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
         jetty.join();
@@ -160,6 +197,9 @@ public final class LongplayServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            if (osc != null) {
+                osc.close();
+            }
             jetty.stop();
         } finally {
             engine.close();

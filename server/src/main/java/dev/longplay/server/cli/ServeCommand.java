@@ -7,11 +7,15 @@ import dev.longplay.server.jack.JackPlayerClient;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.ClipRendererFactory;
 import dev.longplay.server.jobs.JobEngine;
+import dev.longplay.osc.OscServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -64,6 +68,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--bpm", description = "tempo of the internal beat clock when no JACK timebase master runs (default: ${DEFAULT-VALUE})")
     double bpm = 120;
 
+    @Option(names = "--osc-port", description = "OSC port, UDP and TCP (SLIP) (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = no OSC)")
+    int oscPort = OscServerConfig.DEFAULT_PORT;
+
+    @Option(names = "--osc-bind", description = "address OSC listens on (default: ${DEFAULT-VALUE}); anything but loopback is LAN mode and needs --osc-secret")
+    String oscBind = "127.0.0.1";
+
+    @Option(names = "--osc-secret", description = "shared secret OSC clients send with /auth (required for LAN mode; at least 12 characters)")
+    String oscSecret;
+
+    @Option(names = "--osc-import-dir", description = "a folder whose audio files OSC commands (/gen/a2a, /gen/inpaint) may name, besides the clip and upload folders")
+    Path oscImportDir;
+
     private final ClipRendererFactory renderers;
 
     public ServeCommand() {
@@ -94,6 +110,24 @@ public final class ServeCommand implements Callable<Integer> {
                 (long) (clipLimitGb * 1024 * 1024 * 1024), defaults.limits(), defaults.readsPerSecond(), defaults.writesPerSecond());
     }
 
+    /** The OSC edge's settings, or empty when {@code --osc-port -1} turns it off. */
+    Optional<OscServerConfig> oscConfig() throws UnknownHostException {
+        if (oscPort < -1 || oscPort > 65535) {
+            throw new IllegalArgumentException("--osc-port must be -1 (off), 0 (any) or 1..65535");
+        }
+        if (oscPort == -1) {
+            return Optional.empty();
+        }
+        OscServerConfig c = OscServerConfig.defaults("0.1.0").withPorts(oscPort, oscPort);
+        InetAddress bind = InetAddress.getByName(oscBind);
+        if (oscSecret != null) {
+            c = c.withBind(bind, oscSecret);
+        } else if (!bind.isLoopbackAddress()) {
+            throw new IllegalArgumentException("--osc-bind " + oscBind + " is LAN mode and needs --osc-secret");
+        }
+        return Optional.of(c);
+    }
+
     static final class LoadAtConverter implements picocli.CommandLine.ITypeConverter<LoadAt> {
         @Override
         public LoadAt convert(String value) {
@@ -108,9 +142,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LongplayServer.Config config;
+        Optional<OscServerConfig> osc;
         try {
             config = config();
-        } catch (IllegalArgumentException e) {
+            osc = oscConfig();
+        } catch (IllegalArgumentException | UnknownHostException e) {
             System.err.println("serve: " + e.getMessage());
             return 2;
         }
@@ -128,8 +164,17 @@ public final class ServeCommand implements Callable<Integer> {
             renderer.close();
             throw e;
         }
+        if (osc.isPresent()) {
+            try {
+                server.startOsc(osc.get(), Optional.ofNullable(oscImportDir));
+            } catch (Exception e) {
+                server.close();
+                throw e;
+            }
+        }
         AudioControl audio = AudioControl.start(server, jack ? new JackPlayerClient.Config(jackName, jackServer, jackVoices, bpm) : null);
         System.out.println("longplay: serving on " + server.baseUri() + " (token in " + server.token().file() + ")"
+                + server.osc().flatMap(o -> o.udpAddress()).map(a -> "; OSC on udp/tcp " + a.getPort()).orElse("")
                 + (audio.jackAvailable() ? "; JACK client " + jackName + " with " + jackVoices + " voices" : "; JACK off"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

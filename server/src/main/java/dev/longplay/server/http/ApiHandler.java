@@ -99,6 +99,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final List<Route> routes;
     private final AtomicLong sseIds = new AtomicLong();
     private volatile AudioControl audio; // null until the server's audio edges are attached
+    private volatile int oscPort = -1; // the OSC edge's UDP port, -1 until it is attached
 
     public ApiHandler(JobEngine engine, JobSpecResolver resolver, ClipStore clips, UploadStore uploads, PresetCatalog presets,
                       InstallToken token, HostOriginGuard guard, RateLimiter readLimiter, RateLimiter writeLimiter, Limits limits) {
@@ -118,6 +119,7 @@ public final class ApiHandler extends Handler.Abstract {
                 new Route("GET", "/v1/models", false, this::models),
                 new Route("GET", "/v1/presets", false, this::presets),
                 new Route("GET", "/v1/openapi.json", false, x -> bytes(x, 200, "application/json", openApi)),
+                new Route("GET", "/v1/oscquery", false, this::oscQuery),
                 new Route("POST", "/v1/jobs", true, this::submit),
                 new Route("GET", "/v1/jobs/{id}", false, this::job),
                 new Route("DELETE", "/v1/jobs/{id}", true, this::cancel),
@@ -174,6 +176,25 @@ public final class ApiHandler extends Handler.Abstract {
         x.response().getHeaders().put("X-Accel-Buffering", "no");
         schedulePing(x.request().getComponents().getScheduler(), stream, heartbeat);
         stream.begin(": " + (a.jackAvailable() ? "play_end events follow" : "JACK is off: no playback events") + "\n\n", false);
+    }
+
+    /** Tells OSCQuery's HOST_INFO where the OSC edge listens (UDP). */
+    public void attachOsc(int udpPort) {
+        this.oscPort = udpPort;
+    }
+
+    /** OSCQuery: the OSC namespace as JSON, or with {@code ?HOST_INFO} where to send it. */
+    private void oscQuery(Exchange x) throws IOException {
+        String query = x.request().getHttpURI().getQuery();
+        if (query != null && query.equals("HOST_INFO")) {
+            if (oscPort < 0) {
+                throw new ApiException(404, "osc_off", "the OSC edge is not running on this server");
+            }
+            bytes(x, 200, "application/json", dev.longplay.osc.OscQuery.hostInfoJson("longplay", oscPort, "UDP")
+                    .getBytes(StandardCharsets.UTF_8));
+        } else {
+            bytes(x, 200, "application/json", dev.longplay.osc.OscQuery.namespaceJson().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @FunctionalInterface
