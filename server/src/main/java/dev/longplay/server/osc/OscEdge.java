@@ -62,6 +62,7 @@ public final class OscEdge implements OscRequestHandler {
     private final ClipStore clips;
     private final Path clipDir;
     private final PresetCatalog presets;
+    private final UploadStore uploads;
     private final AudioPathResolver paths;
     /** Jobs this edge submitted and that have not ended, by job id. */
     private final Map<String, Pending> byJob = new ConcurrentHashMap<>();
@@ -97,6 +98,7 @@ public final class OscEdge implements OscRequestHandler {
         this.clips = clips;
         this.clipDir = dataDir.resolve("clips");
         this.presets = presets;
+        this.uploads = uploads;
         this.paths = new AudioPathResolver(clips, uploads, clipDir, dataDir.resolve("uploads"), importDir);
         engine.addListener(this::onEvent);
     }
@@ -140,8 +142,9 @@ public final class OscEdge implements OscRequestHandler {
         JobSpec.AudioRef ref = audio(path);
         double seconds;
         try {
-            // Inpainting keeps the recording's length; the header says how long it is.
-            WavReader.Audio a = WavReader.read(Path.of(path));
+            // Inpainting keeps the recording's length. Read the file the job will read, not the spelled path.
+            Path file = ref.clip() != null ? clips.get(ref.clip()).orElseThrow().audio() : uploads.get(ref.upload()).orElseThrow();
+            WavReader.Audio a = WavReader.read(file);
             seconds = a.samples()[0].length / (double) a.sampleRate();
         } catch (IOException | RuntimeException e) {
             throw new OscCommandException(OscErrorCode.E_BAD_ARG, "cannot read " + path + ": " + e.getMessage());

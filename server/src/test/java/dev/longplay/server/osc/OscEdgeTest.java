@@ -247,7 +247,7 @@ class OscEdgeTest {
     }
 
     @Test
-    void anImportedFileIsAcceptedForAudioToAudio() throws Exception {
+    void anImportedFileAndAClipFileAreAcceptedAsInputAudio() throws Exception {
         try (Client c = new Client()) {
             int req = REQ.incrementAndGet();
             c.send.send("/gen/text", req, "kick", 1f, "steps", 2, "seed", 1);
@@ -259,6 +259,13 @@ class OscEdgeTest {
             OSCMessage done = c.reply("/gen/a2a", req);
             assertEquals("/done", done.getAddress(), done.getArguments().toString());
             assertEquals(44100, done.getArguments().get(4));
+
+            // A clip's own file is inside the server's folders too; inpainting keeps its length.
+            req = REQ.incrementAndGet();
+            c.send.send("/gen/inpaint", req, done.getArguments().get(3), "snare fill", 0.25f, 0.75f, "steps", 2);
+            OSCMessage inpainted = c.reply("/gen/inpaint", req);
+            assertEquals("/done", inpainted.getAddress(), inpainted.getArguments().toString());
+            assertEquals(44100, inpainted.getArguments().get(4));
         }
     }
 
