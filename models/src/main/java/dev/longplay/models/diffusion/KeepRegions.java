@@ -30,13 +30,9 @@ public final class KeepRegions {
 
     // The v that makes the v-denoiser return `known`: (known − c_skip·x) / c_out, with x = x_in / c_in.
     private static NDArray vVelocity(NDArray xIn, NDArray known, double t) {
-        double sigma = Math.tan(t * Math.PI / 2);
-        double s2 = sigma * sigma + 1;
-        double cIn = 1 / Math.sqrt(s2);
-        double cSkip = 1 / s2;
-        double cOut = -sigma / Math.sqrt(s2);
+        VDenoiser.Scalings c = VDenoiser.Scalings.at(Math.tan(t * Math.PI / 2));
         // x-derived operand first: results join its (per-step) manager, not the generation's
-        return xIn.mul(-cSkip / cIn).addi(known).divi(cOut);
+        return xIn.mul(-c.cSkip() / c.cIn()).addi(known).divi(c.cOut());
     }
 
     // The flow velocity that makes x − t·v equal `known`: (x − known) / t.

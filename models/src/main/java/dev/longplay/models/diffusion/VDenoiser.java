@@ -10,23 +10,28 @@ import ai.djl.ndarray.NDManager;
  */
 public record VDenoiser(ModelFunction model) implements Denoiser {
 
+    /** The v-parameterisation's coefficients at one noise level. */
+    public record Scalings(double cSkip, double cOut, double cIn) {
+        public static Scalings at(double sigma) {
+            double s2 = sigma * sigma + 1;
+            return new Scalings(1 / s2, -sigma / Math.sqrt(s2), 1 / Math.sqrt(s2));
+        }
+    }
+
     public static double sigmaToT(double sigma) {
         return Math.atan(sigma) / Math.PI * 2;
     }
 
     @Override
     public NDArray denoise(NDArray x, double sigma) {
-        double s2 = sigma * sigma + 1;
-        double cSkip = 1 / s2;
-        double cOut = -sigma / Math.sqrt(s2);
-        double cIn = 1 / Math.sqrt(s2);
+        Scalings c = Scalings.at(sigma);
         try (NDManager scope = x.getManager().newSubManager()) {
             NDArray t = scope.full(new ai.djl.ndarray.types.Shape(x.getShape().get(0)), (float) sigmaToT(sigma));
-            NDArray scaled = x.mul(cIn);
+            NDArray scaled = x.mul(c.cIn());
             scaled.attach(scope);
             NDArray v = model.apply(scaled, t);
             v.attach(scope);
-            NDArray out = v.mul(cOut).addi(x.mul(cSkip));
+            NDArray out = v.mul(c.cOut()).addi(x.mul(c.cSkip()));
             out.attach(x.getManager());
             return out;
         }

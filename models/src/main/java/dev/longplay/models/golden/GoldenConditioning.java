@@ -12,7 +12,6 @@ import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ public final class GoldenConditioning {
                     outputs.put(c.id(), proj.apply(hidden, mask));
                 }
                 default -> throw new CheckpointException("golden conditioning: unsupported conditioner type " + c.type()
-                        + " (" + Arrays.toString(new String[]{"number", "t5"}) + ")");
+                        + " (golden cases give number and t5 conditioners)");
             }
         }
         return ConditioningAssembler.of(cfg.model().diffusion()).assemble(outputs);

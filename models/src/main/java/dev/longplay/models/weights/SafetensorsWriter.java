@@ -1,7 +1,5 @@
 package dev.longplay.models.weights;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-/** Writes float32 tensors as a safetensors file, atomically (temp file, then rename). */
+/** Writes float32 tensors as a safetensors file, atomically (temp file, then rename), one tensor in memory at a time. */
 public final class SafetensorsWriter {
 
     private SafetensorsWriter() {
@@ -64,37 +62,5 @@ public final class SafetensorsWriter {
             prefix.put((byte) ' ');
         }
         return prefix.array();
-    }
-
-    public static void write(Path file, Map<String, NDArray> tensors) throws IOException {
-        ObjectNode header = JsonNodeFactory.instance.objectNode();
-        long offset = 0;
-        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-            NDArray a = e.getValue();
-            if (a.getDataType() != DataType.FLOAT32) {
-                throw new IllegalArgumentException("tensor '" + e.getKey() + "' is " + a.getDataType()
-                        + "; only float32 is written");
-            }
-            long bytes = a.size() * 4;
-            ObjectNode entry = header.putObject(e.getKey());
-            entry.put("dtype", "F32");
-            ArrayNode shape = entry.putArray("shape");
-            for (long d : a.getShape().getShape()) {
-                shape.add(d);
-            }
-            entry.putArray("data_offsets").add(offset).add(offset + bytes);
-            offset += bytes;
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            out.write(headerBytes(header));
-            for (NDArray a : tensors.values()) {
-                ByteBuffer data = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                byte[] buf = new byte[data.remaining()];
-                data.get(buf);
-                out.write(buf);
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

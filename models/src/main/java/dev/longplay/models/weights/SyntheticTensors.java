@@ -62,18 +62,13 @@ public final class SyntheticTensors implements TensorSource {
         return computeType == null || computeType == DataType.FLOAT32 ? a : a.toType(computeType, false);
     }
 
-    /** The keys and shapes asked for so far, in order. */
-    public Map<String, long[]> recordedShapes() {
-        return java.util.Collections.unmodifiableMap(shapes);
-    }
-
     /** Writes every tensor asked for so far as a safetensors file, one tensor in memory at a time. */
     public void writeTo(java.nio.file.Path file) throws java.io.IOException {
         SafetensorsWriter.write(file, shapes, key -> generate(key, shapes.get(key)));
     }
 
     /** The values of one tensor: the same for the same seed, key and shape, every time. */
-    public float[] generate(String key, long[] shape) {
+    private float[] generate(String key, long[] shape) {
         if (shape == null || shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d < 0)) {
             throw new CheckpointException("synthetic weights need a full shape for '" + key + "', got "
                     + Arrays.toString(shape));

@@ -3,6 +3,7 @@ package dev.longplay.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.server.AtomicFiles;
 import dev.longplay.server.Json;
+import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.WavWriter;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.Mode;
@@ -208,15 +209,7 @@ public final class GenerateCommand implements Callable<Integer> {
         meta.put("modelHash", clip.metadata().get("modelHash"));
         meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
         meta.put("renderer", clip.metadata());
-        Map<String, Object> audio = new LinkedHashMap<>();
-        audio.put("sampleRate", clip.sampleRate());
-        audio.put("channels", clip.channels());
-        audio.put("frames", clip.frames());
-        audio.put("seconds", clip.frames() / (double) clip.sampleRate());
-        audio.put("format", r.format().wire());
-        audio.put("peak", result[0].peak());
-        audio.put("normalisationGain", result[0].gain());
-        meta.put("audio", audio);
+        meta.put("audio", ClipStore.audioSection(clip, r.format(), result[0]));
         Path json = sidecarOf(target);
         AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
         System.out.printf("wrote %s (%.2f s, %d Hz, %d ch, seed %d) and %s in %.1f s%n", target,

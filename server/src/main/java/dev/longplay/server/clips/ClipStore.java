@@ -127,16 +127,8 @@ public final class ClipStore {
         Path json = folder.file(id + ".json");
         WavWriter.Result[] result = new WavWriter.Result[1];
         AtomicFiles.write(wav, false, out -> result[0] = WavWriter.write(out, clip.audio(), clip.sampleRate(), format));
-        Map<String, Object> audio = new LinkedHashMap<>();
-        audio.put("sampleRate", clip.sampleRate());
-        audio.put("channels", clip.channels());
-        audio.put("frames", clip.frames());
-        audio.put("seconds", clip.frames() / (double) clip.sampleRate());
-        audio.put("format", format.wire());
-        audio.put("peak", result[0].peak());
-        audio.put("normalisationGain", result[0].gain());
         Map<String, Object> all = new LinkedHashMap<>(meta);
-        all.put("audio", audio);
+        all.put("audio", audioSection(clip, format, result[0]));
         AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
         ClipInfo info = new ClipInfo(id, wav, json, Files.size(wav) + Files.size(json), Instant.now());
         synchronized (this) {
@@ -148,6 +140,19 @@ public final class ClipStore {
             evict(id);
         }
         return info;
+    }
+
+    /** The "audio" section of a clip's metadata: what was written, and the peak normalisation applied. */
+    public static Map<String, Object> audioSection(RenderedClip clip, OutputFormat format, WavWriter.Result written) {
+        Map<String, Object> audio = new LinkedHashMap<>();
+        audio.put("sampleRate", clip.sampleRate());
+        audio.put("channels", clip.channels());
+        audio.put("frames", clip.frames());
+        audio.put("seconds", clip.frames() / (double) clip.sampleRate());
+        audio.put("format", format.wire());
+        audio.put("peak", written.peak());
+        audio.put("normalisationGain", written.gain());
+        return audio;
     }
 
     /** The clip, if complete and still stored; counts as a use for eviction. */
