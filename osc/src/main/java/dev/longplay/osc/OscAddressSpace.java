@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.longplay.osc.OscArgSpec.optional;
 import static dev.longplay.osc.OscArgSpec.required;
@@ -16,6 +17,7 @@ import static dev.longplay.osc.OscErrorCode.E_AUTH;
 import static dev.longplay.osc.OscErrorCode.E_BAD_ARG;
 import static dev.longplay.osc.OscErrorCode.E_CANCELLED;
 import static dev.longplay.osc.OscErrorCode.E_NOT_FOUND;
+import static dev.longplay.osc.OscErrorCode.E_NO_AUDIO;
 import static dev.longplay.osc.OscErrorCode.E_NO_MODEL;
 import static dev.longplay.osc.OscErrorCode.E_OOM;
 import static dev.longplay.osc.OscErrorCode.E_QUEUE_FULL;
@@ -43,6 +45,9 @@ public final class OscAddressSpace {
     public static final String CLIP_FREE = "/clip/free";
     public static final String CLIP_LOAD_SC = "/clip/load_sc";
     public static final String PRESET_LIST = "/preset/list";
+    public static final String PLAY = "/play";
+    public static final String STOP = "/stop";
+    public static final String CLOCK = "/clock";
 
     public static final String DONE = "/done";
     public static final String FAIL = "/fail";
@@ -52,6 +57,8 @@ public final class OscAddressSpace {
     public static final String GEN_PROGRESS = "/gen/progress";
     public static final String CLIP_LIST_ITEM = "/clip/list.item";
     public static final String PRESET_LIST_ITEM = "/preset/list.item";
+    public static final String CLOCK_REPLY = "/clock.reply";
+    public static final String PLAY_END = "/play/end";
     public static final String B_ALLOC_READ = "/b_allocRead";
 
     /** Version of this namespace, sent in {@code /version.reply}; raised on incompatible changes. */
@@ -69,6 +76,8 @@ public final class OscAddressSpace {
             "Absolute path of an audio file (WAV) on the server's machine, inside its allowed folders.");
     private static final OscArgSpec CLIP_ID = required("clipId", STRING, "A clip id from a /done reply or /clip/list.");
     private static final OscArgSpec COMMAND = required("command", STRING, "The address of the command answered.");
+    private static final OscArgSpec PLAY_ID = required("playId", STRING,
+            "Your name for this playback (1-64 of A-Z a-z 0-9 . _ -), used by /stop and /play/end.");
 
     private static final List<OscArgSpec> TIMING = List.of(
             optional(OPT_AT, FLOAT, "Carry the command out this many seconds after it arrives "
@@ -88,6 +97,20 @@ public final class OscAddressSpace {
     private static final List<OscArgSpec> PRESET_OPTIONS = concat(GEN_OPTIONS, List.of(
             optional("prompt", STRING, "Replace the preset's prompt."),
             optional("seconds", FLOAT, "Replace the preset's length.").range(0.1, 600)));
+
+    private static final List<OscArgSpec> PLAY_OPTIONS = concat(TIMING, List.of(
+            optional("mode", STRING, "oneshot (default), loop, or gate (needs gateBeats or gateSeconds)."),
+            optional("loop", INT, "1: same as mode loop.").range(0, 1),
+            optional("gain", FLOAT, "Linear gain, default 1.").range(0, 4),
+            optional("fade", FLOAT, "Fade in, and out on stop, in milliseconds (default 5).").range(0, 1000),
+            optional("gateBeats", FLOAT, "For mode gate: beats the gate stays open.").range(0, 1024),
+            optional("gateSeconds", FLOAT, "For mode gate: seconds the gate stays open.").range(0, 3600)));
+
+    /**
+     * Commands whose handler turns the due time (timetag, at, atBeat) into a sample-exact start itself, so the
+     * dispatcher hands them over at once instead of scheduling them to the millisecond.
+     */
+    private static final Set<String> TIMED_BY_HANDLER = Set.of(PLAY);
 
     private static final OscReplyForm GEN_DONE = new OscReplyForm(DONE, List.of(COMMAND, REQ_ID,
             required("clipId", STRING, "Id of the new clip."),
@@ -191,6 +214,25 @@ public final class OscAddressSpace {
                                     required("description", STRING, "What it makes.")), "One preset."),
                             done(PRESET_LIST, "End of the list.", required("count", INT, "Items sent."))),
                     List.of()),
+            command(PLAY, "Play a clip through the server's JACK outputs (serve --jack), sample-exact: now, at a bundle's "
+                            + "timetag, 'at' seconds after arrival, or at beat 'atBeat' of the beat clock (a JACK timebase "
+                            + "master's BBT, else a plugin host's transport, else the server's tempo). Starting a playId "
+                            + "that plays replaces it. /play/end follows when it ends.",
+                    List.of(PLAY_ID, CLIP_ID), PLAY_OPTIONS,
+                    List.of(done(PLAY, "Accepted; the clip is loaded and queued for the audio thread.", PLAY_ID,
+                            required("voice", INT, "The voice it plays on (JACK ports voiceN_L/R, from 0)."),
+                            required("frames", INT, "Its length in frames at the JACK rate."),
+                            required("sampleRate", INT, "The JACK sample rate."))),
+                    List.of(E_BAD_ARG, E_NOT_FOUND, E_NO_AUDIO, E_QUEUE_FULL)),
+            command(STOP, "Fade out and end a playback; /play/end follows with reason \"stopped\".", List.of(PLAY_ID),
+                    List.of(), List.of(done(STOP, "Stopping.", PLAY_ID)), List.of(E_BAD_ARG, E_NOT_FOUND, E_NO_AUDIO)),
+            command(CLOCK, "Ask where the beat clock stands.", List.of(), List.of(),
+                    List.of(new OscReplyForm(CLOCK_REPLY, List.of(
+                            required("beat", FLOAT, "Beats since the clock's origin at the last period, -1 while stopped."),
+                            required("bpm", FLOAT, "Tempo."),
+                            required("source", STRING, "transport (JACK timebase master), host (a plugin's host) or internal."),
+                            required("sampleRate", INT, "The JACK sample rate.")), "The clock.")),
+                    List.of(E_NO_AUDIO)),
             message(DONE, Kind.REPLY, "A command succeeded. The values after the command's address depend on "
                     + "the command (see each command).", List.of(COMMAND)),
             message(FAIL, Kind.REPLY, "A command failed. reqId follows when the command had one.",
@@ -202,6 +244,10 @@ public final class OscAddressSpace {
             message(VERSION_REPLY, Kind.REPLY, "Answer to /version.", List.of()),
             message(CLIP_LIST_ITEM, Kind.REPLY, "One clip of /clip/list.", List.of()),
             message(PRESET_LIST_ITEM, Kind.REPLY, "One preset of /preset/list.", List.of()),
+            message(CLOCK_REPLY, Kind.REPLY, "Answer to /clock.", List.of()),
+            message(PLAY_END, Kind.NOTIFICATION, "A playback this client started ended.", List.of(PLAY_ID, CLIP_ID,
+                    required("reason", STRING, "finished (ran out or its gate closed), stopped, or replaced."),
+                    required("voice", INT, "The voice it played on."))),
             message(GEN_PROGRESS, Kind.NOTIFICATION, "Progress of a job, sent to the client that asked for it.",
                     GEN_PROGRESS_FORM.args()),
             message(B_ALLOC_READ, Kind.OUTGOING, "Sent to scsynth by /clip/load_sc.",
@@ -222,6 +268,11 @@ public final class OscAddressSpace {
     }
 
     private OscAddressSpace() {
+    }
+
+    /** Whether {@code address}'s handler times it itself (see {@link OscRequest#due()} and the atBeat option). */
+    public static boolean timedByHandler(String address) {
+        return TIMED_BY_HANDLER.contains(address);
     }
 
     /** Every address, commands first, in documentation order. */

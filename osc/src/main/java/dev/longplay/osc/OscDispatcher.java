@@ -124,10 +124,11 @@ final class OscDispatcher implements AutoCloseable {
                 throw new OscCommandException(OscErrorCode.E_AUTH, address + ": not authenticated; send /auth <secret> first");
             }
             OscAddressSpace.Checked c = OscAddressSpace.check(address, raw);
-            Instant due = dueTime(c.options(), bundleDue);
+            boolean selfTimed = OscAddressSpace.timedByHandler(address);
+            Instant due = dueTime(c.options(), bundleDue, selfTimed);
             OscRequest request = new OscRequest(c.def(), c.args(), c.options(), session.remote(),
                     session.transport(), Optional.ofNullable(due));
-            if (due != null && due.isAfter(Instant.now().plus(SCHEDULE_THRESHOLD))) {
+            if (!selfTimed && due != null && due.isAfter(Instant.now().plus(SCHEDULE_THRESHOLD))) {
                 schedule(request, session, due);
             } else {
                 execute(request, session);
@@ -152,7 +153,8 @@ final class OscDispatcher implements AutoCloseable {
         return (Integer) OscArgType.INT.coerce(raw.get(0));
     }
 
-    private Instant dueTime(OscOptions options, Instant bundleDue) {
+    /** @param selfTimed the handler reads atBeat itself (sample-exact); it is only checked against at here */
+    private Instant dueTime(OscOptions options, Instant bundleDue, boolean selfTimed) {
         Instant now = Instant.now();
         Instant due = bundleDue;
         if (options.has(OPT_AT) && options.has(OPT_AT_BEAT)) {
@@ -161,7 +163,7 @@ final class OscDispatcher implements AutoCloseable {
         if (options.has(OPT_AT)) {
             double seconds = options.number(OPT_AT).getAsDouble();
             due = (due == null ? now : due).plusNanos((long) (seconds * 1e9));
-        } else if (options.has(OPT_AT_BEAT)) {
+        } else if (options.has(OPT_AT_BEAT) && !selfTimed) {
             double beat = options.number(OPT_AT_BEAT).getAsDouble();
             BeatClock clock = config.beatClock().orElseThrow(() -> new OscCommandException(OscErrorCode.E_BAD_ARG,
                     "atBeat: this server has no beat clock"));

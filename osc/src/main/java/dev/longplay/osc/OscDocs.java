@@ -58,7 +58,7 @@ public final class OscDocs {
                 .append("- Replies go to the port the command came from. Max (`udpsend`) and Pd (`netsend -u`) cannot receive ")
                 .append("on their sending socket: send `/notify 1 <replyPort>` first, and replies go to that port on your host. ")
                 .append("Over TCP, replies come back on the connection.\n")
-                .append("- Notifications (`/gen/progress`) are sent only to clients that registered with `/notify 1`. At most ")
+                .append("- Notifications (`/gen/progress`, `/play/end`) are sent only to clients that registered with `/notify 1`. At most ")
                 .append(d.maxClients()).append(" clients can be registered at once.\n")
                 .append("- Argument types: `i` integer, `f` number, `s` string. Numbers are converted when nothing is lost: ")
                 .append("a float `2.0` (all Pd numbers are floats) is a fine integer, `2.5` is not; an integer is a fine ")
@@ -68,6 +68,8 @@ public final class OscDocs {
                 .append("- **Timing.** A bundle with a future timetag (NTP, as SuperCollider's `sendBundle` writes it) is carried ")
                 .append("out at that time; a past or immediate (`1`) timetag at once. Clients whose bundles are immediate (Pd) ")
                 .append("give the option `at <seconds>` (from arrival) or `atBeat <beat>` (the server's beat clock) instead. ")
+                .append("`/play` is sample-exact instead: it is accepted at once and the audio thread starts the clip at the JACK ")
+                .append("frame the timetag or `at` maps to, or at the beat `atBeat` names. ")
                 .append("At most ").append(d.maxScheduled()).append(" commands wait at once (`E_QUEUE_FULL`), at most ")
                 .append(d.maxScheduleAhead().toHours()).append(" h ahead (`E_BAD_ARG`).\n\n");
 

@@ -7,6 +7,7 @@ public enum OscErrorCode {
     E_NO_MODEL("No model is loaded that can serve this command."),
     E_OOM("The device ran out of memory while running the job."),
     E_CANCELLED("The job was cancelled (by /gen/cancel or shutdown)."),
+    E_NO_AUDIO("The server runs without audio output: start it with --jack (and a running JACK server)."),
     E_NOT_FOUND("The address, request id, clip, preset or file does not exist."),
     E_AUTH("LAN mode: this sender has not authenticated with /auth, or the secret was wrong."),
     E_INTERNAL("An unexpected server error; the server log has details.");

@@ -7,6 +7,7 @@ import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.JobEngine;
 import dev.longplay.server.jobs.JobSpecResolver;
 import dev.longplay.server.jobs.JobStore;
+import dev.longplay.server.jack.AudioControl;
 import dev.longplay.server.osc.OscEdge;
 import dev.longplay.osc.OscServerConfig;
 import dev.longplay.osc.OscServerTransport;
@@ -69,6 +70,8 @@ public final class LongplayServer implements AutoCloseable {
     private final JobSpecResolver resolver;
     private final Path dataDir;
     private volatile OscServerTransport osc; // null unless startOsc was called
+    private volatile OscEdge oscEdge;
+    private volatile AudioControl audio; // null until attachAudio
 
     private LongplayServer(Server jetty, JobEngine engine, JobStore store, ClipRenderer renderer, InstallToken token, URI baseUri,
                            ClipStore clips, UploadStore uploads, ApiHandler api, PresetCatalog presets, JobSpecResolver resolver,
@@ -176,11 +179,32 @@ public final class LongplayServer implements AutoCloseable {
             throw new IllegalStateException("the OSC edge is already running");
         }
         OscEdge edge = new OscEdge(engine, resolver, clips, uploads, presets, dataDir, importDir);
+        AudioControl attached = audio;
+        if (attached != null) {
+            edge.attachAudio(attached);
+        }
+        if (config.beatClock().isEmpty()) {
+            // atBeat on any command: the player's clock, once (and while) the audio edges run.
+            config = config.withBeatClock(beat -> Optional.ofNullable(audio).flatMap(x -> x.instantOfBeat(beat)));
+        }
         osc = OscServerTransport.start(config, edge);
+        oscEdge = edge;
         osc.udpAddress().ifPresent(a -> api.attachOsc(a.getPort()));
         LOG.info("OSC listening on {} (UDP {}, TCP {})", config.bindAddress().getHostAddress(),
                 osc.udpAddress().map(a -> a.getPort()).orElse(-1), osc.tcpAddress().map(a -> a.getPort()).orElse(-1));
         return osc;
+    }
+
+    /**
+     * Makes the audio edges (JACK playback, capture, the plugin bridge) reachable: the HTTP routes, OSC's /play, /stop
+     * and /clock, and OSC's atBeat option, whichever of HTTP and OSC started first.
+     */
+    public synchronized void attachAudio(AudioControl audio) {
+        this.audio = audio;
+        api.attachAudio(audio);
+        if (oscEdge != null) {
+            oscEdge.attachAudio(audio);
+        }
     }
 
     /** The OSC transport, if {@link #startOsc} was called. */

@@ -142,7 +142,7 @@ public final class ApiHandler extends Handler.Abstract {
                         jsonBody(x, BridgeMessages.Send.class).clipId()))),
                 new Route("POST", "/v1/bridge/{id}/transport", true, x -> audioCall(x, 200, a -> {
                     BridgeMessages.Transport t = jsonBody(x, BridgeMessages.Transport.class);
-                    return a.bridge().transport(x.param(0), t.tempo(), t.ppq(), t.playing());
+                    return a.hostTransport(x.param(0), t.tempo(), t.ppq(), t.playing());
                 })),
                 new Route("DELETE", "/v1/bridge/{id}", true, x -> audioCall(x, 200, a -> found(a.bridge().detach(x.param(0)), "instance", x.param(0)))));
     }

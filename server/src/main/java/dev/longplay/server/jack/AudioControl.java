@@ -20,6 +20,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -63,7 +65,7 @@ public final class AudioControl implements AutoCloseable {
             }
         }
         AudioControl audio = new AudioControl(jack, new BridgeRegistry(clips), server.uploads(), server.engine());
-        server.api().attachAudio(audio);
+        server.attachAudio(audio);
         return audio;
     }
 
@@ -103,6 +105,45 @@ public final class AudioControl implements AutoCloseable {
 
     public ClockPosition clock() {
         return jack().player().position();
+    }
+
+    /**
+     * The plugin host's transport, reported through the bridge handshake: recorded for the instance, and, with JACK,
+     * the player's beat clock follows it (unless a JACK timebase master runs), so {@code atBeat} starts land on the
+     * song's beats.
+     */
+    public BridgeRegistry.HostTransport hostTransport(String instanceId, double tempo, double ppq, boolean playing) {
+        BridgeRegistry.HostTransport t = bridge.transport(instanceId, tempo, ppq, playing);
+        if (jack != null) {
+            jack.player().followHost(tempo, ppq, playing, jack.currentFrame());
+        }
+        return t;
+    }
+
+    /** The JACK frame time (32-bit) at which {@code when} falls, for sample-exact starts of timed OSC commands. */
+    public long frameAt(Instant when) {
+        JackPlayerClient j = jack();
+        long now = j.currentFrame();
+        long ahead = Math.round(Duration.between(Instant.now(), when).toNanos() * 1e-9 * j.sampleRate());
+        return (now + Math.max(0, ahead)) & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * When beat {@code beat} of the player's clock happens, for commands timed in beats (OSC's atBeat); empty without
+     * JACK or while the clock is stopped.
+     */
+    public Optional<Instant> instantOfBeat(double beat) {
+        if (jack == null) {
+            return Optional.empty();
+        }
+        ClockPosition p = jack.player().position();
+        if (p.beat() == null) {
+            return Optional.empty();
+        }
+        long frameNow = jack.currentFrame();
+        double elapsed = (((frameNow - p.frame()) & 0xFFFF_FFFFL)) / (double) p.sampleRate();
+        double seconds = (beat - p.beat()) * 60.0 / p.bpm() - elapsed;
+        return Optional.of(Instant.now().plusNanos((long) (seconds * 1e9)));
     }
 
     /**

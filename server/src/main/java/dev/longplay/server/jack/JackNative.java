@@ -35,6 +35,9 @@ final class JackNative {
 
     static native int jack_last_frame_time(Pointer client);
 
+    /** JACK's estimate of the frame time now (interpolated within the period), for mapping wall-clock times. */
+    static native int jack_frame_time(Pointer client);
+
     static native int jack_transport_query(Pointer client, Pointer position);
 
     static native float jack_cpu_load(Pointer client);

@@ -139,6 +139,11 @@ public final class JackPlayerClient implements AutoCloseable {
         to.put(0, from, 0, frames);
     }
 
+    /** The JACK frame time (32-bit) now, as JACK estimates it between period starts. */
+    public long currentFrame() {
+        return Integer.toUnsignedLong(JackNative.jack_frame_time(handle));
+    }
+
     public Player player() {
         return player;
     }

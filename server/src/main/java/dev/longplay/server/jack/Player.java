@@ -20,6 +20,9 @@ public final class Player implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Player.class);
     private static final long DRAIN_MILLIS = 5;
+    private static final String INTERNAL = "internal";
+    private static final String HOST = "host";
+    private static final String TRANSPORT = "transport";
 
     /** Where clips come from, already at the output rate. */
     @FunctionalInterface
@@ -31,8 +34,12 @@ public final class Player implements AutoCloseable {
     public record PlayStarted(String playId, String clipId, int voice, int frames, Long atFrame, Double atBeat) {
     }
 
-    /** The internal tempo clock: {@code originBeat} at {@code originFrame}; Long.MIN_VALUE = the first period. */
-    private record Tempo(double bpm, long originFrame, double originBeat) {
+    /**
+     * The clock used when no JACK timebase master runs: {@code originBeat} at {@code originFrame} (Long.MIN_VALUE = the
+     * first period), running at {@code bpm} while {@code rolling}. {@code source} is "internal" (the server's own tempo)
+     * or "host" (a plugin's host transport, re-anchored at each report).
+     */
+    private record Tempo(double bpm, long originFrame, double originBeat, boolean rolling, String source) {
     }
 
     private final Mixer mixer;
@@ -52,7 +59,7 @@ public final class Player implements AutoCloseable {
     private volatile long lastFrame = Long.MIN_VALUE;
     private volatile double lastBeat = Double.NaN;
     private volatile double lastBpm;
-    private volatile boolean lastFromTransport;
+    private volatile String lastSource = INTERNAL;
 
     // Audio thread only.
     private long firstFrame = Long.MIN_VALUE;
@@ -70,7 +77,7 @@ public final class Player implements AutoCloseable {
         this.clipOfVoice = new String[mixer.voices()];
         this.tokenOfVoice = new long[mixer.voices()];
         requireBpm(bpm);
-        this.tempo = new Tempo(bpm, Long.MIN_VALUE, 0);
+        this.tempo = new Tempo(bpm, Long.MIN_VALUE, 0, true, INTERNAL);
         this.lastBpm = bpm;
     }
 
@@ -189,11 +196,29 @@ public final class Player implements AutoCloseable {
         throw new PlayerException("no_free_voice", "all " + playOfVoice.length + " voices are playing; stop one first");
     }
 
-    /** Sets the internal clock's tempo, keeping the current beat where it is. */
+    /** Sets the internal clock's tempo, keeping the current beat where it is (and running, if a host had stopped it). */
     public void setTempo(double bpm) {
         requireBpm(bpm);
         long frame = lastFrame;
-        tempo = frame == Long.MIN_VALUE ? new Tempo(bpm, Long.MIN_VALUE, 0) : new Tempo(bpm, frame, beatOf(tempo, frame));
+        Tempo t = tempo;
+        tempo = frame == Long.MIN_VALUE ? new Tempo(bpm, Long.MIN_VALUE, 0, true, INTERNAL)
+                : new Tempo(bpm, frame, t.rolling() ? beatOf(t, frame) : t.originBeat(), true, INTERNAL);
+    }
+
+    /**
+     * Follows a plugin host's transport (what the bridge's transport handshake reports): from {@code frame32} on, the
+     * clock reads {@code beat} (quarter notes since the song's start) and runs at {@code bpm} while {@code playing};
+     * while stopped, beat-timed starts wait as they do for a stopped JACK transport. A JACK timebase master still
+     * wins over this.
+     *
+     * @param frame32 the JACK frame time the report describes (e.g. {@code jack_frame_time} when it arrived)
+     */
+    public void followHost(double bpm, double beat, boolean playing, long frame32) {
+        requireBpm(bpm);
+        if (!(Double.isFinite(beat) && beat >= 0)) {
+            throw new IllegalArgumentException("beat must be a position >= 0, got " + beat);
+        }
+        tempo = new Tempo(bpm, extendFrame(frame32), beat, playing, HOST);
     }
 
     private static void requireBpm(double bpm) {
@@ -206,7 +231,7 @@ public final class Player implements AutoCloseable {
         long f = lastFrame;
         double beat = lastBeat;
         return new ClockPosition(f == Long.MIN_VALUE ? 0 : f & 0xFFFF_FFFFL, Double.isNaN(beat) ? null : beat, lastBpm, sampleRate,
-                lastFromTransport ? "transport" : "internal");
+                lastSource);
     }
 
     /** A 32-bit JACK frame time as the 64-bit frame nearest the last period. */
@@ -220,13 +245,16 @@ public final class Player implements AutoCloseable {
     }
 
     private double beatOf(Tempo t, long frame) {
+        if (!t.rolling()) {
+            return Double.NaN;
+        }
         long origin = t.originFrame() == Long.MIN_VALUE ? firstFrame : t.originFrame();
         return t.originBeat() + (frame - origin) * t.bpm() / (60.0 * sampleRate);
     }
 
     /**
      * One period, on the audio thread: extends the 32-bit frame time, picks the beat clock (the transport's BBT when
-     * {@code transportBbt}, else the internal tempo) and renders. Allocation-free.
+     * {@code transportBbt}, else the internal or host-followed tempo) and renders. Allocation-free.
      *
      * @param frame32       jack_last_frame_time
      * @param transportBeat beats since bar 1 beat 1 at the period start (ignored unless transportBbt)
@@ -256,18 +284,21 @@ public final class Player implements AutoCloseable {
         lastFrames = frames;
         double beat;
         double bpm;
+        String source;
         if (transportBbt && transportBpm > 0) {
             bpm = transportBpm;
             beat = rolling ? transportBeat : Double.NaN; // a stopped transport holds beat starts back
+            source = TRANSPORT;
         } else {
             Tempo t = tempo;
             bpm = t.bpm();
             beat = beatOf(t, ext);
+            source = t.source();
         }
         mixer.process(ext, frames, beat, Double.isNaN(beat) ? Double.NaN : 60.0 * sampleRate / bpm);
         lastBeat = beat;
         lastBpm = bpm;
-        lastFromTransport = transportBbt && transportBpm > 0;
+        lastSource = source;
         lastFrame = ext;
         return ext;
     }

@@ -15,6 +15,7 @@ import dev.longplay.server.audio.WavReader;
 import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.UploadStore;
+import dev.longplay.server.jack.AudioControl;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.JobEngine;
 import dev.longplay.server.jobs.JobEvent;
@@ -66,6 +67,8 @@ public final class OscEdge implements OscRequestHandler {
     private final AudioPathResolver paths;
     /** Jobs this edge submitted and that have not ended, by job id. */
     private final Map<String, Pending> byJob = new ConcurrentHashMap<>();
+    /** /play, /stop, /clock: present once the audio edges run (see {@link #attachAudio}). */
+    private volatile OscPlayback playback;
     /** The same jobs by (client, reqId), for /gen/cancel. */
     private final Map<ClientRequest, String> byRequest = new ConcurrentHashMap<>();
 
@@ -103,6 +106,19 @@ public final class OscEdge implements OscRequestHandler {
         engine.addListener(this::onEvent);
     }
 
+    /** Serves /play, /stop and /clock from now on through {@code audio} (the HTTP routes use the same one). */
+    public void attachAudio(AudioControl audio) {
+        playback = new OscPlayback(audio);
+    }
+
+    private OscPlayback playback() {
+        OscPlayback p = playback;
+        if (p == null) {
+            throw new OscCommandException(OscErrorCode.E_NO_AUDIO, "this server has no audio output");
+        }
+        return p;
+    }
+
     @Override
     public void handle(OscRequest r, OscReplier replier) {
         switch (r.address()) {
@@ -125,6 +141,9 @@ public final class OscEdge implements OscRequestHandler {
             case OscAddressSpace.CLIP_FREE -> clipFree(r, replier);
             case OscAddressSpace.CLIP_LOAD_SC -> loadSc(r, replier);
             case OscAddressSpace.PRESET_LIST -> presetList(replier);
+            case OscAddressSpace.PLAY -> playback().play(r, replier);
+            case OscAddressSpace.STOP -> playback().stop(r, replier);
+            case OscAddressSpace.CLOCK -> playback().clock(replier);
             default -> throw new OscCommandException(OscErrorCode.E_NOT_FOUND, "this server does not serve " + r.address());
         }
     }

@@ -234,6 +234,44 @@ class JackPlaybackTest {
         }
     }
 
+    /**
+     * A plugin host's transport (as the bridge handshake reports it) re-anchors the clock: from the reported frame the
+     * beat reads the host's PPQ and runs at its tempo, beat starts land on it, and a stopped host holds them back.
+     */
+    @Test
+    void beatStartsFollowAPluginHostsTransport() throws Exception {
+        try {
+            long anchor = playerClient.currentFrame();
+            playerClient.player().followHost(100, 37.5, true, anchor);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            ClockPosition p = playerClient.player().position();
+            while (!"host".equals(p.source()) || p.frame() == anchor) {
+                assertTrue(System.nanoTime() < deadline, "the player never took up the host's clock");
+                Thread.sleep(10);
+                p = playerClient.player().position();
+            }
+            long since = (int) (p.frame() - anchor); // signed: the report may describe a frame after the period start
+            assertEquals(37.5 + since * 100 / (60.0 * RATE), p.beat(), 1e-9, "the host's beat at the period start");
+            assertEquals(100, p.bpm());
+            assertEquals(300, beatStartOffset(100), 1, "start relative to the host's beat frame");
+
+            playerClient.player().followHost(100, 40, false, playerClient.currentFrame());
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (playerClient.player().position().beat() != null) {
+                assertTrue(System.nanoTime() < deadline, "a stopped host still runs the clock");
+                Thread.sleep(10);
+            }
+            assertEquals("host", playerClient.player().position().source());
+        } finally {
+            playerClient.player().setTempo(120);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!"internal".equals(playerClient.player().position().source()) || playerClient.player().position().beat() == null) {
+            assertTrue(System.nanoTime() < deadline, "setTempo did not bring back the internal clock");
+            Thread.sleep(10);
+        }
+    }
+
     /** Plays the known clip three beats ahead by the clock and returns where it starts in a take begun 300 frames before. */
     private int beatStartOffset(double bpm) throws Exception {
         ClockPosition now = playerClient.player().position();

@@ -1,0 +1,197 @@
+package dev.longplay.server.jack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.illposed.osc.OSCMessage;
+import dev.longplay.osc.OscClient;
+import dev.longplay.osc.OscServerConfig;
+import dev.longplay.server.SineRenderer;
+import dev.longplay.server.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code /play}, {@code /stop}, {@code /clock} and {@code /play/end} over OSC against a server that is a real JACK
+ * client: the replies, the errors, and that OSC's timing options become sample-exact starts (the player's end event
+ * tells the frame a one-shot started at: end minus length).
+ */
+class OscPlaybackTest {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void withoutJackPlaybackCommandsFailWithNoAudio() throws Exception {
+        try (TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
+             AudioControl audio = AudioControl.start(s.server, null);
+             Osc osc = new Osc(s)) {
+            osc.send.send("/play", "p", "someclip");
+            assertFail(osc.reply("/play"), "E_NO_AUDIO");
+            osc.send.send("/clock");
+            assertFail(osc.reply("/clock"), "E_NO_AUDIO");
+        }
+    }
+
+    @Test
+    void playStopClockAndEndsOverOsc() throws Exception {
+        try (JackServerHarness jackd = JackServerHarness.start(512);
+             TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
+             Osc osc = new Osc(s);
+             AudioControl audio = AudioControl.start(s.server, new JackPlayerClient.Config("lp-osc", jackd.name, 2, 120))) {
+            assertTrue(audio.jackAvailable());
+            LinkedBlockingQueue<PlayEnded> ends = new LinkedBlockingQueue<>();
+            audio.addPlayEndListener(ends::add, () -> { });
+            String clip = renderClip(s);
+
+            osc.send.send("/clock");
+            OSCMessage clock = osc.await(m -> m.getAddress().equals("/clock.reply"), "/clock.reply");
+            assertEquals(List.of(120f, "internal", 48_000), clock.getArguments().subList(1, 4));
+            assertTrue((Float) clock.getArguments().get(0) >= 0, "the internal clock runs");
+
+            // A one-shot now: /done with its voice and length at the JACK rate, then /play/end when it ran out.
+            osc.send.send("/play", "one", clip, "gain", 0.5f);
+            assertEquals(List.of("/play", "one", 0, 48_000, 48_000), osc.reply("/play").getArguments());
+            OSCMessage end = osc.await(m -> m.getAddress().equals("/play/end"), "/play/end");
+            assertEquals(List.of("one", clip, "finished", 0), end.getArguments());
+            ends.poll(5, TimeUnit.SECONDS);
+
+            // A loop runs until /stop.
+            osc.send.send("/play", "lp", clip, "loop", 1);
+            assertEquals("/done", osc.reply("/play").getAddress());
+            osc.send.send("/stop", "lp");
+            assertEquals(List.of("/stop", "lp"), osc.reply("/stop").getArguments());
+            assertEquals(List.of("lp", clip, "stopped", 0), osc.await(m -> m.getAddress().equals("/play/end"), "/play/end").getArguments());
+            ends.poll(5, TimeUnit.SECONDS);
+
+            osc.send.send("/stop", "lp");
+            assertFail(osc.reply("/stop"), "E_NOT_FOUND");
+            osc.send.send("/play", "x", "no-such-clip");
+            assertFail(osc.reply("/play"), "E_NOT_FOUND");
+            osc.send.send("/play", "x", clip, "mode", "backwards");
+            assertFail(osc.reply("/play"), "E_BAD_ARG");
+            osc.send.send("/play", "bad id!", clip);
+            assertFail(osc.reply("/play"), "E_BAD_ARG");
+            osc.send.send("/play", "x", clip, "mode", "gate");
+            assertFail(osc.reply("/play"), "E_BAD_ARG");
+
+            // atBeat goes to the player as a beat: the start frame is exactly where the clock puts that beat.
+            ClockPosition now = audio.clock();
+            double beat = Math.floor(now.beat()) + 2;
+            long expectedStart = (now.frame() + Math.round((beat - now.beat()) * 24_000)) & 0xFFFF_FFFFL;
+            osc.send.send("/play", "beat", clip, "atBeat", (float) beat);
+            assertEquals("/done", osc.reply("/play").getAddress());
+            PlayEnded beatEnd = ends.poll(5, TimeUnit.SECONDS);
+            assertNotNull(beatEnd);
+            assertEquals("finished", beatEnd.reason());
+            assertEquals(expectedStart, (beatEnd.frame() - 48_000) & 0xFFFF_FFFFL, 1, "start frame of the beat-timed clip");
+            osc.await(m -> m.getAddress().equals("/play/end"), "/play/end");
+
+            // A bundle's timetag becomes a frame time when the bundle arrives, not a delayed dispatch.
+            long frameNow = audio.frameAt(java.time.Instant.now());
+            osc.send.sendBundle(java.time.Instant.now().plusMillis(500), new OSCMessage("/play", List.of("tt", clip)));
+            OSCMessage accepted = osc.reply("/play");
+            assertEquals("/done", accepted.getAddress());
+            PlayEnded ttEnd = ends.poll(5, TimeUnit.SECONDS);
+            assertNotNull(ttEnd);
+            long started = (ttEnd.frame() - 48_000 - frameNow) & 0xFFFF_FFFFL;
+            assertEquals(24_000, started, 2_400, "a start 0.5 s after the bundle was sent (within 50 ms of clock mapping)");
+        }
+    }
+
+    @Test
+    void aPluginHostsTransportDrivesTheClock() throws Exception {
+        try (JackServerHarness jackd = JackServerHarness.start(512);
+             TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
+             AudioControl audio = AudioControl.start(s.server, new JackPlayerClient.Config("lp-host", jackd.name, 1, 120))) {
+            String id = "host-" + ProcessHandle.current().pid();
+            assertEquals(201, AudioHttpTest.post(s, "/v1/bridge/attach", "{\"instanceId\":\"" + id + "\",\"sampleRate\":48000}").statusCode());
+            try {
+                assertEquals(200, AudioHttpTest.post(s, "/v1/bridge/" + id + "/transport",
+                        "{\"tempo\":93,\"ppq\":64.0,\"playing\":true}").statusCode());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                JsonNode clock = TestServer.json(s.get("/v1/play/clock"));
+                while (!"host".equals(clock.get("source").asText()) || clock.get("beat").isNull()) {
+                    assertTrue(System.nanoTime() < deadline, "the clock did not follow the host: " + clock);
+                    Thread.sleep(20);
+                    clock = TestServer.json(s.get("/v1/play/clock"));
+                }
+                assertEquals(93, clock.get("bpm").asDouble());
+                assertTrue(clock.get("beat").asDouble() >= 64 && clock.get("beat").asDouble() < 66, clock.toString());
+            } finally {
+                s.send(s.write("/v1/bridge/" + id).DELETE().build());
+            }
+        }
+    }
+
+    static String renderClip(TestServer s) throws Exception {
+        HttpResponse<String> job = s.postJob("{\"prompt\":\"test tone\",\"seconds\":1}");
+        assertEquals(202, job.statusCode(), job.body());
+        return s.awaitJob(TestServer.json(job).get("id").asText(), Duration.ofSeconds(20)).get("clipId").asText();
+    }
+
+    static void assertFail(OSCMessage m, String code) {
+        assertEquals("/fail", m.getAddress(), m.getArguments().toString());
+        assertEquals(code, m.getArguments().get(1), m.getArguments().toString());
+    }
+
+    /** An OSC client registered for replies and notifications on its own socket (as Max and Pd need). */
+    static final class Osc implements AutoCloseable {
+        final OscClient send;
+        final OscClient replies;
+
+        Osc(TestServer s) throws Exception {
+            InetSocketAddress at = s.server.startOsc(OscServerConfig.defaults("test").withPorts(0, 0), Optional.empty())
+                    .udpAddress().orElseThrow();
+            send = OscClient.udp(at);
+            replies = OscClient.udp(at);
+            send.send("/notify", 1, replies.localPort());
+            assertNotNull(replies.await("/done", WAIT), "/notify answered");
+        }
+
+        OSCMessage reply(String command) throws Exception {
+            return await(m -> m.getAddress().matches("/done|/fail") && command.equals(m.getArguments().get(0)),
+                    "/done or /fail for " + command);
+        }
+
+        /** Messages that arrived while another was awaited (a /play/end may overtake a /done): kept for later. */
+        final java.util.List<OSCMessage> seen = new java.util.ArrayList<>();
+
+        OSCMessage await(java.util.function.Predicate<OSCMessage> wanted, String what) throws Exception {
+            for (OSCMessage m : seen) {
+                if (wanted.test(m)) {
+                    seen.remove(m);
+                    return m;
+                }
+            }
+            OSCMessage m = replies.await(r -> {
+                if (wanted.test(r)) {
+                    return true;
+                }
+                seen.add(r);
+                return false;
+            }, WAIT);
+            assertNotNull(m, "no " + what);
+            return m;
+        }
+
+        @Override
+        public void close() throws Exception {
+            send.close();
+            replies.close();
+        }
+    }
+}
