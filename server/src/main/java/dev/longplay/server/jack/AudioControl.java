@@ -12,7 +12,6 @@ import dev.longplay.server.jobs.Mode;
 import dev.longplay.server.jobs.OutputFormat;
 import dev.longplay.server.jobs.Priority;
 
-import org.jaudiolibs.jnajack.JackException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +58,7 @@ public final class AudioControl implements AutoCloseable {
                 jack = JackPlayerClient.open(jackConfig, clips);
                 LOG.info("JACK: client {} at {} Hz, {}-frame periods, {} voices (ports voiceN_L/R, inputs in_L/R)",
                         jack.clientName(), jack.sampleRate(), jack.bufferSize(), jackConfig.voices());
-            } catch (JackException | LinkageError e) { // LinkageError: no libjack installed
+            } catch (JackUnavailableException e) {
                 LOG.warn("JACK: unavailable ({}); running without it: /v1/play and /v1/capture answer jack_unavailable",
                         e.getMessage());
             }

@@ -1,30 +1,20 @@
 package dev.longplay.server.jack;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
-import org.jaudiolibs.jnajack.Jack;
-import org.jaudiolibs.jnajack.JackClient;
-import org.jaudiolibs.jnajack.JackException;
-import org.jaudiolibs.jnajack.JackOptions;
-import org.jaudiolibs.jnajack.JackPort;
-import org.jaudiolibs.jnajack.JackPortFlags;
-import org.jaudiolibs.jnajack.JackPortType;
-import org.jaudiolibs.jnajack.JackStatus;
-
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server as a JACK client: stereo output ports {@code voiceN_L}/{@code voiceN_R} per voice (N from 1), stereo
  * capture inputs {@code in_L}/{@code in_R}, and a process callback that reads the frame time and the transport,
- * runs the {@link Player}'s mixer and {@link JackCapture}, and copies the voices into the port buffers. The callback
- * allocates nothing of its own (JNA's trampoline and jnajack's per-period port lookup create a few short-lived
- * wrappers), takes no lock and logs nothing.
+ * runs the {@link Player}'s mixer and {@link JackCapture}, and copies the voices out. The callback is C
+ * ({@link JackShim}); its one call into Java per period ({@link #cycle}) allocates nothing, takes no lock and logs
+ * nothing (MixerAllocationTest and JackPlaybackTest measure the callback thread's allocation).
  */
 public final class JackPlayerClient implements AutoCloseable {
+
+    private static final int EEXIST = 17;
 
     /**
      * @param serverName JACK server to connect to (null = the default, or $JACK_DEFAULT_SERVER)
@@ -48,83 +38,77 @@ public final class JackPlayerClient implements AutoCloseable {
         }
     }
 
-    private final JackClient client;
-    private final Pointer handle;
+    private final long handle;
     private final Player player;
     private final JackCapture capture;
-    private final JackPort[] outL;
-    private final JackPort[] outR;
-    private final JackPort inL;
-    private final JackPort inR;
-    private final Memory position = JackNative.position();
-    private final AtomicInteger xruns = new AtomicInteger();
+    private final int voices;
     private final int sampleRate;
     private final int bufferSize;
+    private final FloatBuffer out; // [port][maxFrames], ports voice0_L, voice0_R, voice1_L, ...
+    private final FloatBuffer inLeft;
+    private final FloatBuffer inRight;
     // Written by the audio thread only; read (racily, as statistics) by others.
     private volatile long periods;
     private volatile long totalNanos;
     private volatile long maxNanos;
     private volatile long callbackThread = -1;
+    private volatile boolean closed;
 
-    private JackPlayerClient(Config config, Player.ClipSource clips) throws JackException {
-        if (config.serverName() != null) {
-            JackNative.selectServer(config.serverName());
+    private JackPlayerClient(Config config, Player.ClipSource clips) throws JackUnavailableException {
+        JackShim.load();
+        voices = config.voices();
+        String[] outs = new String[2 * voices];
+        for (int v = 0; v < voices; v++) {
+            outs[2 * v] = "voice" + (v + 1) + "_L";
+            outs[2 * v + 1] = "voice" + (v + 1) + "_R";
         }
-        Jack jack = Jack.getInstance();
-        EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
-        client = jack.openClient(config.clientName(), EnumSet.of(JackOptions.JackNoStartServer), status);
+        handle = JackShim.open(config.clientName(), config.serverName(), outs, new String[]{"in_L", "in_R"}, Mixer.MAX_FRAMES, this);
         try {
-            handle = JackNative.handle(client);
-            sampleRate = client.getSampleRate();
-            bufferSize = client.getBufferSize();
-            player = new Player(new Mixer(config.voices(), Mixer.MAX_FRAMES), sampleRate, clips, config.bpm());
-            capture = new JackCapture(player);
-            outL = new JackPort[config.voices()];
-            outR = new JackPort[config.voices()];
-            for (int v = 0; v < config.voices(); v++) {
-                outL[v] = client.registerPort("voice" + (v + 1) + "_L", JackPortType.AUDIO, JackPortFlags.JackPortIsOutput);
-                outR[v] = client.registerPort("voice" + (v + 1) + "_R", JackPortType.AUDIO, JackPortFlags.JackPortIsOutput);
+            sampleRate = JackShim.sampleRate(handle);
+            bufferSize = JackShim.bufferSize(handle);
+            if (bufferSize > Mixer.MAX_FRAMES) {
+                throw new JackUnavailableException("JACK periods of " + bufferSize + " frames are longer than the "
+                        + Mixer.MAX_FRAMES + " the mixer is built for");
             }
-            inL = client.registerPort("in_L", JackPortType.AUDIO, JackPortFlags.JackPortIsInput);
-            inR = client.registerPort("in_R", JackPortType.AUDIO, JackPortFlags.JackPortIsInput);
-            client.setXrunCallback(c -> xruns.incrementAndGet());
-            client.setProcessCallback(this::process);
-            client.activate();
-        } catch (JackException | RuntimeException e) {
-            client.close();
+            player = new Player(new Mixer(voices, Mixer.MAX_FRAMES), sampleRate, clips, config.bpm());
+            capture = new JackCapture(player);
+            out = JackShim.buffer(handle, true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            FloatBuffer in = JackShim.buffer(handle, false).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            inLeft = in.slice(0, Mixer.MAX_FRAMES);
+            inRight = in.slice(Mixer.MAX_FRAMES, Mixer.MAX_FRAMES);
+            JackShim.activate(handle);
+        } catch (JackUnavailableException | RuntimeException e) {
+            JackShim.close(handle);
             throw e;
         }
         player.startEndDrain();
     }
 
-    /** Connects to a running JACK server; JackException if there is none. */
-    public static JackPlayerClient open(Config config, Player.ClipSource clips) throws JackException {
+    /** Connects to a running JACK server; JackUnavailableException if there is none (or no libjack, or no shim). */
+    public static JackPlayerClient open(Config config, Player.ClipSource clips) throws JackUnavailableException {
         return new JackPlayerClient(config, clips);
     }
 
-    private boolean process(JackClient c, int frames) {
+    /**
+     * One period, called from the C callback on JACK's thread with the frame time and the transport already read;
+     * false outputs silence. Allocation-free: the mixer renders into its arrays, which are copied into the shim's
+     * output buffer at absolute positions.
+     */
+    @SuppressWarnings("unused") // called from longplay_jack.c
+    private boolean cycle(long frame32, int frames, boolean bbt, boolean rolling, double beat, double bpm) {
+        if (closed) {
+            return false;
+        }
         long t0 = System.nanoTime();
         if (callbackThread < 0) {
             callbackThread = Thread.currentThread().getId();
         }
-        long frame32 = Integer.toUnsignedLong(JackNative.jack_last_frame_time(handle));
-        int state = JackNative.jack_transport_query(handle, position);
-        boolean bbt = (position.getInt(JackNative.POS_VALID) & JackNative.POSITION_BBT) != 0;
-        double beat = 0;
-        double bpm = 0;
-        if (bbt) {
-            double ticksPerBeat = position.getDouble(JackNative.POS_TICKS_PER_BEAT);
-            beat = (position.getInt(JackNative.POS_BAR) - 1) * (double) position.getFloat(JackNative.POS_BEATS_PER_BAR)
-                    + (position.getInt(JackNative.POS_BEAT) - 1)
-                    + (ticksPerBeat > 0 ? position.getInt(JackNative.POS_TICK) / ticksPerBeat : 0);
-            bpm = position.getDouble(JackNative.POS_BPM);
-        }
-        long start = player.audioCycle(frame32, frames, bbt, state == JackNative.TRANSPORT_ROLLING, beat, bpm);
-        capture.process(start, frames, inL.getFloatBuffer(), inR.getFloatBuffer());
+        long start = player.audioCycle(frame32, frames, bbt, rolling, beat, bpm);
+        capture.process(start, frames, inLeft, inRight);
         Mixer mixer = player.mixer();
-        for (int v = 0; v < outL.length; v++) {
-            copy(mixer.left(v), outL[v].getFloatBuffer(), frames);
-            copy(mixer.right(v), outR[v].getFloatBuffer(), frames);
+        for (int v = 0; v < voices; v++) {
+            out.put(2 * v * Mixer.MAX_FRAMES, mixer.left(v), 0, frames);
+            out.put((2 * v + 1) * Mixer.MAX_FRAMES, mixer.right(v), 0, frames);
         }
         long spent = System.nanoTime() - t0;
         periods = periods + 1;
@@ -135,13 +119,9 @@ public final class JackPlayerClient implements AutoCloseable {
         return true;
     }
 
-    private static void copy(float[] from, FloatBuffer to, int frames) {
-        to.put(0, from, 0, frames);
-    }
-
     /** The JACK frame time (32-bit) now, as JACK estimates it between period starts. */
     public long currentFrame() {
-        return Integer.toUnsignedLong(JackNative.jack_frame_time(handle));
+        return JackShim.frameTime(handle);
     }
 
     public Player player() {
@@ -161,41 +141,44 @@ public final class JackPlayerClient implements AutoCloseable {
     }
 
     public String clientName() {
-        return client.getName();
+        return JackShim.clientName(handle);
     }
 
     /** Full names of voice {@code v}'s ports (v from 0): left, right. */
     public List<String> outputPorts(int v) {
-        return List.of(outL[v].getName(), outR[v].getName());
+        return List.of(JackShim.portName(handle, true, 2 * v), JackShim.portName(handle, true, 2 * v + 1));
     }
 
     public List<String> inputPorts() {
-        return List.of(inL.getName(), inR.getName());
+        return List.of(JackShim.portName(handle, false, 0), JackShim.portName(handle, false, 1));
     }
 
-    /** Connects {@code source} to {@code destination} (full port names). */
-    public void connect(String source, String destination) throws JackException {
-        Jack.getInstance().connect(client, source, destination);
+    /** Connects {@code source} to {@code destination} (full port names); already connected is fine. */
+    public void connect(String source, String destination) throws JackUnavailableException {
+        int rc = JackShim.connect(handle, source, destination);
+        if (rc != 0 && rc != EEXIST) {
+            throw new JackUnavailableException("jack_connect " + source + " -> " + destination + " failed (" + rc + ")");
+        }
     }
 
     /** Connects every voice to the first two physical playback ports, if there are any. */
-    public List<String> connectToPlayback() throws JackException {
-        String[] playback = Jack.getInstance().getPorts(client, null, JackPortType.AUDIO,
-                EnumSet.of(JackPortFlags.JackPortIsInput, JackPortFlags.JackPortIsPhysical));
+    public List<String> connectToPlayback() throws JackUnavailableException {
+        String[] playback = JackShim.physicalPlaybackPorts(handle);
         List<String> made = new ArrayList<>();
         if (playback.length >= 2) {
-            for (int v = 0; v < outL.length; v++) {
-                connect(outL[v].getName(), playback[0]);
-                connect(outR[v].getName(), playback[1]);
-                made.add(outL[v].getName() + " -> " + playback[0]);
-                made.add(outR[v].getName() + " -> " + playback[1]);
+            for (int v = 0; v < voices; v++) {
+                List<String> ports = outputPorts(v);
+                for (int ch = 0; ch < 2; ch++) {
+                    connect(ports.get(ch), playback[ch]);
+                    made.add(ports.get(ch) + " -> " + playback[ch]);
+                }
             }
         }
         return made;
     }
 
     public CallbackStats stats() {
-        return new CallbackStats(periods, totalNanos, maxNanos, xruns.get(), JackNative.jack_cpu_load(handle));
+        return new CallbackStats(periods, totalNanos, maxNanos, JackShim.xruns(handle), JackShim.cpuLoad(handle));
     }
 
     /** The Java id of the thread JACK runs the process callback on, or -1 before the first period. */
@@ -205,15 +188,19 @@ public final class JackPlayerClient implements AutoCloseable {
 
     /** Resets the timing statistics and the xrun count (after warm-up, say). */
     public void resetStats() {
-        xruns.set(0);
+        JackShim.resetXruns(handle);
         maxNanos = 0;
         totalNanos = 0;
         periods = 0;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        JackShim.close(handle);
         player.close();
-        client.close();
     }
 }

@@ -33,7 +33,7 @@ class JackBenchmark {
     void report() throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         StringBuilder table = new StringBuilder(String.format(
-                "%nperiod  realtime  seconds  xruns  callback mean us  max us  CPU of period  jack DSP load  bytes/period (JNA+jnajack)%n"));
+                "%nperiod  realtime  seconds  xruns  callback mean us  max us  CPU of period  jack DSP load  bytes/period (callback thread)%n"));
         for (int period : new int[]{64, 128}) {
             try (JackServerHarness jackd = JackServerHarness.start(period);
                  JackPlayerClient client = JackPlayerClient.open(new JackPlayerClient.Config("lp-bench", jackd.name, VOICES, 120),

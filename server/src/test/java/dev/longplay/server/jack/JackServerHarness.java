@@ -28,6 +28,16 @@ final class JackServerHarness implements AutoCloseable {
         this.log = log;
     }
 
+    /** setenv from libc: jnajack has no server-name argument, but libjack reads JACK_DEFAULT_SERVER at client open. */
+    interface LibC extends com.sun.jna.Library {
+        int setenv(String name, String value, int overwrite);
+    }
+
+    /** Points jnajack clients opened by this JVM (the tests' timebase master) at this server. */
+    void selectForJnajack() {
+        com.sun.jna.Native.load("c", LibC.class).setenv("JACK_DEFAULT_SERVER", name, 1);
+    }
+
     static JackServerHarness start(int period) throws Exception {
         assumeTrue(onPath("jackd") && onPath("jack_lsp"), "jackd is not installed (apt-get install jackd2)");
         String name = "longplay-test-" + ProcessHandle.current().pid() + "-" + period;
