@@ -2,14 +2,13 @@ package dev.longplay.server.jack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.illposed.osc.OSCMessage;
-import dev.longplay.osc.OscClient;
 import dev.longplay.osc.OscServerConfig;
+import dev.longplay.server.OscTestClient;
 import dev.longplay.server.SineRenderer;
 import dev.longplay.server.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +37,7 @@ class OscPlaybackTest {
     void withoutJackPlaybackCommandsFailWithNoAudio() throws Exception {
         try (TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
              AudioControl audio = AudioControl.start(s.server, null);
-             Osc osc = new Osc(s)) {
+             OscTestClient osc = osc(s)) {
             osc.send.send("/play", "p", "someclip");
             assertFail(osc.reply("/play"), "E_NO_AUDIO");
             osc.send.send("/clock");
@@ -50,7 +49,7 @@ class OscPlaybackTest {
     void playStopClockAndEndsOverOsc() throws Exception {
         try (JackServerHarness jackd = JackServerHarness.start(512);
              TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
-             Osc osc = new Osc(s);
+             OscTestClient osc = osc(s);
              AudioControl audio = AudioControl.start(s.server, new JackPlayerClient.Config("lp-osc", jackd.name, 2, 120))) {
             assertTrue(audio.jackAvailable());
             LinkedBlockingQueue<PlayEnded> ends = new LinkedBlockingQueue<>();
@@ -148,50 +147,8 @@ class OscPlaybackTest {
         assertEquals(code, m.getArguments().get(1), m.getArguments().toString());
     }
 
-    /** An OSC client registered for replies and notifications on its own socket (as Max and Pd need). */
-    static final class Osc implements AutoCloseable {
-        final OscClient send;
-        final OscClient replies;
-
-        Osc(TestServer s) throws Exception {
-            InetSocketAddress at = s.server.startOsc(OscServerConfig.defaults("test").withPorts(0, 0), Optional.empty())
-                    .udpAddress().orElseThrow();
-            send = OscClient.udp(at);
-            replies = OscClient.udp(at);
-            send.send("/notify", 1, replies.localPort());
-            assertNotNull(replies.await("/done", WAIT), "/notify answered");
-        }
-
-        OSCMessage reply(String command) throws Exception {
-            return await(m -> m.getAddress().matches("/done|/fail") && command.equals(m.getArguments().get(0)),
-                    "/done or /fail for " + command);
-        }
-
-        /** Messages that arrived while another was awaited (a /play/end may overtake a /done): kept for later. */
-        final java.util.List<OSCMessage> seen = new java.util.ArrayList<>();
-
-        OSCMessage await(java.util.function.Predicate<OSCMessage> wanted, String what) throws Exception {
-            for (OSCMessage m : seen) {
-                if (wanted.test(m)) {
-                    seen.remove(m);
-                    return m;
-                }
-            }
-            OSCMessage m = replies.await(r -> {
-                if (wanted.test(r)) {
-                    return true;
-                }
-                seen.add(r);
-                return false;
-            }, WAIT);
-            assertNotNull(m, "no " + what);
-            return m;
-        }
-
-        @Override
-        public void close() throws Exception {
-            send.close();
-            replies.close();
-        }
+    static OscTestClient osc(TestServer s) throws Exception {
+        return new OscTestClient(s.server.startOsc(OscServerConfig.defaults("test").withPorts(0, 0), Optional.empty())
+                .udpAddress().orElseThrow(), WAIT);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.illposed.osc.OSCMessage;
 import dev.longplay.osc.OscClient;
 import dev.longplay.osc.OscServerConfig;
+import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.render.ModelClipRenderer;
 import org.junit.jupiter.api.AfterAll;
@@ -51,68 +52,6 @@ class OscEdgeTest {
         s.close();
     }
 
-    /** A sending socket plus the reply socket it registered with /notify 1 replyPort. */
-    static final class Client implements AutoCloseable {
-        final OscClient send;
-        final OscClient replies;
-
-        Client() throws Exception {
-            send = OscClient.udp(oscAddress);
-            replies = OscClient.udp(oscAddress);
-            send.send("/notify", 1, replies.localPort());
-            OSCMessage done = replies.await(m -> isDone(m, "/notify"), Duration.ofSeconds(5));
-            assertNotNull(done, "/notify was answered on the reply port");
-        }
-
-        /** Replies that arrived while another was awaited: kept, since replies to different commands interleave. */
-        final List<OSCMessage> seen = new ArrayList<>();
-
-        OSCMessage await(java.util.function.Predicate<OSCMessage> wanted, String what) throws Exception {
-            for (OSCMessage m : seen) {
-                if (wanted.test(m)) {
-                    seen.remove(m);
-                    return m;
-                }
-            }
-            OSCMessage m = replies.await(r -> {
-                if (wanted.test(r)) {
-                    return true;
-                }
-                seen.add(r);
-                return false;
-            }, WAIT);
-            assertNotNull(m, "no " + what);
-            return m;
-        }
-
-        OSCMessage reply(String command, int reqId) throws Exception {
-            return await(r -> r.getAddress().matches("/done|/fail") && r.getArguments().get(0).equals(command)
-                    && reqId(r) == reqId, "/done or /fail for " + command + " " + reqId);
-        }
-
-        OSCMessage reply(String command) throws Exception {
-            return await(r -> r.getAddress().matches("/done|/fail") && r.getArguments().get(0).equals(command),
-                    "/done or /fail for " + command);
-        }
-
-        @Override
-        public void close() throws Exception {
-            send.close();
-            replies.close();
-        }
-    }
-
-    static boolean isDone(OSCMessage m, String command) {
-        return m.getAddress().equals("/done") && m.getArguments().get(0).equals(command);
-    }
-
-    /** The reqId of a /done (second value) or /fail (last value) of a /gen command. */
-    static int reqId(OSCMessage m) {
-        List<Object> a = m.getArguments();
-        Object id = m.getAddress().equals("/done") ? (a.size() > 1 ? a.get(1) : null) : a.get(a.size() - 1);
-        return id instanceof Integer i ? i : -1;
-    }
-
     static void assertFail(OSCMessage m, String code, String messagePart) {
         assertEquals("/fail", m.getAddress(), m.getArguments().toString());
         assertEquals(code, m.getArguments().get(1), m.getArguments().toString());
@@ -121,7 +60,7 @@ class OscEdgeTest {
 
     @Test
     void textClipWithProgressThenInfoListAndFree() throws Exception {
-        try (Client c = new Client()) {
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
             int req = REQ.incrementAndGet();
             c.send.send("/gen/text", req, "dark techno kick", 1.25f, "steps", 2, "seed", 3);
             List<OSCMessage> progress = new ArrayList<>();
@@ -129,7 +68,7 @@ class OscEdgeTest {
                 if (m.getAddress().equals("/gen/progress") && m.getArguments().get(0).equals(req)) {
                     progress.add(m);
                 }
-                return m.getAddress().matches("/done|/fail") && reqId(m) == req;
+                return m.getAddress().matches("/done|/fail") && OscTestClient.reqId(m) == req;
             }, WAIT);
             assertNotNull(done);
             List<Object> d = done.getArguments();
@@ -162,7 +101,7 @@ class OscEdgeTest {
                 if (m.getAddress().equals("/clip/list.item")) {
                     items.add(m);
                 }
-                return isDone(m, "/clip/list");
+                return OscTestClient.isDone(m, "/clip/list");
             }, WAIT);
             assertEquals(items.size(), end.getArguments().get(1));
             assertTrue(items.stream().anyMatch(i -> i.getArguments().get(0).equals(clipId)
@@ -178,7 +117,7 @@ class OscEdgeTest {
 
     @Test
     void loopHasExactlyBarsTimesFourBeats() throws Exception {
-        try (Client c = new Client()) {
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
             int req = REQ.incrementAndGet();
             c.send.send("/gen/loop", req, "drums", 150f, 1, "steps", 2);
             OSCMessage done = c.reply("/gen/loop", req);
@@ -189,7 +128,7 @@ class OscEdgeTest {
 
     @Test
     void cancellingAQueuedJobFailsItWithCancelled() throws Exception {
-        try (Client c = new Client()) {
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
             int running = REQ.incrementAndGet();
             int queued = REQ.incrementAndGet();
             // One worker: the second job waits behind the first.
@@ -207,7 +146,7 @@ class OscEdgeTest {
 
     @Test
     void badArgumentsFailWithBadArg() throws Exception {
-        try (Client c = new Client()) {
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
             int req = REQ.incrementAndGet();
             c.send.send("/gen/text", req, "no length");
             assertFail(c.reply("/gen/text"), "E_BAD_ARG", "seconds");
@@ -232,7 +171,7 @@ class OscEdgeTest {
         Files.write(outside, new byte[64]);
         Path link = root.resolve("data").resolve("uploads").resolve("link.wav");
         Files.createSymbolicLink(link, outside);
-        try (Client c = new Client()) {
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
             for (String path : List.of(outside.toString(), link.toString(),
                     root.resolve("data/uploads/../../elsewhere/secret.wav").toString(), "relative.wav", "/etc/passwd")) {
                 int req = REQ.incrementAndGet();
@@ -248,7 +187,7 @@ class OscEdgeTest {
 
     @Test
     void anImportedFileAndAClipFileAreAcceptedAsInputAudio() throws Exception {
-        try (Client c = new Client()) {
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
             int req = REQ.incrementAndGet();
             c.send.send("/gen/text", req, "kick", 1f, "steps", 2, "seed", 1);
             OSCMessage made = c.reply("/gen/text", req);
@@ -271,7 +210,7 @@ class OscEdgeTest {
 
     @Test
     void statusPresetsAndLoadIntoScsynth() throws Exception {
-        try (Client c = new Client(); OscClient scsynth = OscClient.udp(oscAddress)) {
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT); OscClient scsynth = OscClient.udp(oscAddress)) {
             c.send.send("/status");
             OSCMessage st = c.replies.await("/status.reply", WAIT);
             assertNotNull(st);
@@ -287,7 +226,7 @@ class OscEdgeTest {
                 if (m.getAddress().equals("/preset/list.item")) {
                     presets.add(m);
                 }
-                return isDone(m, "/preset/list");
+                return OscTestClient.isDone(m, "/preset/list");
             }, WAIT);
             assertEquals(presets.size(), end.getArguments().get(1));
             assertTrue(presets.size() > 0);
