@@ -44,7 +44,7 @@ final class OscDispatcher implements AutoCloseable {
     private final OscRequestHandler handler;
     private final OscClientRegistry registry;
     private final OscPacketCodec codec;
-    private final TokenBucketRateLimiter limiter;
+    private final TokenBucketRateLimiter<java.net.InetAddress> limiter;
     private final byte[] secret;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger scheduled = new AtomicInteger();
@@ -60,7 +60,7 @@ final class OscDispatcher implements AutoCloseable {
         this.handler = handler;
         this.registry = registry;
         this.codec = codec;
-        this.limiter = new TokenBucketRateLimiter(config.ratePerSecond(), config.burst(), config.maxClients() * 16);
+        this.limiter = new TokenBucketRateLimiter<>(config.ratePerSecond(), config.burst(), config.maxClients() * 16);
         this.secret = config.secret().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "osc-scheduler");

@@ -1,36 +1,35 @@
 package dev.longplay.osc;
 
-import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Per-host token buckets: each packet costs one token, tokens refill at {@code ratePerSecond} up to
- * {@code burst}. Keyed by host, not host:port, so a sender cannot escape by changing ports; the table is
- * bounded (least recently seen hosts are forgotten, which only ever gives them a fresh, full bucket).
+ * Token buckets per key (OSC: the sender's host, so it cannot escape by changing ports; HTTP: the client): each
+ * request costs one token, tokens refill at {@code ratePerSecond} up to {@code burst}. The table is bounded (least
+ * recently seen keys are forgotten, which only ever gives them a fresh, full bucket).
  */
-public final class TokenBucketRateLimiter {
+public final class TokenBucketRateLimiter<K> {
     private final double ratePerNano;
     private final double burst;
-    private final Map<InetAddress, Bucket> buckets;
+    private final Map<K, Bucket> buckets;
 
-    public TokenBucketRateLimiter(double ratePerSecond, int burst, int maxHosts) {
-        if (ratePerSecond <= 0 || burst <= 0 || maxHosts <= 0) {
-            throw new IllegalArgumentException("rate, burst and maxHosts must be positive");
+    public TokenBucketRateLimiter(double ratePerSecond, double burst, int maxKeys) {
+        if (ratePerSecond <= 0 || burst < 1 || maxKeys <= 0) {
+            throw new IllegalArgumentException("a rate limit needs a positive rate, burst >= 1 and maxKeys > 0");
         }
         this.ratePerNano = ratePerSecond / 1e9;
         this.burst = burst;
         this.buckets = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<InetAddress, Bucket> eldest) {
-                return size() > maxHosts;
+            protected boolean removeEldestEntry(Map.Entry<K, Bucket> eldest) {
+                return size() > maxKeys;
             }
         };
     }
 
-    /** Takes one token for {@code host} at time {@code nowNanos} (System.nanoTime()); false = over the limit. */
-    public synchronized boolean tryAcquire(InetAddress host, long nowNanos) {
-        Bucket b = buckets.computeIfAbsent(host, h -> new Bucket(burst, nowNanos));
+    /** Takes one token for {@code key} at time {@code nowNanos} (System.nanoTime()); false = over the limit. */
+    public synchronized boolean tryAcquire(K key, long nowNanos) {
+        Bucket b = buckets.computeIfAbsent(key, h -> new Bucket(burst, nowNanos));
         b.tokens = Math.min(burst, b.tokens + (nowNanos - b.lastNanos) * ratePerNano);
         b.lastNanos = nowNanos;
         if (b.tokens < 1) {
@@ -38,6 +37,13 @@ public final class TokenBucketRateLimiter {
         }
         b.tokens -= 1;
         return true;
+    }
+
+    /** Seconds until {@code key} has a token again (for Retry-After), at least 1. */
+    public synchronized long retryAfterSeconds(K key) {
+        Bucket b = buckets.get(key);
+        double missing = b == null ? 0 : 1 - b.tokens;
+        return Math.max(1, (long) Math.ceil(missing / (ratePerNano * 1e9)));
     }
 
     private static final class Bucket {
