@@ -7,6 +7,7 @@ import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.JobEngine;
 import dev.longplay.server.jobs.JobSpecResolver;
 import dev.longplay.server.jobs.JobStore;
+import dev.longplay.server.jobs.Retention;
 import dev.longplay.server.jack.AudioControl;
 import dev.longplay.server.osc.OscEdge;
 import dev.longplay.osc.OscServerConfig;
@@ -71,6 +72,12 @@ public final class LongplayServer implements AutoCloseable {
     private final Path dataDir;
     private volatile OscServerTransport osc; // null unless startOsc was called
     private volatile OscEdge oscEdge;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "longplay-retention");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile AudioControl audio; // null until attachAudio
 
     private LongplayServer(Server jetty, JobEngine engine, JobStore store, ClipRenderer renderer, InstallToken token, URI baseUri,
@@ -141,8 +148,10 @@ public final class LongplayServer implements AutoCloseable {
         String host = bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
         URI base = URI.create("http://" + host + ":" + connector.getLocalPort());
         LOG.info("Longplay listening on {} (data {}, token {})", base, config.dataDir(), token.file());
-        return new LongplayServer(jetty, engine, store, renderer, token, base, clips, uploads, api, presets, resolver,
-                config.dataDir());
+        LongplayServer server = new LongplayServer(jetty, engine, store, renderer, token, base, clips, uploads, api, presets,
+                resolver, config.dataDir());
+        server.startRetention(Retention.DEFAULT);
+        return server;
     }
 
     public URI baseUri() {
@@ -207,6 +216,17 @@ public final class LongplayServer implements AutoCloseable {
         }
     }
 
+    /** Sweeps old finished jobs and uploads now and then every hour (see {@link Retention}). */
+    private void startRetention(Retention retention) {
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                retention.sweep(store, uploads, java.time.Instant.now());
+            } catch (Exception e) { // a full disk or a locked database must not stop later sweeps
+                LOG.warn("retention sweep failed: {}", e.toString());
+            }
+        }, 0, 1, java.util.concurrent.TimeUnit.HOURS);
+    }
+
     /** The OSC transport, if {@link #startOsc} was called. */
     public Optional<OscServerTransport> osc() {
         return Optional.ofNullable(osc);
@@ -220,6 +240,7 @@ public final class LongplayServer implements AutoCloseable {
     /** Graceful: stop taking requests, let the engine drain (or re-queue) running jobs, then close the stores. */
     @Override
     public void close() throws Exception {
+        housekeeping.shutdownNow();
         try {
             if (osc != null) {
                 osc.close();

@@ -9,6 +9,8 @@ import java.nio.ByteOrder;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -56,6 +58,20 @@ public final class UploadStore {
         } catch (PathConfinement.ConfinementException e) {
             return Optional.empty();
         }
+    }
+
+    /** Deletes uploads last written before {@code cutoff}, except those in {@code keep}; returns how many went. */
+    public int deleteOlderThan(Instant cutoff, Set<Path> keep) throws IOException {
+        int deleted = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder.root(), "*.wav")) {
+            for (Path f : ds) {
+                if (!keep.contains(f.toAbsolutePath().normalize())
+                        && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && Files.deleteIfExists(f)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
     }
 
     static void requireWav(byte[] b) {

@@ -1,6 +1,7 @@
 package dev.longplay.server.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.longplay.server.DataDirs;
 import dev.longplay.server.Json;
 
 import java.nio.file.Path;
@@ -35,6 +36,15 @@ public final class JobStore implements AutoCloseable {
     }
 
     public static JobStore open(Path file) {
+        // sqlite-jdbc unpacks its native library on every start; into our cache rather than a shared /tmp.
+        if (System.getProperty("org.sqlite.tmpdir") == null) {
+            try {
+                System.setProperty("org.sqlite.tmpdir",
+                        java.nio.file.Files.createDirectories(DataDirs.cache().resolve("native")).toString());
+            } catch (java.io.IOException e) {
+                // keep sqlite's default (java.io.tmpdir)
+            }
+        }
         try {
             Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = db.createStatement()) {
@@ -125,6 +135,17 @@ public final class JobStore implements AutoCloseable {
                 }
             }
             return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Deletes finished jobs (succeeded, failed, cancelled) that ended before {@code cutoff}; returns how many. */
+    public synchronized int deleteFinishedBefore(Instant cutoff) {
+        try (PreparedStatement p = db.prepareStatement(
+                "DELETE FROM jobs WHERE state NOT IN ('QUEUED','RUNNING') AND finished_at IS NOT NULL AND finished_at < ?")) {
+            p.setLong(1, cutoff.toEpochMilli());
+            return p.executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
         }
