@@ -5,6 +5,8 @@ import dev.longplay.server.clips.UploadStore;
 import dev.longplay.server.http.ApiHandler;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.JobEngine;
+import dev.longplay.server.jobs.JobRunner;
+import dev.longplay.server.jobs.LocalJobRunner;
 import dev.longplay.server.jobs.JobSpecResolver;
 import dev.longplay.server.jobs.JobStore;
 import dev.longplay.server.jobs.Retention;
@@ -61,7 +63,7 @@ public final class LongplayServer implements AutoCloseable {
     private final Server jetty;
     private final JobEngine engine;
     private final JobStore store;
-    private final ClipRenderer renderer;
+    private final JobRunner runner;
     private final InstallToken token;
     private final URI baseUri;
     private final ClipStore clips;
@@ -80,7 +82,7 @@ public final class LongplayServer implements AutoCloseable {
             });
     private volatile AudioControl audio; // null until attachAudio
 
-    private LongplayServer(Server jetty, JobEngine engine, JobStore store, ClipRenderer renderer, InstallToken token, URI baseUri,
+    private LongplayServer(Server jetty, JobEngine engine, JobStore store, JobRunner runner, InstallToken token, URI baseUri,
                            ClipStore clips, UploadStore uploads, ApiHandler api, PresetCatalog presets, JobSpecResolver resolver,
                            Path dataDir) {
         this.presets = presets;
@@ -92,13 +94,18 @@ public final class LongplayServer implements AutoCloseable {
         this.jetty = jetty;
         this.engine = engine;
         this.store = store;
-        this.renderer = renderer;
+        this.runner = runner;
         this.token = token;
         this.baseUri = baseUri;
     }
 
-    /** Starts everything; the renderer is closed with the server. */
+    /** Starts everything, rendering in this process; the renderer is closed with the server. */
     public static LongplayServer start(Config config, ClipRenderer renderer) throws Exception {
+        return start(config, clips -> new LocalJobRunner(renderer, clips));
+    }
+
+    /** Starts everything with the runner the factory makes (in-process or remote); it is closed with the server. */
+    public static LongplayServer start(Config config, JobRunner.Factory runners) throws Exception {
         InetAddress bind = InetAddress.getByName(config.bind());
         if (!bind.isLoopbackAddress()) {
             LOG.warn("==================================================================================");
@@ -112,7 +119,8 @@ public final class LongplayServer implements AutoCloseable {
         UploadStore uploads = UploadStore.open(config.dataDir().resolve("uploads"));
         PresetCatalog presets = PresetCatalog.load(config.dataDir().resolve("presets"));
         JobStore store = JobStore.open(config.dataDir().resolve("jobs.db"));
-        JobEngine engine = new JobEngine(store, clips, renderer, config.engine());
+        JobRunner runner = runners.create(clips);
+        JobEngine engine = new JobEngine(store, clips, runner, config.engine());
         engine.start();
 
         Set<String> hosts = new HashSet<>();
@@ -148,7 +156,7 @@ public final class LongplayServer implements AutoCloseable {
         String host = bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
         URI base = URI.create("http://" + host + ":" + connector.getLocalPort());
         LOG.info("Longplay listening on {} (data {}, token {})", base, config.dataDir(), token.file());
-        LongplayServer server = new LongplayServer(jetty, engine, store, renderer, token, base, clips, uploads, api, presets,
+        LongplayServer server = new LongplayServer(jetty, engine, store, runner, token, base, clips, uploads, api, presets,
                 resolver, config.dataDir());
         server.startRetention(Retention.DEFAULT);
         return server;
@@ -249,7 +257,7 @@ public final class LongplayServer implements AutoCloseable {
         } finally {
             engine.close();
             store.close();
-            renderer.close();
+            runner.close();
         }
     }
 }

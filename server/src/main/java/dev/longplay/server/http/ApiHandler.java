@@ -364,7 +364,7 @@ public final class ApiHandler extends Handler.Abstract {
 
     private void health(Exchange x) throws IOException {
         JobEngine.Stats s = engine.stats();
-        var models = engine.renderer().models();
+        var models = engine.models();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.put("model", models.get(0));
@@ -375,7 +375,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private void models(Exchange x) throws IOException {
-        json(x, 200, Map.of("models", engine.renderer().models()));
+        json(x, 200, Map.of("models", engine.models()));
     }
 
     private void presets(Exchange x) throws IOException {

@@ -1,6 +1,5 @@
 package dev.longplay.server.jobs;
 
-import dev.longplay.server.Json;
 import dev.longplay.server.clips.ClipStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,7 +86,7 @@ public final class JobEngine implements AutoCloseable {
 
     private final JobStore store;
     private final ClipStore clips;
-    private final ClipRenderer renderer;
+    private final JobRunner runner;
     private final Config config;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
@@ -102,11 +100,16 @@ public final class JobEngine implements AutoCloseable {
     private boolean stopping;
     private boolean started;
 
-    public JobEngine(JobStore store, ClipStore clips, ClipRenderer renderer, Config config) {
+    public JobEngine(JobStore store, ClipStore clips, JobRunner runner, Config config) {
         this.store = store;
         this.clips = clips;
-        this.renderer = renderer;
+        this.runner = runner;
         this.config = config;
+    }
+
+    /** An engine that renders in this process. */
+    public JobEngine(JobStore store, ClipStore clips, ClipRenderer renderer, Config config) {
+        this(store, clips, new LocalJobRunner(renderer, clips), config);
     }
 
     /** Recovers the database's unfinished jobs, then starts the workers. */
@@ -162,7 +165,7 @@ public final class JobEngine implements AutoCloseable {
 
     /** Stores and queues a job; fills a random seed when the request has none (so a re-run gives the same clip). */
     public JobRecord submit(GenerationRequest request, String client) throws JobRejectedException {
-        if (request.model() != null && renderer.models().stream().noneMatch(m -> m.id().equals(request.model()))) {
+        if (request.model() != null && runner.models().stream().noneMatch(m -> m.id().equals(request.model()))) {
             throw new JobRejectedException(JobRejectedException.Reason.UNKNOWN_MODEL, "no model named " + request.model());
         }
         GenerationRequest seeded = request.seed() != null ? request
@@ -270,19 +273,14 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
-    public ClipRenderer renderer() {
-        return renderer;
+    /** The models jobs may name; the first is the default. */
+    public List<ModelInfo> models() {
+        return runner.models();
     }
 
     private void workerLoop(boolean loadFirst) {
         if (loadFirst) {
-            String model = renderer.models().get(0).id();
-            try {
-                renderer.load(model, (stage, step, total) -> { });
-                LOG.info("model {} loaded", model);
-            } catch (RenderException e) {
-                LOG.error("model {} failed to load at start ({}); jobs will retry the load", model, e.getMessage());
-            }
+            runner.warmUp();
         }
         while (true) {
             Active job = take();
@@ -331,23 +329,13 @@ public final class JobEngine implements AutoCloseable {
         JobRecord rec = a.record;
         store.update(rec);
         emit(a.listeners, JobEvent.of(rec, JobEvent.Type.STARTED));
-        GenerationRequest request = rec.request();
-        String model = request.model() != null ? request.model() : renderer.models().get(0).id();
         ProgressListener progress = (stage, step, total) -> {
             JobEvent e = JobEvent.progress(rec.id(), stage, step, total);
             a.progress = e;
             emit(a.listeners, e);
         };
-        CancellationCheck cancel = () -> a.cancelRequested || a.stopForShutdown;
         try {
-            long t0 = System.nanoTime();
-            renderer.load(model, progress);
-            long t1 = System.nanoTime();
-            cancel.throwIfCancelled();
-            RenderedClip clip = renderer.render(request, progress, cancel);
-            long t2 = System.nanoTime();
-            progress.progress(Stage.WRITING, 0, 1);
-            clips.write(rec.id(), clip, request.format(), metadata(rec, model, clip, t1 - t0, t2 - t1));
+            runner.run(rec, progress, () -> a.cancelRequested, () -> a.stopForShutdown);
             finish(a, JobState.SUCCEEDED, rec.id(), null, null);
         } catch (RenderException e) {
             if (e.kind() == RenderException.Kind.CANCELLED && a.cancelRequested) {
@@ -367,30 +355,6 @@ public final class JobEngine implements AutoCloseable {
             LOG.error("job {}: unexpected failure", rec.id(), e);
             finish(a, JobState.FAILED, null, "internal_error", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-    }
-
-    private Map<String, Object> metadata(JobRecord rec, String model, RenderedClip clip, long loadNanos, long renderNanos) {
-        GenerationRequest r = rec.request();
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("id", rec.id());
-        meta.put("jobId", rec.id());
-        meta.put("createdAt", Instant.now().toString());
-        meta.put("mode", r.mode().wire());
-        meta.put("prompt", r.prompt());
-        meta.put("negativePrompt", r.negativePrompt());
-        meta.put("preset", r.preset());
-        meta.put("seed", clip.seed());
-        meta.put("model", model);
-        meta.put("modelHash", clip.metadata().get("modelHash"));
-        meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
-        Map<String, Object> timings = new LinkedHashMap<>();
-        timings.put("queuedMs", Duration.between(rec.createdAt(), rec.startedAt()).toMillis());
-        timings.put("loadMs", TimeUnit.NANOSECONDS.toMillis(loadNanos));
-        timings.put("renderMs", TimeUnit.NANOSECONDS.toMillis(renderNanos));
-        meta.put("timings", timings);
-        meta.put("renderer", clip.metadata());
-        meta.put("attempts", rec.attempts());
-        return meta;
     }
 
     /** Stores the end state, then (under the lock) retires the job and notifies its listeners. */

@@ -287,7 +287,7 @@ public final class OscEdge implements OscRequestHandler {
 
     private void status(OscReplier replier) {
         JobEngine.Stats s = engine.stats();
-        List<ModelInfo> models = engine.renderer().models();
+        List<ModelInfo> models = engine.models();
         ModelInfo m = models.stream().filter(ModelInfo::loaded).findFirst().orElse(models.isEmpty() ? null : models.get(0));
         replier.send(OscAddressSpace.STATUS_REPLY, s.queued() + s.running(), m == null || !m.loaded() ? "" : m.id(),
                 m == null ? "" : m.device(), s.workers() == 0 ? 0.0 : s.running() / (double) s.workers());

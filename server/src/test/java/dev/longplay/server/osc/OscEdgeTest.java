@@ -216,8 +216,8 @@ class OscEdgeTest {
             assertNotNull(st);
             List<Object> a = st.getArguments();
             assertTrue((Integer) a.get(0) >= 0, a.toString());
-            assertEquals(s.server.engine().renderer().models().get(0).id(), a.get(1));
-            assertEquals(s.server.engine().renderer().models().get(0).device(), a.get(2));
+            assertEquals(s.server.engine().models().get(0).id(), a.get(1));
+            assertEquals(s.server.engine().models().get(0).device(), a.get(2));
             assertTrue((Float) a.get(3) >= 0 && (Float) a.get(3) <= 1, a.toString());
 
             c.send.send("/preset/list");

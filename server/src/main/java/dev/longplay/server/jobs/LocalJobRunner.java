@@ -1,0 +1,89 @@
+package dev.longplay.server.jobs;
+
+import dev.longplay.server.Json;
+import dev.longplay.server.clips.ClipStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs jobs on this machine: loads the model, renders, and writes the clip and its metadata into the clip store. */
+public final class LocalJobRunner implements JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalJobRunner.class);
+
+    private final ClipRenderer renderer;
+    private final ClipStore clips;
+
+    public LocalJobRunner(ClipRenderer renderer, ClipStore clips) {
+        this.renderer = renderer;
+        this.clips = clips;
+    }
+
+    @Override
+    public List<ModelInfo> models() {
+        return renderer.models();
+    }
+
+    @Override
+    public void warmUp() {
+        String model = renderer.models().get(0).id();
+        try {
+            renderer.load(model, (stage, step, total) -> { });
+            LOG.info("model {} loaded", model);
+        } catch (RenderException e) {
+            LOG.error("model {} failed to load at start ({}); jobs will retry the load", model, e.getMessage());
+        }
+    }
+
+    @Override
+    public void run(JobRecord job, ProgressListener progress, CancellationCheck cancelled, CancellationCheck stopping)
+            throws RenderException, IOException {
+        GenerationRequest request = job.request();
+        String model = request.model() != null ? request.model() : renderer.models().get(0).id();
+        CancellationCheck stop = () -> cancelled.cancelled() || stopping.cancelled();
+        long t0 = System.nanoTime();
+        renderer.load(model, progress);
+        long t1 = System.nanoTime();
+        stop.throwIfCancelled();
+        RenderedClip clip = renderer.render(request, progress, stop);
+        long t2 = System.nanoTime();
+        progress.progress(Stage.WRITING, 0, 1);
+        clips.write(job.id(), clip, request.format(), metadata(job, model, clip, t1 - t0, t2 - t1));
+    }
+
+    private static Map<String, Object> metadata(JobRecord rec, String model, RenderedClip clip, long loadNanos, long renderNanos) {
+        GenerationRequest r = rec.request();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("id", rec.id());
+        meta.put("jobId", rec.id());
+        meta.put("createdAt", Instant.now().toString());
+        meta.put("mode", r.mode().wire());
+        meta.put("prompt", r.prompt());
+        meta.put("negativePrompt", r.negativePrompt());
+        meta.put("preset", r.preset());
+        meta.put("seed", clip.seed());
+        meta.put("model", model);
+        meta.put("modelHash", clip.metadata().get("modelHash"));
+        meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
+        Map<String, Object> timings = new LinkedHashMap<>();
+        timings.put("queuedMs", Duration.between(rec.createdAt(), rec.startedAt()).toMillis());
+        timings.put("loadMs", TimeUnit.NANOSECONDS.toMillis(loadNanos));
+        timings.put("renderMs", TimeUnit.NANOSECONDS.toMillis(renderNanos));
+        meta.put("timings", timings);
+        meta.put("renderer", clip.metadata());
+        meta.put("attempts", rec.attempts());
+        return meta;
+    }
+
+    @Override
+    public void close() {
+        renderer.close();
+    }
+}
