@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 GoldenCheckCommand.class,
                 InfoCommand.class,
                 ServeCommand.class,
+                WorkerCommand.class,
                 GenerateCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,

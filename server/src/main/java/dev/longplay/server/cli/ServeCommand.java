@@ -7,6 +7,11 @@ import dev.longplay.server.jack.JackPlayerClient;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.ClipRendererFactory;
 import dev.longplay.server.jobs.JobEngine;
+import dev.longplay.server.jobs.JobRunner;
+import dev.longplay.server.jobs.LocalJobRunner;
+import dev.longplay.server.scaleout.JetStreamLayout;
+import dev.longplay.server.scaleout.NatsJobRunner;
+import dev.longplay.models.pipeline.EmbeddedModel;
 import dev.longplay.osc.OscServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +43,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config-dir", description = "where the install token lives (default: $XDG_CONFIG_HOME/longplay)")
     Path configDir;
 
-    @Option(names = "--workers", description = "model workers, i.e. jobs rendered at once (default: ${DEFAULT-VALUE})")
-    int workers = 1;
+    @Option(names = "--workers", description = "jobs rendered at once (default: 1; with --nats, jobs handed to remote workers at once: 32)")
+    Integer workers;
+
+    @Option(names = "--nats", paramLabel = "URL", description = "scale out: hand jobs to `longplay worker` processes through this NATS JetStream server (e.g. nats://10.0.0.5:4222)")
+    String nats;
+
+    @Option(names = "--nats-name", description = "this server's name on NATS (default: longplay-serve)")
+    String natsName = "longplay-serve";
+
+    @Option(names = "--nats-replicas", description = "copies JetStream keeps of Longplay's streams in a NATS cluster (default: ${DEFAULT-VALUE})")
+    int natsReplicas = 1;
 
     @Option(names = "--queue-size", description = "jobs that may wait; more are refused with queue_full (default: ${DEFAULT-VALUE})")
     int queueSize = 256;
@@ -106,7 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
         LongplayServer.Config defaults = LongplayServer.Config.defaults(
                 dataDir != null ? dataDir : DataDirs.data(), configDir != null ? configDir : DataDirs.config());
         return new LongplayServer.Config(bind, port, defaults.dataDir(), defaults.configDir(),
-                new JobEngine.Config(workers, queueSize, loadModelAt == LoadAt.start, 3, Duration.ofSeconds(30)),
+                new JobEngine.Config(workers != null ? workers : nats != null ? 32 : 1, queueSize, loadModelAt == LoadAt.start, 3, Duration.ofSeconds(30)),
                 (long) (clipLimitGb * 1024 * 1024 * 1024), defaults.limits(), defaults.readsPerSecond(), defaults.writesPerSecond());
     }
 
@@ -150,18 +164,36 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("serve: " + e.getMessage());
             return 2;
         }
-        ClipRenderer renderer;
-        try {
-            renderer = renderers.create(model);
-        } catch (ClipRendererFactory.RendererUnavailableException e) {
-            System.err.println("serve: no renderer: " + e.getMessage());
-            return 2;
+        ClipRenderer renderer = null;
+        JobRunner.Factory runners;
+        if (nats != null) {
+            String defaultModel = model != null ? model : EmbeddedModel.ID;
+            JetStreamLayout layout;
+            try {
+                layout = new JetStreamLayout(natsReplicas, JetStreamLayout.defaults().resultsKeptFor(), JetStreamLayout.defaults().clipsKeptFor());
+            } catch (IllegalArgumentException e) {
+                System.err.println("serve: --nats-replicas: " + e.getMessage());
+                return 2;
+            }
+            runners = clips -> NatsJobRunner.connect(
+                    new NatsJobRunner.Config(nats, natsName, defaultModel, Duration.ofSeconds(3), layout), clips);
+        } else {
+            try {
+                renderer = renderers.create(model);
+            } catch (ClipRendererFactory.RendererUnavailableException e) {
+                System.err.println("serve: no renderer: " + e.getMessage());
+                return 2;
+            }
+            ClipRenderer local = renderer;
+            runners = clips -> new LocalJobRunner(local, clips);
         }
         LongplayServer server;
         try {
-            server = LongplayServer.start(config, renderer);
+            server = LongplayServer.start(config, runners);
         } catch (Exception e) {
-            renderer.close();
+            if (renderer != null) {
+                renderer.close();
+            }
             throw e;
         }
         if (osc.isPresent()) {
@@ -175,6 +207,7 @@ public final class ServeCommand implements Callable<Integer> {
         AudioControl audio = AudioControl.start(server, jack ? new JackPlayerClient.Config(jackName, jackServer, jackVoices, bpm) : null);
         System.out.println("longplay: serving on " + server.baseUri() + " (token in " + server.token().file() + ")"
                 + server.osc().flatMap(o -> o.udpAddress()).map(a -> "; OSC on udp/tcp " + a.getPort()).orElse("")
+                + (nats != null ? "; jobs go to NATS workers at " + nats : "")
                 + (audio.jackAvailable() ? "; JACK client " + jackName + " with " + jackVoices + " voices" : "; JACK off"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

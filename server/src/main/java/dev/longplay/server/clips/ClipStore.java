@@ -130,6 +130,23 @@ public final class ClipStore {
         Map<String, Object> all = new LinkedHashMap<>(meta);
         all.put("audio", audioSection(clip, format, result[0]));
         AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+        return index(id, wav, json);
+    }
+
+    /**
+     * Stores a clip made elsewhere (a remote worker's WAV and metadata, as it wrote them) under {@code id}, in the
+     * same order as {@link #write}: the audio, then the metadata that marks it complete.
+     */
+    public ClipInfo put(String id, AtomicFiles.Body audio, byte[] meta) throws IOException {
+        requireId(id);
+        Path wav = folder.file(id + ".wav");
+        Path json = folder.file(id + ".json");
+        AtomicFiles.write(wav, false, audio);
+        AtomicFiles.write(json, meta);
+        return index(id, wav, json);
+    }
+
+    private ClipInfo index(String id, Path wav, Path json) throws IOException {
         ClipInfo info = new ClipInfo(id, wav, json, Files.size(wav) + Files.size(json), Instant.now());
         synchronized (this) {
             Entry old = index.put(id, new Entry(info, System.currentTimeMillis()));

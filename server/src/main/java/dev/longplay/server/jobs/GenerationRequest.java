@@ -91,6 +91,12 @@ public record GenerationRequest(
                 initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format);
     }
 
+    /** The same request reading its init audio from another file (a copy on a remote worker's machine). */
+    public GenerationRequest withInitAudio(Path file) {
+        return new GenerationRequest(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, file,
+                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format);
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);

@@ -24,6 +24,16 @@ public final class RenderException extends Exception {
         public String code() {
             return code;
         }
+
+        /** The kind whose code this is; codes of no kind (e.g. from a remote worker) are {@link #FAILED}. */
+        public static Kind fromCode(String code) {
+            for (Kind k : values()) {
+                if (k.code.equals(code)) {
+                    return k;
+                }
+            }
+            return FAILED;
+        }
     }
 
     private final Kind kind;
