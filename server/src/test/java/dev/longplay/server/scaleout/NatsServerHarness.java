@@ -90,9 +90,13 @@ final class NatsServerHarness implements AutoCloseable {
         }
     }
 
-    /** SIGKILL, then a new nats-server on the same port and store folder. */
-    void killAndRestart() throws Exception {
+    /** SIGKILL: no shutdown, no flush. */
+    void kill() throws Exception {
         process.destroyForcibly().waitFor();
+    }
+
+    /** A new nats-server on the same port and store folder. */
+    void restart() throws Exception {
         launch();
     }
 
