@@ -120,7 +120,10 @@ public final class ServeCommand implements Callable<Integer> {
         LongplayServer.Config defaults = LongplayServer.Config.defaults(
                 dataDir != null ? dataDir : DataDirs.data(), configDir != null ? configDir : DataDirs.config());
         return new LongplayServer.Config(bind, port, defaults.dataDir(), defaults.configDir(),
-                new JobEngine.Config(workers != null ? workers : nats != null ? 32 : 1, queueSize, loadModelAt == LoadAt.start, 3, Duration.ofSeconds(30)),
+                new JobEngine.Config(workers != null ? workers : nats != null ? 32 : 1, queueSize, loadModelAt == LoadAt.start, 3,
+                        // Remote jobs are safe on the broker: stop waiting for them at once (a worker may still
+                        // finish one; the next start collects its result).
+                        nats != null ? Duration.ZERO : Duration.ofSeconds(30)),
                 (long) (clipLimitGb * 1024 * 1024 * 1024), defaults.limits(), defaults.readsPerSecond(), defaults.writesPerSecond());
     }
 

@@ -8,6 +8,7 @@ import dev.longplay.server.jobs.JobRunner;
 import dev.longplay.server.jobs.ModelInfo;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
+import dev.longplay.server.jobs.Stage;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
@@ -163,6 +164,9 @@ public final class NatsJobRunner implements JobRunner {
         try {
             RemoteResult r = storedResult(id);
             long seq = r == null ? publish(job, model, cancelled, stopping) : -1;
+            if (r == null && p.worker == null) {
+                progress.progress(Stage.QUEUED, 0, 1); // waiting for a worker, on the broker
+            }
             long nextLookup = System.nanoTime() + RESULT_LOOKUP_EVERY.toNanos();
             long giveUpAt = Long.MAX_VALUE;
             while (r == null) {

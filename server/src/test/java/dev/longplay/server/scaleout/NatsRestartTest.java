@@ -1,8 +1,10 @@
 package dev.longplay.server.scaleout;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.pipeline.EmbeddedModel;
 import dev.longplay.server.LongplayServer;
 import dev.longplay.server.TestServer;
+import dev.longplay.server.jobs.JobEngine;
 import dev.longplay.server.jobs.JobEvent;
 import dev.longplay.server.render.ModelClipRenderer;
 import io.nats.client.Connection;
@@ -62,6 +64,61 @@ class NatsRestartTest {
                 assertEquals(4, worker.jobsDone(), "each job rendered once");
             }
         }
+    }
+
+    /**
+     * The front server restarts while its jobs are on the broker: a job whose result came in while it was down is
+     * collected from the results stream; a job still queued is not queued a second time; each renders once.
+     */
+    @Test
+    void aServerRestartCollectsResultsAndDoesNotQueueTwice() throws Exception {
+        Assumptions.assumeTrue(NatsServerHarness.executable() != null, "nats-server is not installed");
+        try (NatsServerHarness nats = NatsServerHarness.start(root);
+             Connection probe = JetStreamLayout.connect(nats.url(), "test-probe")) {
+            String finishedWhileDown;
+            try (TestServer s = server(nats)) {
+                finishedWhileDown = submit(s, 1, "live");
+                awaitQueued(probe, 1);
+            }
+            try (NatsWorker worker = worker(nats, "w1")) {
+                worker.start();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (worker.jobsDone() < 1) {
+                    assertTrue(System.nanoTime() < deadline, "the worker did not render the job");
+                    Thread.sleep(20);
+                }
+            }
+            String stillQueued;
+            try (TestServer s = server(nats)) {
+                JsonNode job = s.awaitJob(finishedWhileDown, Duration.ofSeconds(30));
+                assertEquals("succeeded", job.get("state").asText(), job.toString());
+                assertTrue(s.server.clips().contains(finishedWhileDown), "the clip was fetched after the restart");
+                stillQueued = submit(s, 2, "live");
+                awaitQueued(probe, 1);
+            }
+            try (TestServer s = server(nats); NatsWorker worker = worker(nats, "w2")) {
+                Thread.sleep(500); // the restarted engine runs the job again: it must find it on the broker
+                awaitQueued(probe, 1);
+                worker.start();
+                assertEquals("succeeded", s.awaitJob(stillQueued, Duration.ofSeconds(60)).get("state").asText());
+                assertEquals(1, worker.jobsDone(), "rendered once");
+                assertEquals(1, s.server.engine().status(stillQueued).orElseThrow().record().attempts(), "a shutdown is not an attempt");
+            }
+        }
+    }
+
+    private TestServer server(NatsServerHarness nats) throws Exception {
+        LongplayServer.Config c = TestServer.config(root, 8, 64);
+        // As serve --nats does: stop waiting for remote jobs at once on close; they stay on the broker.
+        LongplayServer.Config quick = new LongplayServer.Config(c.bind(), c.port(), c.dataDir(), c.configDir(),
+                new JobEngine.Config(8, 64, true, 3, Duration.ZERO), c.clipLimitBytes(), c.limits(), c.readsPerSecond(), c.writesPerSecond());
+        return new TestServer(LongplayServer.start(quick, clips -> NatsJobRunner.connect(
+                new NatsJobRunner.Config(nats.url(), "test-serve", EmbeddedModel.ID, Duration.ofSeconds(3), JetStreamLayout.defaults()), clips)));
+    }
+
+    private NatsWorker worker(NatsServerHarness nats, String name) throws Exception {
+        return new NatsWorker(new NatsWorker.Config(nats.url(), name, Duration.ofSeconds(2), 3, root.resolve("work-" + name),
+                JetStreamLayout.defaults()), new ModelClipRenderer(null, root.resolve("models")));
     }
 
     private static String submit(TestServer s, int seed, String priority) throws Exception {
