@@ -52,6 +52,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--nats-name", description = "this server's name on NATS (default: longplay-serve)")
     String natsName = "longplay-serve";
 
+    @Option(names = "--nats-clip-dir", description = "with --nats: take finished clips from this folder shared with the workers (their --clip-dir) instead of the JetStream object store")
+    Path natsClipDir;
+
     @Option(names = "--nats-replicas", description = "copies JetStream keeps of Longplay's streams in a NATS cluster (default: ${DEFAULT-VALUE})")
     int natsReplicas = 1;
 
@@ -179,7 +182,7 @@ public final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
             runners = clips -> NatsJobRunner.connect(
-                    new NatsJobRunner.Config(nats, natsName, defaultModel, Duration.ofSeconds(3), layout), clips);
+                    new NatsJobRunner.Config(nats, natsName, defaultModel, Duration.ofSeconds(3), layout, natsClipDir), clips);
         } else {
             try {
                 renderer = renderers.create(model);

@@ -36,6 +36,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "staging folder for clips (default: $XDG_CACHE_HOME/longplay/worker-<name>)")
     Path workDir;
 
+    @Option(names = "--clip-dir", description = "put finished clips in this folder shared with the servers (their --nats-clip-dir) instead of the JetStream object store")
+    Path clipDir;
+
     @Option(names = "--nats-replicas", description = "copies JetStream keeps of Longplay's streams in a NATS cluster (default: ${DEFAULT-VALUE})")
     int natsReplicas = 1;
 
@@ -64,7 +67,8 @@ public final class WorkerCommand implements Callable<Integer> {
             }
             config = new NatsWorker.Config(nats, workerName, Duration.ofMillis(Math.round(ackWaitSeconds * 1000)), maxDeliveries,
                     workDir != null ? workDir : DataDirs.cache().resolve("worker-" + workerName),
-                    new JetStreamLayout(natsReplicas, JetStreamLayout.defaults().resultsKeptFor(), JetStreamLayout.defaults().clipsKeptFor()));
+                    new JetStreamLayout(natsReplicas, JetStreamLayout.defaults().resultsKeptFor(), JetStreamLayout.defaults().clipsKeptFor()),
+                    clipDir);
         } catch (IllegalArgumentException e) {
             System.err.println("worker: " + e.getMessage());
             return 2;

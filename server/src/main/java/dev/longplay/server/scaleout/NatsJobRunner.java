@@ -24,10 +24,10 @@ import io.nats.client.api.PublishAck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,8 +57,12 @@ public final class NatsJobRunner implements JobRunner {
     /**
      * @param defaultModel the model for requests that name none (workers must serve a model of this id)
      * @param cancelGrace  how long a cancelled job waits for its worker to confirm before it counts as cancelled
+     * @param sharedClips  the folder workers put clips in, or null for the JetStream object store
      */
-    public record Config(String url, String name, String defaultModel, Duration cancelGrace, JetStreamLayout layout) {
+    public record Config(String url, String name, String defaultModel, Duration cancelGrace, JetStreamLayout layout, Path sharedClips) {
+        public Config(String url, String name, String defaultModel, Duration cancelGrace, JetStreamLayout layout) {
+            this(url, name, defaultModel, cancelGrace, layout, null);
+        }
     }
 
     private static final class Pending {
@@ -78,6 +82,7 @@ public final class NatsJobRunner implements JobRunner {
     private final JetStreamManagement jsm;
     private final ObjectStore bucket;
     private final KeyValue workers;
+    private final ClipTransport transport;
     private final Dispatcher dispatcher;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private volatile List<ModelInfo> models;
@@ -91,6 +96,7 @@ public final class NatsJobRunner implements JobRunner {
         this.jsm = nc.jetStreamManagement();
         this.bucket = nc.objectStore(Subjects.CLIP_BUCKET);
         this.workers = nc.keyValue(Subjects.WORKER_BUCKET);
+        this.transport = config.sharedClips() != null ? new SharedFolderClips(config.sharedClips()) : new ObjectStoreClips(bucket);
         this.dispatcher = nc.createDispatcher(this::onMessage);
         dispatcher.subscribe(Subjects.PROGRESS_ALL);
         dispatcher.subscribe(Subjects.RESULTS_ALL);
@@ -280,27 +286,10 @@ public final class NatsJobRunner implements JobRunner {
     private void conclude(String id, RemoteResult r) throws RenderException, IOException {
         deleteQuietly(Subjects.initAudio(id));
         switch (r.state()) {
-            case SUCCEEDED -> fetchClip(id);
+            case SUCCEEDED -> transport.fetch(id, clips); // the local copy is the cache HTTP and OSC serve from
             case CANCELLED -> throw new RenderException(RenderException.Kind.CANCELLED, r.message() != null ? r.message() : "cancelled");
             default -> throw new RenderException(RenderException.Kind.fromCode(r.errorCode()),
                     (r.message() != null ? r.message() : "failed") + " (worker " + r.worker() + ")");
-        }
-    }
-
-    /** Copies the worker's clip into the local store (the local copy is the cache HTTP and OSC serve from). */
-    private void fetchClip(String id) throws IOException {
-        try {
-            ByteArrayOutputStream meta = new ByteArrayOutputStream();
-            bucket.get(Subjects.clipMeta(id), meta);
-            clips.put(id, out -> {
-                try {
-                    bucket.get(Subjects.clipAudio(id), out);
-                } catch (JetStreamApiException | InterruptedException | java.security.NoSuchAlgorithmException e) {
-                    throw new IOException("cannot fetch clip " + id + " from the object store: " + e.getMessage(), e);
-                }
-            }, meta.toByteArray());
-        } catch (JetStreamApiException | InterruptedException | java.security.NoSuchAlgorithmException e) {
-            throw new IOException("cannot fetch clip " + id + " from the object store: " + e.getMessage(), e);
         }
     }
 

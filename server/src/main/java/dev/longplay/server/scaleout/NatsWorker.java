@@ -28,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +65,14 @@ public final class NatsWorker implements AutoCloseable {
      * @param ackWait       how long the broker waits for word from a worker before handing its job to another
      * @param maxDeliveries how many times a job may be handed out before it is dead-lettered
      * @param workDir       staging folder for clips and init audio
+     * @param sharedClips   the folder to put clips in for the servers, or null for the JetStream object store
      */
-    public record Config(String url, String name, Duration ackWait, int maxDeliveries, Path workDir, JetStreamLayout layout) {
+    public record Config(String url, String name, Duration ackWait, int maxDeliveries, Path workDir, JetStreamLayout layout,
+                         Path sharedClips) {
+        public Config(String url, String name, Duration ackWait, int maxDeliveries, Path workDir, JetStreamLayout layout) {
+            this(url, name, ackWait, maxDeliveries, workDir, layout, null);
+        }
+
         public Config {
             if (ackWait.toMillis() < 500) {
                 throw new IllegalArgumentException("the ack wait must be at least 0.5 s");
@@ -103,6 +108,7 @@ public final class NatsWorker implements AutoCloseable {
     private Connection nc;
     private JetStream js;
     private ObjectStore bucket;
+    private ClipTransport transport;
     private KeyValue announcements;
     private Thread loop;
     private volatile boolean closing;
@@ -123,6 +129,7 @@ public final class NatsWorker implements AutoCloseable {
         config.layout().ensure(nc);
         js = nc.jetStream();
         bucket = nc.objectStore(Subjects.CLIP_BUCKET);
+        transport = config.sharedClips() != null ? new SharedFolderClips(config.sharedClips()) : new ObjectStoreClips(bucket);
         announcements = nc.keyValue(Subjects.WORKER_BUCKET);
         Dispatcher cancels = nc.createDispatcher(m -> cancelled.add(Subjects.lastToken(m.getSubject())));
         cancels.subscribe(Subjects.CANCEL_ALL);
@@ -233,12 +240,7 @@ public final class NatsWorker implements AutoCloseable {
             runner.run(here, (stage, step, total) -> publishProgress(new RemoteProgress(id, config.name(), stage, step, total)),
                     () -> cancelled.contains(id), () -> closing);
             ClipInfo clip = staging.get(id).orElseThrow(() -> new IOException("the rendered clip is missing"));
-            try (InputStream in = Files.newInputStream(clip.audio())) {
-                bucket.put(Subjects.clipAudio(id), in);
-            }
-            try (InputStream in = Files.newInputStream(clip.meta())) {
-                bucket.put(Subjects.clipMeta(id), in); // last: marks the clip complete
-            }
+            transport.store(id, clip);
             staging.delete(id);
             finish(m, id, JobState.SUCCEEDED, null, null, deliveries);
         } catch (RenderException e) {

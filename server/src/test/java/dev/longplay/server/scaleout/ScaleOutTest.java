@@ -144,13 +144,33 @@ class ScaleOutTest {
         assertEquals(1, eventsOf(id, JobEvent.Type.SUCCEEDED).size());
 
         // The same job rendered in this process gives the same audio, sample for sample.
+        assertArrayEquals(renderInProcess(id), wav.body(), "remote and in-process renders differ");
+    }
+
+    /** The job's WAV as this JVM renders it with the same model, request and seed. */
+    static byte[] renderInProcess(String id) throws Exception {
         JobRecord rec = s.server.engine().status(id).orElseThrow().record();
         ClipStore local = ClipStore.open(root.resolve("local-clips"), 1L << 30);
         try (LocalJobRunner runner = new LocalJobRunner(new ModelClipRenderer(null, root.resolve("models")), local)) {
             runner.run(rec, (st, a, b) -> { }, () -> false, () -> false);
         }
-        byte[] localWav = Files.readAllBytes(local.get(id).orElseThrow().audio());
-        assertArrayEquals(localWav, wav.body(), "remote and in-process renders differ");
+        return Files.readAllBytes(local.get(id).orElseThrow().audio());
+    }
+
+    @Test
+    void initAudioTravelsToTheWorker() throws Exception {
+        String first = submit("{\"prompt\":\"take\",\"seconds\":0.5,\"steps\":2,\"seed\":21}");
+        assertEquals("succeeded", await(first).get("state").asText());
+        String more = submit("{\"mode\":\"continue\",\"prompt\":\"keep going\",\"seconds\":0.25,\"steps\":2,\"seed\":22,"
+                + "\"initAudio\":{\"clip\":\"" + first + "\"}}");
+        JsonNode job = await(more);
+        assertEquals("succeeded", job.get("state").asText(), job.toString());
+        HttpResponse<byte[]> wav = s.http.send(s.request("/v1/clips/" + more).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        WavReader.Audio audio = WavReader.decode(ByteBuffer.wrap(wav.body()), more);
+        assertEquals(Math.round(0.5 * 44100) + Math.round(0.25 * 44100), audio.frames(), "the given 0.5 s plus 0.25 s more");
+        // Rendered in this process from the server's own copy of the take, the continuation is the same audio.
+        assertArrayEquals(renderInProcess(more), wav.body(), "the worker continued a different recording");
+        assertEquals(null, probe.objectStore(Subjects.CLIP_BUCKET).getInfo(Subjects.initAudio(more)), "the init audio copy was removed");
     }
 
     @Test
