@@ -53,6 +53,7 @@ public final class NatsJobRunner implements JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(NatsJobRunner.class);
     private static final Duration RESULT_LOOKUP_EVERY = Duration.ofSeconds(2);
     private static final Duration MODELS_REFRESH = Duration.ofSeconds(1);
+    private static final Duration FETCH_PATIENCE = Duration.ofSeconds(60);
 
     /**
      * @param defaultModel the model for requests that name none (workers must serve a model of this id)
@@ -286,10 +287,30 @@ public final class NatsJobRunner implements JobRunner {
     private void conclude(String id, RemoteResult r) throws RenderException, IOException {
         deleteQuietly(Subjects.initAudio(id));
         switch (r.state()) {
-            case SUCCEEDED -> transport.fetch(id, clips); // the local copy is the cache HTTP and OSC serve from
+            case SUCCEEDED -> fetch(id); // the local copy is the cache HTTP and OSC serve from
             case CANCELLED -> throw new RenderException(RenderException.Kind.CANCELLED, r.message() != null ? r.message() : "cancelled");
             default -> throw new RenderException(RenderException.Kind.fromCode(r.errorCode()),
                     (r.message() != null ? r.message() : "failed") + " (worker " + r.worker() + ")");
+        }
+    }
+
+    /**
+     * The clip is safe on the broker once the result says so; a fetch can still fail for a while (a cluster electing
+     * a new leader after losing a node, a reconnect), so it is retried before the job is failed.
+     */
+    private void fetch(String id) throws IOException {
+        long deadline = System.nanoTime() + FETCH_PATIENCE.toNanos();
+        while (true) {
+            try {
+                transport.fetch(id, clips);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.warn("job {}: cannot fetch its clip yet ({}); retrying", id, e.getMessage());
+                sleep(1000);
+            }
         }
     }
 

@@ -55,6 +55,10 @@ class ScaleOutBenchmark {
             row(out, "sine, NATS, 2 workers", root, nats, SineRenderer.MODEL, sine, 2);
             row(out, "tiny model, in-process", root, null, EmbeddedModel.ID, tiny, 0);
             row(out, "tiny model, NATS, 1 worker", root, nats, EmbeddedModel.ID, tiny, 1);
+        } finally {
+            try (var files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
         System.out.println(out);
     }
