@@ -42,6 +42,7 @@ public final class ClipStore {
     private final long limitBytes;
     private final Map<String, Entry> index = new HashMap<>();
     private long totalBytes;
+    private volatile Remote remote;
 
     private static final class Entry {
         final ClipInfo info;
@@ -172,11 +173,41 @@ public final class ClipStore {
         return audio;
     }
 
-    /** The clip, if complete and still stored; counts as a use for eviction. */
-    public synchronized Optional<ClipInfo> get(String id) {
+    /**
+     * Where clips missing from this disk may still be: with scale-out, the broker's object store, from which a clip
+     * evicted here is fetched again on demand.
+     */
+    public interface Remote {
+        /** Copies the clip into {@code into} if the remote holds it; false if it does not. */
+        boolean fetch(String id, ClipStore into) throws IOException;
+
+        /** Removes the remote copy (a user deleted the clip); false if there was none. */
+        boolean delete(String id) throws IOException;
+    }
+
+    public void attachRemote(Remote remote) {
+        this.remote = remote;
+    }
+
+    /** The clip, if complete and stored here (or fetched from the remote); counts as a use for eviction. */
+    public Optional<ClipInfo> get(String id) {
         if (id == null || !ID.matcher(id).matches()) {
             return Optional.empty();
         }
+        Optional<ClipInfo> local = getLocal(id);
+        Remote r = remote;
+        if (local.isPresent() || r == null) {
+            return local;
+        }
+        try {
+            return r.fetch(id, this) ? getLocal(id) : Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("clip {}: not here, and fetching it failed: {}", id, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private synchronized Optional<ClipInfo> getLocal(String id) {
         Entry e = index.get(id);
         if (e == null) {
             return Optional.empty();
@@ -205,13 +236,18 @@ public final class ClipStore {
         return id != null && index.containsKey(id);
     }
 
-    /** Deletes a clip: the metadata first, so a crash half-way leaves a WAV the next scan removes. */
+    /**
+     * Deletes a clip, here and in the remote: the metadata first, so a crash half-way leaves a WAV the next scan
+     * removes.
+     */
     public boolean delete(String id) throws IOException {
+        Remote r = remote;
+        boolean remoteHad = r != null && id != null && ID.matcher(id).matches() && r.delete(id);
         Entry e;
         synchronized (this) {
             e = id == null ? null : index.remove(id);
             if (e == null) {
-                return false;
+                return remoteHad;
             }
             totalBytes -= e.info.bytes();
         }

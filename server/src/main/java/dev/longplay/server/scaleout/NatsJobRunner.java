@@ -98,6 +98,7 @@ public final class NatsJobRunner implements JobRunner {
         this.bucket = nc.objectStore(Subjects.CLIP_BUCKET);
         this.workers = nc.keyValue(Subjects.WORKER_BUCKET);
         this.transport = config.sharedClips() != null ? new SharedFolderClips(config.sharedClips()) : new ObjectStoreClips(bucket);
+        clips.attachRemote(transport); // a clip evicted here comes back from the broker on demand
         this.dispatcher = nc.createDispatcher(this::onMessage);
         dispatcher.subscribe(Subjects.PROGRESS_ALL);
         dispatcher.subscribe(Subjects.RESULTS_ALL);
@@ -302,8 +303,11 @@ public final class NatsJobRunner implements JobRunner {
         long deadline = System.nanoTime() + FETCH_PATIENCE.toNanos();
         while (true) {
             try {
-                transport.fetch(id, clips);
-                return;
+                if (transport.fetch(id, clips)) {
+                    return;
+                }
+                throw new IOException("the worker reported clip " + id + " stored, but it is not there"
+                        + (config.sharedClips() != null ? " (is " + config.sharedClips() + " the workers' --clip-dir?)" : ""));
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

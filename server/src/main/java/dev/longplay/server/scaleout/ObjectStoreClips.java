@@ -35,8 +35,11 @@ final class ObjectStoreClips implements ClipTransport {
     }
 
     @Override
-    public void fetch(String jobId, ClipStore into) throws IOException {
+    public boolean fetch(String jobId, ClipStore into) throws IOException {
         try {
+            if (bucket.getInfo(Subjects.clipMeta(jobId)) == null) {
+                return false; // never stored, or not complete yet
+            }
             ByteArrayOutputStream meta = new ByteArrayOutputStream();
             bucket.get(Subjects.clipMeta(jobId), meta);
             into.put(jobId, out -> {
@@ -46,11 +49,28 @@ final class ObjectStoreClips implements ClipTransport {
                     throw new IOException("cannot fetch clip " + jobId + " from the object store: " + e.getMessage(), e);
                 }
             }, meta.toByteArray());
+            return true;
         } catch (JetStreamApiException | InterruptedException | NoSuchAlgorithmException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new IOException("cannot fetch clip " + jobId + " from the object store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean delete(String jobId) throws IOException {
+        try {
+            boolean had = bucket.getInfo(Subjects.clipMeta(jobId)) != null;
+            if (had) {
+                bucket.delete(Subjects.clipMeta(jobId)); // the completion mark first, as the clip store deletes
+            }
+            if (bucket.getInfo(Subjects.clipAudio(jobId)) != null) {
+                bucket.delete(Subjects.clipAudio(jobId));
+            }
+            return had;
+        } catch (JetStreamApiException e) {
+            throw new IOException("cannot delete clip " + jobId + " from the object store: " + e.getMessage(), e);
         }
     }
 }

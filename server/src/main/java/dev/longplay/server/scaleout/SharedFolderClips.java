@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Clips through a folder every worker and the server mount (NFS, SMB, a bind mount): no clip bytes through the
- * broker. The server moves each clip into its own store and deletes the shared copy.
+ * broker. The server moves each clip into its own store and deletes the shared copy (so a clip evicted from the
+ * server's store is gone: keep the store's limit large, or use the object store).
  */
 final class SharedFolderClips implements ClipTransport {
 
@@ -28,18 +29,25 @@ final class SharedFolderClips implements ClipTransport {
     }
 
     @Override
-    public void fetch(String jobId, ClipStore into) throws IOException {
+    public boolean fetch(String jobId, ClipStore into) throws IOException {
         Path wav = dir.resolve(Subjects.clipAudio(jobId));
         Path meta = dir.resolve(Subjects.clipMeta(jobId));
         byte[] json;
         try {
             json = Files.readAllBytes(meta);
         } catch (NoSuchFileException e) {
-            throw new IOException("clip " + jobId + " is not in the shared folder " + dir
-                    + " (do the worker and this server share it, e.g. both started with the same clip folder?)", e);
+            return false;
         }
         into.put(jobId, out -> Files.copy(wav, out), json);
         Files.deleteIfExists(meta);
         Files.deleteIfExists(wav);
+        return true;
+    }
+
+    @Override
+    public boolean delete(String jobId) throws IOException {
+        boolean had = Files.deleteIfExists(dir.resolve(Subjects.clipMeta(jobId)));
+        Files.deleteIfExists(dir.resolve(Subjects.clipAudio(jobId)));
+        return had;
     }
 }

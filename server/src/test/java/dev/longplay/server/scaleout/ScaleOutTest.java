@@ -174,6 +174,36 @@ class ScaleOutTest {
     }
 
     @Test
+    void clipsMissingHereAreFetchedFromTheBrokerOnDemand() throws Exception {
+        String model = ",\"model\":\"" + SineRenderer.MODEL + "\"";
+        String a = submit("{\"prompt\":\"a\",\"seconds\":0.5,\"seed\":501" + model + "}");
+        String b = submit("{\"prompt\":\"b\",\"seconds\":0.5,\"seed\":502" + model + "}");
+        assertEquals("succeeded", await(a).get("state").asText());
+        assertEquals("succeeded", await(b).get("state").asText());
+        byte[] aHere = s.http.send(s.request("/v1/clips/" + a).GET().build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        // A second front server whose clip cache holds one clip: it has neither clip, and evicts one for the other.
+        LongplayServer.Config c = TestServer.config(root.resolve("second"), 2, 8);
+        LongplayServer.Config tinyCache = new LongplayServer.Config(c.bind(), c.port(), c.dataDir(), c.configDir(), c.engine(),
+                1, c.limits(), c.readsPerSecond(), c.writesPerSecond());
+        try (TestServer second = new TestServer(LongplayServer.start(tinyCache, clips -> NatsJobRunner.connect(
+                new NatsJobRunner.Config(nats.url(), "test-serve-2", EmbeddedModel.ID, Duration.ofSeconds(3), JetStreamLayout.defaults()), clips)))) {
+            assertArrayEquals(aHere, clipBytes(second, a), "fetched from the object store");
+            assertEquals(200, second.get("/v1/clips/" + b).statusCode());
+            assertEquals(1, second.server.clips().count(), "a was evicted for b");
+            assertArrayEquals(aHere, clipBytes(second, a), "fetched again after its eviction");
+            assertEquals(204, second.send(second.write("/v1/clips/" + a).DELETE().build()).statusCode());
+            assertEquals(null, probe.objectStore(Subjects.CLIP_BUCKET).getInfo(Subjects.clipMeta(a)), "the delete reached the broker");
+            assertEquals(404, second.get("/v1/clips/" + a).statusCode(), "a deleted clip does not come back");
+        }
+    }
+
+    static byte[] clipBytes(TestServer server, String id) throws Exception {
+        HttpResponse<byte[]> r = server.http.send(server.request("/v1/clips/" + id).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode(), "clip " + id);
+        return r.body();
+    }
+
+    @Test
     void jobsGoOnlyToWorkersOfTheirModel() throws Exception {
         String toSine = submit("{\"prompt\":\"a\",\"seconds\":0.25,\"steps\":2,\"seed\":300,\"model\":\"" + SineRenderer.MODEL + "\"}");
         String toTiny = submit("{\"prompt\":\"b\",\"seconds\":0.25,\"steps\":2,\"seed\":300}");
