@@ -30,7 +30,10 @@ final class WorkerProcesses {
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("worker-" + name + ".log").toFile());
         pb.environment().put("XDG_CACHE_HOME", root.resolve("cache").toString());
-        return pb.start();
+        Process p = pb.start();
+        // A worker outliving its test (a failed assertion before the test's cleanup) would reconnect for ever.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        return p;
     }
 
     /** Waits until the worker has announced itself (its queues are joined by then). */
