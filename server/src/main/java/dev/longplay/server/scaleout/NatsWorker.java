@@ -337,12 +337,14 @@ public final class NatsWorker implements AutoCloseable {
             }
         }
         timer.shutdownNow();
-        if (nc != null) {
+        if (nc != null && nc.getStatus() == Connection.Status.CONNECTED) { // no waiting on a broker that is away
             try {
                 announcements.delete(config.name());
             } catch (IOException | JetStreamApiException | RuntimeException e) {
                 LOG.debug("cannot withdraw the announcement: {}", e.toString());
             }
+        }
+        if (nc != null) {
             try {
                 nc.close();
             } catch (InterruptedException e) {
