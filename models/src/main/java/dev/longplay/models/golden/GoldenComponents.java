@@ -2,6 +2,7 @@ package dev.longplay.models.golden;
 
 import dev.longplay.models.autoencoder.VaeDecodeGolden;
 import dev.longplay.models.autoencoder.VaeEncodeGolden;
+import dev.longplay.models.clap.ClapTextGolden;
 import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
@@ -21,6 +22,7 @@ public final class GoldenComponents {
                 new VaeEncodeGolden(),
                 new NumberConditionerGolden(),
                 new T5EncoderGolden(),
+                new ClapTextGolden(),
                 new DitForwardGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
