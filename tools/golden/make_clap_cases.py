@@ -40,7 +40,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-from transformers import ClapConfig, ClapModel, PreTrainedTokenizerFast
+from transformers import ClapConfig, ClapFeatureExtractor, ClapModel, PreTrainedTokenizerFast
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.path.dirname(__file__), "..", "..", "models", "src", "test", "resources", "golden")
@@ -183,6 +183,55 @@ def text_case(name, model, tokenizer_path, ids, mask, use_text_features, layer_i
                    "reference": REFERENCE}, f, indent=2, ensure_ascii=False)
 
 
+def feature_extractor():
+    # laion/clap-htsat-unfused's front end (48 kHz, 1024-sample Hann window, hop 480, 64 mel bins from 50 Hz to
+    # 14 kHz, slaney mel filters for truncation "rand_trunc", "repeatpad" padding) with a 1 s window instead of 10 s
+    return ClapFeatureExtractor(feature_size=64, sampling_rate=48000, hop_length=480, max_length_s=1,
+                                fft_window_size=1024, frequency_min=50, frequency_max=14000,
+                                truncation="rand_trunc", padding="repeatpad")
+
+
+def audio_case(model, tokenizer_path, ids, mask, text_embeds, gen):
+    name = "clap_audio_score"
+    d = os.path.join(OUT, name)
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    write_clap_folder(os.path.join(d, "clap"), model, tokenizer_path)
+    fe = feature_extractor()
+    with open(os.path.join(d, "clap", "preprocessor_config.json"), "w") as f:
+        json.dump(fe.to_dict(), f, indent=2, sort_keys=True)
+    # two mono clips at 48 kHz shorter than the window: 0.4 s (repeated twice, then zero-padded) and 1 s exactly
+    t = torch.arange(48000, dtype=torch.float64) / 48000
+    a = 0.3 * torch.sin(2 * torch.pi * 440 * t[:19200]) + 0.05 * torch.randn(19200, generator=gen, dtype=torch.float64)
+    b = 0.2 * torch.randn(48000, generator=gen, dtype=torch.float64) * torch.sin(2 * torch.pi * 3 * t)
+    waves = [a.float(), b.float()]
+    feats = fe([w.numpy() for w in waves], sampling_rate=48000, return_tensors="pt")
+    with torch.no_grad():
+        out = model.audio_model(input_features=feats["input_features"].float())
+        audio_embeds = F.normalize(model.audio_projection(out.pooler_output), dim=-1)
+        score = text_embeds @ audio_embeds.T   # cosine similarity of normalised embeddings [prompts, clips]
+    save_safetensors(os.path.join(d, "model.safetensors"), {"dummy": torch.zeros(1)})
+    save_safetensors(os.path.join(d, "inputs.safetensors"), {"audio_0": waves[0], "audio_1": waves[1]})
+    save_safetensors(os.path.join(d, "outputs.safetensors"), {
+        "mel": feats["input_features"][:, 0].float(), "audio_pooled": out.pooler_output,
+        "audio_embeds": audio_embeds, "text_embeds": text_embeds, "score": score})
+    with open(os.path.join(d, "model_config.json"), "w") as f:
+        json.dump({"note": "the CLAP model is clap/ (HF ClapModel layout)"}, f)
+    with open(os.path.join(d, "case.json"), "w") as f:
+        json.dump({"component": "clap_audio_score", "prompts": PROMPTS, "sample_rate": 48000,
+                   "tolerance": {"atol": 1e-4, "rtol": 1e-4},
+                   "description": "ClapFeatureExtractor (clap/preprocessor_config.json: 48 kHz, window 1024, hop 480, "
+                                  "64 slaney mel bins 50-14000 Hz, rand_trunc, repeatpad, max_length_s 1) on the "
+                                  "mono 48 kHz clips audio_0 (0.4 s) and audio_1 (1 s) -> mel [2, 101, 64] (dB); "
+                                  "the tiny HTSAT audio branch (ClapAudioModel: batch norm over mel bins, bicubic "
+                                  "resize of time to 256, mel-to-image fold, 4x4 patches, Swin stages with shifted "
+                                  "windows and patch merging, LayerNorm, mean pool) -> audio_pooled [2, 32]; "
+                                  "audio_embeds = normalize(audio_projection(audio_pooled)) [2, 24]; text_embeds "
+                                  "[4, 24] of case.json's prompts; score = text_embeds @ audio_embeds^T [4, 2] "
+                                  "(the CLAP score, cosine similarity).",
+                   "reference": REFERENCE}, f, indent=2, ensure_ascii=False)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     gen = torch.Generator().manual_seed(1234)
@@ -209,6 +258,10 @@ def main():
               "CLAPTextConditioner with use_text_features=false: tokens = proj_out(text_embeds).unsqueeze(1) "
               "[4, 1, 20], mask = ones [4, 1]; text_embeds = normalize(text_projection(pooler_output)) [4, 24]; "
               "also input_ids/attention_mask and text_features = hidden_states[-1] [4, 77, 32].")
+    with torch.no_grad():
+        text_embeds = F.normalize(model.text_projection(model.text_model(input_ids=ids, attention_mask=mask)
+                                                        .pooler_output), dim=-1)
+    audio_case(model, tmp_tok, ids, mask, text_embeds, gen)
     os.remove(tmp_tok)
 
 

@@ -59,8 +59,8 @@ public final class ClapTextEncoder implements AutoCloseable {
         NDArray words = emb.take("word_embeddings.weight", c.vocabSize(), d);
         NDArray positions = emb.take("position_embeddings.weight", c.maxPositions(), d);
         NDArray types = emb.take("token_type_embeddings.weight", c.typeVocabSize(), d);
+        // a view: `types` must stay open (it holds the mapped file buffer the view reads)
         NDArray type0 = types.get(0);
-        types.close();
         LayerNorm embNorm = LayerNorm.loadWeightBias(emb.scope("LayerNorm"), d, c.layerNormEps());
         for (String buffer : List.of("position_ids", "token_type_ids")) {
             if (emb.has(buffer)) {

@@ -2,6 +2,7 @@ package dev.longplay.models.golden;
 
 import dev.longplay.models.autoencoder.VaeDecodeGolden;
 import dev.longplay.models.autoencoder.VaeEncodeGolden;
+import dev.longplay.models.clap.ClapAudioGolden;
 import dev.longplay.models.clap.ClapTextGolden;
 import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
@@ -23,6 +24,7 @@ public final class GoldenComponents {
                 new NumberConditionerGolden(),
                 new T5EncoderGolden(),
                 new ClapTextGolden(),
+                new ClapAudioGolden(),
                 new DitForwardGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
