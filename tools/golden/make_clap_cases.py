@@ -123,14 +123,16 @@ def clap_config(vocab_size):
                          intermediate_size=64, max_position_embeddings=80, layer_norm_eps=1e-5,
                          type_vocab_size=1, hidden_act="gelu"),
         audio_config=dict(spec_size=128, num_mel_bins=64, window_size=8, patch_size=4, patch_stride=[4, 4],
-                          patch_embeds_hidden_size=16, hidden_size=32, depths=[2, 1], num_attention_heads=[2, 4],
+                          patch_embeds_hidden_size=16, hidden_size=64, depths=[2, 1, 2], num_attention_heads=[2, 4, 8],
                           enable_fusion=False, num_classes=5, mlp_ratio=2.0, layer_norm_eps=1e-5),
         projection_dim=24)
 
 
-def write_clap_folder(d, model, tokenizer_path):
+def write_clap_folder(d, model, tokenizer_path, text_only=False):
     os.makedirs(d, exist_ok=True)
     sd = dict(model.state_dict())  # as save_pretrained writes it, int64 buffers included
+    if text_only:  # the text cases keep their folders small: the audio branch is not read by the conditioner
+        sd = {k: v for k, v in sd.items() if k.startswith("text_")}
     save_safetensors(os.path.join(d, "model.safetensors"), sd)
     with open(os.path.join(d, "config.json"), "w") as f:
         json.dump(model.config.to_dict(), f, indent=2, sort_keys=True, default=str)
@@ -150,7 +152,7 @@ def text_case(name, model, tokenizer_path, ids, mask, use_text_features, layer_i
     d = os.path.join(OUT, name)
     if os.path.isdir(d):
         shutil.rmtree(d)
-    write_clap_folder(os.path.join(d, "clap"), model, tokenizer_path)
+    write_clap_folder(os.path.join(d, "clap"), model, tokenizer_path, text_only=True)
     text = model.text_model
     with torch.no_grad():
         out = text(input_ids=ids, attention_mask=mask, output_hidden_states=True)
@@ -224,8 +226,10 @@ def audio_case(model, tokenizer_path, ids, mask, text_embeds, gen):
                                   "64 slaney mel bins 50-14000 Hz, rand_trunc, repeatpad, max_length_s 1) on the "
                                   "mono 48 kHz clips audio_0 (0.4 s) and audio_1 (1 s) -> mel [2, 101, 64] (dB); "
                                   "the tiny HTSAT audio branch (ClapAudioModel: batch norm over mel bins, bicubic "
-                                  "resize of time to 256, mel-to-image fold, 4x4 patches, Swin stages with shifted "
-                                  "windows and patch merging, LayerNorm, mean pool) -> audio_pooled [2, 32]; "
+                                  "resize of time to 256, mel-to-image fold, 4x4 patches, three Swin stages on 32x32, "
+                                  "16x16 and 8x8 grids with 8x8 windows (shifted in every second block, except on "
+                                  "the 8x8 grid where the window covers it) and patch merging, LayerNorm, mean "
+                                  "pool) -> audio_pooled [2, 64]; "
                                   "audio_embeds = normalize(audio_projection(audio_pooled)) [2, 24]; text_embeds "
                                   "[4, 24] of case.json's prompts; score = text_embeds @ audio_embeds^T [4, 2] "
                                   "(the CLAP score, cosine similarity).",
@@ -251,7 +255,8 @@ def main():
               "CLAPTextConditioner with use_text_features=true, feature_layer_ix=-2 (as Stable Audio 2.0): "
               "the 4 prompts of case.json tokenized (RoBERTa BPE, padding max_length 77, truncation) -> "
               "input_ids/attention_mask [4, 77]; text_features = hidden_states[-2] [4, 77, 32] of the tiny "
-              "CLAP text branch (clap/: HF ClapModel config.json, model.safetensors, tokenizer.json); "
+              "CLAP text branch (clap/: HF ClapModel config.json, model.safetensors with the text_* keys "
+              "only, tokenizer.json); "
               "tokens = proj_out(text_features) [4, 77, 20] (padding not zeroed), mask = attention_mask; "
               "text_embeds = normalize(text_projection(pooler_output)) [4, 24].")
     text_case("clap_text_embedding", model, tmp_tok, ids, mask, False, -1, 20, gen,

@@ -15,8 +15,7 @@ import java.util.List;
  * Computed in double precision.
  *
  * <p>Clips longer than the window: the reference crops one random window ({@code rand_trunc}); Longplay
- * takes consecutive windows (the last one padded as a short clip) so that a score covers the whole clip and is
- * the same every time.
+ * takes consecutive windows covering the whole clip (see {@link #windows}) so that a score is the same every time.
  */
 public final class ClapMel {
 
@@ -61,17 +60,27 @@ public final class ClapMel {
         return config;
     }
 
-    /** Mono audio at the model's rate -> one log-mel window [frames][melBins] per span of the clip (at least one). */
+    /**
+     * Mono audio at the model's rate -> log-mel windows [frames][melBins]: one padded window for a clip up to
+     * max_length_s, else full windows from the start every max_length_s and one more ending at the clip's end
+     * (overlapping the one before), so that no window is mostly padding.
+     */
     public List<float[][]> windows(float[] mono) {
-        List<float[][]> out = new ArrayList<>();
         int max = config.maxSamples();
-        for (int start = 0; start == 0 || start < mono.length; start += max) {
-            int n = Math.min(max, mono.length - start);
-            float[] chunk = new float[Math.max(n, 0)];
-            System.arraycopy(mono, start, chunk, 0, chunk.length);
-            out.add(logMel(padToWindow(chunk)));
+        List<float[][]> out = new ArrayList<>();
+        if (mono.length <= max) {
+            out.add(logMel(padToWindow(mono)));
+            return out;
         }
-        return out;
+        for (int start = 0; ; start += max) {
+            int s = Math.min(start, mono.length - max);
+            float[] chunk = new float[max];
+            System.arraycopy(mono, s, chunk, 0, max);
+            out.add(logMel(padToWindow(chunk)));
+            if (s + max >= mono.length) {
+                return out;
+            }
+        }
     }
 
     // a clip of at most maxSamples, padded as the reference pads short clips
