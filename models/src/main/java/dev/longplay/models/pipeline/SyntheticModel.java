@@ -35,7 +35,7 @@ public final class SyntheticModel {
         Files.write(dir.resolve("text_encoder/config.json"), t5Config);
         Files.write(dir.resolve("tokenizer/tokenizer.json"), tokenizer);
         T5Config t5 = T5Config.load(dir.resolve("text_encoder/config.json"));
-        writeMain(dir, modelConfig, t5.dModel(), seed);
+        writeMain(dir, modelConfig, t5.dModel(), true, seed);
         SyntheticTensors text = new SyntheticTensors(seed + 1);
         try (NDManager m = NDManager.newBaseManager()) {
             T5Encoder.load(new StateDict(text, m, DataType.FLOAT32), t5);
@@ -59,13 +59,16 @@ public final class SyntheticModel {
                 .orElseThrow(() -> new IllegalArgumentException("the config has no clap_text conditioner"));
         try (ClapCheckpoint clap = ClapCheckpoint.open(dir.resolve("text_encoder"), null)) {
             boolean features = prompt.config().path("use_text_features").asBoolean(false);
+            // as the reference (and SA 2.0, 768 = 768): no proj_out when the widths agree
             writeMain(dir, modelConfig, features ? clap.textConfig().hiddenSize() : clap.textConfig().projectionDim(),
-                    seed);
+                    false, seed);
         }
     }
 
-    // model_config.json and model.safetensors; promptWidth: the text encoder's output width (for proj_out)
-    private static void writeMain(Path dir, byte[] modelConfig, long promptWidth, long seed) throws IOException {
+    // model_config.json and model.safetensors; promptWidth: the text encoder's output width (for proj_out, which
+    // the synthetic source would also invent at equal widths unless projectEqualWidths is false)
+    private static void writeMain(Path dir, byte[] modelConfig, long promptWidth, boolean projectEqualWidths, long seed)
+            throws IOException {
         Files.write(dir.resolve("model_config.json"), modelConfig);
         ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
         SyntheticTensors main = new SyntheticTensors(seed);
@@ -77,7 +80,7 @@ public final class SyntheticModel {
             for (ConditioningConfig.Conditioner c : cc.configs()) {
                 if (c.type().equals("number")) {
                     NumberConditioner.fromConfig(c, sd, cc.condDim());
-                } else {
+                } else if (projectEqualWidths || promptWidth != cc.condDim()) {
                     PromptProjection.load(sd.scope("conditioner.conditioners." + c.id()), promptWidth, cc.condDim());
                 }
             }

@@ -1,5 +1,6 @@
 package dev.longplay.models.clap;
 
+import dev.longplay.models.ModelInfo;
 import dev.longplay.models.golden.GoldenDirs;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
@@ -7,6 +8,8 @@ import dev.longplay.models.pipeline.GenerationParams;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.pipeline.SyntheticModel;
 import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.TensorInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StableAudio2TinyTest {
 
+    // a whole CLAP folder (text and audio branches, HF layout) as text_encoder/, as laion/clap-htsat-* ships
     private static final Path CLAP = GoldenDirs.projectDir()
-            .resolve("models/src/test/resources/golden/clap_text_features/clap");
+            .resolve("models/src/test/resources/golden/clap_audio_score/clap");
 
     @Test
     void generatesFromClapConditioning(@TempDir Path dir) throws IOException {
@@ -37,6 +41,18 @@ class StableAudio2TinyTest {
             config = in.readAllBytes();
         }
         SyntheticModel.writeWithClap(dir, config, CLAP, 11);
+        ModelInfo.Component prompt = ModelInfo.read(ModelFiles.in(dir)).components().stream()
+                .filter(c -> c.name().equals("conditioner prompt")).findFirst().orElseThrow();
+        assertEquals("clap_text", prompt.type());
+        try (SafetensorsFile clap = SafetensorsFile.open(CLAP.resolve("model.safetensors"))) {
+            long text = clap.tensors().values().stream().filter(t -> t.name().startsWith("text_"))
+                    .mapToLong(TensorInfo::elementCount).sum();
+            assertEquals(text, prompt.parameters(), "the text branch counts, the audio branch does not");
+        }
+        try (SafetensorsFile main = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            assertFalse(main.contains("conditioner.conditioners.prompt.proj_out.weight"),
+                    "as in SA 2.0 the CLAP features are as wide as cond_dim: no proj_out");
+        }
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "sa2-tiny")) {
             assertEquals(12582912L / 44100, (long) p.config().maxSeconds(), "4 min 45 s window");
             GeneratedAudio a = p.generate(params("warm analog pad", 3), GenerationListener.NONE);
