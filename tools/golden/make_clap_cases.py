@@ -236,6 +236,37 @@ def audio_case(model, tokenizer_path, ids, mask, text_embeds, gen):
                    "reference": REFERENCE}, f, indent=2, ensure_ascii=False)
 
 
+def mel_case(name, truncation, gen):
+    # the front end alone at laion/clap-htsat-*'s real settings (10 s window): 1.3 s of audio, repeated 7 times
+    d = os.path.join(OUT, name)
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    os.makedirs(d)
+    fe = ClapFeatureExtractor(feature_size=64, sampling_rate=48000, hop_length=480, max_length_s=10,
+                              fft_window_size=1024, frequency_min=50, frequency_max=14000,
+                              truncation=truncation, padding="repeatpad")
+    with open(os.path.join(d, "preprocessor_config.json"), "w") as f:
+        json.dump(fe.to_dict(), f, indent=2, sort_keys=True)
+    n = 62400
+    t = torch.arange(n, dtype=torch.float64) / 48000
+    wave = (0.4 * torch.sin(2 * torch.pi * 220 * t) * torch.exp(-t)
+            + 0.02 * torch.randn(n, generator=gen, dtype=torch.float64)).float()
+    feats = fe([wave.numpy()], sampling_rate=48000, return_tensors="pt")
+    save_safetensors(os.path.join(d, "model.safetensors"), {"dummy": torch.zeros(1)})
+    save_safetensors(os.path.join(d, "inputs.safetensors"), {"audio": wave})
+    save_safetensors(os.path.join(d, "outputs.safetensors"), {"mel": feats["input_features"][:, 0].float()})
+    with open(os.path.join(d, "model_config.json"), "w") as f:
+        json.dump({"note": "the front end's settings are preprocessor_config.json"}, f)
+    filters = "slaney-scale, slaney-normalised" if truncation != "fusion" else "HTK-scale, unnormalised"
+    with open(os.path.join(d, "case.json"), "w") as f:
+        json.dump({"component": "clap_mel", "tolerance": {"atol": 1e-3, "rtol": 1e-5},
+                   "description": f"ClapFeatureExtractor with truncation {truncation!r} ({filters} mel filters), "
+                                  "48 kHz, window 1024, hop 480, 64 bins 50-14000 Hz, max_length_s 10, repeatpad, "
+                                  "on 1.3 s of mono audio -> mel [1, 1001, 64] in dB (the first of the 4 "
+                                  "identical copies for fusion)",
+                   "reference": REFERENCE}, f, indent=2)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     gen = torch.Generator().manual_seed(1234)
@@ -267,6 +298,8 @@ def main():
         text_embeds = F.normalize(model.text_projection(model.text_model(input_ids=ids, attention_mask=mask)
                                                         .pooler_output), dim=-1)
     audio_case(model, tmp_tok, ids, mask, text_embeds, gen)
+    mel_case("clap_mel_rand_trunc", "rand_trunc", gen)
+    mel_case("clap_mel_fusion", "fusion", gen)
     os.remove(tmp_tok)
 
 

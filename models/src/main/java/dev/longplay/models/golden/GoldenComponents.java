@@ -3,6 +3,7 @@ package dev.longplay.models.golden;
 import dev.longplay.models.autoencoder.VaeDecodeGolden;
 import dev.longplay.models.autoencoder.VaeEncodeGolden;
 import dev.longplay.models.clap.ClapAudioGolden;
+import dev.longplay.models.clap.ClapMelGolden;
 import dev.longplay.models.clap.ClapTextGolden;
 import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
@@ -25,6 +26,7 @@ public final class GoldenComponents {
                 new T5EncoderGolden(),
                 new ClapTextGolden(),
                 new ClapAudioGolden(),
+                new ClapMelGolden(),
                 new DitForwardGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
