@@ -26,13 +26,16 @@ public final class ClapModel implements PromptAudioScorer {
 
     private final String name;
     private final NDManager manager;
-    private final ClapTextConditioner text;   // tokenizer + text branch; no proj_out
+    private final ClapTokenizer tokenizer;
+    private final ClapTextEncoder text;
     private final ClapAudioEncoder audio;
     private final ClapMel mel;
 
-    private ClapModel(String name, NDManager manager, ClapTextConditioner text, ClapAudioEncoder audio, ClapMel mel) {
+    private ClapModel(String name, NDManager manager, ClapTokenizer tokenizer, ClapTextEncoder text,
+                      ClapAudioEncoder audio, ClapMel mel) {
         this.name = name;
         this.manager = manager;
+        this.tokenizer = tokenizer;
         this.text = text;
         this.audio = audio;
         this.mel = mel;
@@ -53,16 +56,15 @@ public final class ClapModel implements PromptAudioScorer {
                 throw new CheckpointException("feature_size " + mel.config().melBins() + " in " + pre
                         + " differs from the audio branch's num_mel_bins " + audioConfig.melBins());
             }
-            T5Tokenizer tokenizer = T5Tokenizer.load(clap.tokenizer(), ClapTextConditioner.MAX_LENGTH,
-                    "CLAP's RoBERTa tokenizer");
-            ClapTextEncoder textEncoder = ClapTextEncoder.load(
+            ClapTextEncoder text = ClapTextEncoder.load(
                     new StateDict(clap.file(), manager.newSubManager(), DataType.FLOAT32), clap.textKeys(),
                     clap.textConfig());
-            ClapTextConditioner text = new ClapTextConditioner("prompt", tokenizer, textEncoder, false, -1, null);
             ClapAudioEncoder audio = ClapAudioEncoder.load(
                     new StateDict(clap.file(), manager.newSubManager(), DataType.FLOAT32), audioConfig);
             String id = clap.config().path("_name_or_path").asText("");
-            return new ClapModel("clap:" + (id.isBlank() ? dir.getFileName() : id), manager, text, audio, mel);
+            ClapTokenizer tokenizer = ClapTokenizer.load(clap.tokenizer(), clap.textConfig().padTokenId());
+            return new ClapModel("clap:" + (id.isBlank() ? dir.getFileName() : id), manager, tokenizer, text, audio,
+                    mel);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -94,8 +96,8 @@ public final class ClapModel implements PromptAudioScorer {
 
     /** The normalised text embeddings [B, P] of the prompts, in {@code out}. */
     public NDArray textEmbeddings(List<String> prompts, NDManager out) {
-        T5Tokenizer.Batch batch = text.tokenize(prompts);
-        return text.encoder().embedding(batch.ids(), batch.mask(), out);
+        T5Tokenizer.Batch batch = tokenizer.encode(prompts);
+        return text.embedding(batch.ids(), batch.mask(), out);
     }
 
     /**
@@ -141,6 +143,7 @@ public final class ClapModel implements PromptAudioScorer {
 
     @Override
     public void close() {
+        tokenizer.close();
         text.close();
         audio.close();
         manager.close();

@@ -23,17 +23,14 @@ import java.util.List;
  */
 public final class ClapTextConditioner implements Conditioner {
 
-    /** laion_clap's tokenizer call: padding="max_length", truncation=True, max_length=77. */
-    public static final int MAX_LENGTH = 77;
-
     private final String id;
-    private final T5Tokenizer tokenizer;
+    private final ClapTokenizer tokenizer;
     private final ClapTextEncoder encoder;
     private final boolean useTextFeatures;
     private final int featureLayerIx;
     private final PromptProjection projection;
 
-    public ClapTextConditioner(String id, T5Tokenizer tokenizer, ClapTextEncoder encoder, boolean useTextFeatures,
+    public ClapTextConditioner(String id, ClapTokenizer tokenizer, ClapTextEncoder encoder, boolean useTextFeatures,
                                int featureLayerIx, PromptProjection projection) {
         this.id = id;
         this.tokenizer = tokenizer;
@@ -52,7 +49,7 @@ public final class ClapTextConditioner implements Conditioner {
         boolean features = c.config().path("use_text_features").asBoolean(false);
         int layerIx = c.config().path("feature_layer_ix").asInt(-1);
         try (ClapCheckpoint clap = ClapCheckpoint.open(clapDir, tokenizerDir)) {
-            T5Tokenizer tokenizer = T5Tokenizer.load(clap.tokenizer(), MAX_LENGTH, "CLAP's RoBERTa tokenizer");
+            ClapTokenizer tokenizer = ClapTokenizer.load(clap.tokenizer(), clap.textConfig().padTokenId());
             ClapTextEncoder encoder;
             try {
                 encoder = ClapTextEncoder.load(new StateDict(clap.file(), manager.newSubManager(), DataType.FLOAT32),
@@ -73,22 +70,9 @@ public final class ClapTextConditioner implements Conditioner {
         return id;
     }
 
-    /**
-     * Token ids and mask [B][77]. Padding gets the text branch's pad_token_id (RoBERTa's {@code <pad>}, 1) as
-     * laion_clap's tokenizer gives it: DJL's binding pads with id 0 unless tokenizer.json configures padding, and
-     * RoBERTa's position ids count the tokens that are not the pad id.
-     */
+    /** Token ids and mask [B][77], as the conditioner tokenizes. */
     public T5Tokenizer.Batch tokenize(List<String> texts) {
-        T5Tokenizer.Batch batch = tokenizer.encode(texts);
-        int pad = encoder.config().padTokenId();
-        for (int i = 0; i < batch.ids().length; i++) {
-            for (int j = 0; j < batch.ids()[i].length; j++) {
-                if (batch.mask()[i][j] == 0) {
-                    batch.ids()[i][j] = pad;
-                }
-            }
-        }
-        return batch;
+        return tokenizer.encode(texts);
     }
 
     public ClapTextEncoder encoder() {
