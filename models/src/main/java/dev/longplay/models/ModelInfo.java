@@ -44,7 +44,7 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
             for (ConditioningConfig.Conditioner c : cond.configs()) {
                 long params = byPrefix.getOrDefault("conditioner." + c.id(), 0L);
                 if (("t5".equals(c.type()) || "clap_text".equals(c.type())) && Files.isDirectory(files.textEncoderDir())) {
-                    params += textEncoderParameters(files.textEncoderDir());
+                    params += textEncoderParameters(files.textEncoderDir(), "clap_text".equals(c.type()));
                 }
                 components.add(new Component("conditioner " + c.id(), c.type(), params));
             }
@@ -64,13 +64,16 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
         return dot < 0 ? key : key.substring(0, dot);
     }
 
-    private static long textEncoderParameters(Path dir) {
+    // a CLAP folder holds the audio branch too: only its text branch and projection condition the model
+    private static long textEncoderParameters(Path dir, boolean textBranchOnly) {
         Path st = dir.resolve("model.safetensors");
         if (!Files.isRegularFile(st)) {
             return 0;
         }
         try (SafetensorsFile f = SafetensorsFile.open(st)) {
-            return f.tensors().values().stream().mapToLong(TensorInfo::elementCount).sum();
+            return f.tensors().values().stream()
+                    .filter(t -> !textBranchOnly || t.name().replaceFirst("^module\\.", "").startsWith("text_"))
+                    .mapToLong(TensorInfo::elementCount).sum();
         }
     }
 

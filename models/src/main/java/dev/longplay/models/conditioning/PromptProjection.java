@@ -18,9 +18,14 @@ public record PromptProjection(Linear projOut) {
         return new PromptProjection(Linear.load(conditionerScope.scope("proj_out"), encoderDim, condDim, true));
     }
 
+    // hidden: [B, N, encoderDim] -> [B, N, condDim], padding kept (the CLAP conditioner does not zero it)
+    public NDArray project(NDArray hidden) {
+        return projOut == null ? hidden : projOut.forward(hidden);
+    }
+
     // hidden: [B, N, encoderDim], mask: [B, N] (1/0 floats) -> tokens [B, N, condDim] with padding zeroed
     public ConditionerOutput apply(NDArray hidden, NDArray mask) {
-        NDArray projected = projOut == null ? hidden : projOut.forward(hidden);
+        NDArray projected = project(hidden);
         NDArray tokens = projected.mul(mask.toType(projected.getDataType(), false).expandDims(-1));
         return new ConditionerOutput(tokens, mask);
     }

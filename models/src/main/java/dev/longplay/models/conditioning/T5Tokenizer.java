@@ -29,8 +29,16 @@ public final class T5Tokenizer implements AutoCloseable {
     }
 
     public static T5Tokenizer load(Path tokenizerJson, int maxLength) {
+        return load(tokenizerJson, maxLength, "the T5 tokenizer");
+    }
+
+    /**
+     * Any Hugging Face tokenizer.json called the same way (CLAP's RoBERTa BPE too); {@code what} names it in
+     * errors.
+     */
+    public static T5Tokenizer load(Path tokenizerJson, int maxLength, String what) {
         if (!Files.isRegularFile(tokenizerJson)) {
-            throw new CheckpointException("missing file: " + tokenizerJson + " (the T5 tokenizer)");
+            throw new CheckpointException("missing file: " + tokenizerJson + " (" + what + ")");
         }
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.builder()

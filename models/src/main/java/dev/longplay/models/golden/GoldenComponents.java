@@ -2,6 +2,9 @@ package dev.longplay.models.golden;
 
 import dev.longplay.models.autoencoder.VaeDecodeGolden;
 import dev.longplay.models.autoencoder.VaeEncodeGolden;
+import dev.longplay.models.clap.ClapAudioGolden;
+import dev.longplay.models.clap.ClapMelGolden;
+import dev.longplay.models.clap.ClapTextGolden;
 import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
@@ -21,6 +24,9 @@ public final class GoldenComponents {
                 new VaeEncodeGolden(),
                 new NumberConditionerGolden(),
                 new T5EncoderGolden(),
+                new ClapTextGolden(),
+                new ClapAudioGolden(),
+                new ClapMelGolden(),
                 new DitForwardGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()

@@ -52,10 +52,12 @@ public final class GoldenConditioning {
                     long width = hidden.getShape().get(2);
                     PromptProjection proj = PromptProjection.load(
                             checkpoint.scope("conditioner.conditioners." + c.id()), width, cc.condDim());
-                    outputs.put(c.id(), proj.apply(hidden, mask));
+                    // the T5 conditioner zeroes padded tokens, the CLAP one leaves them
+                    outputs.put(c.id(), c.type().equals("t5") ? proj.apply(hidden, mask)
+                            : new ConditionerOutput(proj.project(hidden), mask));
                 }
                 default -> throw new CheckpointException("golden conditioning: unsupported conditioner type " + c.type()
-                        + " (golden cases give number and t5 conditioners)");
+                        + " (golden cases give number, t5 and clap_text conditioners)");
             }
         }
         return ConditioningAssembler.of(cfg.model().diffusion()).assemble(outputs);

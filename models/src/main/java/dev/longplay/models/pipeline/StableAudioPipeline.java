@@ -9,6 +9,7 @@ import dev.longplay.models.audio.LoopSeam;
 import dev.longplay.models.audio.Resampler;
 import dev.longplay.models.autoencoder.AudioAutoencoder;
 import dev.longplay.models.autoencoder.ChunkedDecoder;
+import dev.longplay.models.clap.ClapTextConditioner;
 import dev.longplay.models.conditioning.Conditioner;
 import dev.longplay.models.conditioning.ConditionerOutput;
 import dev.longplay.models.conditioning.Conditioning;
@@ -79,6 +80,9 @@ public final class StableAudioPipeline implements AutoCloseable {
                         case "number" -> NumberConditioner.fromConfig(c, sd, cc.condDim());
                         case "t5" -> T5Conditioner.load(c, cc.condDim(), files.textEncoderDir(), files.tokenizerDir(),
                                 sd, manager);
+                        // Stable Audio 2.0: the CLAP folder (HF layout) as text_encoder/
+                        case "clap_text" -> ClapTextConditioner.load(c, cc.condDim(), files.textEncoderDir(),
+                                files.tokenizerDir(), sd, manager);
                         default -> throw new CheckpointException("unsupported conditioner type '" + c.type()
                                 + "' (id '" + c.id() + "') in " + files.config());
                     });

@@ -3,6 +3,7 @@ package dev.longplay.models.pipeline;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.autoencoder.AudioAutoencoder;
+import dev.longplay.models.clap.ClapCheckpoint;
 import dev.longplay.models.conditioning.NumberConditioner;
 import dev.longplay.models.conditioning.PromptProjection;
 import dev.longplay.models.conditioning.T5Config;
@@ -19,7 +20,7 @@ import java.nio.file.Path;
 
 /**
  * Writes a random-weight model folder in the Hugging Face layout (model_config.json, model.safetensors,
- * text_encoder/, tokenizer/) for a given config: loading every component through {@link SyntheticTensors}
+ * text_encoder/, tokenizer/) for a given config (T5 or CLAP text conditioning): loading every component through {@link SyntheticTensors}
  * records exactly the keys and shapes the loaders need, so the folder loads like a real checkpoint.
  */
 public final class SyntheticModel {
@@ -31,11 +32,45 @@ public final class SyntheticModel {
             throws IOException {
         Files.createDirectories(dir.resolve("text_encoder"));
         Files.createDirectories(dir.resolve("tokenizer"));
-        Files.write(dir.resolve("model_config.json"), modelConfig);
         Files.write(dir.resolve("text_encoder/config.json"), t5Config);
         Files.write(dir.resolve("tokenizer/tokenizer.json"), tokenizer);
-        ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
         T5Config t5 = T5Config.load(dir.resolve("text_encoder/config.json"));
+        writeMain(dir, modelConfig, t5.dModel(), true, seed);
+        SyntheticTensors text = new SyntheticTensors(seed + 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            T5Encoder.load(new StateDict(text, m, DataType.FLOAT32), t5);
+        }
+        text.writeTo(dir.resolve("text_encoder/model.safetensors"));
+    }
+
+    /**
+     * A random-weight model whose prompt conditioner is {@code clap_text} (Stable Audio 2.0's): the given CLAP
+     * folder (config.json, model.safetensors, tokenizer.json) is copied as {@code text_encoder/}.
+     */
+    public static void writeWithClap(Path dir, byte[] modelConfig, Path clapFolder, long seed) throws IOException {
+        Files.createDirectories(dir.resolve("text_encoder"));
+        for (String f : new String[]{"config.json", "model.safetensors", "tokenizer.json"}) {
+            Files.copy(clapFolder.resolve(f), dir.resolve("text_encoder").resolve(f));
+        }
+        ModelConfig cfg = ModelConfig.parse(new String(modelConfig, java.nio.charset.StandardCharsets.UTF_8),
+                "synthetic model config");
+        ConditioningConfig.Conditioner prompt = cfg.model().conditioning().configs().stream()
+                .filter(c -> c.type().equals("clap_text")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the config has no clap_text conditioner"));
+        try (ClapCheckpoint clap = ClapCheckpoint.open(dir.resolve("text_encoder"), null)) {
+            boolean features = prompt.config().path("use_text_features").asBoolean(false);
+            // as the reference (and SA 2.0, 768 = 768): no proj_out when the widths agree
+            writeMain(dir, modelConfig, features ? clap.textConfig().hiddenSize() : clap.textConfig().projectionDim(),
+                    false, seed);
+        }
+    }
+
+    // model_config.json and model.safetensors; promptWidth: the text encoder's output width (for proj_out, which
+    // the synthetic source would also invent at equal widths unless projectEqualWidths is false)
+    private static void writeMain(Path dir, byte[] modelConfig, long promptWidth, boolean projectEqualWidths, long seed)
+            throws IOException {
+        Files.write(dir.resolve("model_config.json"), modelConfig);
+        ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
         SyntheticTensors main = new SyntheticTensors(seed);
         try (NDManager m = NDManager.newBaseManager()) {
             StateDict sd = new StateDict(main, m, DataType.FLOAT32);
@@ -45,17 +80,12 @@ public final class SyntheticModel {
             for (ConditioningConfig.Conditioner c : cc.configs()) {
                 if (c.type().equals("number")) {
                     NumberConditioner.fromConfig(c, sd, cc.condDim());
-                } else {
-                    PromptProjection.load(sd.scope("conditioner.conditioners." + c.id()), t5.dModel(), cc.condDim());
+                } else if (projectEqualWidths || promptWidth != cc.condDim()) {
+                    PromptProjection.load(sd.scope("conditioner.conditioners." + c.id()), promptWidth, cc.condDim());
                 }
             }
         }
         // The loaded model is freed before writing: values are made again, one tensor at a time.
         main.writeTo(dir.resolve("model.safetensors"));
-        SyntheticTensors text = new SyntheticTensors(seed + 1);
-        try (NDManager m = NDManager.newBaseManager()) {
-            T5Encoder.load(new StateDict(text, m, DataType.FLOAT32), t5);
-        }
-        text.writeTo(dir.resolve("text_encoder/model.safetensors"));
     }
 }
