@@ -213,7 +213,7 @@ public final class ServeCommand implements Callable<Integer> {
         AudioControl audio = AudioControl.start(server, jack ? new JackPlayerClient.Config(jackName, jackServer, jackVoices, bpm) : null);
         System.out.println("longplay: serving on " + server.baseUri() + " (token in " + server.token().file() + ")"
                 + server.osc().flatMap(o -> o.udpAddress()).map(a -> "; OSC on udp/tcp " + a.getPort()).orElse("")
-                + (nats != null ? "; jobs go to NATS workers at " + nats : "")
+                + (nats != null ? "; jobs go to NATS workers at " + JetStreamLayout.redacted(nats) : "")
                 + (audio.jackAvailable() ? "; JACK client " + jackName + " with " + jackVoices + " voices" : "; JACK off"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -54,7 +54,8 @@ public final class WorkerCommand implements Callable<Integer> {
 
     static String defaultName() {
         String host = System.getenv().getOrDefault("HOSTNAME", "worker").replaceAll("[^A-Za-z0-9_-]", "_");
-        return (host.isEmpty() ? "worker" : host) + "-" + ProcessHandle.current().pid();
+        host = host.isEmpty() ? "worker" : host.substring(0, Math.min(host.length(), 40)); // names stay under 64
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     @Override
@@ -87,7 +88,8 @@ public final class WorkerCommand implements Callable<Integer> {
             worker.close();
             throw e;
         }
-        System.out.println("longplay worker " + workerName + ": rendering " + renderer.models().get(0).id() + " for " + nats);
+        System.out.println("longplay worker " + workerName + ": rendering " + renderer.models().get(0).id() + " for "
+                + JetStreamLayout.redacted(nats));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();

@@ -49,6 +49,11 @@ public record JetStreamLayout(int replicas, Duration resultsKeptFor, Duration cl
         return Nats.connect(options);
     }
 
+    /** The URL(s) for logs: credentials ({@code nats://user:password@host}) replaced by {@code ***}. */
+    public static String redacted(String urls) {
+        return urls.replaceAll("//[^/@,]*@", "//***@");
+    }
+
     public void ensure(Connection nc) throws IOException, JetStreamApiException {
         JetStreamManagement jsm = nc.jetStreamManagement();
         ensureStream(jsm, StreamConfiguration.builder().name(Subjects.JOBS_STREAM).subjects(Subjects.JOBS_ALL)

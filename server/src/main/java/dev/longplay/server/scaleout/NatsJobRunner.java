@@ -346,7 +346,10 @@ public final class NatsJobRunner implements JobRunner {
             } else if (subject.startsWith(Subjects.RESULTS_PREFIX)) {
                 RemoteResult r = Json.MAPPER.readValue(msg.getData(), RemoteResult.class);
                 Pending p = pending.get(r.jobId());
-                if (p == null || !p.result.complete(r)) {
+                if (p == null) {
+                    // another front server's job, or one this server finished already
+                    LOG.debug("job {}: result ({}) from worker {} not awaited here", r.jobId(), r.state(), r.worker());
+                } else if (!p.result.complete(r)) {
                     LOG.info("job {}: ignoring a later result ({}) from worker {}", r.jobId(), r.state(), r.worker());
                 }
             }

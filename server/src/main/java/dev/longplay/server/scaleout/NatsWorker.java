@@ -149,7 +149,7 @@ public final class NatsWorker implements AutoCloseable {
         loop = new Thread(this::pullLoop, "longplay-worker-" + config.name());
         loop.start();
         LOG.info("worker {} pulling jobs for {} from {}", config.name(),
-                renderer.models().stream().map(ModelInfo::id).toList(), config.url());
+                renderer.models().stream().map(ModelInfo::id).toList(), JetStreamLayout.redacted(config.url()));
     }
 
     public String name() {
