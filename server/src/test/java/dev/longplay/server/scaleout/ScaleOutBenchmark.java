@@ -46,7 +46,9 @@ class ScaleOutBenchmark {
     void report() throws Exception {
         Assumptions.assumeTrue(NatsServerHarness.executable() != null, "nats-server is not installed");
         Path root = Files.createTempDirectory("longplay-scaleout-bench");
-        StringBuilder out = new StringBuilder(String.format("%n%-34s %10s %12s %12s%n", "setup", "jobs/s", "median ms", "p90 ms"));
+        // The machine's load matters as much as the code here: report it with the numbers.
+        StringBuilder out = new StringBuilder(String.format("%nload average at start: %s", loadAverage()));
+        out.append(String.format("%n%-34s %10s %12s %12s%n", "setup", "jobs/s", "median ms", "p90 ms"));
         try (NatsServerHarness nats = NatsServerHarness.start(root)) {
             Supplier<ClipRenderer> sine = () -> new SineRenderer(1, 0, 0.5f);
             Supplier<ClipRenderer> tiny = () -> new ModelClipRenderer(null, root.resolve("models"));
@@ -60,6 +62,7 @@ class ScaleOutBenchmark {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
+        out.append("load average at end: ").append(loadAverage()).append('\n');
         System.out.println(out);
     }
 
@@ -113,6 +116,14 @@ class ScaleOutBenchmark {
             for (NatsWorker w : ws) {
                 w.close();
             }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 
