@@ -3,7 +3,9 @@ package dev.longplay.server.scaleout;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.pipeline.EmbeddedModel;
 import dev.longplay.server.Json;
+import com.illposed.osc.OSCMessage;
 import dev.longplay.server.LongplayServer;
+import dev.longplay.server.OscTestClient;
 import dev.longplay.server.SineRenderer;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.audio.WavReader;
@@ -201,6 +203,31 @@ class ScaleOutTest {
         HttpResponse<byte[]> r = server.http.send(server.request("/v1/clips/" + id).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, r.statusCode(), "clip " + id);
         return r.body();
+    }
+
+    @Test
+    void oscClientsGetTheSameProgressAndOneDone() throws Exception {
+        var osc = s.server.startOsc(dev.longplay.osc.OscServerConfig.defaults("test").withPorts(0, 0), java.util.Optional.empty());
+        try (OscTestClient c = new OscTestClient(osc.udpAddress().orElseThrow(), Duration.ofSeconds(60))) {
+            int req = 4242;
+            c.send.send("/gen/text", req, "osc through nats", 0.5f, "steps", 3, "seed", 9);
+            List<OSCMessage> progress = new ArrayList<>();
+            OSCMessage done = c.await(m -> {
+                if (m.getAddress().equals("/gen/progress") && m.getArguments().get(0).equals(req)) {
+                    progress.add(m);
+                }
+                return m.getAddress().matches("/done|/fail") && OscTestClient.reqId(m) == req;
+            }, "/done for the remote job");
+            assertEquals("/done", done.getAddress(), done.getArguments().toString());
+            assertEquals((int) Math.round(0.5 * 44100), done.getArguments().get(4));
+            assertTrue(progress.stream().anyMatch(p -> p.getArguments().get(4).equals("sample")), progress.toString());
+            String clipId = (String) done.getArguments().get(2);
+            assertEquals("tiny", result(clipId).worker());
+            // No second /done for the job: ask for something else and see nothing about it arrive first.
+            c.send.send("/clip/info", clipId);
+            OSCMessage next = c.await(m -> m.getAddress().matches("/done|/fail"), "the /clip/info reply");
+            assertEquals("/clip/info", next.getArguments().get(0), "a second /done for the job arrived: " + next.getArguments());
+        }
     }
 
     @Test
