@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 
 /**
  * Decides what runs: a bounded queue ordered live-before-batch then by submission, N worker threads that alone call
- * the renderer, cancellation, progress events, and recovery of the jobs database after a restart.
+ * the {@link JobRunner} (the renderer in this process, or remote model workers), cancellation, progress events, and
+ * recovery of the jobs database after a restart.
  *
  * <p>Every accepted job is in the database before {@link #submit} returns; its clip (id = job id) is on disk
  * before the job is marked succeeded. A job interrupted by a crash is re-queued at the next start, up to
