@@ -86,6 +86,7 @@ async function follow(job) {
   $('job').hidden = false;
   $('job').dataset.state = job.state;
   $('job').dataset.jobId = job.id;
+  $('job').dataset.events = '0';
   show({ state: job.state });
   let last;
   try {
@@ -105,6 +106,7 @@ function show(d) {
   const p = d.progress || d;
   const stage = p.stage;
   $('job').dataset.state = state;
+  $('job').dataset.events = String(Number($('job').dataset.events || 0) + 1); // how many updates arrived (tests read it)
   const bar = $('job-progress');
   if (state === 'succeeded') {
     bar.value = 1;
