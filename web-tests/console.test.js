@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -75,7 +75,9 @@ before(async () => {
     executablePath: chromiumPath,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
+      // A fake microphone (a beep) and no permission prompt, for the record button.
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();
@@ -191,6 +193,36 @@ test('vary renders a new seed from the same settings; delete removes the clip', 
   await card.waitFor({ state: 'detached', timeout: 10_000 });
   assert.equal((await fetch(`${base}/v1/clips/${varied}`)).status, 404);
   assert.equal(await page.locator('li.clip').count(), 1);
+  assert.equal(await page.locator(`li.clip[data-clip-id="${first}"]`).count(), 1);
+});
+
+test('style transfer from a file, a microphone recording and a stored clip', async () => {
+  const source = await page.locator('li.clip').first().getAttribute('data-clip-id');
+  const wav = join(temp, 'take.wav');
+  writeFileSync(wav, Buffer.from(await (await fetch(`${base}/v1/clips/${source}`)).arrayBuffer()));
+  const styled = async (ready, prompt) => {
+    await page.waitForFunction(ready, null, { timeout: 20_000 });
+    assert.equal(await page.inputValue('#mode'), 'audio_to_audio');
+    const jobId = await generate({ prompt, seconds: 1, seed: 5, steps: 4 });
+    assert.equal(await finished(jobId), 'succeeded', await page.textContent('#gen-error'));
+    const meta = await (await fetch(`${base}/v1/clips/${jobId}/meta`)).json();
+    assert.equal(meta.mode, 'audio_to_audio');
+    return meta;
+  };
+
+  await page.setInputFiles('#init-file', wav);
+  await styled(() => document.getElementById('init-state').textContent.startsWith('take.wav'), 'as strings');
+
+  await page.click('#record');
+  await page.waitForFunction(() => document.getElementById('record').textContent.includes('Stop'));
+  await page.waitForTimeout(1500);
+  await page.click('#record');
+  await styled(() => /^recording \(\d/.test(document.getElementById('init-state').textContent), 'as brass');
+
+  await page.locator(`li.clip[data-clip-id="${source}"] button`, { hasText: 'use as input' }).click();
+  const meta = await styled(() => document.getElementById('init-state').textContent.startsWith('clip'), 'as a choir');
+  assert.match(meta.settings.initAudio, new RegExp(source));
+  await page.selectOption('#mode', '');
 });
 
 test('a long job shows in the queue panel and cancel stops it', async () => {
