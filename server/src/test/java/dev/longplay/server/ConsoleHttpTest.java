@@ -1,6 +1,7 @@
 package dev.longplay.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longplay.server.security.LoopbackPeerOwner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The web console's edge: its files and headers, the same-origin session and its refusals, and the listings it reads. */
 class ConsoleHttpTest {
@@ -113,6 +116,27 @@ class ConsoleHttpTest {
         assertTrue(cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Strict") && cookie.contains("; Path=/"), cookie);
         assertEquals("X-Longplay-CSRF", TestServer.json(ok).get("csrfHeader").asText());
         assertTrue(TestServer.json(ok).get("csrf").asText().matches("[0-9a-f]{64}"));
+    }
+
+    @Test
+    void anotherLocalUserGetsNoSessionEvenWithTheRightHeaders() throws Exception {
+        assumeTrue(LoopbackPeerOwner.supported() && LoopbackPeerOwner.selfUid() == 0 && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs Linux, root and setpriv to act as another user");
+        int port = s.server.baseUri().getPort();
+        String request = "POST /v1/session HTTP/1.1\\r\\nHost: 127.0.0.1:" + port + "\\r\\nOrigin: " + origin
+                + "\\r\\nSec-Fetch-Site: same-origin\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n";
+        // The same bytes a browser would send, from a process of user "nobody" (uid 65534).
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/" + port + "; printf '" + request + "' >&3; cat <&3").redirectErrorStream(true).start();
+        String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+        assertTrue(answer.contains("install token"), answer);
+        assertFalse(answer.contains("Set-Cookie"), answer);
+        // Control: this user's identical request opens one.
+        String mine = raw("POST /v1/session HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: " + origin
+                + "\r\nSec-Fetch-Site: same-origin\r\nContent-Length: 0\r\n");
+        assertTrue(mine.startsWith("HTTP/1.1 200") && mine.contains("Set-Cookie: longplay_session_"), mine);
     }
 
     @Test

@@ -26,6 +26,7 @@ import dev.longplay.server.presets.PresetCatalog;
 import dev.longplay.server.security.ConsoleSessions;
 import dev.longplay.server.security.HostOriginGuard;
 import dev.longplay.server.security.InstallToken;
+import dev.longplay.server.security.LoopbackPeerOwner;
 import dev.longplay.server.security.RateLimiter;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -495,6 +496,9 @@ public final class ApiHandler extends Handler.Abstract {
         Request r = x.request();
         Optional<String> refused = ConsoleSessions.refuseOpening(r.getHeaders().get(HttpHeader.HOST), r.getHeaders().get(HttpHeader.ORIGIN),
                 r.getHeaders().get("Sec-Fetch-Site"));
+        if (refused.isEmpty()) {
+            refused = refuseOtherUsers(r);
+        }
         if (refused.isPresent()) {
             throw new ApiException(403, "forbidden", refused.get());
         }
@@ -506,6 +510,30 @@ public final class ApiHandler extends Handler.Abstract {
         x.response().getHeaders().add(HttpHeader.SET_COOKIE, ConsoleSessions.cookieName(Request.getLocalPort(r)) + "=" + s.id()
                 + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + ConsoleSessions.LIFETIME.toSeconds());
         json(x, 200, Map.of("csrf", s.csrf(), "csrfHeader", ConsoleSessions.CSRF_HEADER));
+    }
+
+    /**
+     * A console session gives no more than the token file gives its owner: where the system names the owner of the
+     * client's socket (Linux), only a browser of the user the server runs as gets one; everyone else uses the token.
+     */
+    private static Optional<String> refuseOtherUsers(Request r) {
+        if (!LoopbackPeerOwner.supported()) {
+            return Optional.empty(); // no socket owners to read: the same-origin proof alone
+        }
+        try {
+            java.util.OptionalInt owner = LoopbackPeerOwner.ownerOf(Request.getRemotePort(r), Request.getLocalPort(r));
+            if (owner.isEmpty()) {
+                return Optional.of("a console session is only opened for a browser on this machine; other clients use the install token");
+            }
+            if (owner.getAsInt() != LoopbackPeerOwner.selfUid()) {
+                return Optional.of("a console session is only opened for a browser of the user running the server (uid "
+                        + LoopbackPeerOwner.selfUid() + "); other users need the install token");
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot tell who owns a console client's connection: {}", e.toString());
+            return Optional.of("cannot tell which user is connecting; use the install token");
+        }
     }
 
     /** A console file with its type, a strict Content-Security-Policy and revalidation by ETag. */
