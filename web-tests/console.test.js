@@ -147,9 +147,10 @@ test('generate a clip with the tiny model, see it in the list, play it', async (
   assert.match(await card.locator('.prompt').textContent(), /dusty breakbeat/);
   assert.match(await card.locator('dl.facts').textContent(), /seed42/);
 
-  // Play it in the page: currentTime must advance.
+  // Loop it and play it in the page: currentTime must advance.
+  await card.locator('label.loop input').check();
+  assert.equal(await card.locator('audio').evaluate(audio => audio.loop), true);
   const played = await card.locator('audio').evaluate(async audio => {
-    audio.loop = true;
     await audio.play();
     const t0 = performance.now();
     while (audio.currentTime < 0.2 && performance.now() - t0 < 10_000) {
@@ -173,6 +174,24 @@ test('generate a clip with the tiny model, see it in the list, play it', async (
   // The server has the same clip the page shows.
   const meta = await (await fetch(`${base}/v1/clips/${jobId}/meta`)).json();
   assert.equal(meta.seed, 42);
+});
+
+test('regenerate with the same seed renders the same audio', async () => {
+  const first = await page.locator('li.clip').first().getAttribute('data-clip-id');
+  const before = await page.getAttribute('#job', 'data-job-id');
+  await page.locator(`li.clip[data-clip-id="${first}"] button`, { hasText: 'regenerate' }).click();
+  await page.waitForFunction(prev => document.getElementById('job').dataset.jobId !== prev, before);
+  const again = await page.getAttribute('#job', 'data-job-id');
+  assert.equal(await finished(again), 'succeeded');
+  await page.locator(`li.clip[data-clip-id="${again}"]`).waitFor({ timeout: 30_000 });
+  const meta = await (await fetch(`${base}/v1/clips/${again}/meta`)).json();
+  assert.equal(meta.seed, 42);
+  const a = Buffer.from(await (await fetch(`${base}/v1/clips/${first}`)).arrayBuffer());
+  const b = Buffer.from(await (await fetch(`${base}/v1/clips/${again}`)).arrayBuffer());
+  assert.ok(a.equals(b), 'same seed and settings, different audio');
+  // Clean up so the later tests see one clip from this test file's first generation.
+  await page.locator(`li.clip[data-clip-id="${again}"] button`, { hasText: 'delete' }).click();
+  await page.locator(`li.clip[data-clip-id="${again}"]`).waitFor({ state: 'detached', timeout: 10_000 });
 });
 
 test('vary renders a new seed from the same settings; delete removes the clip', async () => {

@@ -16,7 +16,7 @@ async function main() {
   }
   clips.init({ rerun: generate.rerun, useClip: generate.useClip });
   await generate.init(() => { clips.refresh(); status.tick(); });
-  status.start();
+  status.start(() => clips.refresh());
   await clips.refresh();
   document.body.dataset.ready = 'true';
 }

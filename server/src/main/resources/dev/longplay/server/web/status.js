@@ -4,7 +4,12 @@ import { $, bytes, el, shortId, when } from './dom.js';
 
 const EVERY_MS = 2000;
 
-export function start() {
+let clipsSeen = null;
+let onClipsChanged = () => {};
+
+/** Polls the server; {@code clipsChanged} runs when clips appear or go (other clients make and delete them too). */
+export function start(clipsChanged) {
+  onClipsChanged = clipsChanged;
   tick();
   setInterval(tick, EVERY_MS);
 }
@@ -17,6 +22,9 @@ export async function tick() {
     $('server-facts').replaceChildren(el('dt', { text: 'server' }), el('dd', { class: 'error', text: 'unreachable: ' + e.message }));
     return;
   }
+  const count = s.clips.count + ':' + s.clips.bytes;
+  if (clipsSeen !== null && count !== clipsSeen) onClipsChanged();
+  clipsSeen = count;
   const m = s.model || {};
   const facts = [
     ['model', m.id],
