@@ -248,7 +248,7 @@ class HttpApiTest {
         assertError(s.get("/v1/nothing"), 404, "not_found");
         HttpResponse<String> put = s.send(s.write("/v1/jobs").PUT(HttpRequest.BodyPublishers.noBody()).build());
         assertError(put, 405, "method_not_allowed");
-        assertEquals("POST", put.headers().firstValue("Allow").orElseThrow());
+        assertEquals("POST, GET", put.headers().firstValue("Allow").orElseThrow());
     }
 
     @Test

@@ -216,6 +216,14 @@ public final class ClipStore {
         return Optional.of(e.info);
     }
 
+    /** Every stored clip, newest first (ties by id); a listing is not a use, so eviction order is unchanged. */
+    public synchronized List<ClipInfo> list() {
+        List<ClipInfo> all = new ArrayList<>(index.size());
+        index.values().forEach(e -> all.add(e.info));
+        all.sort(Comparator.comparing(ClipInfo::created).reversed().thenComparing(ClipInfo::id));
+        return all;
+    }
+
     /** Opens a clip's audio for reading, refusing a file swapped for a link since it was written. */
     public static SeekableByteChannel openAudio(ClipInfo clip) throws IOException {
         return Files.newByteChannel(clip.audio(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);

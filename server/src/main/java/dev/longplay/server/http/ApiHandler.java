@@ -23,8 +23,10 @@ import dev.longplay.server.jobs.JobSpec;
 import dev.longplay.server.jobs.JobSpecResolver;
 import dev.longplay.server.jobs.JobState;
 import dev.longplay.server.presets.PresetCatalog;
+import dev.longplay.server.security.ConsoleSessions;
 import dev.longplay.server.security.HostOriginGuard;
 import dev.longplay.server.security.InstallToken;
+import dev.longplay.server.security.LoopbackPeerOwner;
 import dev.longplay.server.security.RateLimiter;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -33,6 +35,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +73,7 @@ public final class ApiHandler extends Handler.Abstract {
     /** One endpoint: method, path pattern ({@code {x}} matches one segment), whether it is a write. */
     record Route(String method, String pattern, boolean write, Endpoint endpoint) {
         String[] segments() {
-            return pattern.substring(1).split("/");
+            return pattern.equals("/") ? new String[0] : pattern.substring(1).split("/");
         }
     }
 
@@ -98,6 +101,9 @@ public final class ApiHandler extends Handler.Abstract {
     private final byte[] openApi;
     private final List<Route> routes;
     private final AtomicLong sseIds = new AtomicLong();
+    private final ConsoleSessions sessions = new ConsoleSessions();
+    private final ConsoleAssets assets = new ConsoleAssets();
+    private final java.time.Instant startedAt = java.time.Instant.now();
     private volatile AudioControl audio; // null until the server's audio edges are attached
     private volatile int oscPort = -1; // the OSC edge's UDP port, -1 until it is attached
 
@@ -115,15 +121,21 @@ public final class ApiHandler extends Handler.Abstract {
         this.limits = limits;
         this.openApi = loadOpenApi();
         this.routes = List.of(
+                new Route("GET", "/", false, x -> asset(x, "index.html")),
+                new Route("GET", "/web/{file}", false, x -> asset(x, x.param(0))),
+                new Route("POST", "/v1/session", false, this::openSession),
                 new Route("GET", "/v1/health", false, this::health),
+                new Route("GET", "/v1/status", false, this::status),
                 new Route("GET", "/v1/models", false, this::models),
                 new Route("GET", "/v1/presets", false, this::presets),
                 new Route("GET", "/v1/openapi.json", false, x -> bytes(x, 200, "application/json", openApi)),
                 new Route("GET", "/v1/oscquery", false, this::oscQuery),
                 new Route("POST", "/v1/jobs", true, this::submit),
+                new Route("GET", "/v1/jobs", false, this::listJobs),
                 new Route("GET", "/v1/jobs/{id}", false, this::job),
                 new Route("DELETE", "/v1/jobs/{id}", true, this::cancel),
                 new Route("GET", "/v1/jobs/{id}/events", false, this::events),
+                new Route("GET", "/v1/clips", false, this::listClips),
                 new Route("GET", "/v1/clips/{id}", false, this::clip),
                 new Route("DELETE", "/v1/clips/{id}", true, this::deleteClip),
                 new Route("GET", "/v1/clips/{id}/meta", false, this::clipMeta),
@@ -304,7 +316,7 @@ public final class ApiHandler extends Handler.Abstract {
             throw rateLimited(readLimiter, client);
         }
         if (route.write()) {
-            if (!token.authorises(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            if (!token.authorises(request.getHeaders().get(HttpHeader.AUTHORIZATION)) && !consoleSession(request)) {
                 throw new ApiException(401, "unauthorized", "this request needs the install token: Authorization: Bearer <token from "
                         + token.file() + ">", Map.of("WWW-Authenticate", "Bearer"));
             }
@@ -313,6 +325,19 @@ public final class ApiHandler extends Handler.Abstract {
             }
         }
         route.endpoint().handle(new Exchange(request, response, callback, params));
+    }
+
+    /** A write from the web console: its session cookie, the CSRF header and this server's own Origin. */
+    private boolean consoleSession(Request request) {
+        String name = ConsoleSessions.cookieName(Request.getLocalPort(request));
+        String id = null;
+        for (org.eclipse.jetty.http.HttpCookie c : Request.getCookies(request)) {
+            if (c.getName().equals(name)) {
+                id = c.getValue();
+            }
+        }
+        return sessions.authorises(id, request.getHeaders().get(ConsoleSessions.CSRF_HEADER), request.getHeaders().get(HttpHeader.HOST),
+                request.getHeaders().get(HttpHeader.ORIGIN), request.getHeaders().get("Sec-Fetch-Site"));
     }
 
     private static List<String> match(String[] pattern, String[] segs) {
@@ -369,9 +394,164 @@ public final class ApiHandler extends Handler.Abstract {
         body.put("status", "ok");
         body.put("model", models.get(0));
         body.put("device", models.get(0).device());
-        body.put("queue", Map.of("depth", s.queued(), "running", s.running(), "capacity", s.capacity(), "workers", s.workers()));
-        body.put("clips", Map.of("count", clips.count(), "bytes", clips.totalBytes(), "limitBytes", clips.limitBytes()));
+        body.put("queue", queueSummary(s));
+        body.put("clips", clipSummary());
         json(x, 200, body);
+    }
+
+    private static Map<String, Object> queueSummary(JobEngine.Stats s) {
+        return Map.of("depth", s.queued(), "running", s.running(), "capacity", s.capacity(), "workers", s.workers());
+    }
+
+    private Map<String, Object> clipSummary() {
+        return Map.of("count", clips.count(), "bytes", clips.totalBytes(), "limitBytes", clips.limitBytes());
+    }
+
+    /** What the console's status panel shows: the model and device, the queue with its jobs, recent failures. */
+    private void status(Exchange x) throws IOException {
+        var models = engine.renderer().models();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", models.get(0));
+        body.put("device", models.get(0).device());
+        body.put("startedAt", startedAt);
+        body.put("queue", queueSummary(engine.stats()));
+        body.put("jobs", views(engine.jobs(java.util.EnumSet.of(JobState.RUNNING, JobState.QUEUED), MAX_PAGE)));
+        body.put("recentFailures", views(engine.jobs(java.util.EnumSet.of(JobState.FAILED), RECENT_FAILURES)));
+        body.put("clips", clipSummary());
+        json(x, 200, body);
+    }
+
+    private static final int MAX_PAGE = 200;
+    private static final int RECENT_FAILURES = 10;
+
+    private static List<JobView> views(List<JobEngine.JobStatus> jobs) {
+        return jobs.stream().map(JobView::of).toList();
+    }
+
+    /** {@code GET /v1/jobs?state=queued,running&limit=50}: running, then queued in run order, then finished, newest first. */
+    private void listJobs(Exchange x) throws IOException {
+        Fields q = Request.extractQueryParameters(x.request());
+        java.util.Set<JobState> states = java.util.EnumSet.noneOf(JobState.class);
+        String wanted = q.getValue("state");
+        for (String w : (wanted == null || wanted.isBlank() ? "queued,running" : wanted).split(",")) {
+            String name = w.trim();
+            states.add(java.util.Arrays.stream(JobState.values()).filter(st -> st.wire().equals(name)).findFirst()
+                    .orElseThrow(() -> new ApiException(400, "invalid_argument", "state must be a comma-separated list of "
+                            + java.util.Arrays.stream(JobState.values()).map(JobState::wire).toList() + ", got \"" + name + "\"")));
+        }
+        int limit = intParam(q, "limit", 50, 1, MAX_PAGE);
+        json(x, 200, Map.of("jobs", views(engine.jobs(states, limit))));
+    }
+
+    /** {@code GET /v1/clips?offset=0&limit=50}: stored clips, newest first, each with its metadata. */
+    private void listClips(Exchange x) throws IOException {
+        Fields q = Request.extractQueryParameters(x.request());
+        int limit = intParam(q, "limit", 50, 1, MAX_PAGE);
+        int offset = intParam(q, "offset", 0, 0, Integer.MAX_VALUE);
+        List<ClipInfo> all = clips.list();
+        List<Map<String, Object>> page = new ArrayList<>();
+        int from = Math.min(offset, all.size());
+        for (ClipInfo c : all.subList(from, (int) Math.min(all.size(), (long) from + limit))) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", c.id());
+            item.put("createdAt", c.created());
+            item.put("bytes", c.bytes());
+            item.put("url", "/v1/clips/" + c.id());
+            try {
+                item.put("meta", Json.MAPPER.readTree(ClipStore.readMeta(c)));
+            } catch (IOException e) {
+                continue; // deleted or evicted since the listing was taken
+            }
+            page.add(item);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("clips", page);
+        body.put("total", all.size());
+        body.put("offset", offset);
+        body.put("limit", limit);
+        json(x, 200, body);
+    }
+
+    private static int intParam(Fields q, String name, int fallback, int min, int max) {
+        String v = q.getValue(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ApiException(400, "invalid_argument", name + " must be an integer in [" + min + ", " + max + "], got \"" + v + "\"");
+    }
+
+    /**
+     * {@code POST /v1/session}: opens a web console session for a page of this very origin; the cookie is HttpOnly
+     * (no script reads it) and SameSite=Strict, the CSRF value comes back in the body for the page's writes.
+     */
+    private void openSession(Exchange x) throws IOException {
+        Request r = x.request();
+        Optional<String> refused = ConsoleSessions.refuseOpening(r.getHeaders().get(HttpHeader.HOST), r.getHeaders().get(HttpHeader.ORIGIN),
+                r.getHeaders().get("Sec-Fetch-Site"));
+        if (refused.isEmpty()) {
+            refused = refuseOtherUsers(r);
+        }
+        if (refused.isPresent()) {
+            throw new ApiException(403, "forbidden", refused.get());
+        }
+        String client = clientKey(r);
+        if (!writeLimiter.tryAcquire(client)) {
+            throw rateLimited(writeLimiter, client);
+        }
+        ConsoleSessions.Opened s = sessions.open();
+        x.response().getHeaders().add(HttpHeader.SET_COOKIE, ConsoleSessions.cookieName(Request.getLocalPort(r)) + "=" + s.id()
+                + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + ConsoleSessions.LIFETIME.toSeconds());
+        json(x, 200, Map.of("csrf", s.csrf(), "csrfHeader", ConsoleSessions.CSRF_HEADER));
+    }
+
+    /**
+     * A console session gives no more than the token file gives its owner: where the system names the owner of the
+     * client's socket (Linux), only a browser of the user the server runs as gets one; everyone else uses the token.
+     */
+    private static Optional<String> refuseOtherUsers(Request r) {
+        if (!LoopbackPeerOwner.supported()) {
+            return Optional.empty(); // no socket owners to read: the same-origin proof alone
+        }
+        try {
+            java.util.OptionalInt owner = LoopbackPeerOwner.ownerOf(Request.getRemotePort(r), Request.getLocalPort(r));
+            if (owner.isEmpty()) {
+                return Optional.of("a console session is only opened for a browser on this machine; other clients use the install token");
+            }
+            if (owner.getAsInt() != LoopbackPeerOwner.selfUid()) {
+                return Optional.of("a console session is only opened for a browser of the user running the server (uid "
+                        + LoopbackPeerOwner.selfUid() + "); other users need the install token");
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot tell who owns a console client's connection: {}", e.toString());
+            return Optional.of("cannot tell which user is connecting; use the install token");
+        }
+    }
+
+    /** A console file with its type, a strict Content-Security-Policy and revalidation by ETag. */
+    private void asset(Exchange x, String name) {
+        ConsoleAssets.Asset a = assets.get(name).orElseThrow(() -> new ApiException(404, "not_found", "no console file " + name));
+        var h = x.response().getHeaders();
+        h.put("Content-Security-Policy", ConsoleAssets.CONTENT_SECURITY_POLICY);
+        h.put("X-Frame-Options", "DENY");
+        h.put("Referrer-Policy", "no-referrer");
+        h.put(HttpHeader.CACHE_CONTROL, "no-cache"); // revalidate each time: the files change with the server
+        h.put(HttpHeader.ETAG, a.etag());
+        String inm = x.request().getHeaders().get(HttpHeader.IF_NONE_MATCH);
+        if (inm != null && java.util.Arrays.stream(inm.split(",")).map(String::trim).anyMatch(t -> t.equals(a.etag()) || t.equals("*"))) {
+            x.response().setStatus(304);
+            x.callback().succeeded();
+            return;
+        }
+        bytes(x, 200, a.type(), a.body());
     }
 
     private void models(Exchange x) throws IOException {

@@ -265,6 +265,33 @@ public final class JobEngine implements AutoCloseable {
         };
     }
 
+    /**
+     * Jobs in {@code states}, at most {@code limit}: running ones first, then queued ones in the order they will run
+     * (live before batch, then by submission), then finished ones, most recent first.
+     */
+    public List<JobStatus> jobs(java.util.Set<JobState> states, int limit) {
+        List<JobStatus> out = new ArrayList<>();
+        lock.lock();
+        try {
+            if (states.contains(JobState.RUNNING)) {
+                active.values().stream().filter(a -> a.record.state() == JobState.RUNNING)
+                        .sorted(Comparator.comparing((Active a) -> a.record.startedAt()).thenComparingLong(a -> a.record.seq()))
+                        .forEach(a -> out.add(new JobStatus(a.record, a.progress, a.cancelRequested)));
+            }
+            if (states.contains(JobState.QUEUED)) {
+                queue.stream().sorted(ORDER).forEach(a -> out.add(new JobStatus(a.record, a.progress, a.cancelRequested)));
+            }
+        } finally {
+            lock.unlock();
+        }
+        java.util.Set<JobState> finished = java.util.EnumSet.noneOf(JobState.class);
+        states.stream().filter(JobState::terminal).forEach(finished::add);
+        if (out.size() < limit && !finished.isEmpty()) {
+            store.recent(finished, limit - out.size()).forEach(r -> out.add(new JobStatus(r, null, false)));
+        }
+        return out.size() > limit ? List.copyOf(out.subList(0, limit)) : out;
+    }
+
     public Stats stats() {
         lock.lock();
         try {

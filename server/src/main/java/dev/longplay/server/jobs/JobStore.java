@@ -140,6 +140,31 @@ public final class JobStore implements AutoCloseable {
         }
     }
 
+    /** The newest jobs in {@code states}, most recently finished (or created) first, at most {@code limit}. */
+    public synchronized List<JobRecord> recent(java.util.Set<JobState> states, int limit) {
+        if (states.isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(states.size(), "?"));
+        try (PreparedStatement p = db.prepareStatement("SELECT " + COLUMNS + " FROM jobs WHERE state IN (" + marks
+                + ") ORDER BY COALESCE(finished_at, created_at) DESC, seq DESC LIMIT ?")) {
+            int i = 1;
+            for (JobState s : states) {
+                p.setString(i++, s.name());
+            }
+            p.setInt(i, limit);
+            List<JobRecord> out = new ArrayList<>();
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     /** Deletes finished jobs (succeeded, failed, cancelled) that ended before {@code cutoff}; returns how many. */
     public synchronized int deleteFinishedBefore(Instant cutoff) {
         try (PreparedStatement p = db.prepareStatement(
