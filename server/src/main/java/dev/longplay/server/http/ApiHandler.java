@@ -409,7 +409,7 @@ public final class ApiHandler extends Handler.Abstract {
 
     /** What the console's status panel shows: the model and device, the queue with its jobs, recent failures. */
     private void status(Exchange x) throws IOException {
-        var models = engine.renderer().models();
+        var models = engine.models();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", models.get(0));
         body.put("device", models.get(0).device());
