@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 ServeCommand.class,
                 WorkerCommand.class,
                 GenerateCommand.class,
+                ScoreCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
         })
