@@ -14,6 +14,15 @@ public record ClipMeasures(Double integratedLufs, double loudnessRangeLu, Double
                 finite(TruePeakMeter.db(TruePeakMeter.samplePeak(audio))), StereoMeasures.of(audio));
     }
 
+    /** The same clip after a gain of {@code db}: levels move, the loudness range and the stereo picture do not. */
+    public ClipMeasures shifted(double db) {
+        return new ClipMeasures(plus(integratedLufs, db), loudnessRangeLu, plus(truePeakDbtp, db), plus(samplePeakDbfs, db), stereo);
+    }
+
+    private static Double plus(Double v, double db) {
+        return v == null ? null : v + db;
+    }
+
     private static Double finite(double v) {
         return Double.isFinite(v) ? v : null;
     }

@@ -1,5 +1,6 @@
 package dev.longplay.server.clips;
 
+import dev.longplay.models.metrics.ClipMeasures;
 import dev.longplay.server.AtomicFiles;
 import dev.longplay.server.Json;
 import dev.longplay.server.jobs.OutputFormat;
@@ -160,7 +161,10 @@ public final class ClipStore {
         return info;
     }
 
-    /** The "audio" section of a clip's metadata: what was written, and the peak normalisation applied. */
+    /**
+     * The "audio" section of a clip's metadata: what was written, the peak normalisation applied, and the file's
+     * measures (loudness, true peak, stereo; see {@link ClipMeasures}).
+     */
     public static Map<String, Object> audioSection(RenderedClip clip, OutputFormat format, WavWriter.Result written) {
         Map<String, Object> audio = new LinkedHashMap<>();
         audio.put("sampleRate", clip.sampleRate());
@@ -170,6 +174,7 @@ public final class ClipStore {
         audio.put("format", format.wire());
         audio.put("peak", written.peak());
         audio.put("normalisationGain", written.gain());
+        audio.put("measures", ClipMeasures.of(clip.audio(), clip.sampleRate()).shifted(20 * Math.log10(written.gain())));
         return audio;
     }
 

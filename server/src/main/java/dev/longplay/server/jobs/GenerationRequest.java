@@ -1,5 +1,7 @@
 package dev.longplay.server.jobs;
 
+import dev.longplay.models.metrics.LoudnessTarget;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
  * @param bpm         tempo for loops (and for prompts that mention it)
  * @param bars        loop length in 4/4 bars; with {@code bpm} it fixes {@code seconds}
  * @param preset      name of the preset the request came from, kept for the clip's metadata
+ * @param loudness    normalise the clip to this loudness (with a true-peak ceiling) instead of peak-normalising; null = off
  */
 public record GenerationRequest(
         Mode mode,
@@ -37,7 +40,8 @@ public record GenerationRequest(
         String preset,
         Priority priority,
         String model,
-        OutputFormat format) {
+        OutputFormat format,
+        LoudnessTarget loudness) {
 
     public static final double MAX_SECONDS = 600.0;
     public static final int MAX_PROMPT_CHARS = 2000;
@@ -81,6 +85,14 @@ public record GenerationRequest(
         }
     }
 
+    /** Without a loudness target: the clip is peak-normalised only when it would clip (see WavWriter). */
+    public GenerationRequest(Mode mode, String prompt, String negativePrompt, double seconds, Long seed, Integer steps,
+                             Double cfgScale, String sampler, Path initAudio, Double initNoiseLevel, List<TimeRange> inpaintRanges,
+                             Double bpm, Integer bars, String preset, Priority priority, String model, OutputFormat format) {
+        this(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio, initNoiseLevel, inpaintRanges,
+                bpm, bars, preset, priority, model, format, null);
+    }
+
     /** The length of {@code bars} bars of 4/4 at {@code bpm}. */
     public static double loopSeconds(double bpm, int bars) {
         return 60.0 / bpm * 4 * bars;
@@ -88,13 +100,13 @@ public record GenerationRequest(
 
     public GenerationRequest withSeed(long newSeed) {
         return new GenerationRequest(mode, prompt, negativePrompt, seconds, newSeed, steps, cfgScale, sampler, initAudio,
-                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format);
+                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness);
     }
 
     /** The same request reading its init audio from another file (a copy on a remote worker's machine). */
     public GenerationRequest withInitAudio(Path file) {
         return new GenerationRequest(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, file,
-                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format);
+                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness);
     }
 
     private static void require(boolean ok, String message) {

@@ -62,7 +62,8 @@ public final class JobSpecResolver {
                 first(s.sampler(), p == null ? null : p.sampler()),
                 audio(s.initAudio()), s.initNoiseLevel(), s.inpaintRanges(), bpm, bars,
                 p == null ? null : p.name(),
-                first(s.priority(), DEFAULT_PRIORITY), s.model(), first(s.format(), DEFAULT_FORMAT));
+                first(s.priority(), DEFAULT_PRIORITY), s.model(), first(s.format(), DEFAULT_FORMAT),
+                p == null ? null : p.loudness());
     }
 
     private static Mode mode(String wire, Preset p) {

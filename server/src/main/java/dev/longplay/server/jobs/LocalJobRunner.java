@@ -1,5 +1,6 @@
 package dev.longplay.server.jobs;
 
+import dev.longplay.models.metrics.ClipMeasures;
 import dev.longplay.server.Json;
 import dev.longplay.server.clips.ClipStore;
 import org.slf4j.Logger;
@@ -55,7 +56,27 @@ public final class LocalJobRunner implements JobRunner {
         RenderedClip clip = renderer.render(request, progress, stop);
         long t2 = System.nanoTime();
         progress.progress(Stage.WRITING, 0, 1);
-        clips.write(job.id(), clip, request.format(), metadata(job, model, clip, t1 - t0, t2 - t1));
+        Map<String, Object> meta = metadata(job, model, clip, t1 - t0, t2 - t1);
+        if (request.loudness() != null) {
+            double gainDb = request.loudness().gainDb(ClipMeasures.of(clip.audio(), clip.sampleRate()));
+            clip = withGain(clip, gainDb);
+            meta.put("loudnessTarget", Map.of("targetLufs", request.loudness().targetLufs(),
+                    "truePeakCeilingDb", request.loudness().truePeakCeilingDb(), "gainDb", gainDb));
+        }
+        clips.write(job.id(), clip, request.format(), meta);
+    }
+
+    /** The clip scaled by {@code db}: one gain for the whole clip (a loudness target's). */
+    static RenderedClip withGain(RenderedClip clip, double db) {
+        float g = (float) Math.pow(10, db / 20);
+        float[][] out = new float[clip.channels()][];
+        for (int c = 0; c < out.length; c++) {
+            out[c] = clip.audio()[c].clone();
+            for (int i = 0; i < out[c].length; i++) {
+                out[c][i] *= g;
+            }
+        }
+        return new RenderedClip(out, clip.sampleRate(), clip.seed(), clip.metadata());
     }
 
     private static Map<String, Object> metadata(JobRecord rec, String model, RenderedClip clip, long loadNanos, long renderNanos) {
