@@ -1,5 +1,6 @@
 package dev.longplay.server.cli;
 
+import dev.longplay.models.metrics.PromptAudioScorer;
 import dev.longplay.server.DataDirs;
 import dev.longplay.server.LongplayServer;
 import dev.longplay.server.jack.AudioControl;
@@ -69,6 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--clip-limit-gb", description = "clip store size before the least recently used clips are evicted (default: ${DEFAULT-VALUE})")
     double clipLimitGb = 20;
+
+    @Option(names = "--clap", paramLabel = "DIR", description = "a CLAP model folder (Hugging Face layout): every clip's metadata gets its CLAP score against its prompt")
+    Path clap;
 
     @Option(names = "--jack", description = "also run as a JACK client: play clips into JACK ports and capture from them")
     boolean jack;
@@ -172,6 +176,11 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ClipRenderer renderer = null;
         JobRunner.Factory runners;
+        if (nats != null && clap != null) {
+            System.err.println("serve: --clap scores clips where they are rendered; with --nats that is on the workers, "
+                    + "which do not score yet");
+            return 2;
+        }
         if (nats != null) {
             String defaultModel = model != null ? model : EmbeddedModel.ID;
             JetStreamLayout layout;
@@ -191,7 +200,15 @@ public final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
             ClipRenderer local = renderer;
-            runners = clips -> new LocalJobRunner(local, clips);
+            PromptAudioScorer scorer;
+            try {
+                scorer = clap == null ? null : ClapScorers.load(clap);
+            } catch (RuntimeException e) {
+                renderer.close();
+                System.err.println("serve: --clap: " + e.getMessage());
+                return 2;
+            }
+            runners = clips -> new LocalJobRunner(local, clips, scorer);
         }
         LongplayServer server;
         try {

@@ -1,6 +1,7 @@
 package dev.longplay.server.jobs;
 
 import dev.longplay.models.metrics.ClipMeasures;
+import dev.longplay.models.metrics.PromptAudioScorer;
 import dev.longplay.server.Json;
 import dev.longplay.server.clips.ClipStore;
 import org.slf4j.Logger;
@@ -22,9 +23,17 @@ public final class LocalJobRunner implements JobRunner {
     private final ClipRenderer renderer;
     private final ClipStore clips;
 
+    private final PromptAudioScorer scorer; // null: clips are not scored
+
     public LocalJobRunner(ClipRenderer renderer, ClipStore clips) {
+        this(renderer, clips, null);
+    }
+
+    /** @param scorer scores every clip against its prompt (CLAP) into its metadata's "scores"; null for none */
+    public LocalJobRunner(ClipRenderer renderer, ClipStore clips, PromptAudioScorer scorer) {
         this.renderer = renderer;
         this.clips = clips;
+        this.scorer = scorer;
     }
 
     @Override
@@ -63,7 +72,26 @@ public final class LocalJobRunner implements JobRunner {
             meta.put("loudnessTarget", Map.of("targetLufs", request.loudness().targetLufs(),
                     "truePeakCeilingDb", request.loudness().truePeakCeilingDb(), "gainDb", gainDb));
         }
+        if (scorer != null && request.prompt() != null && !request.prompt().isBlank()) {
+            meta.put("scores", score(request.prompt(), clip));
+        }
         clips.write(job.id(), clip, request.format(), meta);
+    }
+
+    /** A scorer that fails leaves the clip unscored, not the job failed. */
+    private Map<String, Object> score(String prompt, RenderedClip clip) {
+        Map<String, Object> scores = new LinkedHashMap<>();
+        try {
+            double s;
+            synchronized (scorer) { // one model, used by every worker thread
+                s = scorer.score(prompt, clip.audio(), clip.sampleRate());
+            }
+            scores.put("clap", s);
+            scores.put("clapModel", scorer.name());
+        } catch (RuntimeException e) {
+            LOG.warn("scoring with {} failed: {}", scorer.name(), e.toString());
+        }
+        return scores;
     }
 
     /** The clip scaled by {@code db}: one gain for the whole clip (a loudness target's). */
@@ -105,6 +133,9 @@ public final class LocalJobRunner implements JobRunner {
 
     @Override
     public void close() {
+        if (scorer != null) {
+            scorer.close();
+        }
         renderer.close();
     }
 }
