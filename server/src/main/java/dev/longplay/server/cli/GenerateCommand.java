@@ -1,6 +1,7 @@
 package dev.longplay.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longplay.models.metrics.PromptAudioScorer;
 import dev.longplay.server.AtomicFiles;
 import dev.longplay.server.Json;
 import dev.longplay.server.clips.ClipStore;
@@ -81,6 +82,14 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--count", description = "clips to make, with seeds seed, seed+1, ... (default 1)")
     int count = 1;
 
+    @Option(names = "--keep", description = "with --count: all (default; ranked when --clap is given) or best (only the clip "
+            + "with the highest CLAP score; needs --clap)")
+    String keep = "all";
+
+    @Option(names = "--clap", paramLabel = "DIR", description = "a CLAP model folder (Hugging Face layout): score each clip "
+            + "against its prompt, rank them (see --keep)")
+    Path clap;
+
     @Option(names = "--format", description = "16, 24 or 32f (float) WAV (default 24)")
     String format = "24";
 
@@ -95,18 +104,40 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!keep.equals("all") && !keep.equals("best")) {
+            throw new IllegalArgumentException("--keep is all or best, not " + keep);
+        }
+        if (keep.equals("best") && clap == null) {
+            throw new IllegalArgumentException("--keep best ranks by CLAP score: give --clap DIR (a CLAP model folder)");
+        }
+        if (count < 1 || count > 100) {
+            throw new IllegalArgumentException("--count must be in [1, 100]");
+        }
         GenerationRequest request = from != null ? fromSidecar(from) : request();
+        if (clap != null && (request.prompt() == null || request.prompt().isBlank())) {
+            throw new IllegalArgumentException("--clap scores clips against their prompt: give --prompt");
+        }
+        PromptAudioScorer scorer = clap == null ? null : ClapScorers.load(clap);
         ModelClipRenderer renderer = ModelClipRenderer.forSpec(model);
         try {
             ProgressBar bar = new ProgressBar(quiet);
             renderer.load(null, bar);
+            List<Candidate> made = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 GenerationRequest r = request.withSeed(request.seed() + i);
                 long t0 = System.nanoTime();
                 RenderedClip clip = renderer.render(r, bar, () -> false);
                 bar.done();
-                Path target = count == 1 ? out : numbered(out, i + 1);
-                writeClip(target, clip, r, renderer.id(), (System.nanoTime() - t0) / 1e9);
+                Double score = scorer == null ? null : scorer.score(r.prompt(), clip.audio(), clip.sampleRate());
+                Candidate c = new Candidate(i, r, clip, score, (System.nanoTime() - t0) / 1e9);
+                if (scorer == null) {
+                    writeClip(count == 1 ? out : numbered(out, i + 1), clip, r, renderer.id(), c.seconds(), Map.of());
+                } else {
+                    made.add(c);
+                }
+            }
+            if (scorer != null) {
+                keepRanked(made, scorer.name(), renderer.id());
             }
             return 0;
         } catch (RenderException e) {
@@ -114,6 +145,36 @@ public final class GenerateCommand implements Callable<Integer> {
             return 2;
         } finally {
             renderer.close();
+            if (scorer != null) {
+                scorer.close();
+            }
+        }
+    }
+
+    /** One rendered candidate of a batch. */
+    private record Candidate(int index, GenerationRequest request, RenderedClip clip, Double score, double seconds) {
+    }
+
+    /** Best CLAP score first: --keep best writes that one to --out, --keep all writes every one with its rank. */
+    private void keepRanked(List<Candidate> made, String scorerName, String modelId) throws IOException {
+        List<Candidate> ranked = new ArrayList<>(made);
+        ranked.sort(java.util.Comparator.comparingDouble((Candidate c) -> c.score()).reversed());
+        for (int rank = 1; rank <= ranked.size(); rank++) {
+            Candidate c = ranked.get(rank - 1);
+            System.out.printf("rank %d: seed %d, CLAP score %.4f%n", rank, c.request().seed(), c.score());
+        }
+        for (int rank = 1; rank <= ranked.size(); rank++) {
+            Candidate c = ranked.get(rank - 1);
+            if (keep.equals("best") && rank > 1) {
+                break;
+            }
+            Map<String, Object> scores = new LinkedHashMap<>();
+            scores.put("clap", c.score());
+            scores.put("clapModel", scorerName);
+            scores.put("rank", rank);
+            scores.put("candidates", ranked.size());
+            Path target = keep.equals("best") || made.size() == 1 ? out : numbered(out, c.index() + 1);
+            writeClip(target, c.clip(), c.request(), modelId, c.seconds(), Map.of("scores", scores));
         }
     }
 
@@ -191,8 +252,8 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /** The WAV, then its sidecar: same shape as the clip store's metadata, so both regenerate the same way. */
-    static void writeClip(Path target, RenderedClip clip, GenerationRequest r, String modelId, double seconds)
-            throws IOException {
+    static void writeClip(Path target, RenderedClip clip, GenerationRequest r, String modelId, double seconds,
+                          Map<String, Object> extra) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
@@ -210,6 +271,7 @@ public final class GenerateCommand implements Callable<Integer> {
         meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
         meta.put("renderer", clip.metadata());
         meta.put("audio", ClipStore.audioSection(clip, r.format(), result[0]));
+        meta.putAll(extra);
         Path json = sidecarOf(target);
         AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
         System.out.printf("wrote %s (%.2f s, %d Hz, %d ch, seed %d) and %s in %.1f s%n", target,
