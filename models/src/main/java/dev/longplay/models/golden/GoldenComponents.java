@@ -5,6 +5,7 @@ import dev.longplay.models.autoencoder.VaeEncodeGolden;
 import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
+import dev.longplay.models.sa3.dit.Sa3DitForwardGolden;
 import dev.longplay.models.transformer.DitForwardGolden;
 
 import java.util.List;
@@ -22,6 +23,7 @@ public final class GoldenComponents {
                 new NumberConditionerGolden(),
                 new T5EncoderGolden(),
                 new DitForwardGolden(),
+                new Sa3DitForwardGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
         );

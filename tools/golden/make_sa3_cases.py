@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Makes the Stable Audio 3 golden cases under models/src/test/resources/golden/sa3_*/.
+
+Reference: Stability-AI/stable-audio-3 @ 636f906 (its stable_audio_3 package on PYTHONPATH, e.g. from
+`git archive HEAD stable_audio_3`), run with torch 2.13.0+cpu and transformers 5.18.0 (the reference pins
+torch 2.7.1; every op used here is plain float32 CPU math whose results do not depend on that).
+No flash-attn: the reference then takes its SDPA fallback, where the padding mask zeroes the values of
+padded positions (keys stay in the softmax) -- the cases capture exactly that path.
+
+Stub: the reference imports torchaudio (Resample in pretransforms, transforms in data/utils) at module
+level; nothing here calls it, so empty modules stand in for it.
+
+Cases (format of shared/golden/README.md; model.safetensors keys as the full checkpoint has them:
+model.model.* for the DiT, conditioner.conditioners.<id>.* for the conditioners):
+  sa3_dit_forward       small-like DiT (adaLN, rms norms, rms qk-norm, 4 memory tokens, expo timestep
+                        features, local_add_cond, partial rotary 32 of 64), batch 2, padding mask, cfg 1
+  sa3_dit_forward_diff  medium-like (differential attention, 2 heads of 48), batch 2, padding mask, cfg 6
+                        with full APG (apg_scale 1) against zeroed cross-attention tokens
+  sa3_t5gemma           tiny T5GemmaEncoderModel (2 layers), input ids with attention mask -> last_hidden_state
+  sa3_sample_pingpong   8-step ping-pong on the small-like DiT from conditioner inputs: prompt hidden
+                        states (T5Gemma last_hidden_state) -> proj_out + learned padding embedding;
+                        seconds_total -> NumberConditioner (expo); inpaint mask + masked input as local_add_cond;
+                        schedule linspace(1, 0, 9) through the default LogSNRShift(rate 0, -6.2, 2.0);
+                        step noises given explicitly (the reference's torch.randn_like is replaced by them, in order)
+
+Run:  cd /tmp/sa3ref && git --git-dir=<mirror>/repo archive HEAD stable_audio_3 | tar x
+      PYTHONPATH=/tmp/sa3ref /work/venv/bin/python tools/golden/make_sa3_cases.py [out_dir]
+"""
+import json
+import math
+import os
+import sys
+import types
+
+import torch
+from transformers import T5GemmaConfig, T5GemmaEncoderModel  # before the torchaudio stub (it probes torchaudio)
+
+
+def _stub(name):
+    m = types.ModuleType(name)
+
+    def ga(n):
+        if n.startswith('__'):
+            raise AttributeError(n)
+        return type(n, (), {})
+    m.__getattr__ = ga
+    sys.modules[name] = m
+    return m
+
+
+_ta = _stub('torchaudio')
+_ta.transforms = _stub('torchaudio.transforms')
+_ta.functional = _stub('torchaudio.functional')
+
+from safetensors.torch import save_file  # noqa: E402
+from stable_audio_3.models.diffusion import DiTWrapper  # noqa: E402
+from stable_audio_3.models.conditioners import NumberConditioner, Conditioner  # noqa: E402
+from stable_audio_3.inference import sampling  # noqa: E402
+from stable_audio_3.inference.sampling import build_schedule  # noqa: E402
+from stable_audio_3.inference.distribution_shift import LogSNRShift  # noqa: E402
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(__file__), '..', '..', 'models', 'src', 'test', 'resources', 'golden')
+
+IO = 8            # latent channels (SAME has 256)
+COND = 48         # conditioning width (768 in the released models)
+T5_DIM = 40       # T5Gemma hidden size (768 in t5gemma-b-b-ul2)
+SR = 44100
+DS = 4096
+
+
+def dit_config(differential, embed_dim, heads, depth):
+    return {
+        "io_channels": IO, "patch_size": 1, "embed_dim": embed_dim, "depth": depth, "num_heads": heads,
+        "cond_token_dim": COND, "global_cond_dim": COND,
+        "global_cond_type": "adaLN", "timestep_features_type": "expo", "timestep_features_dim": 32,
+        "num_memory_tokens": 4, "local_add_cond_dim": IO + 1, "norm_type": "rms_norm",
+        "attn_kwargs": {"qk_norm": "rms", "differential": differential},
+        "ff_kwargs": {"mult": 2},
+    }
+
+
+def model_config(dit_cfg):
+    return {
+        "model_type": "diffusion_cond", "sample_rate": SR, "sample_size": 5292032, "audio_channels": 2,
+        "model": {
+            "io_channels": IO,
+            "pretransform": {"type": "autoencoder", "config": {"latent_dim": IO, "downsampling_ratio": DS,
+                                                               "io_channels": 2}},
+            "conditioning": {
+                "cond_dim": COND,
+                "configs": [
+                    {"id": "prompt", "type": "t5gemma",
+                     "config": {"model_name": "google/t5gemma-b-b-ul2", "max_length": 256,
+                                "padding_mode": "learned", "subfolder": "t5gemma-b-b-ul2"}},
+                    {"id": "seconds_total", "type": "number",
+                     "config": {"min_val": 0, "max_val": 384, "fourier_features_type": "expo"}},
+                ],
+            },
+            "diffusion": {
+                "type": "dit", "diffusion_objective": "rf_denoiser",
+                "cross_attention_cond_ids": ["prompt", "seconds_total"],
+                "global_cond_ids": ["seconds_total"],
+                "local_add_cond_ids": ["inpaint_mask", "inpaint_masked_input"],
+                "mask_padding_attention": True, "use_effective_length_for_schedule": True,
+                "config": dit_cfg,
+            },
+        },
+    }
+
+
+def randomize(module, gen, std=0.3):
+    # Zero-initialised layers (outputs, adaLN, local embed) would hide whole paths: draw every parameter.
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            if name.endswith('gamma') or name.endswith('weight') and p.dim() == 1:
+                p.copy_(1.0 + 0.2 * torch.randn(p.shape, generator=gen))
+            else:
+                p.copy_(std * torch.randn(p.shape, generator=gen) / math.sqrt(max(1, p.shape[-1] if p.dim() > 1 else 4)) * 4)
+
+
+def write_case(name, spec, config, state, inputs, outputs):
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, 'case.json'), 'w') as f:
+        json.dump(spec, f, indent=2)
+    with open(os.path.join(d, 'model_config.json'), 'w') as f:
+        json.dump(config, f, indent=2)
+    save_file({k: v.detach().float().contiguous() for k, v in state.items()}, os.path.join(d, 'model.safetensors'))
+    save_file({k: v.detach().float().contiguous() for k, v in inputs.items()}, os.path.join(d, 'inputs.safetensors'))
+    save_file({k: v.detach().float().contiguous() for k, v in outputs.items()}, os.path.join(d, 'outputs.safetensors'))
+    size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
+    print(name, size, 'bytes')
+    assert size < 2_000_000
+
+
+def build_dit(cfg, seed):
+    gen = torch.Generator().manual_seed(seed)
+    dit = DiTWrapper(diffusion_objective="rf_denoiser", **cfg).eval()
+    randomize(dit, gen)
+    return dit
+
+
+def padding_mask(seconds, headroom_sec, t_len):
+    eff = torch.tensor([math.ceil(int(s * SR) / DS) for s in seconds])
+    valid = (eff + int(headroom_sec * SR / DS)).clamp(max=t_len)
+    return torch.arange(t_len)[None, :] < valid[:, None]
+
+
+def dit_case(name, differential, embed_dim, heads, depth, cfg_scale, seed):
+    cfg = dit_config(differential, embed_dim, heads, depth)
+    dit = build_dit(cfg, seed)
+    g = torch.Generator().manual_seed(seed + 1)
+    b, t_len, n = 2, 24, 7
+    x = torch.randn(b, IO, t_len, generator=g)
+    t = torch.tensor([0.83, 0.21])
+    cross = torch.randn(b, n, COND, generator=g)
+    glob = torch.randn(b, COND, generator=g)
+    local = torch.randn(b, IO + 1, t_len, generator=g)
+    pm = padding_mask([1.0, 1.5], 0.5, t_len)  # valid 16 and 22 of 24
+    with torch.no_grad():
+        v = dit.model(x, t, cross_attn_cond=cross, global_embed=glob, local_add_cond=local, padding_mask=pm,
+                      cfg_scale=cfg_scale, apg_scale=1.0)
+    spec = {
+        "component": "sa3_dit_forward", "cfg_scale": cfg_scale, "apg_scale": 1.0,
+        "tolerance": {"atol": 1e-4, "rtol": 1e-4},
+        "description": "SA3 DiffusionTransformer.forward(x, t, cross_attn_cond, global_embed, local_add_cond, "
+                       "padding_mask) -> v; cross_attn_cond and global_embed are conditioner outputs; "
+                       "padding_mask as 0/1 floats (1 = valid)" + (", CFG with full APG against zeroed cross tokens"
+                                                                    if cfg_scale != 1 else ""),
+        "reference": "stable-audio-3 636f906, torch " + torch.__version__ + ", float32 CPU, SDPA path (no flash-attn)",
+    }
+    state = {"model.model." + k: v for k, v in dit.model.state_dict().items()}
+    write_case(name, spec, model_config(cfg), state,
+               {"x": x, "t": t, "cross_attn_cond": cross, "global_embed": glob, "local_add_cond": local,
+                "padding_mask": pm.float()},
+               {"v": v})
+
+
+def t5gemma_case():
+    torch.manual_seed(7)
+    enc = dict(vocab_size=96, hidden_size=T5_DIM, intermediate_size=72, num_hidden_layers=2, num_attention_heads=2,
+               num_key_value_heads=2, head_dim=16, query_pre_attn_scalar=16, attn_logit_softcapping=50.0,
+               final_logit_softcapping=30.0, rms_norm_eps=1e-6, sliding_window=4096,
+               hidden_activation='gelu_pytorch_tanh', rope_parameters={"rope_type": "default", "rope_theta": 10000.0})
+    config = T5GemmaConfig(encoder=enc, decoder=enc, vocab_size=96, is_encoder_decoder=False)
+    model = T5GemmaEncoderModel(config).eval()
+    gen = torch.Generator().manual_seed(8)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() == 1:  # Gemma RMSNorm weights (applied as 1 + w)
+                p.copy_(0.3 * torch.randn(p.shape, generator=gen))
+            else:
+                p.copy_(torch.randn(p.shape, generator=gen) / math.sqrt(p.shape[-1]) * (3.0 if 'embed' not in name else 1.0))
+    ids = torch.randint(4, 96, (2, 10), generator=gen)
+    mask = torch.ones(2, 10, dtype=torch.long)
+    mask[1, 6:] = 0
+    ids[1, 6:] = 0
+    with torch.no_grad():
+        hidden = model(input_ids=ids, attention_mask=mask)["last_hidden_state"]
+    spec = {"component": "sa3_t5gemma", "tolerance": {"atol": 1e-4, "rtol": 1e-4},
+            "description": "T5GemmaEncoderModel(input_ids, attention_mask) -> last_hidden_state [2, 10, 40]; "
+                           "row 1 padded (id 0, mask 0) after 6 tokens. config.json is the HF config.",
+            "reference": "transformers 5.18.0 T5GemmaEncoderModel, torch " + torch.__version__ + ", float32 CPU"}
+    d = os.path.join(OUT, 'sa3_t5gemma')
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, 'config.json'), 'w') as f:
+        json.dump(config.to_dict(), f, indent=2, default=str)
+    write_case('sa3_t5gemma', spec, config.to_dict(), model.state_dict(),
+               {"input_ids": ids, "attention_mask": mask}, {"last_hidden_state": hidden})
+    os.remove(os.path.join(d, 'model_config.json'))
+
+
+def sample_case(steps=8):
+    cfg = dit_config(False, 64, 1, 2)
+    dit = build_dit(cfg, 11)
+    gen = torch.Generator().manual_seed(12)
+    prompt_cond = Conditioner(T5_DIM, COND, padding_mode="learned")
+    seconds_cond = NumberConditioner(COND, 0, 384, fourier_features_type="expo")
+    randomize(prompt_cond, gen)
+    randomize(seconds_cond, gen)
+    t_len, n, seconds, headroom = 24, 9, 1.0, 0.5
+    hidden = torch.randn(1, n, T5_DIM, generator=gen)
+    pmask = torch.zeros(1, n)
+    pmask[0, :5] = 1
+    inpaint_mask = torch.ones(1, 1, t_len)
+    inpaint_mask[..., 4:9] = 0
+    source = torch.randn(1, IO, t_len, generator=gen)
+    masked = source * inpaint_mask
+    noise = torch.randn(1, IO, t_len, generator=gen)
+    step_noises = torch.randn(steps, 1, IO, t_len, generator=gen)
+    with torch.no_grad():
+        prompt = prompt_cond.apply_padding(prompt_cond.proj_out(hidden), pmask.bool())
+        sec, _ = seconds_cond([seconds], device='cpu')
+        cross = torch.cat([prompt, sec], dim=1)
+        glob = sec.squeeze(1)
+        local = torch.cat([inpaint_mask, masked], dim=1)
+        pm = padding_mask([seconds], headroom, t_len)
+        sigmas = build_schedule(steps, 1.0, LogSNRShift(rate=0, anchor_logsnr=-6.2, logsnr_end=2.0),
+                                effective_seq_len=None, fallback_seq_len=t_len)
+        it = iter(step_noises)
+        real_randn_like = torch.randn_like
+        sampling.torch.randn_like = lambda x: next(it).to(x.dtype)
+        try:
+            latents = sampling.sample_flow_pingpong(dit, noise.clone(), sigmas, disable_tqdm=True,
+                                                    cross_attn_cond=cross, global_cond=glob, local_add_cond=local,
+                                                    padding_mask=pm, cfg_scale=1.0, apg_scale=1.0)
+        finally:
+            sampling.torch.randn_like = real_randn_like
+    spec = {"component": "sa3_sample", "steps": steps, "seconds_total": seconds, "headroom_seconds": headroom,
+            "tolerance": {"atol": 2e-4, "rtol": 2e-4},
+            "description": "prompt = proj_out(prompt_hidden) with learned padding_embedding where prompt_mask is 0; "
+                           "sec = NumberConditioner(seconds_total) (expo); cross = [prompt, sec], global = sec; "
+                           "local_add_cond = cat(inpaint_mask, inpaint_masked_input); padding mask = "
+                           "t < ceil(int(seconds*44100)/4096) + int(headroom*44100/4096); "
+                           "sigmas = LogSNRShift(rate 0, -6.2, 2.0) of linspace(1, 0, steps+1); ping-pong from "
+                           "x = noise, fresh noise at step i = step_noises[i] (the last one is multiplied by t = 0)",
+            "reference": "stable-audio-3 636f906 sample_flow_pingpong, torch " + torch.__version__ + ", float32 CPU"}
+    state = {"model.model." + k: v for k, v in dit.model.state_dict().items()}
+    state.update({"conditioner.conditioners.prompt." + k: v for k, v in prompt_cond.state_dict().items()})
+    state.update({"conditioner.conditioners.seconds_total." + k: v for k, v in seconds_cond.state_dict().items()})
+    write_case('sa3_sample_pingpong', spec, model_config(cfg), state,
+               {"prompt_hidden": hidden, "prompt_mask": pmask, "seconds_total": torch.tensor([seconds]),
+                "inpaint_mask": inpaint_mask, "inpaint_masked_input": masked, "noise": noise,
+                "step_noises": step_noises},
+               {"sigmas": sigmas, "latents": latents})
+
+
+if __name__ == '__main__':
+    torch.set_num_threads(1)
+    dit_case('sa3_dit_forward', False, 64, 1, 2, 1.0, 1)
+    dit_case('sa3_dit_forward_diff', True, 96, 2, 1, 6.0, 3)
+    t5gemma_case()
+    sample_case()
