@@ -6,6 +6,7 @@ import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
 import dev.longplay.models.sa3.dit.Sa3DitForwardGolden;
+import dev.longplay.models.sa3.sampling.Sa3SampleGolden;
 import dev.longplay.models.transformer.DitForwardGolden;
 
 import java.util.List;
@@ -24,6 +25,7 @@ public final class GoldenComponents {
                 new T5EncoderGolden(),
                 new DitForwardGolden(),
                 new Sa3DitForwardGolden(),
+                new Sa3SampleGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
         );
