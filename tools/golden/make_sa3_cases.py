@@ -16,7 +16,9 @@ model.model.* for the DiT, conditioner.conditioners.<id>.* for the conditioners)
                         features, local_add_cond, partial rotary 32 of 64), batch 2, padding mask, cfg 1
   sa3_dit_forward_diff  medium-like (differential attention, 2 heads of 48), batch 2, padding mask, cfg 6
                         with full APG (apg_scale 1) against zeroed cross-attention tokens
-  sa3_t5gemma           tiny T5GemmaEncoderModel (2 layers), input ids with attention mask -> last_hidden_state
+  sa3_t5gemma           tiny T5GemmaEncoderModel (2 layers), input ids with attention mask -> last_hidden_state;
+                        transformers' default SDPA attention, as the reference's from_pretrained gets it, which
+                        ignores attn_logit_softcapping (only the eager path applies it)
   sa3_sample_pingpong   8-step ping-pong on the small-like DiT from conditioner inputs: prompt hidden
                         states (T5Gemma last_hidden_state) -> proj_out + learned padding embedding;
                         seconds_total -> NumberConditioner (expo); inpaint mask + masked input as local_add_cond;
@@ -200,7 +202,8 @@ def t5gemma_case():
         hidden = model(input_ids=ids, attention_mask=mask)["last_hidden_state"]
     spec = {"component": "sa3_t5gemma", "tolerance": {"atol": 1e-4, "rtol": 1e-4},
             "description": "T5GemmaEncoderModel(input_ids, attention_mask) -> last_hidden_state [2, 10, 40]; "
-                           "row 1 padded (id 0, mask 0) after 6 tokens. config.json is the HF config.",
+                           "row 1 padded (id 0, mask 0) after 6 tokens. config.json is the HF config. Default (SDPA) "
+                           "attention as the reference loads it: attn_logit_softcapping is NOT applied on that path.",
             "reference": "transformers 5.18.0 T5GemmaEncoderModel, torch " + torch.__version__ + ", float32 CPU"}
     d = os.path.join(OUT, 'sa3_t5gemma')
     os.makedirs(d, exist_ok=True)

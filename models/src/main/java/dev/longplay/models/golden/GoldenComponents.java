@@ -7,6 +7,7 @@ import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
 import dev.longplay.models.sa3.dit.Sa3DitForwardGolden;
 import dev.longplay.models.sa3.sampling.Sa3SampleGolden;
+import dev.longplay.models.sa3.text.T5GemmaGolden;
 import dev.longplay.models.transformer.DitForwardGolden;
 
 import java.util.List;
@@ -26,6 +27,7 @@ public final class GoldenComponents {
                 new DitForwardGolden(),
                 new Sa3DitForwardGolden(),
                 new Sa3SampleGolden(),
+                new T5GemmaGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
         );
