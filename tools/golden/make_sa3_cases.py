@@ -24,6 +24,8 @@ model.model.* for the DiT, conditioner.conditioners.<id>.* for the conditioners)
                         seconds_total -> NumberConditioner (expo); inpaint mask + masked input as local_add_cond;
                         schedule linspace(1, 0, 9) through the default LogSNRShift(rate 0, -6.2, 2.0);
                         step noises given explicitly (the reference's torch.randn_like is replaced by them, in order)
+  sa3_dit_lora          the small-like DiT with two stacked LoRA files (lora at 0.7, dora-rows at 1.3, same target modules) applied
+                        by the reference's load_and_apply_loras / set_lora_strength, run in float64; lora_0/1.safetensors
 
 Run:  cd /tmp/sa3ref && git --git-dir=<mirror>/repo archive HEAD stable_audio_3 | tar x
       PYTHONPATH=/tmp/sa3ref /work/venv/bin/python tools/golden/make_sa3_cases.py [out_dir [case ...]]
@@ -269,11 +271,86 @@ def sample_case(steps=8):
                {"sigmas": sigmas, "latents": latents})
 
 
+def lora_case():
+    """Two stacked adapters on the small-like DiT through the reference's own loader: a rank-2 `lora` on the
+    attention projections of layer 0 (include filter) at strength 0.7, then a rank-2 `dora-rows` on every Linear
+    and Conv1d at strength 1.3; the adapter parameters drawn at random (trained ones would be too)."""
+    import tempfile
+    from torch import nn
+    from stable_audio_3.models.lora import add_lora, LoRAParametrization, set_lora_strength, save_lora_safetensors
+    from stable_audio_3.models.lora.loader import load_and_apply_loras
+    from functools import partial
+    cfg = dit_config(False, 64, 1, 2)
+    # Both adapters target the same modules: the reference's stacking renames the N-th file's keys to
+    # parametrization index N, which only lands where every earlier adapter registered too (elsewhere the later
+    # adapter silently stays at its initialisation).
+    targets = ["layers.0", "layers.1.ff", "to_cond_embed"]
+    specs = [("lora", 2, 4.0, targets, 0.7), ("dora-rows", 2, 2.0, targets, 1.3)]
+    tmp = tempfile.mkdtemp()
+    paths = []
+    for i, (kind, rank, alpha, include, _) in enumerate(specs):
+        donor = build_dit(cfg, 1)
+        lcfg = {nn.Linear: {"weight": partial(LoRAParametrization.from_linear, rank=rank, lora_alpha=alpha, adapter_type=kind)},
+                nn.Conv1d: {"weight": partial(LoRAParametrization.from_conv1d, rank=rank, lora_alpha=alpha, adapter_type=kind)}}
+        add_lora(donor, lcfg, include=include)
+        gen = torch.Generator().manual_seed(40 + i)
+        sd = {}
+        with torch.no_grad():
+            for k, v in donor.state_dict().items():
+                if '.parametrizations.weight.0.' in k and not k.endswith('lora_dropout_mask'):
+                    if k.endswith('magnitude'):
+                        v = v * (1 + 0.2 * torch.randn(v.shape, generator=gen))
+                    else:
+                        v = 0.3 * torch.randn(v.shape, generator=gen)
+                    sd[k] = v.contiguous()
+        path = os.path.join(tmp, f"lora_{i}.safetensors")
+        save_lora_safetensors(sd, {"adapter_type": kind, "rank": rank, "alpha": alpha, "include": include}, path)
+        paths.append(path)
+
+    class Holder(nn.Module):
+        def __init__(self, dit):
+            super().__init__()
+            self.model = dit
+            self.conditioner = nn.Module()
+    dit = build_dit(cfg, 1)
+    base_state = {"model.model." + k: v.clone() for k, v in dit.model.state_dict().items()}
+    # float64: this CPU's float32 matmul with an inner size of 2 (B·A of rank 2) is only good to ~4e-4 relative,
+    # which would dominate the comparison; the reference math itself is unchanged
+    dit = dit.double()
+    holder = Holder(dit)
+    load_and_apply_loras(holder, paths, "diffusion_cond")
+    for i, spec in enumerate(specs):
+        set_lora_strength(holder, spec[4], lora_index=i)
+    g = torch.Generator().manual_seed(2)
+    b, t_len, n = 1, 16, 5
+    x = torch.randn(b, IO, t_len, generator=g)
+    t = torch.tensor([0.6])
+    cross = torch.randn(b, n, COND, generator=g)
+    glob = torch.randn(b, COND, generator=g)
+    local = torch.randn(b, IO + 1, t_len, generator=g)
+    with torch.no_grad():
+        v = dit.model(x.double(), t.double(), cross_attn_cond=cross.double(), global_embed=glob.double(),
+                      local_add_cond=local.double()).float()
+    spec = {"component": "sa3_dit_lora", "loras": [{"file": f"lora_{i}.safetensors", "strength": sp[4]}
+                                                    for i, sp in enumerate(specs)],
+            "tolerance": {"atol": 1e-4, "rtol": 1e-4},
+            "description": "v = DiT(x, t, cross_attn_cond, global_embed, local_add_cond) after load_and_apply_loras "
+                           "with the listed files in order and set_lora_strength(strength, lora_index=i)",
+            "reference": "stable-audio-3 636f906 lora loader, torch " + torch.__version__ + ", float64 CPU (inputs and "
+                         "weights are float32 values)"}
+    write_case('sa3_dit_lora', spec, model_config(cfg), base_state,
+               {"x": x, "t": t, "cross_attn_cond": cross, "global_embed": glob, "local_add_cond": local}, {"v": v})
+    import shutil
+    for i, p in enumerate(paths):
+        shutil.copy(p, os.path.join(OUT, 'sa3_dit_lora', f"lora_{i}.safetensors"))
+
+
 if __name__ == '__main__':
     torch.set_num_threads(1)
     only = sys.argv[2:]  # optional case names
     for name, make in [('sa3_dit_forward', lambda: dit_case('sa3_dit_forward', False, 64, 1, 2, 1.0, 1)),
                        ('sa3_dit_forward_diff', lambda: dit_case('sa3_dit_forward_diff', True, 96, 2, 1, 6.0, 3)),
-                       ('sa3_t5gemma', t5gemma_case), ('sa3_sample_pingpong', sample_case)]:
+                       ('sa3_t5gemma', t5gemma_case), ('sa3_sample_pingpong', sample_case),
+                       ('sa3_dit_lora', lora_case)]:
         if not only or name in only:
             make()

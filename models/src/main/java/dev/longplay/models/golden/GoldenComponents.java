@@ -6,6 +6,7 @@ import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
 import dev.longplay.models.sa3.dit.Sa3DitForwardGolden;
+import dev.longplay.models.sa3.lora.Sa3LoraGolden;
 import dev.longplay.models.sa3.sampling.Sa3SampleGolden;
 import dev.longplay.models.sa3.text.T5GemmaGolden;
 import dev.longplay.models.transformer.DitForwardGolden;
@@ -27,6 +28,7 @@ public final class GoldenComponents {
                 new DitForwardGolden(),
                 new Sa3DitForwardGolden(),
                 new Sa3SampleGolden(),
+                new Sa3LoraGolden(),
                 new T5GemmaGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
