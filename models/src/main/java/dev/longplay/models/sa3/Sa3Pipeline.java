@@ -44,17 +44,22 @@ public final class Sa3Pipeline implements AudioGenerator {
 
     private final NDManager manager;
     private final Sa3Config config;
-    private final Sa3Dit dit;
-    private final Sa3Conditioners conditioners;
+    private final java.nio.file.Path checkpoint;   // null: weights given directly (no LoRA reloads)
+    private NDManager weights;                      // the DiT's and conditioners' tensors, replaced with LoRAs
+    private Sa3Dit dit;
+    private Sa3Conditioners conditioners;
+    private List<String> loras = List.of();
     private final Sa3TextEncoder text;
     private final LatentCodec codec;
     private final String name;
     private final String fingerprint;
     private final int align;
 
-    public Sa3Pipeline(NDManager manager, Sa3Config config, Sa3Dit dit, Sa3Conditioners conditioners, Sa3TextEncoder text,
-                       LatentCodec codec, String name, String fingerprint) {
+    Sa3Pipeline(NDManager manager, java.nio.file.Path checkpoint, NDManager weights, Sa3Config config, Sa3Dit dit,
+                Sa3Conditioners conditioners, Sa3TextEncoder text, LatentCodec codec, String name, String fingerprint) {
         this.manager = manager;
+        this.checkpoint = checkpoint;
+        this.weights = weights;
         this.config = config;
         this.dit = dit;
         this.conditioners = conditioners;
@@ -78,11 +83,13 @@ public final class Sa3Pipeline implements AudioGenerator {
         try {
             text = Sa3TextEncoder.load(files.dir().resolve(config.prompt().subfolder()), config.prompt().maxLength(), manager);
             try (SafetensorsFile file = SafetensorsFile.open(files.checkpoint())) {
-                StateDict sd = new StateDict(file, manager, DataType.FLOAT32);
+                NDManager weights = manager.newSubManager();
+                StateDict sd = new StateDict(file, weights, DataType.FLOAT32);
                 Sa3Dit dit = Sa3Dit.load(sd.scope("model.model"), config.dit());
                 Sa3Conditioners conds = Sa3Conditioners.load(sd, config, text.hiddenSize());
-                LatentCodec codec = codecs.load(config, sd, manager);
-                return new Sa3Pipeline(manager, config, dit, conds, text, codec, name, ModelFingerprint.of(files));
+                LatentCodec codec = codecs.load(config, new StateDict(file, manager, DataType.FLOAT32), manager);
+                return new Sa3Pipeline(manager, files.checkpoint(), weights, config, dit, conds, text, codec, name,
+                        ModelFingerprint.of(files));
             }
         } catch (RuntimeException e) {
             if (text != null) {
@@ -216,7 +223,48 @@ public final class Sa3Pipeline implements AudioGenerator {
         }
     }
 
-    /** The DiT (for benchmarks and LoRA). */
+    /** A LoRA file and the strength to apply it at (1 = as trained). */
+    public record LoraSpec(java.nio.file.Path file, double strength) {
+    }
+
+    /**
+     * Applies these LoRA adapters, stacked in the given order, in place of any applied before (an empty list
+     * goes back to the plain checkpoint). The DiT and conditioners are rebuilt from the checkpoint with the
+     * adapters merged into their weights; nothing changes if loading fails.
+     */
+    public synchronized void setLoras(List<LoraSpec> specs) {
+        if (checkpoint == null) {
+            throw new IllegalStateException("this pipeline was not loaded from a checkpoint file");
+        }
+        NDManager next = manager.newSubManager();
+        List<dev.longplay.models.sa3.lora.LoraWeights.Applied> applied = new java.util.ArrayList<>();
+        try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
+            for (LoraSpec s : specs) {
+                applied.add(new dev.longplay.models.sa3.lora.LoraWeights.Applied(
+                        dev.longplay.models.sa3.lora.LoraAdapter.load(s.file(), next), s.strength()));
+            }
+            StateDict sd = new StateDict(new dev.longplay.models.sa3.lora.LoraWeights(file, applied), next, DataType.FLOAT32);
+            Sa3Dit newDit = Sa3Dit.load(sd.scope("model.model"), config.dit());
+            Sa3Conditioners newConds = Sa3Conditioners.load(sd, config, text.hiddenSize());
+            applied.forEach(a -> a.adapter().close());
+            NDManager old = weights;
+            weights = next;
+            dit = newDit;
+            conditioners = newConds;
+            loras = specs.stream().map(s -> s.file().getFileName() + "@" + s.strength()).toList();
+            old.close();
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
+    }
+
+    /** The adapters in use, as file@strength. */
+    public synchronized List<String> loras() {
+        return loras;
+    }
+
+    /** The DiT (for benchmarks). */
     public Sa3Dit dit() {
         return dit;
     }
