@@ -24,6 +24,7 @@ model.model.* for the DiT, conditioner.conditioners.<id>.* for the conditioners)
                         seconds_total -> NumberConditioner (expo); inpaint mask + masked input as local_add_cond;
                         schedule linspace(1, 0, 9) through the default LogSNRShift(rate 0, -6.2, 2.0);
                         step noises given explicitly (the reference's torch.randn_like is replaced by them, in order)
+  schedules             ../sa3/schedules.json: build_schedule for every distribution shift type (not a case folder)
   sa3_dit_lora          the small-like DiT with two stacked LoRA files (lora at 0.7, dora-rows at 1.3, same target modules) applied
                         by the reference's load_and_apply_loras / set_lora_strength, run in float64; lora_0/1.safetensors
 
@@ -345,12 +346,35 @@ def lora_case():
         shutil.copy(p, os.path.join(OUT, 'sa3_dit_lora', f"lora_{i}.safetensors"))
 
 
+def schedules():
+    """sa3/schedules.json: build_schedule for each distribution shift the reference has, at a few sequence lengths
+    and sigma_max values (what Sa3Schedule / DistributionShift must reproduce)."""
+    from stable_audio_3.models.diffusion import ConditionedDiffusionModelWrapper as W
+    options = [None, {"type": "logsnr", "rate": 1.0}, {"type": "logsnr", "rate": 0.5, "anchor_logsnr": -5.0},
+               {"type": "full"}, {"type": "full", "base_shift": 0.3, "max_shift": 1.5},
+               {"type": "flux", "alpha_min": 1.0, "alpha_max": 6.93}, {"type": "none"}]
+    cases = []
+    for opt in options:
+        shift = LogSNRShift(rate=0, anchor_logsnr=-6.2, logsnr_end=2.0) if opt is None else W._create_dist_shift(opt)
+        for seq_len in [11, 323, 2000, 5000]:
+            for steps, sigma_max in [(8, 1.0), (50, 1.0), (8, 0.6)]:
+                t = build_schedule(steps, sigma_max, shift, effective_seq_len=seq_len)
+                cases.append({"options": opt, "seq_len": seq_len, "steps": steps, "sigma_max": sigma_max,
+                              "t": [float(v) for v in t]})
+    d = os.path.join(OUT, '..', 'sa3')
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, 'schedules.json'), 'w') as f:
+        json.dump({"reference": "stable-audio-3 636f906 build_schedule, torch " + torch.__version__ + " float32",
+                   "cases": cases}, f, indent=0)
+    print('schedules', len(cases))
+
+
 if __name__ == '__main__':
     torch.set_num_threads(1)
     only = sys.argv[2:]  # optional case names
     for name, make in [('sa3_dit_forward', lambda: dit_case('sa3_dit_forward', False, 64, 1, 2, 1.0, 1)),
                        ('sa3_dit_forward_diff', lambda: dit_case('sa3_dit_forward_diff', True, 96, 2, 1, 6.0, 3)),
                        ('sa3_t5gemma', t5gemma_case), ('sa3_sample_pingpong', sample_case),
-                       ('sa3_dit_lora', lora_case)]:
+                       ('sa3_dit_lora', lora_case), ('schedules', schedules)]:
         if not only or name in only:
             make()
