@@ -16,6 +16,7 @@ model.model.* for the DiT, conditioner.conditioners.<id>.* for the conditioners)
                         features, local_add_cond, partial rotary 32 of 64), batch 2, padding mask, cfg 1
   sa3_dit_forward_diff  medium-like (differential attention, 2 heads of 48), batch 2, padding mask, cfg 6
                         with full APG (apg_scale 1) against zeroed cross-attention tokens
+  sa3_dit_forward_logsnr  one block, timestep_features_logsnr (t -> normalised clamped log-SNR before the features)
   sa3_t5gemma           tiny T5GemmaEncoderModel (2 layers), input ids with attention mask -> last_hidden_state;
                         transformers' default SDPA attention, as the reference's from_pretrained gets it, which
                         ignores attn_logit_softcapping (only the eager path applies it)
@@ -152,8 +153,9 @@ def padding_mask(seconds, headroom_sec, t_len):
     return torch.arange(t_len)[None, :] < valid[:, None]
 
 
-def dit_case(name, differential, embed_dim, heads, depth, cfg_scale, seed):
+def dit_case(name, differential, embed_dim, heads, depth, cfg_scale, seed, **extra):
     cfg = dit_config(differential, embed_dim, heads, depth)
+    cfg.update(extra)
     dit = build_dit(cfg, seed)
     g = torch.Generator().manual_seed(seed + 1)
     b, t_len, n = 2, 24, 7
@@ -374,6 +376,8 @@ if __name__ == '__main__':
     only = sys.argv[2:]  # optional case names
     for name, make in [('sa3_dit_forward', lambda: dit_case('sa3_dit_forward', False, 64, 1, 2, 1.0, 1)),
                        ('sa3_dit_forward_diff', lambda: dit_case('sa3_dit_forward_diff', True, 96, 2, 1, 6.0, 3)),
+                       ('sa3_dit_forward_logsnr', lambda: dit_case('sa3_dit_forward_logsnr', False, 64, 1, 1, 1.0, 5,
+                                                                   timestep_features_logsnr=True)),
                        ('sa3_t5gemma', t5gemma_case), ('sa3_sample_pingpong', sample_case),
                        ('sa3_dit_lora', lora_case), ('schedules', schedules)]:
         if not only or name in only:
