@@ -42,6 +42,9 @@ public final class Sa3Pipeline implements AudioGenerator {
     /** The reference's duration_padding_sec. */
     static final double HEADROOM_SECONDS = 6.0;
 
+    /** Audio-to-audio start when none is asked for; the reference's default, 1.0, would ignore the audio. */
+    static final double DEFAULT_INIT_NOISE = 0.8;
+
     private final NDManager manager;
     private final Sa3Config config;
     private final java.nio.file.Path checkpoint;   // null: weights given directly (no LoRA reloads)
@@ -161,9 +164,6 @@ public final class Sa3Pipeline implements AudioGenerator {
         };
         int steps = p.steps() != null ? p.steps() : rfDenoiser ? 8 : 50;
         double cfg = p.cfgScale() != null ? p.cfgScale() : rfDenoiser ? 1.0 : 7.0;
-        if (p.negativePrompt() != null && !p.negativePrompt().isBlank() && cfg != 1.0) {
-            throw new IllegalArgumentException("negative prompts are not supported for Stable Audio 3 models yet");
-        }
         Map<String, Double> timings = new LinkedHashMap<>();
         int rate = config.sampleRate();
         int ratio = config.downsamplingRatio();
@@ -193,13 +193,21 @@ public final class Sa3Pipeline implements AudioGenerator {
                 }
                 timings.put("encoding", since(t1));
             }
-            DitInputs inputs = conditioners.assemble(promptTokens, seconds, mask, masked,
+            DitInputs conditioned = conditioners.assemble(promptTokens, seconds, mask, masked,
                     Sa3Conditioners.validMask(gen, 1, frames, valid));
+            if (p.negativePrompt() != null && !p.negativePrompt().isBlank() && cfg != 1.0) {
+                // the reference keeps the negative tokens where its mask is set and zeroes the padded ones
+                Sa3TextEncoder.Encoded neg = text.encode(p.negativePrompt(), gen);
+                NDArray negTokens = conditioners.prompt(neg.hidden(), neg.mask()).mul(neg.mask().expandDims(2));
+                conditioned = conditioned.withNegative(conditioners.assemble(negTokens, seconds, mask, masked, null).cross());
+            }
+            DitInputs inputs = conditioned;
             GuidedVelocity velocity = new GuidedVelocity(dit, cfg, 1.0);
 
             long t2 = System.nanoTime();
             boolean audioToAudio = p.init() != null && !inpaint;
-            double sigmaMax = audioToAudio ? Math.min(1.0, p.initNoiseLevel() != null ? p.initNoiseLevel() : 0.8) : 1.0;
+            double sigmaMax = audioToAudio ? Math.min(1.0, p.initNoiseLevel() != null ? p.initNoiseLevel() : DEFAULT_INIT_NOISE)
+                    : 1.0;
             double[] schedule = Sa3Schedule.times(steps, sigmaMax, DistributionShift.parse(config.samplingShift(), config.source()),
                     Sa3Schedule.effectiveLength(p.seconds(), rate, ratio));
             NDArray noise = SeededNoise.stream(p.seed(), SeededNoise.INITIAL).next(gen, latentShape);

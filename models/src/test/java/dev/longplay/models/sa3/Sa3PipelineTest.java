@@ -153,6 +153,19 @@ class Sa3PipelineTest {
     }
 
     @Test
+    void negativePromptSteersTheGuidedBranch() {
+        GenerationParams none = new GenerationParams("warm pad", null, 1.0, 0, 4, 4, 3.0, null, null, null, null, null, null, null, null);
+        GenerationParams neg = new GenerationParams("warm pad", "dark kick", 1.0, 0, 4, 4, 3.0, null, null, null, null, null, null, null, null);
+        GenerationParams negNoCfg = new GenerationParams("warm pad", "dark kick", 1.0, 0, 4, 4, 1.0, null, null, null, null, null, null, null, null);
+        GenerationParams noneNoCfg = new GenerationParams("warm pad", null, 1.0, 0, 4, 4, 1.0, null, null, null, null, null, null, null, null);
+        float[][] a = pipeline.generate(none, GenerationListener.NONE).samples();
+        float[][] b = pipeline.generate(neg, GenerationListener.NONE).samples();
+        assertTrue(diff(a, b, 0, a[0].length) > 0, "negative prompt ignored under guidance");
+        assertArrayEquals(pipeline.generate(noneNoCfg, GenerationListener.NONE).samples()[0],
+                pipeline.generate(negNoCfg, GenerationListener.NONE).samples()[0], "cfg 1 has no unconditional branch");
+    }
+
+    @Test
     void refusesWhatItDoesNotDo() {
         assertThrows(IllegalArgumentException.class, () -> pipeline.generate(
                 new GenerationParams("x", null, 1, 0, 1, null, null, null, null, null, null, null, null, null,

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 
 /**
  * The SA3 DiT's velocity with classifier-free guidance as the reference's forward does it for rectified flow:
- * a batch of [conditioned, cross-attention tokens zeroed], denoised estimates x − v·t, their difference
+ * a batch of [conditioned, cross-attention tokens zeroed or a negative prompt's], denoised estimates x − v·t, their difference
  * projected orthogonally to the conditioned estimate by APG ({@code apgScale} 1 = fully orthogonal, 0 = plain
  * CFG; norms only over valid frames), then back to a velocity. {@code cfgScale} 1 is a single plain pass.
  */
@@ -23,7 +23,7 @@ public record GuidedVelocity(Sa3Dit dit, double cfgScale, double apgScale) {
             xx.attach(scope);
             NDArray tt = t.concat(t, 0);
             tt.attach(scope);
-            NDArray cross = in.cross().concat(in.cross().zerosLike(), 0);
+            NDArray cross = in.cross().concat(in.negativeCross() != null ? in.negativeCross() : in.cross().zerosLike(), 0);
             cross.attach(scope);
             NDArray global = twice(in.global(), scope);
             NDArray local = twice(in.local(), scope);
