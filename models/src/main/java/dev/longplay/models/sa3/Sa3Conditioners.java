@@ -1,6 +1,7 @@
 package dev.longplay.models.sa3;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -99,10 +100,10 @@ public final class Sa3Conditioners {
         for (String id : config.localAddIds()) {
             local.add(id.equals("inpaint_mask") ? inpaintMask : maskedInput);
         }
-        NDArray crossCat = cross.isEmpty() ? null : cross.size() == 1 ? cross.get(0) : ai.djl.ndarray.NDArrays.concat(cross, 1);
+        NDArray crossCat = cross.isEmpty() ? null : cross.size() == 1 ? cross.get(0) : NDArrays.concat(cross, 1);
         NDArray globalCat = globals.isEmpty() ? null : globals.size() == 1 ? globals.get(0)
-                : ai.djl.ndarray.NDArrays.concat(new NDList(globals), 1);
-        NDArray localCat = local.isEmpty() ? null : local.size() == 1 ? local.get(0) : ai.djl.ndarray.NDArrays.concat(local, 1);
+                : NDArrays.concat(new NDList(globals), 1);
+        NDArray localCat = local.isEmpty() ? null : local.size() == 1 ? local.get(0) : NDArrays.concat(local, 1);
         return new DitInputs(crossCat, globalCat, localCat, valid);
     }
 

@@ -17,6 +17,8 @@ import dev.longplay.models.pipeline.ModelFingerprint;
 import dev.longplay.models.sa3.dit.DitInputs;
 import dev.longplay.models.sa3.dit.GuidedVelocity;
 import dev.longplay.models.sa3.dit.Sa3Dit;
+import dev.longplay.models.sa3.lora.LoraAdapter;
+import dev.longplay.models.sa3.lora.LoraWeights;
 import dev.longplay.models.sa3.sampling.DistributionShift;
 import dev.longplay.models.sa3.sampling.Sa3Schedule;
 import dev.longplay.models.sa3.text.Sa3TextEncoder;
@@ -25,6 +27,8 @@ import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +51,7 @@ public final class Sa3Pipeline implements AudioGenerator {
 
     private final NDManager manager;
     private final Sa3Config config;
-    private final java.nio.file.Path checkpoint;   // null: weights given directly (no LoRA reloads)
+    private final Path checkpoint;   // null: weights given directly (no LoRA reloads)
     private NDManager weights;                      // the DiT's and conditioners' tensors, replaced with LoRAs
     private Sa3Dit dit;
     private Sa3Conditioners conditioners;
@@ -58,7 +62,7 @@ public final class Sa3Pipeline implements AudioGenerator {
     private final String fingerprint;
     private final int align;
 
-    Sa3Pipeline(NDManager manager, java.nio.file.Path checkpoint, NDManager weights, Sa3Config config, Sa3Dit dit,
+    Sa3Pipeline(NDManager manager, Path checkpoint, NDManager weights, Sa3Config config, Sa3Dit dit,
                 Sa3Conditioners conditioners, Sa3TextEncoder text, LatentCodec codec, String name, String fingerprint) {
         this.manager = manager;
         this.checkpoint = checkpoint;
@@ -232,7 +236,7 @@ public final class Sa3Pipeline implements AudioGenerator {
     }
 
     /** A LoRA file and the strength to apply it at (1 = as trained). */
-    public record LoraSpec(java.nio.file.Path file, double strength) {
+    public record LoraSpec(Path file, double strength) {
     }
 
     /**
@@ -245,13 +249,13 @@ public final class Sa3Pipeline implements AudioGenerator {
             throw new IllegalStateException("this pipeline was not loaded from a checkpoint file");
         }
         NDManager next = manager.newSubManager();
-        List<dev.longplay.models.sa3.lora.LoraWeights.Applied> applied = new java.util.ArrayList<>();
+        List<LoraWeights.Applied> applied = new ArrayList<>();
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
             for (LoraSpec s : specs) {
-                applied.add(new dev.longplay.models.sa3.lora.LoraWeights.Applied(
-                        dev.longplay.models.sa3.lora.LoraAdapter.load(s.file(), next), s.strength()));
+                applied.add(new LoraWeights.Applied(
+                        LoraAdapter.load(s.file(), next), s.strength()));
             }
-            StateDict sd = new StateDict(new dev.longplay.models.sa3.lora.LoraWeights(file, applied), next, DataType.FLOAT32);
+            StateDict sd = new StateDict(new LoraWeights(file, applied), next, DataType.FLOAT32);
             Sa3Dit newDit = Sa3Dit.load(sd.scope("model.model"), config.dit());
             Sa3Conditioners newConds = Sa3Conditioners.load(sd, config, text.hiddenSize());
             applied.forEach(a -> a.adapter().close());

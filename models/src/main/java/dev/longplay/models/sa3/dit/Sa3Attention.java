@@ -7,6 +7,7 @@ import dev.longplay.models.nn.Linear;
 import dev.longplay.models.nn.RmsNorm;
 import dev.longplay.models.nn.Scoped;
 import dev.longplay.models.transformer.RotaryEmbedding;
+import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
 
 /**
@@ -54,7 +55,7 @@ public final class Sa3Attention {
         Linear kv = null;
         if (dimContext > 0) {
             if (dimContext != dim) {
-                throw new dev.longplay.models.weights.CheckpointException("cross-attention context width " + dimContext
+                throw new CheckpointException("cross-attention context width " + dimContext
                         + " differs from the DiT width " + dim + " (set project_cond_tokens)");
             }
             q = Linear.load(sd.scope("to_q"), dim, (long) parts * dim, false);
