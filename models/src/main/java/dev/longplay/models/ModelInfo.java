@@ -3,6 +3,7 @@ package dev.longplay.models;
 import dev.longplay.models.config.AutoencoderConfig;
 import dev.longplay.models.config.ConditioningConfig;
 import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.sa3.Sa3Config;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.TensorInfo;
@@ -26,6 +27,9 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
     }
 
     public static ModelInfo read(ModelFiles files) {
+        if (AudioGenerators.isSa3(files)) {
+            return readSa3(files);
+        }
         ModelConfig config = ModelConfig.load(files.config());
         AutoencoderConfig ae = config.autoencoder();
         Map<String, Long> byPrefix = new LinkedHashMap<>();
@@ -52,6 +56,43 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
         return new ModelInfo(files.dir(), config.modelType(), config.sampleRate(), config.audioChannels(),
                 ae.latentDim(), ae.downsamplingRatio(), config.latentRate(), config.maxSeconds(),
                 config.model().diffusion().objective(), components);
+    }
+
+    // Stable Audio 3: SAME autoencoder embedded as pretransform.*, the DiT, T5Gemma in its own subfolder
+    private static ModelInfo readSa3(ModelFiles files) {
+        Sa3Config c = Sa3Config.load(files.config());
+        Map<String, Long> byPrefix = new LinkedHashMap<>();
+        try (SafetensorsFile st = SafetensorsFile.open(files.checkpoint())) {
+            for (TensorInfo t : st.tensors().values()) {
+                byPrefix.merge(group(t.name()), t.elementCount(), Long::sum);
+            }
+        }
+        List<Component> components = new ArrayList<>();
+        components.add(new Component("autoencoder", "SAME (" + c.pretransform().path("type").asText("autoencoder") + ")",
+                byPrefix.getOrDefault("pretransform", 0L)));
+        var d = c.dit();
+        components.add(new Component("diffusion", String.format("SA3 DiT %d x %d, %d heads%s", d.depth(), d.embedDim(),
+                d.numHeads(), d.differential() ? ", differential" : ""), byPrefix.getOrDefault("model", 0L)));
+        Path t5 = files.dir().resolve(c.prompt().subfolder());
+        components.add(new Component("conditioner prompt", "t5gemma (" + c.prompt().subfolder() + "/, encoder only)",
+                byPrefix.getOrDefault("conditioner.prompt", 0L) + t5GemmaEncoderParameters(t5)));
+        components.add(new Component("conditioner seconds_total", "number (expo)",
+                byPrefix.getOrDefault("conditioner.seconds_total", 0L)));
+        double max = (double) c.sampleSize() / c.sampleRate() - 6.0;  // the reference's 6 s of headroom
+        return new ModelInfo(files.dir(), "diffusion_cond (Stable Audio 3)", c.sampleRate(), c.audioChannels(), c.ioChannels(),
+                c.downsamplingRatio(), (double) c.sampleRate() / c.downsamplingRatio(), max, d.objective(), components);
+    }
+
+    private static long t5GemmaEncoderParameters(Path dir) {
+        Path st = dir.resolve("model.safetensors");
+        if (!Files.isRegularFile(st)) {
+            return 0;
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(st)) {
+            return f.tensors().values().stream()
+                    .filter(t -> t.name().startsWith("encoder.") || t.name().startsWith("model.encoder."))
+                    .mapToLong(TensorInfo::elementCount).sum();
+        }
     }
 
     private static String group(String key) {

@@ -8,6 +8,10 @@ import dev.longplay.models.clap.ClapTextGolden;
 import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
+import dev.longplay.models.sa3.dit.Sa3DitForwardGolden;
+import dev.longplay.models.sa3.lora.Sa3LoraGolden;
+import dev.longplay.models.sa3.sampling.Sa3SampleGolden;
+import dev.longplay.models.sa3.text.T5GemmaGolden;
 import dev.longplay.models.transformer.DitForwardGolden;
 
 import java.util.List;
@@ -28,6 +32,10 @@ public final class GoldenComponents {
                 new ClapAudioGolden(),
                 new ClapMelGolden(),
                 new DitForwardGolden(),
+                new Sa3DitForwardGolden(),
+                new Sa3SampleGolden(),
+                new Sa3LoraGolden(),
+                new T5GemmaGolden(),
                 GoldenSampling.sample(),
                 GoldenSampling.styleTransfer()
         );

@@ -41,7 +41,7 @@ import java.util.Map;
  * <p>The latent canvas is as long as the request needs (rounded up to the autoencoder's stride), not the
  * model's whole training window: the duration is honoured exactly and short clips cost little.
  */
-public final class StableAudioPipeline implements AutoCloseable {
+public final class StableAudioPipeline implements AudioGenerator {
 
     private final NDManager manager;
     private final ModelConfig config;
@@ -112,6 +112,11 @@ public final class StableAudioPipeline implements AutoCloseable {
 
     public int sampleRate() {
         return config.sampleRate();
+    }
+
+    @Override
+    public double maxSeconds() {
+        return config.maxSeconds();
     }
 
     public SamplingDefaults defaults() {

@@ -9,6 +9,7 @@ import dev.longplay.models.pipeline.BenchModel;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
 import dev.longplay.models.pipeline.StableAudioPipeline;
+import dev.longplay.models.sa3.Sa3Bench;
 import dev.longplay.models.diffusion.ModelFunction;
 import dev.longplay.models.diffusion.SeededNoise;
 import dev.longplay.server.Json;
@@ -28,7 +29,7 @@ import java.util.concurrent.Callable;
         description = "Time a DiT step, a VAE decode and a whole generation; print JSON.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "DIR|HF-ID|tiny|sao-1.0-random|sao-small-random",
+    @Option(names = "--model", paramLabel = "DIR|HF-ID|tiny|sao-1.0-random|sao-small-random|sa3-small-random",
             description = "a model, or a random-weight model of a published shape (default: tiny)")
     String model = "tiny";
 
@@ -50,6 +51,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path cache = dev.longplay.server.DataDirs.cache().resolve("models");
+        if (model.equals("sa3-small-random")) {
+            // SA3: DiT steps and the whole sampling; the decode needs the SAME autoencoder (LatentCodec)
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model);
+            out.put("seconds", seconds);
+            out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+            out.putAll(Sa3Bench.run(Sa3Bench.smallConfig(), seconds, steps, null, this::time));
+            out.put("peakRssMiB", PeakMemory.rssHighWaterMiB());
+            System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+            return 0;
+        }
         try (StableAudioPipeline p = StableAudioPipeline.load(BenchModel.resolve(model, cache), model)) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model);

@@ -2,6 +2,8 @@ package dev.longplay.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.metrics.PromptAudioScorer;
+import dev.longplay.models.sa3.Sa3Pipeline;
+import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.server.AtomicFiles;
 import dev.longplay.server.Json;
 import dev.longplay.server.clips.ClipStore;
@@ -102,6 +104,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @Option(names = "--lora", paramLabel = "FILE[:STRENGTH]",
+            description = "a LoRA adapter for Stable Audio 3 models (repeatable, stacked in order; strength default 1)")
+    List<String> lora = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (!keep.equals("all") && !keep.equals("best")) {
@@ -122,6 +128,17 @@ public final class GenerateCommand implements Callable<Integer> {
         try {
             ProgressBar bar = new ProgressBar(quiet);
             renderer.load(null, bar);
+            if (!lora.isEmpty()) {
+                if (!(renderer.pipeline() instanceof Sa3Pipeline sa3)) {
+                    throw new RenderException(RenderException.Kind.BAD_ARGUMENT,
+                            "--lora works with Stable Audio 3 models only");
+                }
+                try {
+                    sa3.setLoras(lora.stream().map(GenerateCommand::loraSpec).toList());
+                } catch (CheckpointException e) {
+                    throw new RenderException(RenderException.Kind.BAD_ARGUMENT, e.getMessage(), e);
+                }
+            }
             List<Candidate> made = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 GenerationRequest r = request.withSeed(request.seed() + i);
@@ -176,6 +193,19 @@ public final class GenerateCommand implements Callable<Integer> {
             Path target = keep.equals("best") || made.size() == 1 ? out : numbered(out, c.index() + 1);
             writeClip(target, c.clip(), c.request(), modelId, c.seconds(), Map.of("scores", scores));
         }
+    }
+
+    // FILE or FILE:STRENGTH (the last colon, when a number follows it)
+    static Sa3Pipeline.LoraSpec loraSpec(String arg) {
+        int colon = arg.lastIndexOf(':');
+        if (colon > 0) {
+            try {
+                return new Sa3Pipeline.LoraSpec(Path.of(arg.substring(0, colon)), Double.parseDouble(arg.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                // a colon inside the path: no strength given
+            }
+        }
+        return new Sa3Pipeline.LoraSpec(Path.of(arg), 1.0);
     }
 
     GenerationRequest request() {

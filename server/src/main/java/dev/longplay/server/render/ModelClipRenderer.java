@@ -1,12 +1,13 @@
 package dev.longplay.server.render;
 
 import ai.djl.engine.EngineException;
+import dev.longplay.models.AudioGenerators;
 import dev.longplay.models.diffusion.SamplingCancelledException;
+import dev.longplay.models.pipeline.AudioGenerator;
 import dev.longplay.models.pipeline.EmbeddedModel;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
-import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.ModelLocator;
@@ -38,7 +39,7 @@ public final class ModelClipRenderer implements ClipRenderer {
 
     private final String modelSpec;
     private final Path cacheDir;
-    private volatile StableAudioPipeline pipeline;
+    private volatile AudioGenerator pipeline;
 
     /** modelSpec: a folder or Hugging Face id, or null for the embedded model (made under cacheDir). */
     public ModelClipRenderer(String modelSpec, Path cacheDir) {
@@ -56,7 +57,7 @@ public final class ModelClipRenderer implements ClipRenderer {
 
     @Override
     public List<ModelInfo> models() {
-        StableAudioPipeline p = pipeline;
+        AudioGenerator p = pipeline;
         String description = modelSpec == null
                 ? "embedded tiny random-weight model (architecture check; makes noise-like sound, not music)"
                 : "Stable Audio model " + modelSpec;
@@ -64,7 +65,7 @@ public final class ModelClipRenderer implements ClipRenderer {
             return List.of(new ModelInfo(id(), description, null, "cpu", 0, 0, false));
         }
         return List.of(new ModelInfo(id(), description, p.fingerprint(), "cpu", p.sampleRate(),
-                p.config().maxSeconds(), true));
+                p.maxSeconds(), true));
     }
 
     @Override
@@ -80,7 +81,7 @@ public final class ModelClipRenderer implements ClipRenderer {
         try {
             ModelFiles files = modelSpec == null ? EmbeddedModel.ensure(cacheDir)
                     : ModelLocator.fromEnvironment().locate(modelSpec);
-            pipeline = StableAudioPipeline.load(files, id());
+            pipeline = AudioGenerators.load(files, id());
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new RenderException(RenderException.Kind.MODEL_UNAVAILABLE, e.getMessage(), e);
         } catch (OutOfMemoryError e) {
@@ -90,7 +91,7 @@ public final class ModelClipRenderer implements ClipRenderer {
     }
 
     /** The loaded pipeline (loading it first if needed). */
-    public StableAudioPipeline pipeline() throws RenderException {
+    public AudioGenerator pipeline() throws RenderException {
         load(null, (s, a, b) -> { });
         return pipeline;
     }
@@ -98,7 +99,7 @@ public final class ModelClipRenderer implements ClipRenderer {
     @Override
     public RenderedClip render(GenerationRequest r, ProgressListener progress, CancellationCheck cancel)
             throws RenderException {
-        StableAudioPipeline p = pipeline();
+        AudioGenerator p = pipeline();
         GenerationParams params = toParams(r);
         GenerationListener listener = new GenerationListener() {
             @Override
@@ -192,7 +193,7 @@ public final class ModelClipRenderer implements ClipRenderer {
 
     @Override
     public void close() {
-        StableAudioPipeline p = pipeline;
+        AudioGenerator p = pipeline;
         if (p != null) {
             p.close();
         }

@@ -1,0 +1,23 @@
+package dev.longplay.models.pipeline;
+
+/**
+ * A loaded text-to-audio model as the CLI and server drive it, whatever its family (Stable Audio Open 1.0 /
+ * small, Stable Audio 3): one generation at a time from {@link GenerationParams}.
+ */
+public interface AudioGenerator extends AutoCloseable {
+
+    String name();
+
+    /** A content fingerprint of the checkpoint, recorded in every clip's metadata. */
+    String fingerprint();
+
+    int sampleRate();
+
+    /** The longest clip the model makes, in seconds. */
+    double maxSeconds();
+
+    GeneratedAudio generate(GenerationParams params, GenerationListener listener);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,84 @@
+package dev.longplay.models.sa3;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.diffusion.PingPongSampler;
+import dev.longplay.models.diffusion.SeededNoise;
+import dev.longplay.models.diffusion.StepListener;
+import dev.longplay.models.sa3.dit.DitInputs;
+import dev.longplay.models.sa3.dit.GuidedVelocity;
+import dev.longplay.models.sa3.dit.Sa3Dit;
+import dev.longplay.models.sa3.sampling.DistributionShift;
+import dev.longplay.models.sa3.sampling.Sa3Schedule;
+import dev.longplay.models.weights.CheckpointException;
+import dev.longplay.models.weights.StateDict;
+import dev.longplay.models.weights.SyntheticTensors;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Seconds per clip for an SA3-shaped DiT with random weights: one DiT step, the whole ping-pong sampling at the
+ * clip's latent length (duration + 6 s headroom, padding mask over the valid length), and the decode when an
+ * autoencoder is given. Text encoding is left out (once per clip, not what the steps and decode measure).
+ */
+public final class Sa3Bench {
+
+    private Sa3Bench() {
+    }
+
+    /** The bundled small-shaped config (DiT sizes a guess at the published 433 M parameters). */
+    public static Sa3Config smallConfig() {
+        try (InputStream in = Sa3Bench.class.getResourceAsStream("/dev/longplay/models/bench/sa3-small.json")) {
+            if (in == null) {
+                throw new CheckpointException("missing resource bench/sa3-small.json");
+            }
+            return Sa3Config.parse(ModelConfig.JSON.readTree(in), "bench/sa3-small.json");
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read bench/sa3-small.json: " + e.getMessage(), e);
+        }
+    }
+
+    /** timer: best-of-n seconds for a task. codec may be null (decode not timed). */
+    public static Map<String, Object> run(Sa3Config config, double seconds, int steps, LatentCodec codec,
+                                          java.util.function.ToDoubleFunction<Runnable> timer) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            long t0 = System.nanoTime();
+            Sa3Dit dit = Sa3Dit.load(new StateDict(new SyntheticTensors(7), m, DataType.FLOAT32).scope("model.model"),
+                    config.dit());
+            out.put("loadSeconds", (System.nanoTime() - t0) / 1e9);
+            int ratio = config.downsamplingRatio();
+            long samples = (long) ((seconds + 6.0) * config.sampleRate());
+            int frames = (int) Math.min((samples + ratio - 1) / ratio, config.sampleSize() / ratio);
+            int valid = Sa3Schedule.validLength(seconds, 6.0, config.sampleRate(), ratio, frames);
+            out.put("latentFrames", frames);
+            out.put("validFrames", valid);
+            var c = config.dit();
+            NDArray cross = SeededNoise.stream(2, 1).next(m, new Shape(1, config.prompt().maxLength() + 1, c.condTokenDim()));
+            NDArray global = SeededNoise.stream(3, 1).next(m, new Shape(1, c.globalCondDim()));
+            NDArray local = c.localAddCondDim() > 0 ? m.zeros(new Shape(1, c.localAddCondDim(), frames)) : null;
+            DitInputs in = new DitInputs(cross, global, local, Sa3Conditioners.validMask(m, 1, frames, valid));
+            GuidedVelocity v = new GuidedVelocity(dit, 1.0, 1.0);
+            NDArray x = SeededNoise.stream(1, SeededNoise.INITIAL).next(m, new Shape(1, config.ioChannels(), frames));
+            NDArray t = m.create(new float[]{0.7f});
+            out.put("ditStepSeconds", timer.applyAsDouble(() -> v.apply(x, t, in).close()));
+            double[] schedule = Sa3Schedule.times(steps, 1.0, DistributionShift.parse(config.samplingShift(), config.source()),
+                    Sa3Schedule.effectiveLength(seconds, config.sampleRate(), ratio));
+            out.put("steps", steps);
+            out.put("samplingSeconds", timer.applyAsDouble(() -> new PingPongSampler().sample((xi, ti) -> v.apply(xi, ti, in), x,
+                    schedule, SeededNoise.stream(1, SeededNoise.SAMPLER), StepListener.NONE).close()));
+            if (codec != null) {
+                out.put("decodeSeconds", timer.applyAsDouble(() -> codec.decode(x).close()));
+            } else {
+                out.put("decodeSeconds", "not timed: no SAME autoencoder in this build");
+            }
+        }
+        return out;
+    }
+}

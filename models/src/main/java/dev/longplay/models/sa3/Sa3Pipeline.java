@@ -1,0 +1,353 @@
+package dev.longplay.models.sa3;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.audio.Resampler;
+import dev.longplay.models.diffusion.PingPongSampler;
+import dev.longplay.models.diffusion.RfEulerSampler;
+import dev.longplay.models.diffusion.Sampler;
+import dev.longplay.models.diffusion.SeededNoise;
+import dev.longplay.models.pipeline.AudioGenerator;
+import dev.longplay.models.pipeline.GeneratedAudio;
+import dev.longplay.models.pipeline.GenerationListener;
+import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.pipeline.ModelFingerprint;
+import dev.longplay.models.sa3.dit.DitInputs;
+import dev.longplay.models.sa3.dit.GuidedVelocity;
+import dev.longplay.models.sa3.dit.Sa3Dit;
+import dev.longplay.models.sa3.lora.LoraAdapter;
+import dev.longplay.models.sa3.lora.LoraWeights;
+import dev.longplay.models.sa3.sampling.DistributionShift;
+import dev.longplay.models.sa3.sampling.Sa3Schedule;
+import dev.longplay.models.sa3.text.Sa3TextEncoder;
+import dev.longplay.models.weights.CheckpointException;
+import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.StateDict;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stable Audio 3 generation as the reference's StableAudioModel.generate does it, in three modes chosen by the
+ * parameters: text-to-audio; audio-to-audio (init audio without kept spans: encoded, mixed with noise at the init
+ * noise level, sampled from there); inpainting / continuation (init audio with kept spans: the kept audio,
+ * encoded and masked, and the mask reach every DiT block as local conditioning; the rest is generated).
+ * The latent canvas is the duration plus 6 s headroom, aligned as the autoencoder needs; attention and the
+ * decoded audio are limited to the valid length; the output is clamped and cut to the duration.
+ */
+public final class Sa3Pipeline implements AudioGenerator {
+
+    /** The reference's duration_padding_sec. */
+    static final double HEADROOM_SECONDS = 6.0;
+
+    /** Audio-to-audio start when none is asked for; the reference's default, 1.0, would ignore the audio. */
+    static final double DEFAULT_INIT_NOISE = 0.8;
+
+    private final NDManager manager;
+    private final Sa3Config config;
+    private final Path checkpoint;   // null: weights given directly (no LoRA reloads)
+    private NDManager weights;                      // the DiT's and conditioners' tensors, replaced with LoRAs
+    private Sa3Dit dit;
+    private Sa3Conditioners conditioners;
+    private List<String> loras = List.of();
+    private final Sa3TextEncoder text;
+    private final LatentCodec codec;
+    private final String name;
+    private final String fingerprint;
+    private final int align;
+
+    Sa3Pipeline(NDManager manager, Path checkpoint, NDManager weights, Sa3Config config, Sa3Dit dit,
+                Sa3Conditioners conditioners, Sa3TextEncoder text, LatentCodec codec, String name, String fingerprint) {
+        this.manager = manager;
+        this.checkpoint = checkpoint;
+        this.weights = weights;
+        this.config = config;
+        this.dit = dit;
+        this.conditioners = conditioners;
+        this.text = text;
+        this.codec = codec;
+        this.name = name;
+        this.fingerprint = fingerprint;
+        if (codec.latentDim() != config.ioChannels() || codec.downsamplingRatio() != config.downsamplingRatio()) {
+            throw new CheckpointException(config.source() + ": the autoencoder (latent " + codec.latentDim() + ", ratio "
+                    + codec.downsamplingRatio() + ") does not fit the DiT (latent " + config.ioChannels() + ", ratio "
+                    + config.downsamplingRatio() + ")");
+        }
+        this.align = latentAlignment(config);
+    }
+
+    /** A model folder as on Hugging Face: model_config.json, model.safetensors, t5gemma-b-b-ul2/. */
+    public static Sa3Pipeline load(ModelFiles files, String name, LatentCodecLoader codecs) {
+        Sa3Config config = Sa3Config.load(files.config());
+        NDManager manager = NDManager.newBaseManager();
+        Sa3TextEncoder text = null;
+        try {
+            text = Sa3TextEncoder.load(files.dir().resolve(config.prompt().subfolder()), config.prompt().maxLength(), manager);
+            try (SafetensorsFile file = SafetensorsFile.open(files.checkpoint())) {
+                NDManager weights = manager.newSubManager();
+                StateDict sd = new StateDict(file, weights, DataType.FLOAT32);
+                Sa3Dit dit = Sa3Dit.load(sd.scope("model.model"), config.dit());
+                Sa3Conditioners conds = Sa3Conditioners.load(sd, config, text.hiddenSize());
+                LatentCodec codec = codecs.load(config, new StateDict(file, manager, DataType.FLOAT32), manager);
+                return new Sa3Pipeline(manager, files.checkpoint(), weights, config, dit, conds, text, codec, name,
+                        ModelFingerprint.of(files));
+            }
+        } catch (RuntimeException e) {
+            if (text != null) {
+                text.close();
+            }
+            manager.close();
+            throw e;
+        }
+    }
+
+    // SAME's chunked attention wants the latent length a multiple of chunk_size / strides[0] (default 32)
+    private static int latentAlignment(Sa3Config config) {
+        var enc = config.pretransform().path("config").path("encoder").path("config");
+        int first = enc.path("strides").path(0).asInt(0);
+        if (first <= 0) {
+            return 1;
+        }
+        return Math.max(1, enc.path("chunk_size").asInt(32) / first);
+    }
+
+    public Sa3Config config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public int sampleRate() {
+        return config.sampleRate();
+    }
+
+    @Override
+    public double maxSeconds() {
+        return (double) config.sampleSize() / config.sampleRate() - HEADROOM_SECONDS;
+    }
+
+    /** Latent frames for a duration: (seconds + headroom)·rate rounded up to the ratio and the alignment, capped. */
+    public int latentFrames(double seconds) {
+        int ratio = config.downsamplingRatio();
+        long samples = (long) ((seconds + HEADROOM_SECONDS) * config.sampleRate());
+        long frames = (samples + ratio - 1) / ratio;
+        frames = (frames + align - 1) / align * align;
+        return (int) Math.min(frames, config.sampleSize() / ratio);
+    }
+
+    @Override
+    public synchronized GeneratedAudio generate(GenerationParams p, GenerationListener listener) {
+        if (p.loop() != null) {
+            throw new IllegalArgumentException("loops (bpm/bars) are not supported for Stable Audio 3 models yet");
+        }
+        if (p.seconds() > maxSeconds()) {
+            throw new IllegalArgumentException(String.format("%.1f s is longer than this model's window of %.1f s",
+                    p.seconds(), maxSeconds()));
+        }
+        boolean rfDenoiser = config.dit().objective().equals("rf_denoiser");
+        String samplerName = p.sampler() != null ? p.sampler() : rfDenoiser ? "pingpong" : "rf-euler";
+        Sampler sampler = switch (samplerName) {
+            case "pingpong" -> new PingPongSampler();
+            case "rf-euler", "euler" -> new RfEulerSampler();
+            default -> throw new IllegalArgumentException("sampler '" + samplerName + "' is not available for SA3 (pingpong, euler)");
+        };
+        int steps = p.steps() != null ? p.steps() : rfDenoiser ? 8 : 50;
+        double cfg = p.cfgScale() != null ? p.cfgScale() : rfDenoiser ? 1.0 : 7.0;
+        Map<String, Double> timings = new LinkedHashMap<>();
+        int rate = config.sampleRate();
+        int ratio = config.downsamplingRatio();
+        int frames = latentFrames(p.seconds());
+        int valid = Sa3Schedule.validLength(p.seconds(), HEADROOM_SECONDS, rate, ratio, frames);
+        try (NDManager gen = manager.newSubManager()) {
+            long t0 = System.nanoTime();
+            listener.onProgress("conditioning", 0, 1);
+            Sa3TextEncoder.Encoded prompt = text.encode(p.prompt(), gen);
+            NDArray promptTokens = conditioners.prompt(prompt.hidden(), prompt.mask());
+            NDArray seconds = conditioners.seconds(gen.create(new float[]{(float) p.seconds()}));
+            timings.put("conditioning", since(t0));
+
+            Shape latentShape = new Shape(1, config.ioChannels(), frames);
+            NDArray mask = gen.zeros(new Shape(1, 1, frames));
+            NDArray masked = gen.zeros(latentShape);
+            NDArray initLatents = null;
+            boolean inpaint = p.init() != null && !p.keep().isEmpty();
+            if (p.init() != null) {
+                long t1 = System.nanoTime();
+                listener.onProgress("encoding", 0, 1);
+                NDArray audio = audioArray(gen, prepare(p.init(), frames * ratio));
+                initLatents = codec.encode(audio);
+                if (inpaint) {
+                    mask = keepMask(gen, p.keep(), p.seconds(), frames);
+                    masked = initLatents.mul(mask);
+                }
+                timings.put("encoding", since(t1));
+            }
+            DitInputs conditioned = conditioners.assemble(promptTokens, seconds, mask, masked,
+                    Sa3Conditioners.validMask(gen, 1, frames, valid));
+            if (p.negativePrompt() != null && !p.negativePrompt().isBlank() && cfg != 1.0) {
+                // the reference keeps the negative tokens where its mask is set and zeroes the padded ones
+                Sa3TextEncoder.Encoded neg = text.encode(p.negativePrompt(), gen);
+                NDArray negTokens = conditioners.prompt(neg.hidden(), neg.mask()).mul(neg.mask().expandDims(2));
+                conditioned = conditioned.withNegative(conditioners.assemble(negTokens, seconds, mask, masked, null).cross());
+            }
+            DitInputs inputs = conditioned;
+            GuidedVelocity velocity = new GuidedVelocity(dit, cfg, 1.0);
+
+            long t2 = System.nanoTime();
+            boolean audioToAudio = p.init() != null && !inpaint;
+            double sigmaMax = audioToAudio ? Math.min(1.0, p.initNoiseLevel() != null ? p.initNoiseLevel() : DEFAULT_INIT_NOISE)
+                    : 1.0;
+            double[] schedule = Sa3Schedule.times(steps, sigmaMax, DistributionShift.parse(config.samplingShift(), config.source()),
+                    Sa3Schedule.effectiveLength(p.seconds(), rate, ratio));
+            NDArray noise = SeededNoise.stream(p.seed(), SeededNoise.INITIAL).next(gen, latentShape);
+            NDArray x = audioToAudio ? initLatents.mul(1 - sigmaMax).add(noise.mul(sigmaMax)) : noise;
+            listener.onProgress("sampling", 0, steps);
+            NDArray latents = sampler.sample((xi, ti) -> velocity.apply(xi, ti, inputs), x, schedule,
+                    SeededNoise.stream(p.seed(), SeededNoise.SAMPLER), (step, all) -> {
+                        listener.onProgress("sampling", step, all);
+                        return !listener.isCancelled();
+                    });
+            timings.put("sampling", since(t2));
+
+            long t3 = System.nanoTime();
+            listener.onProgress("decoding", 0, 1);
+            NDArray audio = codec.decode(latents).clip(-1f, 1f);
+            float[][] samples = planar(audio, (int) Math.round(p.seconds() * rate), (long) valid * ratio);
+            listener.onProgress("decoding", 1, 1);
+            timings.put("decoding", since(t3));
+            timings.put("total", since(t0));
+            return new GeneratedAudio(samples, rate, p.seed(), timings);
+        }
+    }
+
+    /** A LoRA file and the strength to apply it at (1 = as trained). */
+    public record LoraSpec(Path file, double strength) {
+    }
+
+    /**
+     * Applies these LoRA adapters, stacked in the given order, in place of any applied before (an empty list
+     * goes back to the plain checkpoint). The DiT and conditioners are rebuilt from the checkpoint with the
+     * adapters merged into their weights; nothing changes if loading fails.
+     */
+    public synchronized void setLoras(List<LoraSpec> specs) {
+        if (checkpoint == null) {
+            throw new IllegalStateException("this pipeline was not loaded from a checkpoint file");
+        }
+        NDManager next = manager.newSubManager();
+        List<LoraWeights.Applied> applied = new ArrayList<>();
+        try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
+            for (LoraSpec s : specs) {
+                applied.add(new LoraWeights.Applied(
+                        LoraAdapter.load(s.file(), next), s.strength()));
+            }
+            StateDict sd = new StateDict(new LoraWeights(file, applied), next, DataType.FLOAT32);
+            Sa3Dit newDit = Sa3Dit.load(sd.scope("model.model"), config.dit());
+            Sa3Conditioners newConds = Sa3Conditioners.load(sd, config, text.hiddenSize());
+            applied.forEach(a -> a.adapter().close());
+            NDManager old = weights;
+            weights = next;
+            dit = newDit;
+            conditioners = newConds;
+            loras = specs.stream().map(s -> s.file().getFileName() + "@" + s.strength()).toList();
+            old.close();
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
+    }
+
+    /** The adapters in use, as file@strength. */
+    public synchronized List<String> loras() {
+        return loras;
+    }
+
+    /** The DiT (for benchmarks). */
+    public Sa3Dit dit() {
+        return dit;
+    }
+
+    public LatentCodec codec() {
+        return codec;
+    }
+
+    // 1 inside kept spans, 0 to generate and beyond the duration; sampled at each latent frame's first sample,
+    // as the reference's nearest interpolation from sample rate to latent rate does
+    private NDArray keepMask(NDManager gen, List<GenerationParams.TimeSpan> keep, double seconds, int frames) {
+        int rate = config.sampleRate();
+        int ratio = config.downsamplingRatio();
+        long limit = (long) (seconds * rate);
+        float[] m = new float[frames];
+        for (int i = 0; i < frames; i++) {
+            long s = (long) i * ratio;
+            if (s >= limit) {
+                continue;
+            }
+            for (GenerationParams.TimeSpan span : keep) {
+                if (s >= (long) (span.start() * rate) && s < (long) (span.end() * rate)) {
+                    m[i] = 1f;
+                }
+            }
+        }
+        return gen.create(m, new Shape(1, 1, frames));
+    }
+
+    // resampled to the model's rate, channels matched, padded with silence or cut to the canvas
+    private float[][] prepare(GenerationParams.InitAudio init, int samples) {
+        float[][] resampled = Resampler.resample(init.samples(), init.sampleRate(), config.sampleRate());
+        int channels = codec.audioChannels();
+        float[][] out = new float[channels][samples];
+        for (int c = 0; c < channels; c++) {
+            float[] src = resampled[Math.min(c, resampled.length - 1)];
+            System.arraycopy(src, 0, out[c], 0, Math.min(samples, src.length));
+        }
+        return out;
+    }
+
+    private static NDArray audioArray(NDManager gen, float[][] planar) {
+        int n = planar[0].length;
+        float[] flat = new float[planar.length * n];
+        for (int c = 0; c < planar.length; c++) {
+            System.arraycopy(planar[c], 0, flat, c * n, n);
+        }
+        return gen.create(flat, new Shape(1, planar.length, n));
+    }
+
+    // [1, C, N] -> [C][frames], zero past the valid region (padding decodes to garbage)
+    private static float[][] planar(NDArray audio, int frames, long validSamples) {
+        int c = (int) audio.getShape().get(1);
+        int n = (int) audio.getShape().get(2);
+        float[] flat = audio.toFloatArray();
+        float[][] out = new float[c][frames];
+        int copy = (int) Math.min(Math.min(frames, n), validSamples);
+        for (int i = 0; i < c; i++) {
+            System.arraycopy(flat, i * n, out[i], 0, copy);
+        }
+        return out;
+    }
+
+    private static double since(long t) {
+        return (System.nanoTime() - t) / 1e9;
+    }
+
+    @Override
+    public void close() {
+        text.close();
+        codec.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.longplay.models.sa3.dit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.longplay.models.golden.GoldenCase;
+import dev.longplay.models.golden.GoldenComponent;
+import dev.longplay.models.sa3.Sa3Config;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.StateDict;
+
+import java.util.Map;
+
+/** Golden {@code sa3_dit_forward}: v = DiT(x, t, conditioning, padding mask) with the case's cfg and APG scales. */
+public final class Sa3DitForwardGolden implements GoldenComponent {
+
+    @Override
+    public String component() {
+        return "sa3_dit_forward";
+    }
+
+    @Override
+    public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager) {
+        Sa3Config cfg = Sa3Config.load(gc.dir().resolve("model_config.json"));
+        try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {
+            Sa3Dit dit = Sa3Dit.load(new StateDict(file, manager, DataType.FLOAT32).scope("model.model"), cfg.dit());
+            GuidedVelocity v = new GuidedVelocity(dit, gc.spec().path("cfg_scale").asDouble(1.0),
+                    gc.spec().path("apg_scale").asDouble(1.0));
+            DitInputs inputs = new DitInputs(in.get("cross_attn_cond"), in.get("global_embed"), in.get("local_add_cond"),
+                    in.get("padding_mask"));
+            return Map.of("v", v.apply(in.get("x"), in.get("t"), inputs));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.longplay.models.sa3;
+
+import dev.longplay.models.AudioGenerators;
+import dev.longplay.models.ModelInfo;
+import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.TensorInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code longplay info} on an SA3 folder laid out as on Hugging Face. */
+class Sa3InfoTest {
+
+    @Test
+    void describesTheFolder(@TempDir Path tmp) throws Exception {
+        Path dir = TinySa3Model.write(tmp.resolve("m"));
+        ModelFiles files = ModelFiles.in(dir);
+        assertTrue(AudioGenerators.isSa3(files));
+        ModelInfo info = ModelInfo.read(files);
+        assertEquals(44100, info.sampleRate());
+        assertEquals(4096, info.downsamplingRatio());
+        assertEquals(8, info.latentChannels());
+        assertEquals(5292032.0 / 44100 - 6, info.maxSeconds(), 1e-9);
+        long dit;
+        long t5;
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            dit = f.tensors().values().stream().filter(t -> t.name().startsWith("model.")).mapToLong(TensorInfo::elementCount).sum();
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("t5gemma-b-b-ul2/model.safetensors"))) {
+            t5 = f.tensors().values().stream().mapToLong(TensorInfo::elementCount).sum();
+        }
+        assertEquals(dit, info.components().get(1).parameters());
+        assertEquals(t5 + 48 * 40 + 48 + 48, info.components().get(2).parameters());  // + proj_out and padding embedding
+        String text = info.describe();
+        assertTrue(text.contains("t5gemma") && text.contains("SA3 DiT 2 x 64, 1 heads"), text);
+    }
+}
