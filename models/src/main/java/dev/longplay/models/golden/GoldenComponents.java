@@ -8,6 +8,7 @@ import dev.longplay.models.clap.ClapTextGolden;
 import dev.longplay.models.conditioning.NumberConditionerGolden;
 import dev.longplay.models.conditioning.T5EncoderGolden;
 import dev.longplay.models.pipeline.GoldenSampling;
+import dev.longplay.models.sa3.same.SameGolden;
 import dev.longplay.models.transformer.DitForwardGolden;
 
 import java.util.List;
@@ -29,7 +30,9 @@ public final class GoldenComponents {
                 new ClapMelGolden(),
                 new DitForwardGolden(),
                 GoldenSampling.sample(),
-                GoldenSampling.styleTransfer()
+                GoldenSampling.styleTransfer(),
+                SameGolden.decode(),
+                SameGolden.encode()
         );
     }
 }
