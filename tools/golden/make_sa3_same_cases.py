@@ -23,6 +23,7 @@ Cases (components sa3_same_decode: latents -> audio, sa3_same_encode: audio -> l
      k=3 conv mappings, no midpoint shift.
   sa3_same_s_decode_chunked - pretransform decode with chunked=true over 300 latents (3 chunks, the last
      end-anchored), chunk 128 / overlap 32.
+  sa3_same_s_encode_chunked - the same model's chunked encode of 300 latents' worth of audio.
 """
 import json, os, sys, types
 import torch
@@ -116,3 +117,10 @@ with torch.no_grad():
 write('sa3_same_s_decode_chunked', 'sa3_same_decode',
       'audio = pretransform.decode(latents) with chunked decode (128-latent chunks, overlap 32, last chunk '
       'end-anchored, half overlaps trimmed)', cfg, sd, {'latents': lat}, {'audio': audio})
+
+wav = 0.5 * torch.randn(1, 2, 128 * 300, generator=torch.Generator().manual_seed(34))
+with torch.no_grad():
+    z = pt.encode(wav)
+write('sa3_same_s_encode_chunked', 'sa3_same_encode',
+      'latents = pretransform.encode(audio) with chunked encode (128-latent tiles, overlap 32, last tile '
+      'end-anchored, half overlaps trimmed)', cfg, sd, {'audio': wav}, {'latents': z})

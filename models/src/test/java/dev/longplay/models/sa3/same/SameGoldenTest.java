@@ -38,7 +38,7 @@ class SameGoldenTest {
                 assertTrue(r.passed(), r.line() + " " + r.message());
             }));
         }
-        assertEquals(5, tests.size(), "sa3_same_* golden cases under " + own);
+        assertEquals(6, tests.size(), "sa3_same_* golden cases under " + own);
         return tests;
     }
 }
