@@ -122,7 +122,7 @@ public final class SameAutoencoder implements LatentCodec {
     private NDArray encodeWhole(NDArray audio) {
         NDArray x = patchify(audio);
         for (TransformerResamplingBlock level : encoderLevels) {
-            x = level.forward(x);
+            x = Scoped.apply(x, level::forward);  // frees each level's intermediates before the next
         }
         NDArray z = toLatent.forward(x.transpose(0, 2, 1)).transpose(0, 2, 1);
         z = z.mul(scaling).add(bias);
@@ -133,7 +133,7 @@ public final class SameAutoencoder implements LatentCodec {
         NDArray z = runningStd == null ? latents : latents.mul(runningStd);
         NDArray x = fromLatent.forward(z.transpose(0, 2, 1)).transpose(0, 2, 1);
         for (TransformerResamplingBlock level : decoderLevels) {
-            x = level.forward(x);
+            x = Scoped.apply(x, level::forward);
         }
         NDArray audio = unpatchify(x);
         return config.softClip() ? audio.tanh() : audio;
@@ -177,7 +177,7 @@ public final class SameAutoencoder implements LatentCodec {
         for (int i = 0; i < starts.size(); i++) {
             long start = starts.get(i);
             boolean last = i == starts.size() - 1;
-            NDArray tile = run.apply(x.get(":, :, " + start * inPer + ":" + (start + TILE) * inPer));
+            NDArray tile = Scoped.apply(x.get(":, :, " + start * inPer + ":" + (start + TILE) * inPer), run);
             long left = i == 0 ? 0 : half;
             // a later tile overwrites an earlier one where they overlap (the end-anchored last tile overlaps more)
             long right = last ? TILE : Math.min(TILE - half, starts.get(i + 1) + half - start);

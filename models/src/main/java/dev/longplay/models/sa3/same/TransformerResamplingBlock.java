@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.nn.Conv1d;
+import dev.longplay.models.nn.Scoped;
 import dev.longplay.models.weights.StateDict;
 
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ final class TransformerResamplingBlock {
             h = segs.concat(tokens, 1).reshape(b, segments * sub, d);
             if (window != null) {
                 for (SameTransformerBlock block : blocks) {
-                    h = block.forward(h, window);
+                    h = Scoped.apply(h, t -> block.forward(t, window));
                 }
             } else {
                 h = chunked(h, chunkSize + chunkSize / stride);
@@ -110,7 +111,7 @@ final class TransformerResamplingBlock {
         int split = midpointShift ? blocks.size() / 2 : blocks.size();
         NDArray c = h.reshape(b * (n / chunk), chunk, d);
         for (SameTransformerBlock block : blocks.subList(0, split)) {
-            c = block.forward(c, null);
+            c = Scoped.apply(c, t -> block.forward(t, null));
         }
         h = c.reshape(b, n, d);
         if (!midpointShift) {
@@ -122,7 +123,7 @@ final class TransformerResamplingBlock {
         long m = n + 2L * shift;
         c = extended.reshape(b * (m / chunk), chunk, d);
         for (SameTransformerBlock block : blocks.subList(split, blocks.size())) {
-            c = block.forward(c, null);
+            c = Scoped.apply(c, t -> block.forward(t, null));
         }
         return c.reshape(b, m, d).get(":, " + shift + ":" + (shift + n) + ", :");
     }
