@@ -35,7 +35,8 @@ final class BandAttention {
         NDArray qb = pad(q, 0, padded - n).reshape(b, h, nb, block, d).mul(scale);
         NDArray kn = neighbours(pad(k, block, padded - n + block), b, h, nb, block, d);
         NDArray vn = neighbours(pad(v, block, padded - n + block), b, h, nb, block, d);
-        NDArray scores = qb.matMul(kn.transpose(0, 1, 2, 4, 3)).add(mask(m, n, nb, block, left, right).toType(q.getDataType(), false));
+        NDArray band = mask(m, n, nb, block, left, right).toType(q.getDataType(), false);
+        NDArray scores = qb.matMul(kn.transpose(0, 1, 2, 4, 3)).add(band);
         NDArray out = scores.softmax(4).matMul(vn).reshape(b, h, padded, d);
         return padded == n ? out : out.get(":, :, 0:" + n + ", :");
     }
