@@ -12,6 +12,7 @@ import dev.longplay.models.sa3.dit.Sa3DitForwardGolden;
 import dev.longplay.models.sa3.lora.Sa3LoraGolden;
 import dev.longplay.models.sa3.sampling.Sa3SampleGolden;
 import dev.longplay.models.sa3.text.T5GemmaGolden;
+import dev.longplay.models.sa3.same.SameGolden;
 import dev.longplay.models.transformer.DitForwardGolden;
 
 import java.util.List;
@@ -37,7 +38,9 @@ public final class GoldenComponents {
                 new Sa3LoraGolden(),
                 new T5GemmaGolden(),
                 GoldenSampling.sample(),
-                GoldenSampling.styleTransfer()
+                GoldenSampling.styleTransfer(),
+                SameGolden.decode(),
+                SameGolden.encode()
         );
     }
 }
