@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.pipeline.AudioGenerator;
 import dev.longplay.models.pipeline.StableAudioPipeline;
-import dev.longplay.models.sa3.LatentCodecLoader;
+import dev.longplay.models.sa3.same.SameAutoencoder;
 import dev.longplay.models.sa3.Sa3Config;
 import dev.longplay.models.sa3.Sa3Pipeline;
 import dev.longplay.models.weights.CheckpointException;
@@ -20,7 +20,7 @@ public final class AudioGenerators {
     }
 
     public static AudioGenerator load(ModelFiles files, String name) {
-        return isSa3(files) ? Sa3Pipeline.load(files, name, LatentCodecLoader.standard()) : StableAudioPipeline.load(files, name);
+        return isSa3(files) ? Sa3Pipeline.load(files, name, SameAutoencoder.loader()) : StableAudioPipeline.load(files, name);
     }
 
     /** Stable Audio 3 folders condition on T5Gemma; the others on T5. */

@@ -178,10 +178,10 @@ class Sa3PipelineTest {
     }
 
     @Test
-    void sameIsNamedWhenNoCodecIsAvailable() throws Exception {
+    void aCheckpointWithoutSameIsNamed() throws Exception {
         Path dir = TinySa3Model.write(tmp.resolve("nocodec"));
         CheckpointException e = assertThrows(CheckpointException.class, () -> Sa3Pipeline.load(
-                dev.longplay.models.weights.ModelFiles.in(dir), "x", LatentCodecLoader.standard()));
+                dev.longplay.models.weights.ModelFiles.in(dir), "x", dev.longplay.models.sa3.same.SameAutoencoder.loader()));
         assertTrue(e.getMessage().contains("SAME"), e.getMessage());
     }
 }

@@ -1,5 +1,8 @@
 package dev.longplay.models.sa3.same;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.sa3.LatentCodecLoader;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -55,6 +58,19 @@ public final class SameAutoencoder implements LatentCodec {
      * Loads from {@code sd} scoped at the autoencoder's own prefix: {@code pretransform.model} in a full SA3
      * checkpoint, the root of a standalone SAME-S / SAME-L one. Every key under that prefix must be used.
      */
+    /**
+     * The loader SA3 checkpoints use: SAME-S or SAME-L as the checkpoint's {@code model.pretransform.config} says, from
+     * the weights under {@code pretransform.model.}.
+     */
+    public static LatentCodecLoader loader() {
+        return (config, sd, manager) -> {
+            ObjectNode root = ModelConfig.JSON.createObjectNode();
+            root.put("sample_rate", config.sampleRate());
+            root.putObject("model").set("pretransform", config.pretransform());
+            return load(sd.scope("pretransform.model"), SameConfig.parse(root, config.source()), manager);
+        };
+    }
+
     public static SameAutoencoder load(StateDict sd, SameConfig config, NDManager manager) {
         if (config.noiseAugmentDim() != 0) {
             throw new CheckpointException("SAME bottleneck noise_augment_dim " + config.noiseAugmentDim()
