@@ -82,10 +82,9 @@ void LongplayProcessor::parameterChanged(const juce::String& id, float value) {
     // May be called on the audio thread: only set flags here.
     if (id == "generate") {
         bool on = value >= 0.5f;
-        if (on && !generateParamWasOn) {
-            requestedMode = "text";
-            generateRequested.store(true);
-            server->poke();
+        if (on && !generateParamWasOn && !restoring.load()) {  // reopening a project must not start a job
+            requestedContinue.store(false);
+            generateRequested.store(true);  // the client thread picks it up within a quarter second
         }
         generateParamWasOn = on;
     } else if (id == "quantum") {
@@ -104,10 +103,7 @@ juce::String LongplayProcessor::text(const juce::Identifier& key) const {
 }
 
 void LongplayProcessor::requestGenerate(const juce::String& mode) {
-    {
-        const juce::ScopedLock sl(stateLock);
-        requestedMode = mode;
-    }
+    requestedContinue.store(mode == "continue");
     generateRequested.store(true);
     server->poke();
 }
@@ -140,11 +136,7 @@ GenerateRequest LongplayProcessor::buildRequest(const juce::String& mode) const 
 void LongplayProcessor::tick() {
     player.collectGarbage();
     if (generateRequested.load()) {
-        juce::String mode;
-        {
-            const juce::ScopedLock sl(stateLock);
-            mode = requestedMode;
-        }
+        const juce::String mode = requestedContinue.load() ? "continue" : "text";
         // Count the job as pending before clearing the flag, so an offline render never sees neither.
         server->generate(buildRequest(mode));
         generateRequested.store(false);
@@ -319,7 +311,11 @@ void LongplayProcessor::getStateInformation(juce::MemoryBlock& destData) {
 void LongplayProcessor::setStateInformation(const void* data, int sizeInBytes) {
     auto xml = getXmlFromBinary(data, sizeInBytes);
     if (xml == nullptr || !xml->hasTagName("Longplay")) return;
-    if (auto* p = xml->getChildByName(params.state.getType())) params.replaceState(juce::ValueTree::fromXml(*p));
+    if (auto* p = xml->getChildByName(params.state.getType())) {
+        restoring.store(true);
+        params.replaceState(juce::ValueTree::fromXml(*p));
+        restoring.store(false);
+    }
     const juce::ScopedLock sl(stateLock);
     for (auto key : {kPrompt, kPreset, kModel}) texts.set(key, xml->getStringAttribute(key.toString()));
     texts.set(kEmbed, xml->getBoolAttribute(kEmbed.toString()));

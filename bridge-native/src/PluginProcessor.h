@@ -75,8 +75,8 @@ private:
 
     std::atomic<double> hostRate{0};
     std::atomic<bool> generateRequested{false};
-    std::atomic<bool> styleRequested{false};
-    juce::String requestedMode = "text";
+    std::atomic<bool> restoring{false};
+    std::atomic<bool> requestedContinue{false};  // the next job continues the current clip (else text)
     juce::WaitableEvent clipArrived;
     juce::NamedValueSet restoreAnchors;  // clip id -> anchor PPQ, for clips restored from the server
     std::atomic<double> lastBpm{120.0};

@@ -57,33 +57,50 @@ juce::String ServerClient::token() {
 
 int ServerClient::http(const juce::String& method, const juce::String& path, const juce::MemoryBlock* body,
                        const juce::String& contentType, juce::MemoryBlock& response, int timeoutMs) {
-    juce::URL url(base + path);
-    if (body != nullptr) {
-        url = url.withPOSTData(*body);
-    }
-    juce::String headers = "X-Longplay-Client: longplay-plugin\r\n";
-    if (method != "GET") {
-        headers << "Authorization: Bearer " << token() << "\r\n";
-    }
-    if (contentType.isNotEmpty()) {
-        headers << "Content-Type: " << contentType << "\r\n";
-    }
-    int status = 0;
-    auto options = juce::URL::InputStreamOptions(body != nullptr ? juce::URL::ParameterHandling::inPostData
-                                                                 : juce::URL::ParameterHandling::inAddress)
-                           .withExtraHeaders(headers)
-                           .withConnectionTimeoutMs(timeoutMs)
-                           .withStatusCode(&status)
-                           .withHttpRequestCmd(method);
-    std::unique_ptr<juce::InputStream> in = url.createInputStream(options);
+    // Plain HTTP/1.0 over a JUCE socket: one request per connection, the server closes it after the answer.
+    // (JUCE 7.0.5's URL class on Linux misplaces the body of a POST that carries extra headers.)
     response.reset();
-    if (in == nullptr) {
+    juce::URL url(base);
+    const juce::String host = url.getDomain();
+    const int port = url.getPort() > 0 ? url.getPort() : 80;
+    juce::StreamingSocket socket;
+    if (!socket.connect(host, port, timeoutMs)) {
         conn.store(static_cast<int>(Connection::unreachable));
         return 0;
     }
-    in->readIntoMemoryBlock(response);
+    juce::MemoryOutputStream request;
+    request << method << " " << path << " HTTP/1.0\r\nHost: " << host << ":" << port
+            << "\r\nX-Longplay-Client: longplay-plugin\r\nConnection: close\r\n";
+    if (method != "GET") request << "Authorization: Bearer " << token() << "\r\n";
+    if (contentType.isNotEmpty()) request << "Content-Type: " << contentType << "\r\n";
+    request << "Content-Length: " << (int) (body != nullptr ? body->getSize() : 0) << "\r\n\r\n";
+    if (body != nullptr) request << *body;
+    const auto& out = request.getMemoryBlock();
+    if (socket.write(out.getData(), (int) out.getSize()) != (int) out.getSize()) {
+        conn.store(static_cast<int>(Connection::unreachable));
+        return 0;
+    }
+    juce::MemoryBlock raw;
+    char chunk[16384];
+    const auto deadline = juce::Time::getMillisecondCounter() + (juce::uint32) std::max(timeoutMs, 1000) * 4;
+    while (!threadShouldExit() && juce::Time::getMillisecondCounter() < deadline) {
+        int ready = socket.waitUntilReady(true, 200);
+        if (ready < 0) break;
+        if (ready == 0) continue;
+        int n = socket.read(chunk, sizeof(chunk), false);
+        if (n <= 0) break;
+        raw.append(chunk, (size_t) n);
+    }
+    const juce::String text(static_cast<const char*>(raw.getData()), std::min<size_t>(raw.getSize(), 8192));
+    const int headerEnd = text.indexOf("\r\n\r\n");
+    if (!text.startsWith("HTTP/") || headerEnd < 0) {
+        conn.store(static_cast<int>(Connection::unreachable));
+        return 0;
+    }
     conn.store(static_cast<int>(Connection::connected));
-    return status;
+    const size_t bodyStart = (size_t) text.substring(0, headerEnd + 4).getNumBytesAsUTF8();
+    response.append(static_cast<const char*>(raw.getData()) + bodyStart, raw.getSize() - bodyStart);
+    return text.fromFirstOccurrenceOf(" ", false, false).getIntValue();
 }
 
 void ServerClient::checkHealth() {

@@ -43,6 +43,8 @@ std::unique_ptr<juce::AudioPluginInstance> load(juce::AudioPluginFormatManager& 
     for (int i = 0; i < fm.getNumFormats(); ++i) {
         auto* f = fm.getFormat(i);
         if (f->getName() != format) continue;
+        if (format == "LV2")  // JUCE's LV2 host knows plugins by URI once it has scanned their folder
+            f->searchPathsForPlugins(juce::FileSearchPath(juce::SystemStats::getEnvironmentVariable("LV2_PATH", {})), true, false);
         juce::OwnedArray<juce::PluginDescription> types;
         f->findAllTypesForFile(types, where);
         if (types.isEmpty()) {
