@@ -29,10 +29,15 @@ juce::AudioBuffer<float> resample(const DecodedAudio& in, double targetRate) {
     const double ratio = in.sampleRate / targetRate;  // input samples per output sample
     const int outFrames = static_cast<int>(std::floor(in.audio.getNumSamples() / ratio));
     juce::AudioBuffer<float> out(in.audio.getNumChannels(), std::max(0, outFrames));
-    for (int ch = 0; ch < in.audio.getNumChannels(); ++ch) {
+    // The interpolator delays its output by its base latency (in input samples): start that far into the
+    // input so the first output frame is the clip's first frame, and the clip stays on the beat.
+    const int latency = static_cast<int>(juce::LagrangeInterpolator::getBaseLatency());
+    const int available = in.audio.getNumSamples() - latency;
+    out.clear();
+    for (int ch = 0; ch < in.audio.getNumChannels() && available > 0; ++ch) {
         juce::LagrangeInterpolator interpolator;
-        interpolator.process(ratio, in.audio.getReadPointer(ch), out.getWritePointer(ch), outFrames,
-                             in.audio.getNumSamples(), 0);
+        interpolator.process(ratio, in.audio.getReadPointer(ch) + latency, out.getWritePointer(ch), outFrames,
+                             available, 0);
     }
     return out;
 }
