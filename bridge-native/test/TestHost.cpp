@@ -271,14 +271,24 @@ int resilience(const juce::StringArray& args) {
         }
         return false;
     };
-    pressGenerate(*plugin);
+    // A press is on for a few blocks, then off: a host delivers parameter changes at block boundaries, so
+    // off and on within one block would be one change.
+    auto press = [&] {
+        if (auto* g = param(*plugin, "Generate")) {
+            g->setValue(1.0f);
+            runFor(0.05, {});
+            g->setValue(0.0f);
+            runFor(0.05, {});
+        }
+    };
+    press();
     check(runFor(120, [](float peak) { return peak > 0; }), "a clip plays in real time");
     int clipsBefore = 0;
     newestClip(cache, &clipsBefore);
 
     // Kill the server in the middle of the next job.
-    pressGenerate(*plugin);
-    runFor(0.3, {});
+    press();
+    runFor(0.5, {});
     check(::kill(serverPid, SIGKILL) == 0, "killed the server (pid " + juce::String(serverPid) + ") mid-job");
     worstMs = 0;
     runFor(4, {});
@@ -290,7 +300,7 @@ int resilience(const juce::StringArray& args) {
     const auto t0 = juce::Time::getMillisecondCounterHiRes();
     bool reconnected = false;
     while (juce::Time::getMillisecondCounterHiRes() - t0 < 180000 && !reconnected) {
-        pressGenerate(*plugin);
+        press();
         runFor(3, {});
         newestClip(cache, &clipsNow);
         reconnected = clipsNow > clipsBefore;
