@@ -1,0 +1,367 @@
+#include "PluginProcessor.h"
+#include "PluginEditor.h"
+#include <juce_cryptography/juce_cryptography.h>
+#include <cmath>
+
+namespace longplay {
+
+namespace {
+const juce::Identifier kPrompt{"prompt"}, kPreset{"preset"}, kModel{"model"}, kEmbed{"embedAudio"};
+
+juce::String env(const char* name, const juce::String& fallback) {
+    auto v = juce::SystemStats::getEnvironmentVariable(name, {});
+    return v.isNotEmpty() ? v : fallback;
+}
+
+juce::File defaultTokenFile() {
+    auto explicitFile = env("LONGPLAY_TOKEN_FILE", {});
+    if (explicitFile.isNotEmpty()) return juce::File(explicitFile);
+    auto xdg = env("XDG_CONFIG_HOME", juce::File::getSpecialLocation(juce::File::userHomeDirectory)
+                                              .getChildFile(".config").getFullPathName());
+    return juce::File(xdg).getChildFile("longplay").getChildFile("token");
+}
+
+juce::File clipCacheDir() {
+    auto dir = env("LONGPLAY_CLIP_CACHE", juce::File::getSpecialLocation(juce::File::userHomeDirectory)
+                                                  .getChildFile(".cache/longplay/plugin-clips").getFullPathName());
+    return juce::File(dir);
+}
+
+juce::AudioProcessorValueTreeState::ParameterLayout layout() {
+    using namespace juce;
+    AudioProcessorValueTreeState::ParameterLayout l;
+    l.add(std::make_unique<AudioParameterFloat>(ParameterID{"seconds", 1}, "Seconds", NormalisableRange<float>(1.0f, 47.0f, 0.5f), 8.0f));
+    l.add(std::make_unique<AudioParameterInt>(ParameterID{"bars", 1}, "Bars (0 = seconds)", 0, 32, 0));
+    l.add(std::make_unique<AudioParameterInt>(ParameterID{"seed", 1}, "Seed (-1 = random)", -1, 1000000, -1));
+    l.add(std::make_unique<AudioParameterFloat>(ParameterID{"cfg", 1}, "CFG (0 = preset)", NormalisableRange<float>(0.0f, 15.0f, 0.1f), 0.0f));
+    l.add(std::make_unique<AudioParameterInt>(ParameterID{"steps", 1}, "Steps (0 = preset)", 0, 250, 0));
+    l.add(std::make_unique<AudioParameterChoice>(ParameterID{"quantum", 1}, "Start at", StringArray{"next bar", "next beat"}, 0));
+    l.add(std::make_unique<AudioParameterBool>(ParameterID{"loop", 1}, "Loop (bars mode)", true));
+    l.add(std::make_unique<AudioParameterInt>(ParameterID{"captureBars", 1}, "Capture bars", 1, 16, 2));
+    // A trigger a host can automate: each off->on edge asks the server for a clip.
+    l.add(std::make_unique<AudioParameterBool>(ParameterID{"generate", 1}, "Generate", false));
+    return l;
+}
+}  // namespace
+
+LongplayProcessor::LongplayProcessor()
+        : AudioProcessor(BusesProperties()
+                                 .withInput("Input", juce::AudioChannelSet::stereo(), true)
+                                 .withOutput("Output", juce::AudioChannelSet::stereo(), true)),
+          params(*this, nullptr, "Longplay", layout()) {
+    texts.set(kPrompt, "warm analog pad, slow chords");
+    texts.set(kPreset, "");
+    texts.set(kModel, "");
+    texts.set(kEmbed, false);
+    params.addParameterListener("generate", this);
+    params.addParameterListener("quantum", this);
+    server = std::make_unique<ServerClient>(env("LONGPLAY_URL", "http://127.0.0.1:7860"), defaultTokenFile(),
+                                            env("LONGPLAY_SERVER_CMD", {}));
+    server->onClip = [this](ClipResult r) { onClip(std::move(r)); };
+    server->onTick = [this] { tick(); };
+}
+
+LongplayProcessor::~LongplayProcessor() {
+    server.reset();  // stops its thread before anything it calls back into goes away
+}
+
+bool LongplayProcessor::isBusesLayoutSupported(const BusesLayout& layouts) const {
+    auto out = layouts.getMainOutputChannelSet();
+    if (out != juce::AudioChannelSet::stereo() && out != juce::AudioChannelSet::mono()) return false;
+    auto in = layouts.getMainInputChannelSet();
+    return in.isDisabled() || in == juce::AudioChannelSet::stereo() || in == juce::AudioChannelSet::mono();
+}
+
+void LongplayProcessor::prepareToPlay(double sampleRate, int) {
+    hostRate.store(sampleRate);
+    recorder.prepare(sampleRate, std::max(1, getTotalNumInputChannels()), 64.0);
+    server->poke();  // the clip is resampled for the new rate off this thread
+}
+
+void LongplayProcessor::parameterChanged(const juce::String& id, float value) {
+    // May be called on the audio thread: only set flags here.
+    if (id == "generate") {
+        bool on = value >= 0.5f;
+        if (on && !generateParamWasOn && !restoring.load()) {  // reopening a project must not start a job
+            requestedContinue.store(false);
+            generateRequested.store(true);  // the client thread picks it up within a quarter second
+        }
+        generateParamWasOn = on;
+    } else if (id == "quantum") {
+        player.setQuantum(value >= 0.5f ? StartQuantum::beat : StartQuantum::bar);
+    }
+}
+
+void LongplayProcessor::setText(const juce::Identifier& key, const juce::String& value) {
+    const juce::ScopedLock sl(stateLock);
+    texts.set(key, value);
+}
+
+juce::String LongplayProcessor::text(const juce::Identifier& key) const {
+    const juce::ScopedLock sl(stateLock);
+    return texts[key].toString();
+}
+
+void LongplayProcessor::requestGenerate(const juce::String& mode) {
+    requestedContinue.store(mode == "continue");
+    generateRequested.store(true);
+    server->poke();
+}
+
+void LongplayProcessor::requestStyleTransferFromInput() {
+    recorder.arm(static_cast<int>(*params.getRawParameterValue("captureBars")));
+}
+
+GenerateRequest LongplayProcessor::buildRequest(const juce::String& mode) const {
+    GenerateRequest r;
+    const juce::ScopedLock sl(stateLock);
+    r.mode = mode;
+    r.prompt = texts[kPrompt].toString();
+    r.preset = texts[kPreset].toString();
+    r.model = texts[kModel].toString();
+    int bars = static_cast<int>(*params.getRawParameterValue("bars"));
+    if (bars > 0) {
+        r.bars = bars;
+        r.bpm = lastBpm.load();
+    } else {
+        r.seconds = *params.getRawParameterValue("seconds");
+    }
+    r.seed = static_cast<int>(*params.getRawParameterValue("seed"));
+    r.steps = static_cast<int>(*params.getRawParameterValue("steps"));
+    r.cfg = *params.getRawParameterValue("cfg");
+    if (mode == "continue") r.initClip = currentClipId;
+    return r;
+}
+
+void LongplayProcessor::tick() {
+    player.collectGarbage();
+    if (generateRequested.load()) {
+        const juce::String mode = requestedContinue.load() ? "continue" : "text";
+        // Count the job as pending before clearing the flag, so an offline render never sees neither.
+        server->generate(buildRequest(mode));
+        generateRequested.store(false);
+    }
+    if (recorder.hasTake()) {
+        juce::AudioBuffer<float> take;
+        int n = recorder.take(take);
+        if (n > 0) {
+            GenerateRequest r = buildRequest("audio_to_audio");
+            r.initWav = encodeWav(take, n, hostRate.load());
+            server->generate(std::move(r));
+        }
+    }
+    // The host changed its sample rate: resample the current clip for it, keeping its place on the timeline.
+    const double rate = hostRate.load();
+    const juce::ScopedLock sl(stateLock);
+    if (rate > 0 && currentAudio.sampleRate > 0 && std::abs(rate - offeredRate) > 1e-6) {
+        ClipEntry e;
+        e.id = currentClipId;
+        e.loopBeats = currentLoopBeats;
+        offerClip(e, currentAudio, player.currentAnchor());
+    }
+}
+
+void LongplayProcessor::offerClip(const ClipEntry& e, const DecodedAudio& audio, double anchorPpq) {
+    const double rate = hostRate.load() > 0 ? hostRate.load() : audio.sampleRate;
+    auto clip = std::make_unique<Clip>();
+    clip->id = e.id;
+    clip->audio = resample(audio, rate);
+    clip->sampleRate = rate;
+    clip->loopBeats = e.loopBeats;
+    clip->anchorPpq = anchorPpq;
+    offeredRate = rate;
+    player.offer(std::move(clip));
+    clipArrived.signal();
+}
+
+void LongplayProcessor::onClip(ClipResult r) {
+    if (!r.ok) {
+        clipArrived.signal();
+        return;
+    }
+    DecodedAudio audio;
+    juce::String error;
+    if (!decodeWav(r.wav, audio, error)) {
+        clipArrived.signal();
+        return;
+    }
+    ClipEntry e;
+    e.id = r.clipId;
+    e.sha256 = juce::SHA256(r.wav.getData(), r.wav.getSize()).toHexString();
+    e.label = r.request.prompt.isNotEmpty() ? r.request.prompt : r.clipId;
+    const bool loop = *params.getRawParameterValue("loop") >= 0.5f;
+    e.loopBeats = loop && r.request.bars > 0 ? r.request.bars * 4.0 : 0.0;
+    auto dir = clipCacheDir();
+    dir.createDirectory();
+    e.file = dir.getChildFile(e.sha256.substring(0, 16) + "-" + r.clipId.retainCharacters(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") + ".wav");
+    if (!e.file.existsAsFile()) e.file.replaceWithData(r.wav.getData(), r.wav.getSize());
+    const juce::ScopedLock sl(stateLock);
+    bool known = false;
+    for (auto& c : clips) {
+        if (c.id == e.id) { c = e; known = true; }
+    }
+    if (!known) clips.push_back(e);
+    currentClipId = e.id;
+    currentAudio = std::move(audio);
+    currentLoopBeats = e.loopBeats;
+    offerClip(e, currentAudio, restoreAnchors.contains(e.id) ? (double) restoreAnchors[e.id]
+                                                                 : std::numeric_limits<double>::quiet_NaN());
+    restoreAnchors.remove(e.id);
+}
+
+std::vector<ClipEntry> LongplayProcessor::clipList() const {
+    const juce::ScopedLock sl(stateLock);
+    return clips;
+}
+
+void LongplayProcessor::playClip(const juce::String& id) {
+    const juce::ScopedLock sl(stateLock);
+    for (auto& c : clips) {
+        if (c.id == id && c.file.existsAsFile()) {
+            juce::MemoryBlock wav;
+            c.file.loadFileAsData(wav);
+            DecodedAudio audio;
+            juce::String error;
+            if (decodeWav(wav, audio, error)) {
+                currentClipId = c.id;
+                currentAudio = std::move(audio);
+                currentLoopBeats = c.loopBeats;
+                offerClip(c, currentAudio, std::numeric_limits<double>::quiet_NaN());
+            }
+        }
+    }
+}
+
+Transport LongplayProcessor::readTransport(int numSamples) noexcept {
+    Transport t;
+    if (auto* head = getPlayHead()) {
+        if (auto pos = head->getPosition()) {
+            if (auto ppq = pos->getPpqPosition()) {
+                t.playing = pos->getIsPlaying();
+                t.ppq = *ppq;
+                if (auto bpm = pos->getBpm()) t.bpm = *bpm;
+                if (auto sig = pos->getTimeSignature()) {
+                    t.sigNumerator = sig->numerator;
+                    t.sigDenominator = sig->denominator;
+                }
+                lastBpm.store(t.bpm);
+                return t;
+            }
+        }
+    }
+    // No musical position from the host (e.g. the standalone build): a free-running 4/4 clock.
+    t.playing = true;
+    t.bpm = lastBpm.load();
+    t.ppq = freeRunPpq;
+    freeRunPpq += numSamples * t.bpm / 60.0 / std::max(1.0, getSampleRate());
+    return t;
+}
+
+void LongplayProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer&) {
+    juce::ScopedNoDenormals noDenormals;
+    const int n = buffer.getNumSamples();
+    const Transport t = readTransport(n);
+    if (getTotalNumInputChannels() > 0) {
+        recorder.capture(buffer, n, t, getSampleRate());
+    }
+    if (isNonRealtime()) {
+        // Offline bounce: wait (bounded) for a clip still being made instead of rendering silence.
+        // Never in real time: there the audio thread only swaps pointers.
+        const auto deadline = juce::Time::getMillisecondCounter() + static_cast<juce::uint32>(offlineWaitMs);
+        while ((generateRequested.load() || server->pendingJobs() > 0) && !player.hasPending()
+               && juce::Time::getMillisecondCounter() < deadline) {
+            clipArrived.wait(20);
+        }
+        if (player.hasPending()) player.collectGarbage();
+    }
+    player.render(buffer, n, t, getSampleRate());
+}
+
+void LongplayProcessor::getStateInformation(juce::MemoryBlock& destData) {
+    juce::XmlElement root("Longplay");
+    {
+        const juce::ScopedLock sl(stateLock);
+        for (auto& v : texts) root.setAttribute(v.name, v.value.toString());
+        root.setAttribute("serverUrl", server->baseUrl());
+        const bool embed = texts[kEmbed];
+        for (auto& c : clips) {
+            auto* x = root.createNewChildElement("Clip");
+            x->setAttribute("id", c.id);
+            x->setAttribute("sha256", c.sha256);
+            x->setAttribute("file", c.file.getFullPathName());
+            x->setAttribute("loopBeats", c.loopBeats);
+            x->setAttribute("label", c.label);
+            if (c.id == currentClipId) {
+                x->setAttribute("current", true);
+                double a = player.currentAnchor();
+                if (!std::isnan(a)) x->setAttribute("anchorPpq", a);
+            }
+            if (embed && c.file.existsAsFile()) {
+                juce::MemoryBlock wav;
+                c.file.loadFileAsData(wav);
+                x->addTextElement(wav.toBase64Encoding());
+            }
+        }
+    }
+    if (auto p = params.copyState().createXml()) root.addChildElement(p.release());
+    copyXmlToBinary(root, destData);
+}
+
+void LongplayProcessor::setStateInformation(const void* data, int sizeInBytes) {
+    auto xml = getXmlFromBinary(data, sizeInBytes);
+    if (xml == nullptr || !xml->hasTagName("Longplay")) return;
+    if (auto* p = xml->getChildByName(params.state.getType())) {
+        restoring.store(true);
+        params.replaceState(juce::ValueTree::fromXml(*p));
+        restoring.store(false);
+    }
+    const juce::ScopedLock sl(stateLock);
+    for (auto key : {kPrompt, kPreset, kModel}) texts.set(key, xml->getStringAttribute(key.toString()));
+    texts.set(kEmbed, xml->getBoolAttribute(kEmbed.toString()));
+    clips.clear();
+    for (auto* x : xml->getChildWithTagNameIterator("Clip")) {
+        ClipEntry e;
+        e.id = x->getStringAttribute("id");
+        e.sha256 = x->getStringAttribute("sha256");
+        e.file = juce::File(x->getStringAttribute("file"));
+        e.loopBeats = x->getDoubleAttribute("loopBeats");
+        e.label = x->getStringAttribute("label");
+        // Prefer the local copy when its content hash matches, then audio embedded in the project, then the server.
+        juce::MemoryBlock wav;
+        if (e.file.existsAsFile()) e.file.loadFileAsData(wav);
+        if (juce::SHA256(wav.getData(), wav.getSize()).toHexString() != e.sha256) {
+            wav.reset();
+            auto embedded = x->getAllSubText().trim();
+            if (embedded.isNotEmpty()) wav.fromBase64Encoding(embedded);
+            if (wav.getSize() > 0 && juce::SHA256(wav.getData(), wav.getSize()).toHexString() == e.sha256) {
+                clipCacheDir().createDirectory();
+                e.file = clipCacheDir().getChildFile(e.sha256.substring(0, 16) + "-" + e.id + ".wav");
+                e.file.replaceWithData(wav.getData(), wav.getSize());
+            } else {
+                wav.reset();
+            }
+        }
+        clips.push_back(e);
+        if (x->getBoolAttribute("current")) {
+            const double anchor = x->getDoubleAttribute("anchorPpq", std::numeric_limits<double>::quiet_NaN());
+            DecodedAudio audio;
+            juce::String error;
+            if (wav.getSize() > 0 && decodeWav(wav, audio, error)) {
+                currentClipId = e.id;
+                currentAudio = std::move(audio);
+                currentLoopBeats = e.loopBeats;
+                offerClip(e, currentAudio, anchor);
+            } else {
+                restoreAnchors.set(e.id, anchor);
+                server->fetchClip(e.id);
+            }
+        }
+    }
+}
+
+juce::AudioProcessorEditor* LongplayProcessor::createEditor() { return new LongplayEditor(*this); }
+
+}  // namespace longplay
+
+juce::AudioProcessor* JUCE_CALLTYPE createPluginFilter() { return new longplay::LongplayProcessor(); }
