@@ -3,7 +3,7 @@ package dev.longplay.models.clap;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.weights.CheckpointException;
-import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.CheckpointFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,8 +16,8 @@ import java.util.stream.Stream;
  * {@code model.safetensors}, {@code tokenizer.json}; keys {@code text_model.*}, {@code text_projection.linear1|2},
  * {@code audio_model.*}), or a laion_clap state dict converted to safetensors (keys {@code text_branch.*},
  * {@code text_projection.0|2}, {@code audio_branch.*}, possibly prefixed {@code module.}; no config: the text
- * branch's sizes are read from the tensor shapes). laion's {@code .pt}/{@code .ckpt} pickles are refused with
- * the command that converts them.
+ * branch's sizes are read from the tensor shapes), as safetensors or as laion's released {@code .pt}/{@code .ckpt}
+ * (read by {@link dev.longplay.models.weights.TorchCheckpoint}, which runs no pickled code).
  */
 public final class ClapCheckpoint implements AutoCloseable {
 
@@ -28,13 +28,13 @@ public final class ClapCheckpoint implements AutoCloseable {
     private static final TextKeys HF = new TextKeys("text_model", "text_projection", "linear1", "linear2");
 
     private final Path dir;
-    private final SafetensorsFile file;
+    private final CheckpointFile file;
     private final JsonNode config;      // null for a laion state dict
     private final TextKeys textKeys;
     private final ClapTextConfig textConfig;
     private final Path tokenizer;
 
-    private ClapCheckpoint(Path dir, SafetensorsFile file, JsonNode config, TextKeys textKeys,
+    private ClapCheckpoint(Path dir, CheckpointFile file, JsonNode config, TextKeys textKeys,
                            ClapTextConfig textConfig, Path tokenizer) {
         this.dir = dir;
         this.file = file;
@@ -58,7 +58,7 @@ public final class ClapCheckpoint implements AutoCloseable {
                 && Files.isRegularFile(tokenizerFallback.resolve("tokenizer.json"))) {
             tok = tokenizerFallback.resolve("tokenizer.json");
         }
-        SafetensorsFile file = SafetensorsFile.open(weights);
+        CheckpointFile file = CheckpointFile.open(weights);
         try {
             Path configFile = dir.resolve("config.json");
             if (file.contains("text_model.embeddings.word_embeddings.weight")) {
@@ -93,15 +93,11 @@ public final class ClapCheckpoint implements AutoCloseable {
             if (safetensors.size() == 1) {
                 return safetensors.get(0);
             }
-            Path pickle = files.stream().filter(p -> p.toString().endsWith(".pt") || p.toString().endsWith(".ckpt")
-                    || p.toString().endsWith(".bin")).findFirst().orElse(null);
-            if (pickle != null) {
-                throw new CheckpointException("missing file: " + st + " — only " + pickle.getFileName() + " (a pickled "
-                        + "PyTorch checkpoint) is there; Longplay loads safetensors. Convert it once with: python -c \""
-                        + "import torch, safetensors.torch as s; d = torch.load('" + pickle.getFileName()
-                        + "', map_location='cpu', weights_only=False); d = d.get('state_dict', d); "
-                        + "s.save_file({k: v.contiguous() for k, v in d.items() if v.is_floating_point()}, "
-                        + "'model.safetensors')\"");
+            // laion's released checkpoints: a torch.save zip, read without Python (weights only)
+            List<Path> pickles = files.stream().filter(p -> p.toString().endsWith(".pt") || p.toString().endsWith(".ckpt")
+                    || p.toString().endsWith(".bin")).toList();
+            if (pickles.size() == 1) {
+                return pickles.get(0);
             }
         } catch (IOException e) {
             throw new CheckpointException("cannot list CLAP folder " + dir + ": " + e.getMessage(), e);
@@ -120,7 +116,7 @@ public final class ClapCheckpoint implements AutoCloseable {
     }
 
     // laion_clap's text branch is roberta-base (64-wide heads, LayerNorm eps 1e-5, pad id 1); sizes from shapes
-    private static ClapTextConfig laionTextConfig(SafetensorsFile f, TextKeys k) {
+    private static ClapTextConfig laionTextConfig(CheckpointFile f, TextKeys k) {
         long[] words = f.shape(k.encoder() + ".embeddings.word_embeddings.weight");
         long[] positions = shapeOrFail(f, k.encoder() + ".embeddings.position_embeddings.weight");
         long[] types = shapeOrFail(f, k.encoder() + ".embeddings.token_type_embeddings.weight");
@@ -139,7 +135,7 @@ public final class ClapCheckpoint implements AutoCloseable {
                 (int) types[0], 1e-5f, 1, (int) proj[0]);
     }
 
-    private static long[] shapeOrFail(SafetensorsFile f, String key) {
+    private static long[] shapeOrFail(CheckpointFile f, String key) {
         long[] s = f.shape(key);
         if (s == null) {
             throw new CheckpointException("missing key '" + key + "' in " + f.describe());
@@ -151,7 +147,7 @@ public final class ClapCheckpoint implements AutoCloseable {
         return dir;
     }
 
-    public SafetensorsFile file() {
+    public CheckpointFile file() {
         return file;
     }
 

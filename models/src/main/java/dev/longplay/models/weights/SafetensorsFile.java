@@ -29,7 +29,7 @@ import java.util.Map;
  * any tensor is touched: a truncated or hostile file fails here with a message, never with an out-of-bounds
  * read later.
  */
-public final class SafetensorsFile implements TensorSource, AutoCloseable {
+public final class SafetensorsFile implements CheckpointFile {
 
     /** Headers beyond this are refused (the format's own reference implementation uses 100 MB). */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
@@ -243,13 +243,17 @@ public final class SafetensorsFile implements TensorSource, AutoCloseable {
     /** Loads one tensor into {@code manager}, converted to {@code computeType} when it is a float tensor. */
     public NDArray load(NDManager manager, String name, DataType computeType) {
         TensorInfo info = info(name);
-        DataType stored = djlType(info.dtype());
+        return fromBytes(manager, bytes(name), new Shape(info.shape()), djlType(info.dtype()), computeType);
+    }
+
+    /** Little-endian tensor bytes as an array in {@code manager}, floats converted to {@code computeType} (if given). */
+    static NDArray fromBytes(NDManager manager, ByteBuffer data, Shape shape, DataType stored, DataType computeType) {
         NDArray array;
         if (stored == DataType.BFLOAT16) {
-            array = bfloat16AsFloat32(manager, bytes(name), new Shape(info.shape()));
+            array = bfloat16AsFloat32(manager, data, shape);
             stored = DataType.FLOAT32;
         } else {
-            array = manager.create(bytes(name), new Shape(info.shape()), stored);
+            array = manager.create(data, shape, stored);
         }
         if (computeType != null && stored.isFloating() && stored != computeType) {
             NDArray converted = array.toType(computeType, false);
