@@ -92,13 +92,22 @@ public final class Trainer implements AutoCloseable {
 
     /** Continues the run saved in {@code dir}: same weights, optimizer moments, averages and step counts. */
     public static Trainer resume(Path dir) throws IOException {
+        return resume(dir, null, null);
+    }
+
+    /**
+     * As {@link #resume(Path)}, with new step totals where given (the learning-rate schedule stretches to them).
+     */
+    public static Trainer resume(Path dir, Long autoencoderSteps, Long diffusionSteps) throws IOException {
         Path state = dir.resolve(STATE_DIR);
         Path progressFile = state.resolve("progress.json");
         if (!Files.isRegularFile(progressFile)) {
             throw new CheckpointException("no training run in " + dir + " (missing " + progressFile + ")");
         }
         TrainingProgress p = ModelConfig.JSON.readValue(progressFile.toFile(), TrainingProgress.class);
-        Trainer t = new Trainer(dir, p.recipe(), state.resolve("weights.safetensors"), p.weightNormed());
+        TrainingRecipe r = p.recipe().withSteps(autoencoderSteps == null ? p.recipe().autoencoderSteps() : autoencoderSteps,
+                diffusionSteps == null ? p.recipe().diffusionSteps() : diffusionSteps);
+        Trainer t = new Trainer(dir, r, state.resolve("weights.safetensors"), p.weightNormed());
         t.restore(state.resolve("optimizer.safetensors"), p);
         return t;
     }

@@ -25,6 +25,12 @@ public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double 
         }
     }
 
+    /** The same recipe with other step totals. */
+    public TrainingRecipe withSteps(long autoencoder, long diffusion) {
+        return new TrainingRecipe(seed, datasetSeed, batchSize, clipSeconds, autoencoder, diffusion, peakLr, warmupSteps,
+                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery);
+    }
+
     public LearningRate learningRate(long totalSteps) {
         return new LearningRate(peakLr, Math.min(warmupSteps, Math.max(1, totalSteps / 10)), totalSteps, 0.1);
     }

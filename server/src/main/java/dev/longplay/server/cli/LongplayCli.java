@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
+                TrainCommand.class,
         })
 public final class LongplayCli implements Runnable {
 
