@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 DemoCommand.class,
                 TrainCommand.class,
+                EvalCommand.class,
         })
 public final class LongplayCli implements Runnable {
 
