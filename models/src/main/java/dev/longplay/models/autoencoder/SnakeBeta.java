@@ -1,32 +1,69 @@
 package dev.longplay.models.autoencoder;
 
+import dev.longplay.models.nn.TorchOwned;
 import ai.djl.ndarray.NDArray;
 import dev.longplay.models.weights.StateDict;
 
 /**
  * SnakeBeta: {@code x + 1/(beta + 1e-9) * sin(alpha * x)^2}, per channel. The checkpoint stores log(alpha) and
- * log(beta) (the reference always builds it with alpha_logscale=True); both are exponentiated once at load.
+ * log(beta) (the reference always builds it with alpha_logscale=True). For inference both are exponentiated
+ * once at load; when the logs are being trained (they require a gradient) they are exponentiated on every call
+ * so the gradient reaches them.
  */
-public record SnakeBeta(NDArray alpha, NDArray inverseBeta) implements ChannelActivation {
+public final class SnakeBeta implements ChannelActivation {
 
     private static final double NO_DIV_BY_ZERO = 1e-9;
+
+    private final NDArray logAlpha; // [C], kept only while training
+    private final NDArray logBeta;
+    private final NDArray alpha;    // [1, C, 1], precomputed for inference
+    private final NDArray inverseBeta;
+
+    /** An inference activation from alpha and 1/beta, both [1, C, 1]. */
+    public SnakeBeta(NDArray alpha, NDArray inverseBeta) {
+        this(null, null, alpha, inverseBeta);
+    }
+
+    private SnakeBeta(NDArray logAlpha, NDArray logBeta, NDArray alpha, NDArray inverseBeta) {
+        this.logAlpha = logAlpha;
+        this.logBeta = logBeta;
+        this.alpha = alpha;
+        this.inverseBeta = inverseBeta;
+    }
 
     public static SnakeBeta load(StateDict sd, long channels) {
         NDArray logAlpha = sd.take("alpha", channels);
         NDArray logBeta = sd.take("beta", channels);
+        if (logAlpha.hasGradient() || logBeta.hasGradient()) {
+            return new SnakeBeta(logAlpha, logBeta, null, null);
+        }
         // [C] -> [1, C, 1] to broadcast over [B, C, T]
         NDArray alpha = logAlpha.exp().reshape(1, channels, 1);
-        NDArray beta = logBeta.exp();
-        NDArray inverseBeta = beta.add(NO_DIV_BY_ZERO).pow(-1).reshape(1, channels, 1);
+        NDArray inverseBeta = inverse(logBeta).reshape(1, channels, 1);
         logAlpha.close();
         logBeta.close();
-        beta.close();
         return new SnakeBeta(alpha, inverseBeta);
+    }
+
+    private static NDArray inverse(NDArray logBeta) {
+        try (NDArray beta = logBeta.exp(); NDArray shifted = beta.add(NO_DIV_BY_ZERO)) {
+            return TorchOwned.scalar(shifted, 1).div(shifted);
+        }
     }
 
     // x: [B, C, T] -> [B, C, T]; in place where possible so a long input holds at most two extra copies
     @Override
     public NDArray forward(NDArray x) {
+        if (logAlpha != null) {
+            // training: out-of-place, every step recorded; the derived tensors are moved to x's scope
+            long c = logAlpha.getShape().get(0);
+            NDArray a = logAlpha.exp().reshape(1, c, 1);
+            NDArray ib = inverse(logBeta).reshape(1, c, 1);
+            a.attach(x.getManager());
+            ib.attach(x.getManager());
+            NDArray s = x.mul(a).sin();
+            return s.mul(s).mul(ib).add(x);
+        }
         NDArray ax = x.mul(alpha);
         NDArray s = ax.sin();
         ax.close();

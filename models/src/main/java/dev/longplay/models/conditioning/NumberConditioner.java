@@ -1,5 +1,6 @@
 package dev.longplay.models.conditioning;
 
+import dev.longplay.models.nn.TorchOwned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -69,8 +70,9 @@ public final class NumberConditioner implements Conditioner {
         }
         int b = normalised.length;
         try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(normalised, new Shape(b, 1));
-            NDArray freqs = x.mul(weights).muli((float) (2 * Math.PI));   // [B, 128]
+            NDArray x = TorchOwned.adopt(scope.create(normalised, new Shape(b, 1)));
+            NDArray xw = x.mul(weights);
+            NDArray freqs = xw.mul(TorchOwned.scalar(xw, 2 * Math.PI));   // [B, 128]
             NDArray features = x.concat(freqs.sin(), 1).concat(freqs.cos(), 1);        // [B, 257]
             NDArray embedding = linear.forward(features).expandDims(1);                // [B, 1, D]
             NDArray mask = scope.ones(new Shape(b, 1));

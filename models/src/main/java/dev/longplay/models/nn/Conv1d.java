@@ -1,12 +1,16 @@
 package dev.longplay.models.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.weights.StateDict;
 
 /**
  * {@code torch.nn.Conv1d} with symmetric zero padding. Weight [out, in, kernel], bias [out] or none.
- * Weight-normalised checkpoints ({@code weight_g}/{@code weight_v}) are folded at load time.
+ * Weight-normalised checkpoints ({@code weight_g}/{@code weight_v}) are folded at load time. A weight that
+ * requires a gradient (training) is used as it is on every call, never through a copy made at load.
  */
 public final class Conv1d {
 
@@ -41,11 +45,55 @@ public final class Conv1d {
 
     // x: [B, in, T] -> [B, out, (T + 2*padding - dilation*(kernel-1) - 1) / stride + 1]
     public NDArray forward(NDArray x) {
-        if (pointwise != null) {
+        if (pointwise != null && !weight.hasGradient()) {
             return Matmul.leftMultiply(pointwise, x, biasColumn);
+        }
+        if (pointwise != null) {
+            // training: reshape on every call so the gradient flows back to the stored weight
+            Shape s = weight.getShape();
+            NDArray m = weight.reshape(s.get(0), s.get(1));
+            NDArray b = bias == null ? null : bias.reshape(s.get(0), 1);
+            m.attach(x.getManager());
+            if (b != null) {
+                b.attach(x.getManager());
+            }
+            return Matmul.leftMultiply(m, x, b);
+        }
+        if (weight.hasGradient()) {
+            return trainingForward(x);
         }
         return ai.djl.nn.convolutional.Conv1d.conv1d(x, weight, bias, new Shape(stride), new Shape(padding),
                 new Shape(dilation)).singletonOrThrow();
+    }
+
+    /**
+     * The same convolution as one matrix product over the kernel's shifted copies of the input. Training needs
+     * it: libtorch 2.7.1's CPU conv1d backward (no NNPACK) returns an input gradient that differs from call to
+     * call on identical inputs, while matmul's is exact.
+     */
+    private NDArray trainingForward(NDArray x) {
+        Shape s = weight.getShape();
+        long out = s.get(0);
+        long in = s.get(1);
+        int k = (int) s.get(2);
+        long length = x.getShape().get(2);
+        long outLength = (length + 2L * padding - (long) dilation * (k - 1) - 1) / stride + 1;
+        NDManager scope = x.getManager();
+        NDArray padded = padding > 0 ? x.pad(new Shape(padding, padding), 0) : x;
+        NDList taps = new NDList(k);
+        for (int j = 0; j < k; j++) {
+            long start = (long) j * dilation;
+            long end = start + (long) stride * (outLength - 1) + 1;
+            taps.add(padded.get(":, :, " + start + ":" + end + (stride > 1 ? ":" + stride : "")));
+        }
+        NDArray cols = NDArrays.concat(taps, 1);                               // [B, k*in, outLength], row j*in + c
+        NDArray matrix = weight.transpose(0, 2, 1).reshape(out, (long) k * in); // column j*in + c
+        NDArray b = bias == null ? null : bias.reshape(out, 1);
+        matrix.attach(scope);
+        if (b != null) {
+            b.attach(scope);
+        }
+        return Matmul.leftMultiply(matrix, cols, b);
     }
 
     public NDArray weight() {

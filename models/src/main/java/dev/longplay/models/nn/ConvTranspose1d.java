@@ -16,8 +16,10 @@ import dev.longplay.models.weights.StateDict;
  */
 public final class ConvTranspose1d {
 
-    private final NDArray phaseMatrix; // [s*out, M*in], column j*in + c holds tap j of input channel c
+    private final NDArray phaseMatrix; // [s*out, M*in], column j*in + c holds tap j of input channel c; null while training
     private final NDArray phaseBias;   // [s*out, 1] or null
+    private final NDArray weight;      // [in, out, K], kept only while training (it requires a gradient)
+    private final NDArray bias;
     private final int outChannels;
     private final int stride;
     private final int kernel;
@@ -39,15 +41,30 @@ public final class ConvTranspose1d {
         if (padding > kernel - 1) {
             throw new IllegalArgumentException("transposed conv padding " + padding + " exceeds kernel " + kernel + " - 1");
         }
-        // tap k = m*s + r; pad K up to M*s with zero taps, then [in, out, M, s] -> flip m -> [s, out, M, in]
-        NDArray padded = weight.pad(new Shape(0, (long) taps * stride - kernel), 0);
-        NDArray grouped = padded.reshape(in, outChannels, taps, stride).flip(2);
-        NDArray permuted = grouped.transpose(3, 1, 2, 0);
-        this.phaseMatrix = permuted.reshape((long) stride * outChannels, taps * in);
-        this.phaseBias = bias == null ? null : bias.tile(stride).reshape((long) stride * outChannels, 1);
-        padded.close();
-        grouped.close();
-        permuted.close();
+        boolean training = weight.hasGradient() || (bias != null && bias.hasGradient());
+        this.weight = training ? weight : null;
+        this.bias = training ? bias : null;
+        this.phaseMatrix = training ? null : phaseMatrix(weight);
+        this.phaseBias = training || bias == null ? null : phaseBias(bias);
+    }
+
+    /** Whether the weights are being trained (then the caller must not free them after construction). */
+    public boolean training() {
+        return weight != null;
+    }
+
+    // tap k = m*s + r; pad K up to M*s with zero taps, then [in, out, M, s] -> flip m -> [s, out, M, in]
+    private NDArray phaseMatrix(NDArray w) {
+        long in = w.getShape().get(0);
+        try (NDArray padded = w.pad(new Shape(0, (long) taps * stride - kernel), 0);
+             NDArray grouped = padded.reshape(in, outChannels, taps, stride).flip(2);
+             NDArray permuted = grouped.transpose(3, 1, 2, 0)) {
+            return permuted.reshape((long) stride * outChannels, taps * in);
+        }
+    }
+
+    private NDArray phaseBias(NDArray b) {
+        return b.tile(stride).reshape((long) stride * outChannels, 1);
     }
 
     /** Loads a weight-normed transposed conv ({@code WNConvTranspose1d}); PyTorch's weight norm is over dim 0 (in). */
@@ -56,6 +73,9 @@ public final class ConvTranspose1d {
         NDArray w = sd.takeWeightNormed("weight", in, out, kernel);
         NDArray b = withBias ? sd.take("bias", out) : null;
         ConvTranspose1d conv = new ConvTranspose1d(w, b, stride, padding);
+        if (conv.training()) {
+            return conv;
+        }
         w.close();
         if (b != null) {
             b.close();
@@ -75,7 +95,19 @@ public final class ConvTranspose1d {
         // cols: [B, M*in, T + M - 1], the input zero-padded by M-1 on both sides and shifted by 0..M-1 frames
         NDArray cols = shiftedCopies(x, length);
         // z: [B, s*out, T + M - 1]; z[:, r*out + o, q] is the uncropped output at sample q*s + r
-        NDArray z = Matmul.leftMultiply(phaseMatrix, cols, phaseBias);
+        NDArray z;
+        if (weight == null) {
+            z = Matmul.leftMultiply(phaseMatrix, cols, phaseBias);
+        } else {
+            // training: rebuild the phase matrix from the weight on each call so the gradient reaches it
+            NDArray m = phaseMatrix(weight);
+            NDArray pb = bias == null ? null : phaseBias(bias);
+            m.attach(x.getManager());
+            if (pb != null) {
+                pb.attach(x.getManager());
+            }
+            z = Matmul.leftMultiply(m, cols, pb);
+        }
         if (cols != x) {
             cols.close();
         }

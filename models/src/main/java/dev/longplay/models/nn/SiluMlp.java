@@ -13,7 +13,7 @@ public record SiluMlp(Linear first, Linear second) {
 
     // x: [..., in] -> [..., out]
     public NDArray forward(NDArray x) {
-        try (NDArray h = first.forward(x); NDArray a = Activation.swish(h, 1f)) {
+        try (NDArray h = first.forward(x); NDArray a = h.mul(Activation.sigmoid(h))) {
             return second.forward(a);
         }
     }

@@ -28,6 +28,7 @@ import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
+import dev.longplay.models.weights.TensorSource;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,10 +67,19 @@ public final class StableAudioPipeline implements AudioGenerator {
     }
 
     public static StableAudioPipeline load(ModelFiles files, String name) {
+        return load(files, name, file -> file);
+    }
+
+    /**
+     * Loads with the checkpoint seen through {@code source} (training wraps it so that the tensors the loaders
+     * take become trainable parameters).
+     */
+    public static StableAudioPipeline load(ModelFiles files, String name,
+                                           java.util.function.Function<SafetensorsFile, TensorSource> source) {
         ModelConfig config = ModelConfig.load(files.config());
         NDManager manager = NDManager.newBaseManager();
         try (SafetensorsFile file = SafetensorsFile.open(files.checkpoint())) {
-            StateDict sd = new StateDict(file, manager, DataType.FLOAT32);
+            StateDict sd = new StateDict(source.apply(file), manager, DataType.FLOAT32);
             AudioAutoencoder ae = AudioAutoencoder.load(sd, config);
             DiffusionTransformer dit = DiffusionTransformer.load(sd, config);
             Map<String, Conditioner> conds = new LinkedHashMap<>();
@@ -239,19 +249,31 @@ public final class StableAudioPipeline implements AudioGenerator {
     }
 
     private Conditioning condition(String prompt, double secondsStart, double secondsTotal, NDManager gen) {
+        return condition(List.of(prompt == null ? "" : prompt), secondsStart, secondsTotal, gen);
+    }
+
+    /** The conditioning of a batch of prompts that share a start and a total length, in {@code gen}. */
+    public Conditioning condition(List<String> prompts, double secondsStart, double secondsTotal, NDManager gen) {
         Map<String, ConditionerOutput> outputs = new LinkedHashMap<>();
         for (Conditioner c : conditioners.values()) {
             Object value = switch (c.id()) {
                 case "seconds_start" -> secondsStart;
                 case "seconds_total" -> secondsTotal;
-                default -> c instanceof NumberConditioner ? null : (prompt == null ? "" : prompt);
+                default -> c instanceof NumberConditioner ? null : "";
             };
             if (value == null) {
                 throw new IllegalArgumentException("the model conditions on '" + c.id() + "', which Longplay cannot supply");
             }
-            outputs.put(c.id(), c.encode(List.of(value), gen));
+            List<?> values = c instanceof NumberConditioner
+                    ? java.util.Collections.nCopies(prompts.size(), value) : prompts;
+            outputs.put(c.id(), c.encode(values, gen));
         }
         return assembler.assemble(outputs);
+    }
+
+    /** The diffusion network, for training. */
+    public DiffusionTransformer transformer() {
+        return dit;
     }
 
     /** Resampled to the model's rate, mono/stereo matched, padded with silence or cut to {@code frames}. */

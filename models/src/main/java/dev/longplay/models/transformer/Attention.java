@@ -1,5 +1,6 @@
 package dev.longplay.models.transformer;
 
+import dev.longplay.models.nn.TorchOwned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -149,7 +150,7 @@ public final class Attention {
         NDArray kT = k.transpose(0, 1, 3, 2);
         long rows = Math.max(1, Math.min(n, maxBlockScores / Math.max(1, b * heads * m)));
         if (rows >= n) {
-            return q.mul(scale).matMul(kT).softmax(3).matMul(v);
+            return q.mul(TorchOwned.scalar(q, scale)).matMul(kT).softmax(3).matMul(v);
         }
         NDList blocks = new NDList();
         for (long start = 0; start < n; start += rows) {
@@ -158,7 +159,7 @@ public final class Attention {
             try (NDManager blockScope = parent.newSubManager()) {
                 NDArray qb = q.get(":, :, " + start + ":" + end + ", :");
                 qb.attach(blockScope);
-                NDArray scores = qb.mul(scale).matMul(kT);
+                NDArray scores = qb.mul(TorchOwned.scalar(qb, scale)).matMul(kT);
                 scores.attach(blockScope);
                 NDArray out = scores.softmax(3).matMul(v);
                 out.attach(parent);

@@ -27,11 +27,11 @@ public record FeedForward(Linear in, Linear out, boolean glu) {
             if (glu) {
                 NDList halves = h.split(2, 2);
                 try (NDArray value = halves.get(0); NDArray gate = halves.get(1);
-                     NDArray act = Activation.swish(gate, 1f); NDArray prod = value.mul(act)) {
+                     NDArray act = gate.mul(Activation.sigmoid(gate)); NDArray prod = value.mul(act)) {
                     return out.forward(prod);
                 }
             }
-            try (NDArray act = Activation.swish(h, 1f)) {
+            try (NDArray act = h.mul(Activation.sigmoid(h))) {
                 return out.forward(act);
             }
         }

@@ -1,5 +1,6 @@
 package dev.longplay.models.transformer;
 
+import dev.longplay.models.nn.TorchOwned;
 import ai.djl.ndarray.NDArray;
 import dev.longplay.models.weights.StateDict;
 
@@ -12,7 +13,7 @@ public record FourierFeatures(NDArray weight) {
 
     // t: [B, in] -> [B, out]
     public NDArray forward(NDArray t) {
-        try (NDArray f = t.matMul(weight.transpose()).muli((float) (2 * Math.PI));
+        try (NDArray p = t.matMul(weight.transpose()); NDArray f = p.mul(TorchOwned.scalar(p, 2 * Math.PI));
              NDArray c = f.cos(); NDArray s = f.sin()) {
             return c.concat(s, 1);
         }

@@ -1,5 +1,6 @@
 package dev.longplay.models.transformer;
 
+import dev.longplay.models.nn.TorchOwned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -42,7 +43,7 @@ public record RotaryEmbedding(float[] invFreq) {
             }
         }
         Shape shape = new Shape(n, 2L * half);
-        return new Tables(manager.create(cos, shape), manager.create(sin, shape));
+        return new Tables(TorchOwned.adopt(manager.create(cos, shape)), TorchOwned.adopt(manager.create(sin, shape)));
     }
 
     public record Tables(NDArray cos, NDArray sin) implements AutoCloseable {

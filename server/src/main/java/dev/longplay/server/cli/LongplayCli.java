@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 ScoreCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
         })
 public final class LongplayCli implements Runnable {
 

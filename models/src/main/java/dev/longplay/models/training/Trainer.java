@@ -1,0 +1,332 @@
+package dev.longplay.models.training;
+
+import dev.longplay.models.nn.TorchOwned;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.longplay.models.autoencoder.AudioAutoencoder;
+import dev.longplay.models.autoencoder.VaeBottleneck;
+import dev.longplay.models.conditioning.Conditioning;
+import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.pipeline.StableAudioPipeline;
+import dev.longplay.models.pipeline.SyntheticModel;
+import dev.longplay.models.weights.CheckpointException;
+import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.SafetensorsWriter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a Stable Audio-shaped model through the runtime's own loaders and forward code: the checkpoint is opened
+ * through {@link TrainableWeights}, so every layer the pipeline builds is a trainable layer. A run lives in one
+ * folder that is at all times a loadable model ({@code model_config.json}, {@code model.safetensors} with the EMA
+ * weights, {@code text_encoder/}, {@code tokenizer/}) plus {@code training/} with the raw weights, optimizer
+ * moments, averages and progress, from which {@link #resume(Path)} continues exactly.
+ */
+public final class Trainer implements AutoCloseable {
+
+    static final String STATE_DIR = "training";
+    private static final String AE_PREFIX = AudioAutoencoder.CHECKPOINT_PREFIX + ".";
+    private static final String AE_PHASE = "autoencoder";
+    private static final String DIT_PHASE = "diffusion";
+    private static final long DIT_EXAMPLES_OFFSET = 1L << 40;
+    private static final double MAX_GRAD_NORM = 1.0;
+
+    private final Path dir;
+    private final TrainingRecipe recipe;
+    private final StableAudioPipeline pipeline;
+    private final TrainableWeights weights;
+    private final ModelConfig config;
+    private final TrainingBatches batches;
+    private final MultiResolutionStftLoss stftLoss;
+    private final AdamW aeOptimizer;
+    private final AdamW ditOptimizer;
+    private final ExponentialMovingAverage aeEma;
+    private final ExponentialMovingAverage ditEma;
+    private final Map<String, NDArray> aeParams = new LinkedHashMap<>();
+    private final Map<String, NDArray> ditParams = new LinkedHashMap<>();
+    private long aeStep;
+    private long ditStep;
+
+    private Trainer(Path dir, TrainingRecipe recipe, Path weightsFile, java.util.Set<String> weightNormedPlain) {
+        this.dir = dir;
+        this.recipe = recipe;
+        TrainableWeights[] opened = new TrainableWeights[1];
+        ModelFiles base = ModelFiles.in(dir);
+        this.pipeline = StableAudioPipeline.load(new ModelFiles(dir, base.config(), weightsFile), "training",
+                file -> opened[0] = new TrainableWeights(file, weightNormedPlain));
+        this.weights = opened[0];
+        this.config = pipeline.config();
+        weights.parameters().forEach((k, p) -> (k.startsWith(AE_PREFIX) ? aeParams : ditParams).put(k, p));
+        this.batches = new TrainingBatches(recipe.datasetSeed(), config.sampleRate(), config.audioChannels(),
+                recipe.batchSize());
+        this.stftLoss = new MultiResolutionStftLoss(recipe.fftSizes());
+        this.aeOptimizer = new AdamW(0.9, 0.999, 1e-8, recipe.weightDecay());
+        this.ditOptimizer = new AdamW(0.9, 0.999, 1e-8, recipe.weightDecay());
+        this.aeEma = new ExponentialMovingAverage(recipe.emaDecay());
+        this.ditEma = new ExponentialMovingAverage(recipe.emaDecay());
+    }
+
+    /**
+     * Starts a run in {@code dir} (which must not hold one) from random weights for {@code modelConfig},
+     * with the T5 text encoder config and tokenizer given.
+     */
+    public static Trainer start(Path dir, byte[] modelConfig, byte[] t5Config, byte[] tokenizer, TrainingRecipe recipe)
+            throws IOException {
+        if (Files.exists(dir.resolve(STATE_DIR))) {
+            throw new IllegalStateException(dir + " already holds a training run: resume it instead");
+        }
+        SyntheticModel.write(dir, modelConfig, t5Config, tokenizer, recipe.seed());
+        Trainer t = new Trainer(dir, recipe, dir.resolve("model.safetensors"), java.util.Set.of());
+        t.save();
+        return t;
+    }
+
+    /** Continues the run saved in {@code dir}: same weights, optimizer moments, averages and step counts. */
+    public static Trainer resume(Path dir) throws IOException {
+        return resume(dir, null, null);
+    }
+
+    /**
+     * As {@link #resume(Path)}, with new step totals where given (the learning-rate schedule stretches to them).
+     */
+    public static Trainer resume(Path dir, Long autoencoderSteps, Long diffusionSteps) throws IOException {
+        Path state = dir.resolve(STATE_DIR);
+        Path progressFile = state.resolve("progress.json");
+        if (!Files.isRegularFile(progressFile)) {
+            throw new CheckpointException("no training run in " + dir + " (missing " + progressFile + ")");
+        }
+        TrainingProgress p = ModelConfig.JSON.readValue(progressFile.toFile(), TrainingProgress.class);
+        TrainingRecipe r = p.recipe().withSteps(autoencoderSteps == null ? p.recipe().autoencoderSteps() : autoencoderSteps,
+                diffusionSteps == null ? p.recipe().diffusionSteps() : diffusionSteps);
+        Trainer t = new Trainer(dir, r, state.resolve("weights.safetensors"), p.weightNormed());
+        t.restore(state.resolve("optimizer.safetensors"), p);
+        return t;
+    }
+
+    public TrainingProgress progress() {
+        return new TrainingProgress(recipe, aeStep, ditStep, weights.weightNormed());
+    }
+
+    public Map<String, NDArray> parameters() {
+        return weights.parameters();
+    }
+
+    /** Runs the remaining steps of both phases, checkpointing every {@code recipe.checkpointEvery()} steps. */
+    public void run(TrainingListener listener) throws IOException {
+        while (aeStep < recipe.autoencoderSteps()) {
+            double loss = autoencoderStep();
+            listener.step(AE_PHASE, aeStep, recipe.autoencoderSteps(), loss,
+                    recipe.learningRate(recipe.autoencoderSteps()).at(aeStep - 1));
+            if (aeStep % recipe.checkpointEvery() == 0 || aeStep == recipe.autoencoderSteps()) {
+                save();
+                listener.checkpoint(dir, AE_PHASE, aeStep);
+            }
+        }
+        while (ditStep < recipe.diffusionSteps()) {
+            double loss = diffusionStep();
+            listener.step(DIT_PHASE, ditStep, recipe.diffusionSteps(), loss,
+                    recipe.learningRate(recipe.diffusionSteps()).at(ditStep - 1));
+            if (ditStep % recipe.checkpointEvery() == 0 || ditStep == recipe.diffusionSteps()) {
+                save();
+                listener.checkpoint(dir, DIT_PHASE, ditStep);
+            }
+        }
+    }
+
+    /** One autoencoder step: reconstruct a batch through the VAE; returns the loss. */
+    public double autoencoderStep() {
+        double lossValue;
+        try (NDManager step = NDManager.newBaseManager()) {
+            homeIn(step);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray loss = autoencoderLoss(aeStep, step);
+                gc.backward(loss);
+                lossValue = value(loss);
+            }
+        }
+        aeOptimizer.update(aeParams, recipe.learningRate(recipe.autoencoderSteps()).at(aeStep), MAX_GRAD_NORM);
+        aeEma.update(aeParams, aeStep);
+        aeStep++;
+        return lossValue;
+    }
+
+    /** The autoencoder loss of training batch {@code index} with the current weights, changing nothing. */
+    public double autoencoderLoss(long index) {
+        try (NDManager step = NDManager.newBaseManager()) {
+            homeIn(step);
+            return value(autoencoderLoss(index, step));
+        }
+    }
+
+    // multi-resolution STFT reconstruction + KL to N(0, 1), the VAE's noise drawn from the batch index
+    private NDArray autoencoderLoss(long index, NDManager step) {
+        AudioAutoencoder ae = pipeline.autoencoder();
+        int samples = clipSamples(recipe.clipSeconds() / 2);
+        NDArray audio = batches.batch(index, 0, samples, step).audio();
+        NDArray noise = gaussian(step, new SplittableRandom(recipe.seed() * 7919 + index),
+                recipe.batchSize(), ae.latentDim(), samples / ae.downsamplingRatio());
+        NDArray encoded = ae.encoder().forward(audio);
+        VaeBottleneck.Sample s = ae.bottleneck().sample(encoded, noise);
+        NDArray reconstructed = ae.decoder().forward(s.latents());
+        NDArray variance = s.stdev().square();
+        NDArray kl = s.mean().square().add(variance).sub(variance.log()).sub(1).sum(new int[] {1}).mean();
+        return stftLoss.apply(reconstructed, audio).add(kl.mul(TorchOwned.scalar(kl, recipe.klWeight())));
+    }
+
+    /**
+     * One diffusion step with the v-objective: latents of a batch (frozen autoencoder), t uniform in (0, 1),
+     * x_t = cos(πt/2)·x + sin(πt/2)·ε, target v = cos(πt/2)·ε − sin(πt/2)·x; the prompt conditioning of each
+     * example is zeroed with probability {@code cfgDropout} — the unconditional input that guidance uses.
+     */
+    public double diffusionStep() {
+        double lossValue;
+        try (NDManager step = NDManager.newBaseManager()) {
+            homeIn(step);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray loss = diffusionLoss(ditStep, step);
+                gc.backward(loss);
+                lossValue = value(loss);
+            }
+        }
+        ditOptimizer.update(ditParams, recipe.learningRate(recipe.diffusionSteps()).at(ditStep), MAX_GRAD_NORM);
+        ditEma.update(ditParams, ditStep);
+        ditStep++;
+        return lossValue;
+    }
+
+    /** The diffusion loss of training batch {@code index} (its noise, t and dropout) with the current weights. */
+    public double diffusionLoss(long index) {
+        try (NDManager step = NDManager.newBaseManager()) {
+            homeIn(step);
+            return value(diffusionLoss(index, step));
+        }
+    }
+
+    private NDArray diffusionLoss(long index, NDManager step) {
+        AudioAutoencoder ae = pipeline.autoencoder();
+        // stages from short to longer context: half the clip for the first half of the steps
+        double seconds = index < recipe.diffusionSteps() / 2 ? recipe.clipSeconds() / 2 : recipe.clipSeconds();
+        int samples = clipSamples(seconds);
+        int b = recipe.batchSize();
+        SplittableRandom rng = new SplittableRandom(recipe.seed() * 104729 + index);
+        TrainingBatches.Batch batch = batches.batch(index, DIT_EXAMPLES_OFFSET, samples, step);
+        NDArray latents;
+        try (NDArray encoded = ae.encode(batch.audio(), rng.nextLong())) {
+            latents = encoded.stopGradient().duplicate();  // the autoencoder stays frozen: no gradient flows into it
+        }
+        latents.attach(step);
+        long frames = latents.getShape().get(2);
+        float[] t = new float[b];
+        float[] keep = new float[b];
+        for (int i = 0; i < b; i++) {
+            t[i] = (float) (1e-4 + (1 - 2e-4) * rng.nextDouble());
+            keep[i] = rng.nextDouble() < recipe.cfgDropout() ? 0f : 1f;
+        }
+        NDArray tArr = step.create(t);
+        NDArray alpha = tArr.mul(Math.PI / 2).cos().reshape(b, 1, 1);
+        NDArray sigma = tArr.mul(Math.PI / 2).sin().reshape(b, 1, 1);
+        NDArray noise = gaussian(step, rng, b, ae.latentDim(), frames);
+        NDArray noised = latents.mul(alpha).add(noise.mul(sigma));
+        NDArray target = noise.mul(alpha).sub(latents.mul(sigma));
+        Conditioning cond = pipeline.condition(batch.prompts(), 0, seconds, step);
+        NDArray tokens = cond.crossAttnTokens() == null ? null
+                : cond.crossAttnTokens().mul(step.create(keep).reshape(b, 1, 1));
+        Conditioning dropped = new Conditioning(tokens, cond.crossAttnMask(), cond.globalCond());
+        NDArray v = pipeline.transformer().bind(dropped, null, 1.0, step).apply(noised, tArr);
+        return v.sub(target).square().mean();
+    }
+
+    private static double value(NDArray scalar) {
+        return scalar.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+    }
+
+    // every op whose left operand is a weight puts its result in the weight's manager: lend the weights to the
+    // step's manager so those results are freed with it (they return home when it closes)
+    private void homeIn(NDManager step) {
+        for (NDArray p : weights.parameters().values()) {
+            p.tempAttach(step);
+        }
+    }
+
+    private int clipSamples(double seconds) {
+        int ratio = pipeline.autoencoder().downsamplingRatio();
+        long frames = Math.max(1, Math.round(seconds * config.sampleRate() / ratio));
+        return Math.toIntExact(frames * ratio);
+    }
+
+    private static NDArray gaussian(NDManager m, SplittableRandom rng, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        float[] data = new float[Math.toIntExact(n)];
+        for (int i = 0; i < data.length; i++) {
+            // Box–Muller from the run's own seeded stream: the same on every machine and on resume
+            double u = 1 - rng.nextDouble();
+            data[i] = (float) (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.nextDouble()));
+        }
+        return m.create(data, new Shape(shape));
+    }
+
+    /** Writes the model folder (EMA weights where averaged) and the full training state. */
+    public void save() throws IOException {
+        Path state = dir.resolve(STATE_DIR);
+        Files.createDirectories(state);
+        Map<String, NDArray> averaged = new LinkedHashMap<>(aeEma.weights());
+        averaged.putAll(ditEma.weights());
+        weights.save(state.resolve("weights.safetensors"), Map.of(), false);
+        Map<String, NDArray> opt = new LinkedHashMap<>();
+        aeOptimizer.state().forEach((k, a) -> opt.put("ae." + k, a));
+        ditOptimizer.state().forEach((k, a) -> opt.put("dit." + k, a));
+        averaged.forEach((k, a) -> opt.put("ema." + k, a));
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        opt.forEach((k, a) -> shapes.put(k, a.getShape().getShape()));
+        SafetensorsWriter.write(state.resolve("optimizer.safetensors"), shapes, k -> opt.get(k).toFloatArray());
+        ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(state.resolve("progress.json").toFile(), progress());
+        weights.save(dir.resolve("model.safetensors"), averaged, true);
+    }
+
+    private void restore(Path optimizerFile, TrainingProgress p) {
+        this.aeStep = p.autoencoderStep();
+        this.ditStep = p.diffusionStep();
+        Map<String, NDArray> ae = new LinkedHashMap<>();
+        Map<String, NDArray> dit = new LinkedHashMap<>();
+        Map<String, NDArray> aeAvg = new LinkedHashMap<>();
+        Map<String, NDArray> ditAvg = new LinkedHashMap<>();
+        NDManager home = weights.parameters().values().iterator().next().getManager();
+        try (SafetensorsFile f = SafetensorsFile.open(optimizerFile)) {
+            for (String k : f.keys()) {
+                NDArray a;
+                try (NDArray stored = f.load(home, k, null)) {
+                    a = stored.duplicate();
+                }
+                if (k.startsWith("ae.")) {
+                    ae.put(k.substring(3), a);
+                } else if (k.startsWith("dit.")) {
+                    dit.put(k.substring(4), a);
+                } else if (k.startsWith("ema.")) {
+                    String key = k.substring(4);
+                    (key.startsWith(AE_PREFIX) ? aeAvg : ditAvg).put(key, a);
+                }
+            }
+        }
+        aeOptimizer.restore(ae, aeStep, home);
+        ditOptimizer.restore(dit, ditStep, home);
+        aeEma.restore(aeAvg);
+        ditEma.restore(ditAvg);
+    }
+
+    @Override
+    public void close() {
+        pipeline.close();
+    }
+}

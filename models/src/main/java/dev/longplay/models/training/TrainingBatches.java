@@ -1,0 +1,57 @@
+package dev.longplay.models.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.dataset.SoundSpec;
+import dev.longplay.models.dataset.SoundSynth;
+import dev.longplay.models.dataset.SyntheticDataset;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The batches of a run: batch {@code n} holds training examples {@code n·B … n·B + B − 1}, so it is the same
+ * on a resumed run as on an uninterrupted one.
+ */
+final class TrainingBatches {
+
+    record Batch(NDArray audio, List<String> prompts) {
+    }
+
+    private final SyntheticDataset dataset;
+    private final SoundSynth synth;
+    private final int channels;
+    private final int batchSize;
+
+    TrainingBatches(long datasetSeed, int sampleRate, int channels, int batchSize) {
+        this.dataset = new SyntheticDataset(datasetSeed);
+        this.synth = new SoundSynth(sampleRate);
+        this.channels = channels;
+        this.batchSize = batchSize;
+    }
+
+    /** Batch {@code n} of {@code samples} per clip, offset per phase so the two phases see different examples. */
+    Batch batch(long n, long phaseOffset, int samples, NDManager manager) {
+        float[] flat = new float[batchSize * channels * samples];
+        List<String> prompts = new ArrayList<>(batchSize);
+        for (int i = 0; i < batchSize; i++) {
+            SoundSpec spec = dataset.example(SyntheticDataset.Split.TRAIN, phaseOffset + n * batchSize + i);
+            float[][] audio = synth.render(spec, samples);
+            for (int c = 0; c < channels; c++) {
+                float[] src = channels == 1 ? mono(audio) : audio[c];
+                System.arraycopy(src, 0, flat, (i * channels + c) * samples, samples);
+            }
+            prompts.add(spec.prompt());
+        }
+        return new Batch(manager.create(flat, new Shape(batchSize, channels, samples)), prompts);
+    }
+
+    private static float[] mono(float[][] stereo) {
+        float[] m = new float[stereo[0].length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = 0.5f * (stereo[0][i] + stereo[1][i]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.longplay.models.eval;
+
+import dev.longplay.models.dataset.Brightness;
+import dev.longplay.models.dataset.Placement;
+import dev.longplay.models.dataset.SoundKind;
+import dev.longplay.models.dataset.SoundSpec;
+import dev.longplay.models.dataset.SoundSynth;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The measures on audio whose answers are known: synthesised to a given tempo, key, tone and placement. */
+class AudioMeasuresTest {
+
+    private static final int RATE = 16000;
+    private final SoundSynth synth = new SoundSynth(RATE);
+
+    private float[][] render(SoundKind kind, int tempo, int key, Brightness b, Placement p, long seed, double seconds) {
+        return synth.render(new SoundSpec(kind, tempo, key, false, b, p, seed), (int) (seconds * RATE));
+    }
+
+    @Test
+    void tempoOfDrumLoopsIsWithinTwoBpm() {
+        for (int bpm : new int[] {80, 100, 120, 140}) {
+            float[] x = AudioMeasures.mono(render(SoundKind.DRUM_LOOP, bpm, 0, Brightness.BRIGHT, Placement.CENTER, bpm, 4));
+            assertEquals(bpm, AudioMeasures.tempo(x, RATE, 70, 160), 2.0, "drum loop at " + bpm);
+        }
+    }
+
+    @Test
+    void pitchClassOfTonalSoundsIsTheirKey() {
+        for (SoundKind kind : new SoundKind[] {SoundKind.BASS, SoundKind.PAD, SoundKind.PLUCK}) {
+            for (int key : new int[] {0, 4, 9}) {
+                float[] x = AudioMeasures.mono(render(kind, 120, key, Brightness.DARK, Placement.CENTER, key + 1, 2));
+                assertEquals(key, AudioMeasures.rootPitchClass(x, RATE), kind + " in " + SoundSpec.noteName(key));
+            }
+        }
+    }
+
+    @Test
+    void brightIsAboveDarkAndPlacementHasItsSign() {
+        float[][] dark = render(SoundKind.PAD, 120, 2, Brightness.DARK, Placement.LEFT, 3, 1);
+        float[][] bright = render(SoundKind.PAD, 120, 2, Brightness.BRIGHT, Placement.RIGHT, 3, 1);
+        assertTrue(AudioMeasures.centroidHz(AudioMeasures.mono(bright), RATE)
+                > 2 * AudioMeasures.centroidHz(AudioMeasures.mono(dark), RATE));
+        assertTrue(AudioMeasures.balance(dark[0], dark[1]) < -0.5);
+        assertTrue(AudioMeasures.balance(bright[0], bright[1]) > 0.5);
+        float[][] centre = render(SoundKind.PAD, 120, 2, Brightness.DARK, Placement.CENTER, 3, 1);
+        assertEquals(0, AudioMeasures.balance(centre[0], centre[1]), 1e-6);
+    }
+
+    @Test
+    void frechetDistanceIsSmallBetweenLikeSetsAndLargeToNoise() {
+        List<float[]> setA = new ArrayList<>();
+        List<float[]> setB = new ArrayList<>();
+        List<float[]> noise = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int i = 0; i < 24; i++) {
+            SoundKind kind = SoundKind.values()[i % SoundKind.values().length];
+            setA.add(AudioMeasures.mono(render(kind, 120, i % 12, Brightness.values()[i % 2], Placement.CENTER, i, 1)));
+            setB.add(AudioMeasures.mono(render(kind, 120, (i + 5) % 12, Brightness.values()[i % 2], Placement.CENTER, 100 + i, 1)));
+            float[] n = new float[RATE];
+            for (int j = 0; j < n.length; j++) {
+                n[j] = (float) (rng.nextDouble() - 0.5);
+            }
+            noise.add(n);
+        }
+        double like = FrechetDistance.between(setA, setB, RATE);
+        double unlike = FrechetDistance.between(setA, noise, RATE);
+        assertEquals(0, FrechetDistance.between(setA, setA, RATE), 1e-3, "a set against itself");
+        assertTrue(like > 0 && like * 5 < unlike, like + " vs " + unlike);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.longplay.models.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.longplay.models.pipeline.GeneratedAudio;
+import dev.longplay.models.pipeline.GenerationListener;
+import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.pipeline.StableAudioPipeline;
+import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.StateDict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A few steps on a micro model: losses fall, checkpoints load in the runtime, a resumed run continues exactly. */
+class TrainerTest {
+
+    @TempDir
+    Path tmp;
+
+    private static TrainingRecipe recipe(long aeSteps, long ditSteps) {
+        return new TrainingRecipe(3, 11, 2, 0.256, aeSteps, ditSteps, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
+                new int[] {128, 64, 32}, 1000);
+    }
+
+    private static byte[] resource(String path) throws IOException {
+        try (InputStream in = TrainerTest.class.getResourceAsStream(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static Trainer start(Path dir, TrainingRecipe r) throws IOException {
+        return Trainer.start(dir, resource("/training/micro_model_config.json"),
+                resource("/dev/longplay/models/tiny/text_encoder_config.json"),
+                resource("/dev/longplay/models/tiny/tokenizer.json"), r);
+    }
+
+    @Test
+    void autoencoderAndDiffusionLossesFall() throws IOException {
+        try (Trainer t = start(tmp.resolve("run"), recipe(20, 20))) {
+            // the same batches (data, noise, t, dropout) before and after training: only the weights differ
+            double aeBefore = t.autoencoderLoss(0) + t.autoencoderLoss(1);
+            for (int i = 0; i < 20; i++) {
+                t.autoencoderStep();
+            }
+            double aeAfter = t.autoencoderLoss(0) + t.autoencoderLoss(1);
+            assertTrue(aeAfter < 0.8 * aeBefore, "autoencoder " + aeBefore + " -> " + aeAfter);
+            double ditBefore = t.diffusionLoss(0) + t.diffusionLoss(1) + t.diffusionLoss(2);
+            for (int i = 0; i < 20; i++) {
+                t.diffusionStep();
+            }
+            double ditAfter = t.diffusionLoss(0) + t.diffusionLoss(1) + t.diffusionLoss(2);
+            assertTrue(ditAfter < 0.9 * ditBefore, "diffusion " + ditBefore + " -> " + ditAfter);
+        }
+    }
+
+    @Test
+    void checkpointLoadsInTheRuntimeWithTheTrainedWeights() throws IOException {
+        Path dir = tmp.resolve("run");
+        Map<String, float[]> trained;
+        try (Trainer t = start(dir, recipe(1, 1))) {
+            t.run((phase, step, total, loss, lr) -> { });
+            trained = snapshot(t.parameters());
+        }
+        // the exported model is in the official layout: weight-normed convs as weight_g/weight_v pairs; with one
+        // step per phase its EMA (warm-up decay 0) equals the trained weights
+        String wn = "pretransform.model.encoder.layers.0.weight";
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"));
+             NDManager m = NDManager.newBaseManager()) {
+            assertTrue(f.contains(wn + "_g") && f.contains(wn + "_v"), f.keys().toString());
+            assertFalse(f.contains(wn));
+            NDArray folded = new StateDict(f, m, DataType.FLOAT32).takeWeightNormed(wn);
+            assertArrayEquals(trained.get(wn), folded.toFloatArray(), 1e-5f);
+            String dense = "model.model.transformer.layers.0.self_attn.to_qkv.weight";
+            assertArrayEquals(trained.get(dense), f.load(m, dense, DataType.FLOAT32).toFloatArray(), 0f);
+        }
+        try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "trained")) {
+            GeneratedAudio audio = p.generate(new GenerationParams("drum loop, 120 BPM, bright, centered", null, 0.256,
+                    0, 1, 4, null, null, null, null, null, null, null, null, null), GenerationListener.NONE);
+            assertEquals(2, audio.samples().length);
+        }
+    }
+
+    @Test
+    void resumedRunContinuesExactlyAsTheUninterruptedOne() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        Map<String, float[]> uninterrupted;
+        try (Trainer t = start(a, recipe(3, 3))) {
+            t.autoencoderStep();
+            t.autoencoderStep();
+            t.diffusionStep();
+            t.save();
+            copy(a, b);
+            t.autoencoderStep();
+            t.diffusionStep();
+            t.diffusionStep();
+            uninterrupted = snapshot(t.parameters());
+        }
+        try (Trainer t = Trainer.resume(b)) {
+            assertEquals(2, t.progress().autoencoderStep());
+            assertEquals(1, t.progress().diffusionStep());
+            t.autoencoderStep();
+            t.diffusionStep();
+            t.diffusionStep();
+            Map<String, float[]> resumed = snapshot(t.parameters());
+            assertEquals(uninterrupted.keySet(), resumed.keySet());
+            for (String k : uninterrupted.keySet()) {
+                assertArrayEquals(uninterrupted.get(k), resumed.get(k), 1e-6f, k);
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> start(b, recipe(1, 1)));
+    }
+
+    private static Map<String, float[]> snapshot(Map<String, NDArray> params) {
+        Map<String, float[]> out = new java.util.TreeMap<>();
+        params.forEach((k, p) -> {
+            try (NDArray d = p.stopGradient()) {
+                out.put(k, d.toFloatArray());
+            }
+        });
+        return out;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
+            }
+        }
+    }
+}

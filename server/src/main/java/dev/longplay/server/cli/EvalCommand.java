@@ -1,0 +1,42 @@
+package dev.longplay.server.cli;
+
+import dev.longplay.models.eval.PromptAdherence;
+import dev.longplay.models.pipeline.StableAudioPipeline;
+import dev.longplay.models.weights.ModelLocator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code longplay eval --model DIR}: prompt adherence on held-out label combinations of the synthetic set. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Measure how a model follows held-out prompts of the synthetic set: tempo, root pitch class, "
+                + "dark/bright order, stereo placement, and a Fréchet distance to synthesised references.")
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR|HF-ID", description = "the model to measure")
+    String model;
+
+    @Option(names = "--prompts", defaultValue = "24", paramLabel = "N", description = "held-out prompts (default 24)")
+    int prompts;
+
+    @Option(names = "--seconds", defaultValue = "2", paramLabel = "S", description = "clip length (default 2)")
+    double seconds;
+
+    @Option(names = "--steps", defaultValue = "25", paramLabel = "N", description = "sampler steps (default 25)")
+    int steps;
+
+    @Option(names = "--dataset-seed", defaultValue = "20261125", paramLabel = "N",
+            description = "the synthetic set's seed, as in training (default 20261125)")
+    long datasetSeed;
+
+    @Override
+    public Integer call() {
+        try (StableAudioPipeline p = StableAudioPipeline.load(ModelLocator.fromEnvironment().locate(model), model)) {
+            PromptAdherence.Report r = PromptAdherence.measure(p, datasetSeed, prompts, seconds, steps);
+            System.out.printf("prompts %d  tempo±2BPM %.2f  root %.2f  dark<bright %.2f  placement %.2f  Fréchet %.2f%n",
+                    r.prompts(), r.tempoWithin2Bpm(), r.rootPitchClass(), r.brightnessOrder(), r.placement(), r.frechet());
+        }
+        return 0;
+    }
+}
