@@ -4,6 +4,7 @@ import dev.longplay.models.config.AutoencoderConfig;
 import dev.longplay.models.config.ConditioningConfig;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.sa3.Sa3Config;
+import dev.longplay.models.weights.CheckpointFile;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.TensorInfo;
@@ -32,12 +33,7 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
         }
         ModelConfig config = ModelConfig.load(files.config());
         AutoencoderConfig ae = config.autoencoder();
-        Map<String, Long> byPrefix = new LinkedHashMap<>();
-        try (SafetensorsFile st = SafetensorsFile.open(files.checkpoint())) {
-            for (TensorInfo t : st.tensors().values()) {
-                byPrefix.merge(group(t.name()), t.elementCount(), Long::sum);
-            }
-        }
+        Map<String, Long> byPrefix = parametersByGroup(files);
         List<Component> components = new ArrayList<>();
         components.add(new Component("autoencoder", ae.encoder().type() + " encoder/decoder, " + ae.bottleneck().type()
                 + " bottleneck", byPrefix.getOrDefault("pretransform", 0L)));
@@ -61,12 +57,7 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
     // Stable Audio 3: SAME autoencoder embedded as pretransform.*, the DiT, T5Gemma in its own subfolder
     private static ModelInfo readSa3(ModelFiles files) {
         Sa3Config c = Sa3Config.load(files.config());
-        Map<String, Long> byPrefix = new LinkedHashMap<>();
-        try (SafetensorsFile st = SafetensorsFile.open(files.checkpoint())) {
-            for (TensorInfo t : st.tensors().values()) {
-                byPrefix.merge(group(t.name()), t.elementCount(), Long::sum);
-            }
-        }
+        Map<String, Long> byPrefix = parametersByGroup(files);
         List<Component> components = new ArrayList<>();
         components.add(new Component("autoencoder", "SAME (" + c.pretransform().path("type").asText("autoencoder") + ")",
                 byPrefix.getOrDefault("pretransform", 0L)));
@@ -81,6 +72,17 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
         double max = (double) c.sampleSize() / c.sampleRate() - 6.0;  // the reference's 6 s of headroom
         return new ModelInfo(files.dir(), "diffusion_cond (Stable Audio 3)", c.sampleRate(), c.audioChannels(), c.ioChannels(),
                 c.downsamplingRatio(), (double) c.sampleRate() / c.downsamplingRatio(), max, d.objective(), components);
+    }
+
+    // safetensors or model.ckpt: only the shapes are read
+    private static Map<String, Long> parametersByGroup(ModelFiles files) {
+        Map<String, Long> byPrefix = new LinkedHashMap<>();
+        try (CheckpointFile file = CheckpointFile.open(files.checkpoint())) {
+            for (String key : file.keys()) {
+                byPrefix.merge(group(key), java.util.Arrays.stream(file.shape(key)).reduce(1, Math::multiplyExact), Long::sum);
+            }
+        }
+        return byPrefix;
     }
 
     private static long t5GemmaEncoderParameters(Path dir) {

@@ -26,7 +26,7 @@ import dev.longplay.models.diffusion.Sigmas;
 import dev.longplay.models.transformer.DiffusionTransformer;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
-import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.CheckpointFile;
 import dev.longplay.models.weights.StateDict;
 import dev.longplay.models.weights.TensorSource;
 
@@ -75,10 +75,10 @@ public final class StableAudioPipeline implements AudioGenerator {
      * take become trainable parameters).
      */
     public static StableAudioPipeline load(ModelFiles files, String name,
-                                           java.util.function.Function<SafetensorsFile, TensorSource> source) {
+                                           java.util.function.Function<CheckpointFile, TensorSource> source) {
         ModelConfig config = ModelConfig.load(files.config());
         NDManager manager = NDManager.newBaseManager();
-        try (SafetensorsFile file = SafetensorsFile.open(files.checkpoint())) {
+        try (CheckpointFile file = CheckpointFile.open(files.checkpoint())) {
             StateDict sd = new StateDict(source.apply(file), manager, DataType.FLOAT32);
             AudioAutoencoder ae = AudioAutoencoder.load(sd, config);
             DiffusionTransformer dit = DiffusionTransformer.load(sd, config);

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * The files of one model folder laid out as on Hugging Face: {@code model_config.json}, the checkpoint
- * ({@code model.safetensors}), and for T5-conditioned models the text encoder and tokenizer folders.
+ * ({@code model.safetensors}, else {@code model.ckpt}), and for T5-conditioned models the text encoder and tokenizer folders.
  */
 public record ModelFiles(Path dir, Path config, Path checkpoint) {
 
@@ -22,11 +22,12 @@ public record ModelFiles(Path dir, Path config, Path checkpoint) {
         if (Files.isRegularFile(safetensors)) {
             return new ModelFiles(dir, config, safetensors);
         }
-        if (Files.isRegularFile(dir.resolve("model.ckpt"))) {
-            throw new CheckpointException("missing file: " + safetensors + " — only model.ckpt (a pickled PyTorch "
-                    + "checkpoint) is there; Longplay loads safetensors (the Hugging Face repos of SAO ship both)");
+        // The HF repos of SAO ship both; a folder with only the pickle is read by the restricted unpickler.
+        Path ckpt = dir.resolve("model.ckpt");
+        if (Files.isRegularFile(ckpt)) {
+            return new ModelFiles(dir, config, ckpt);
         }
-        throw new CheckpointException("missing file: " + safetensors);
+        throw new CheckpointException("missing file: " + safetensors + " (or model.ckpt)");
     }
 
     /** The text encoder folder of the HF layout ({@code text_encoder/}), which may be absent. */

@@ -54,9 +54,11 @@ class ModelLocatorTest {
         Files.writeString(dir.resolve("model_config.json"), "{}");
         CheckpointException noWeights = assertThrows(CheckpointException.class, () -> ModelFiles.in(dir));
         assertTrue(noWeights.getMessage().contains("model.safetensors"), noWeights.getMessage());
+        assertTrue(noWeights.getMessage().contains("model.ckpt"), "the pickle is named as the alternative");
         Files.write(dir.resolve("model.ckpt"), new byte[4]);
-        CheckpointException onlyCkpt = assertThrows(CheckpointException.class, () -> ModelFiles.in(dir));
-        assertTrue(onlyCkpt.getMessage().contains("model.ckpt"), onlyCkpt.getMessage());
+        assertEquals(dir.resolve("model.ckpt"), ModelFiles.in(dir).checkpoint(), "model.ckpt when no safetensors");
+        Files.write(dir.resolve("model.safetensors"), new byte[4]);
+        assertEquals(dir.resolve("model.safetensors"), ModelFiles.in(dir).checkpoint(), "safetensors first");
     }
 
     @Test
