@@ -1,6 +1,7 @@
 package dev.longplay.models.clap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longplay.models.audio.Fft;
 import dev.longplay.models.weights.CheckpointException;
 
 import java.util.ArrayList;

@@ -18,16 +18,6 @@ public final class DpmSolver3MSde implements Sampler {
     }
 
     @Override
-    public String name() {
-        return "dpmpp-3m-sde";
-    }
-
-    @Override
-    public boolean rectifiedFlow() {
-        return false;
-    }
-
-    @Override
     public NDArray sample(ModelFunction model, NDArray x, double[] sigmas, NoiseSource noise, StepListener listener) {
         Denoiser denoiser = new VDenoiser(model);
         int steps = sigmas.length - 1;

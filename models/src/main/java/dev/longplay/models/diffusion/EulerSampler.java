@@ -6,16 +6,6 @@ import ai.djl.ndarray.NDArray;
 public final class EulerSampler implements Sampler {
 
     @Override
-    public String name() {
-        return "euler";
-    }
-
-    @Override
-    public boolean rectifiedFlow() {
-        return false;
-    }
-
-    @Override
     public NDArray sample(ModelFunction model, NDArray x, double[] sigmas, NoiseSource noise, StepListener listener) {
         Denoiser denoiser = new VDenoiser(model);
         int steps = sigmas.length - 1;

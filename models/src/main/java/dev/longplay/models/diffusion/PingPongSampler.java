@@ -11,11 +11,6 @@ import ai.djl.ndarray.types.Shape;
 public final class PingPongSampler implements Sampler {
 
     @Override
-    public String name() {
-        return "pingpong";
-    }
-
-    @Override
     public boolean rectifiedFlow() {
         return true;
     }

@@ -8,11 +8,6 @@ import ai.djl.ndarray.types.Shape;
 public final class RfEulerSampler implements Sampler {
 
     @Override
-    public String name() {
-        return "rf-euler";
-    }
-
-    @Override
     public boolean rectifiedFlow() {
         return true;
     }

@@ -8,15 +8,15 @@ import ai.djl.ndarray.NDArray;
  */
 public interface Sampler {
 
-    /** The name stable-audio-tools gives it ("dpmpp-3m-sde", "pingpong", ...). */
-    String name();
-
     /** Whether this sampler works on rectified-flow models (times in [0, 1]) rather than v/eps denoisers. */
-    boolean rectifiedFlow();
+    default boolean rectifiedFlow() {
+        return false;
+    }
 
     // x: [B, C, T] at schedule[0] -> the sample at schedule[last] (0)
     NDArray sample(ModelFunction model, NDArray x, double[] schedule, NoiseSource noise, StepListener listener);
 
+    /** By the name stable-audio-tools gives it ("dpmpp-3m-sde", "pingpong", ...). */
     static Sampler forName(String name) {
         return switch (name) {
             case "dpmpp-2m" -> new DpmSolver2M();

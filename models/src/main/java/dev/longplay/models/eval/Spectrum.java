@@ -1,5 +1,7 @@
 package dev.longplay.models.eval;
 
+import dev.longplay.models.audio.Fft;
+
 /** Magnitude spectra of mono audio by a plain radix-2 FFT (the eval runs on short clips; no engine needed). */
 final class Spectrum {
 
@@ -15,7 +17,7 @@ final class Spectrum {
             double w = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
             re[i] = j < x.length ? x[j] * w : 0;
         }
-        fft(re, im);
+        Fft.transform(re, im);
         double[] mag = new double[n / 2 + 1];
         for (int k = 0; k < mag.length; k++) {
             mag[k] = Math.hypot(re[k], im[k]);
@@ -42,38 +44,5 @@ final class Spectrum {
 
     static int powerOfTwoAtMost(int n) {
         return Integer.highestOneBit(Math.max(2, n));
-    }
-
-    // in-place iterative Cooley–Tukey
-    private static void fft(double[] re, double[] im) {
-        int n = re.length;
-        for (int i = 1, j = 0; i < n; i++) {
-            int bit = n >> 1;
-            for (; (j & bit) != 0; bit >>= 1) {
-                j ^= bit;
-            }
-            j ^= bit;
-            if (i < j) {
-                double t = re[i]; re[i] = re[j]; re[j] = t;
-                t = im[i]; im[i] = im[j]; im[j] = t;
-            }
-        }
-        for (int len = 2; len <= n; len <<= 1) {
-            double ang = -2 * Math.PI / len;
-            for (int i = 0; i < n; i += len) {
-                for (int k = 0; k < len / 2; k++) {
-                    double wr = Math.cos(ang * k);
-                    double wi = Math.sin(ang * k);
-                    int a = i + k;
-                    int b = a + len / 2;
-                    double xr = re[b] * wr - im[b] * wi;
-                    double xi = re[b] * wi + im[b] * wr;
-                    re[b] = re[a] - xr;
-                    im[b] = im[a] - xi;
-                    re[a] += xr;
-                    im[a] += xi;
-                }
-            }
-        }
     }
 }

@@ -21,11 +21,16 @@ public final class GoldenDirs {
         return env != null && !env.isBlank() ? Path.of(env) : projectDir().resolve("../shared/golden").normalize();
     }
 
+    /** The cases this project made itself from the reference (tools/golden/). */
+    public static Path own() {
+        return projectDir().resolve("models/src/test/resources/golden");
+    }
+
     /** Every golden folder the tests run: the shared set plus the cases this project made itself. */
     public static List<Path> all() {
         List<Path> dirs = new ArrayList<>();
         dirs.add(shared());
-        Path own = projectDir().resolve("models/src/test/resources/golden");
+        Path own = own();
         if (Files.isDirectory(own)) {
             dirs.add(own);
         }

@@ -1,13 +1,16 @@
-package dev.longplay.models.clap;
+package dev.longplay.models.audio;
 
-/** In-place iterative radix-2 complex FFT (forward, unnormalised), for the mel front end's double-precision STFT. */
-final class Fft {
+/**
+ * In-place iterative radix-2 complex FFT (forward, unnormalised) in double precision, for the CPU-side analyses
+ * (CLAP's mel front end, the eval's spectra) that need no engine.
+ */
+public final class Fft {
 
     private Fft() {
     }
 
-    // re, im: length a power of two
-    static void transform(double[] re, double[] im) {
+    /** re, im: the same length, a power of two. */
+    public static void transform(double[] re, double[] im) {
         int n = re.length;
         for (int i = 1, j = 0; i < n; i++) {
             int bit = n >> 1;
