@@ -91,6 +91,8 @@ public final class OscAddressSpace {
             optional("sampler", STRING, "Sampler name (e.g. dpmpp-3m-sde, pingpong)."),
             optional("negative", STRING, "Negative prompt."),
             optional("preset", STRING, "Start from this preset's settings (see /preset/list)."),
+            optional("lora", STRING, "Stable Audio 3 models: LoRA adapters from the server's LoRA folder, stacked in order: "
+                    + "name[:strength][,name[:strength]...] (strength default 1)."),
             optional("priority", INT, "Queue priority; higher runs first, default 0.").range(-10, 10)), TIMING);
     private static final List<OscArgSpec> A2A_OPTIONS = concat(GEN_OPTIONS, List.of(
             optional("strength", FLOAT, "How far from the input audio to move: 0 keeps it, 1 ignores it.").range(0, 1)));

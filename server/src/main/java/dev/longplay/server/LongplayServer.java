@@ -8,6 +8,7 @@ import dev.longplay.server.jobs.JobEngine;
 import dev.longplay.server.jobs.JobRunner;
 import dev.longplay.server.jobs.LocalJobRunner;
 import dev.longplay.server.jobs.JobSpecResolver;
+import dev.longplay.server.jobs.LoraLibrary;
 import dev.longplay.server.jobs.JobStore;
 import dev.longplay.server.jobs.Retention;
 import dev.longplay.server.jack.AudioControl;
@@ -128,7 +129,8 @@ public final class LongplayServer implements AutoCloseable {
             hosts.add(bind.getHostAddress());
             hosts.add(config.bind());
         }
-        JobSpecResolver resolver = new JobSpecResolver(presets, clips, uploads);
+        JobSpecResolver resolver = new JobSpecResolver(presets, clips, uploads,
+                new LoraLibrary(config.dataDir().resolve("loras")));
         ApiHandler api = new ApiHandler(engine, resolver, clips, uploads, presets, token,
                 new HostOriginGuard(hosts),
                 new RateLimiter(4 * config.readsPerSecond(), config.readsPerSecond()),

@@ -2,13 +2,12 @@ package dev.longplay.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.metrics.PromptAudioScorer;
-import dev.longplay.models.sa3.Sa3Pipeline;
-import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.server.AtomicFiles;
 import dev.longplay.server.Json;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.WavWriter;
 import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.LoraChoice;
 import dev.longplay.server.jobs.Mode;
 import dev.longplay.server.jobs.OutputFormat;
 import dev.longplay.server.jobs.Priority;
@@ -120,6 +119,9 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count must be in [1, 100]");
         }
         GenerationRequest request = from != null ? fromSidecar(from) : request();
+        if (!lora.isEmpty()) {
+            request = request.withLoras(lora.stream().map(GenerateCommand::loraChoice).toList());
+        }
         if (clap != null && (request.prompt() == null || request.prompt().isBlank())) {
             throw new IllegalArgumentException("--clap scores clips against their prompt: give --prompt");
         }
@@ -128,17 +130,6 @@ public final class GenerateCommand implements Callable<Integer> {
         try {
             ProgressBar bar = new ProgressBar(quiet);
             renderer.load(null, bar);
-            if (!lora.isEmpty()) {
-                if (!(renderer.pipeline() instanceof Sa3Pipeline sa3)) {
-                    throw new RenderException(RenderException.Kind.BAD_ARGUMENT,
-                            "--lora works with Stable Audio 3 models only");
-                }
-                try {
-                    sa3.setLoras(lora.stream().map(GenerateCommand::loraSpec).toList());
-                } catch (CheckpointException e) {
-                    throw new RenderException(RenderException.Kind.BAD_ARGUMENT, e.getMessage(), e);
-                }
-            }
             List<Candidate> made = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 GenerationRequest r = request.withSeed(request.seed() + i);
@@ -196,16 +187,23 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     // FILE or FILE:STRENGTH (the last colon, when a number follows it)
-    static Sa3Pipeline.LoraSpec loraSpec(String arg) {
+    static LoraChoice loraChoice(String arg) {
         int colon = arg.lastIndexOf(':');
         if (colon > 0) {
             try {
-                return new Sa3Pipeline.LoraSpec(Path.of(arg.substring(0, colon)), Double.parseDouble(arg.substring(colon + 1)));
+                return choice(Path.of(arg.substring(0, colon)), Double.parseDouble(arg.substring(colon + 1)));
             } catch (NumberFormatException e) {
                 // a colon inside the path: no strength given
             }
         }
-        return new Sa3Pipeline.LoraSpec(Path.of(arg), 1.0);
+        return choice(Path.of(arg), 1.0);
+    }
+
+    private static LoraChoice choice(Path file, double strength) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--lora: no file " + file);
+        }
+        return new LoraChoice(file.getFileName().toString(), file.toAbsolutePath(), strength);
     }
 
     GenerationRequest request() {

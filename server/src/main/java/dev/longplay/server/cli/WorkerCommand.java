@@ -2,6 +2,7 @@ package dev.longplay.server.cli;
 
 import dev.longplay.server.DataDirs;
 import dev.longplay.server.jobs.ClipRenderer;
+import dev.longplay.server.jobs.LoraLibrary;
 import dev.longplay.server.jobs.ClipRendererFactory;
 import dev.longplay.server.scaleout.JetStreamLayout;
 import dev.longplay.server.scaleout.NatsWorker;
@@ -39,6 +40,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--clip-dir", description = "put finished clips in this folder shared with the servers (their --nats-clip-dir) instead of the JetStream object store")
     Path clipDir;
 
+    @Option(names = "--lora-dir", description = "LoRA adapters jobs may name (default: $XDG_DATA_HOME/longplay/loras; keep the same files as the servers')")
+    Path loraDir;
+
     @Option(names = "--nats-replicas", description = "copies JetStream keeps of Longplay's streams in a NATS cluster (default: ${DEFAULT-VALUE})")
     int natsReplicas = 1;
 
@@ -69,7 +73,7 @@ public final class WorkerCommand implements Callable<Integer> {
             config = new NatsWorker.Config(nats, workerName, Duration.ofMillis(Math.round(ackWaitSeconds * 1000)), maxDeliveries,
                     workDir != null ? workDir : DataDirs.cache().resolve("worker-" + workerName),
                     new JetStreamLayout(natsReplicas, JetStreamLayout.defaults().resultsKeptFor(), JetStreamLayout.defaults().clipsKeptFor()),
-                    clipDir);
+                    clipDir, new LoraLibrary(loraDir != null ? loraDir : DataDirs.data().resolve("loras")));
         } catch (IllegalArgumentException e) {
             System.err.println("worker: " + e.getMessage());
             return 2;

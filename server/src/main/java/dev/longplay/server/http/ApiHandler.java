@@ -128,6 +128,7 @@ public final class ApiHandler extends Handler.Abstract {
                 new Route("GET", "/v1/status", false, this::status),
                 new Route("GET", "/v1/models", false, this::models),
                 new Route("GET", "/v1/presets", false, this::presets),
+                new Route("GET", "/v1/loras", false, this::loras),
                 new Route("GET", "/v1/openapi.json", false, x -> bytes(x, 200, "application/json", openApi)),
                 new Route("GET", "/v1/oscquery", false, this::oscQuery),
                 new Route("POST", "/v1/jobs", true, this::submit),
@@ -556,6 +557,10 @@ public final class ApiHandler extends Handler.Abstract {
 
     private void models(Exchange x) throws IOException {
         json(x, 200, Map.of("models", engine.models()));
+    }
+
+    private void loras(Exchange x) throws IOException {
+        json(x, 200, Map.of("loras", resolver.loras().list()));
     }
 
     private void presets(Exchange x) throws IOException {

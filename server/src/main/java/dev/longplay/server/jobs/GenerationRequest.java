@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param bars        loop length in 4/4 bars; with {@code bpm} it fixes {@code seconds}
  * @param preset      name of the preset the request came from, kept for the clip's metadata
  * @param loudness    normalise the clip to this loudness (with a true-peak ceiling) instead of peak-normalising; null = off
+ * @param loras       LoRA adapters stacked on the model for this job (Stable Audio 3 models), in order; empty = none
  */
 public record GenerationRequest(
         Mode mode,
@@ -41,7 +42,8 @@ public record GenerationRequest(
         Priority priority,
         String model,
         OutputFormat format,
-        LoudnessTarget loudness) {
+        LoudnessTarget loudness,
+        List<LoraChoice> loras) {
 
     public static final double MAX_SECONDS = 600.0;
     public static final int MAX_PROMPT_CHARS = 2000;
@@ -79,6 +81,8 @@ public record GenerationRequest(
         }
         require(bpm == null || (Double.isFinite(bpm) && bpm >= 30 && bpm <= 300), "bpm must be in [30, 300]");
         require(bars == null || (bars >= 1 && bars <= 64), "bars must be in [1, 64]");
+        loras = loras == null ? List.of() : List.copyOf(loras);
+        require(loras.size() <= LoraLibrary.MAX_PER_JOB, "at most " + LoraLibrary.MAX_PER_JOB + " LoRA adapters per job");
         if (mode == Mode.LOOP) {
             require(bpm != null && bars != null, "a loop needs bpm and bars");
             require(Math.abs(seconds - loopSeconds(bpm, bars)) < 1e-6, "a loop's seconds must equal bars x 4 beats at bpm");
@@ -90,7 +94,16 @@ public record GenerationRequest(
                              Double cfgScale, String sampler, Path initAudio, Double initNoiseLevel, List<TimeRange> inpaintRanges,
                              Double bpm, Integer bars, String preset, Priority priority, String model, OutputFormat format) {
         this(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio, initNoiseLevel, inpaintRanges,
-                bpm, bars, preset, priority, model, format, null);
+                bpm, bars, preset, priority, model, format, null, List.of());
+    }
+
+    /** Without LoRA adapters. */
+    public GenerationRequest(Mode mode, String prompt, String negativePrompt, double seconds, Long seed, Integer steps,
+                             Double cfgScale, String sampler, Path initAudio, Double initNoiseLevel, List<TimeRange> inpaintRanges,
+                             Double bpm, Integer bars, String preset, Priority priority, String model, OutputFormat format,
+                             LoudnessTarget loudness) {
+        this(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio, initNoiseLevel, inpaintRanges,
+                bpm, bars, preset, priority, model, format, loudness, List.of());
     }
 
     /** The length of {@code bars} bars of 4/4 at {@code bpm}. */
@@ -100,13 +113,19 @@ public record GenerationRequest(
 
     public GenerationRequest withSeed(long newSeed) {
         return new GenerationRequest(mode, prompt, negativePrompt, seconds, newSeed, steps, cfgScale, sampler, initAudio,
-                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness);
+                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, loras);
+    }
+
+    /** The same request with these LoRA adapters (resolved in another folder, or given on the command line). */
+    public GenerationRequest withLoras(List<LoraChoice> adapters) {
+        return new GenerationRequest(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio,
+                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, adapters);
     }
 
     /** The same request reading its init audio from another file (a copy on a remote worker's machine). */
     public GenerationRequest withInitAudio(Path file) {
         return new GenerationRequest(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, file,
-                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness);
+                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, loras);
     }
 
     private static void require(boolean ok, String message) {

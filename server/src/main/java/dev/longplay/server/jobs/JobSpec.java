@@ -10,6 +10,7 @@ import java.util.List;
  * @param mode      text, audio_to_audio, inpaint, continue, loop, sfx, or "preset" (the preset's own mode);
  *                  null means the preset's mode, else text
  * @param initAudio the recording to start from: a stored clip or an upload
+ * @param loras     LoRA adapters from the server's LoRA folder, by file name, stacked in order (Stable Audio 3 models)
  */
 public record JobSpec(
         String mode,
@@ -28,7 +29,21 @@ public record JobSpec(
         Integer bars,
         Priority priority,
         String model,
-        OutputFormat format) {
+        OutputFormat format,
+        List<Lora> loras) {
+
+    /** Without LoRA adapters. */
+    public JobSpec(String mode, String preset, String prompt, String negativePrompt, Double seconds, Long seed,
+                   Integer steps, Double cfgScale, String sampler, AudioRef initAudio, Double initNoiseLevel,
+                   List<TimeRange> inpaintRanges, Double bpm, Integer bars, Priority priority, String model,
+                   OutputFormat format) {
+        this(mode, preset, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio, initNoiseLevel,
+                inpaintRanges, bpm, bars, priority, model, format, null);
+    }
+
+    /** One adapter: a file name in the LoRA folder (".safetensors" may be left off) and a strength (default 1). */
+    public record Lora(String name, Double strength) {
+    }
 
     /** Exactly one of {@code clip} (a stored clip's id) and {@code upload} (an id from {@code POST /v1/uploads}). */
     public record AudioRef(String clip, String upload) {

@@ -6,7 +6,9 @@ import dev.longplay.server.presets.Preset;
 import dev.longplay.server.presets.PresetCatalog;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -23,11 +25,18 @@ public final class JobSpecResolver {
     private final PresetCatalog presets;
     private final ClipStore clips;
     private final UploadStore uploads;
+    private final LoraLibrary loras;
 
-    public JobSpecResolver(PresetCatalog presets, ClipStore clips, UploadStore uploads) {
+    public JobSpecResolver(PresetCatalog presets, ClipStore clips, UploadStore uploads, LoraLibrary loras) {
         this.presets = presets;
         this.clips = clips;
         this.uploads = uploads;
+        this.loras = loras;
+    }
+
+    /** The LoRA folder names resolve in. */
+    public LoraLibrary loras() {
+        return loras;
     }
 
     public GenerationRequest resolve(JobSpec s) {
@@ -63,7 +72,24 @@ public final class JobSpecResolver {
                 audio(s.initAudio()), s.initNoiseLevel(), s.inpaintRanges(), bpm, bars,
                 p == null ? null : p.name(),
                 first(s.priority(), DEFAULT_PRIORITY), s.model(), first(s.format(), DEFAULT_FORMAT),
-                p == null ? null : p.loudness());
+                p == null ? null : p.loudness(), loras(s.loras()));
+    }
+
+    private List<LoraChoice> loras(List<JobSpec.Lora> wanted) {
+        if (wanted == null || wanted.isEmpty()) {
+            return List.of();
+        }
+        if (wanted.size() > LoraLibrary.MAX_PER_JOB) {
+            throw new IllegalArgumentException("loras: at most " + LoraLibrary.MAX_PER_JOB + " adapters per job");
+        }
+        List<LoraChoice> out = new ArrayList<>();
+        for (JobSpec.Lora l : wanted) {
+            if (l == null) {
+                throw new IllegalArgumentException("loras: null entry");
+            }
+            out.add(loras.resolve(l.name(), l.strength() == null ? 1.0 : l.strength()));
+        }
+        return out;
     }
 
     private static Mode mode(String wire, Preset p) {

@@ -199,7 +199,27 @@ public final class OscEdge implements OscRequestHandler {
         return new JobSpec(mode, o.string("preset").orElse(preset), prompt, o.string("negative").orElse(null), seconds, seed,
                 o.integer("steps").isPresent() ? o.integer("steps").getAsInt() : null,
                 o.number("cfg").isPresent() ? o.number("cfg").getAsDouble() : null,
-                o.string("sampler").orElse(null), init, noise, ranges, bpm, bars, priority, null, null);
+                o.string("sampler").orElse(null), init, noise, ranges, bpm, bars, priority, null, null,
+                loras(o.string("lora").orElse(null)));
+    }
+
+    // name[:strength][,name[:strength]...]
+    private static List<JobSpec.Lora> loras(String list) {
+        if (list == null || list.isBlank()) {
+            return null;
+        }
+        List<JobSpec.Lora> out = new ArrayList<>();
+        for (String item : list.split(",")) {
+            String t = item.trim();
+            int colon = t.lastIndexOf(':');
+            try {
+                out.add(colon < 0 ? new JobSpec.Lora(t, null)
+                        : new JobSpec.Lora(t.substring(0, colon), Double.parseDouble(t.substring(colon + 1))));
+            } catch (NumberFormatException e) {
+                throw new OscCommandException(OscErrorCode.E_BAD_ARG, "lora: \"" + t + "\" is not name or name:strength");
+            }
+        }
+        return out;
     }
 
     private void submit(OscRequest r, OscReplier replier, JobSpec spec) {

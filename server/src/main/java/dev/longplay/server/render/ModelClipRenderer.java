@@ -8,6 +8,7 @@ import dev.longplay.models.pipeline.EmbeddedModel;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.sa3.Sa3Pipeline;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.ModelLocator;
@@ -16,6 +17,7 @@ import dev.longplay.server.audio.WavReader;
 import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.LoraChoice;
 import dev.longplay.server.jobs.ModelInfo;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
@@ -29,6 +31,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The job engine's renderer backed by the model runtime: one Stable Audio pipeline (a real checkpoint, or the
@@ -40,6 +44,9 @@ public final class ModelClipRenderer implements ClipRenderer {
     private final String modelSpec;
     private final Path cacheDir;
     private volatile AudioGenerator pipeline;
+    // LoRA adapters merged into the pipeline: renders share them (read lock); changing them waits for those renders.
+    private final ReentrantReadWriteLock loraLock = new ReentrantReadWriteLock();
+    private List<LoraChoice> merged = List.of();
 
     /** modelSpec: a folder or Hugging Face id, or null for the embedded model (made under cacheDir). */
     public ModelClipRenderer(String modelSpec, Path cacheDir) {
@@ -90,6 +97,37 @@ public final class ModelClipRenderer implements ClipRenderer {
         progress.progress(Stage.LOADING_MODEL, 1, 1);
     }
 
+    /**
+     * Makes the pipeline's merged adapters the request's (re-merging only when they differ from the last job's) and
+     * returns the held read lock that keeps them so until the render ends.
+     */
+    private Lock useLoras(AudioGenerator p, List<LoraChoice> wanted) throws RenderException {
+        if (!wanted.isEmpty() && !(p instanceof Sa3Pipeline)) {
+            throw new RenderException(RenderException.Kind.BAD_ARGUMENT,
+                    "LoRA adapters work with Stable Audio 3 models only (this server runs " + id() + ")");
+        }
+        Lock read = loraLock.readLock();
+        read.lock();
+        if (merged.equals(wanted)) {
+            return read;
+        }
+        read.unlock();
+        loraLock.writeLock().lock();
+        try {
+            if (!merged.equals(wanted)) {
+                ((Sa3Pipeline) p).setLoras(wanted.stream()
+                        .map(l -> new Sa3Pipeline.LoraSpec(l.file(), l.strength())).toList());
+                merged = wanted;
+            }
+            read.lock(); // downgrade: this render keeps what it merged
+            return read;
+        } catch (CheckpointException | IllegalArgumentException e) {
+            throw new RenderException(RenderException.Kind.BAD_ARGUMENT, e.getMessage(), e);
+        } finally {
+            loraLock.writeLock().unlock();
+        }
+    }
+
     /** The loaded pipeline (loading it first if needed). */
     public AudioGenerator pipeline() throws RenderException {
         load(null, (s, a, b) -> { });
@@ -117,6 +155,7 @@ public final class ModelClipRenderer implements ClipRenderer {
             }
         };
         GeneratedAudio audio;
+        Lock adapters = useLoras(p, r.loras());
         try {
             audio = p.generate(params, listener);
         } catch (SamplingCancelledException e) {
@@ -129,10 +168,15 @@ public final class ModelClipRenderer implements ClipRenderer {
             boolean oom = String.valueOf(e.getMessage()).toLowerCase().contains("alloc");
             throw new RenderException(oom ? RenderException.Kind.OUT_OF_MEMORY : RenderException.Kind.FAILED,
                     e.getMessage(), e);
+        } finally {
+            adapters.unlock();
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("model", id());
         meta.put("modelHash", p.fingerprint());
+        if (!r.loras().isEmpty()) {
+            meta.put("loras", r.loras().stream().map(l -> Map.of("name", l.name(), "strength", l.strength())).toList());
+        }
         Map<String, Object> timings = new LinkedHashMap<>();
         audio.timingsSeconds().forEach((k, v) -> timings.put(k + "Ms", Math.round(v * 1000)));
         meta.put("timings", timings);

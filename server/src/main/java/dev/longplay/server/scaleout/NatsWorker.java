@@ -5,6 +5,8 @@ import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.LoraChoice;
+import dev.longplay.server.jobs.LoraLibrary;
 import dev.longplay.server.jobs.JobRecord;
 import dev.longplay.server.jobs.JobState;
 import dev.longplay.server.jobs.LocalJobRunner;
@@ -68,9 +70,14 @@ public final class NatsWorker implements AutoCloseable {
      * @param sharedClips   the folder to put clips in for the servers, or null for the JetStream object store
      */
     public record Config(String url, String name, Duration ackWait, int maxDeliveries, Path workDir, JetStreamLayout layout,
-                         Path sharedClips) {
+                         Path sharedClips, LoraLibrary loras) {
         public Config(String url, String name, Duration ackWait, int maxDeliveries, Path workDir, JetStreamLayout layout) {
-            this(url, name, ackWait, maxDeliveries, workDir, layout, null);
+            this(url, name, ackWait, maxDeliveries, workDir, layout, null, null);
+        }
+
+        public Config(String url, String name, Duration ackWait, int maxDeliveries, Path workDir, JetStreamLayout layout,
+                      Path sharedClips) {
+            this(url, name, ackWait, maxDeliveries, workDir, layout, sharedClips, null);
         }
 
         public Config {
@@ -234,6 +241,9 @@ public final class NatsWorker implements AutoCloseable {
                 }
                 request = request.withInitAudio(target);
             }
+            if (!request.loras().isEmpty()) {
+                request = request.withLoras(localLoras(request.loras()));
+            }
             JobRecord job = rj.job();
             JobRecord here = new JobRecord(id, job.seq(), request, JobState.RUNNING, job.client(), job.createdAt(),
                     Instant.now(), null, (int) deliveries, null, null, null);
@@ -280,6 +290,22 @@ public final class NatsWorker implements AutoCloseable {
             LOG.warn("job {} failed on delivery {} ({}); handing it back", id, deliveries, reason);
             m.nakWithDelay(Duration.ofMillis(500));
         }
+    }
+
+    // Adapters travel by name: each worker holds its own copy in its LoRA folder.
+    private List<LoraChoice> localLoras(List<LoraChoice> wanted) throws RenderException {
+        if (config.loras() == null) {
+            throw new RenderException(RenderException.Kind.BAD_ARGUMENT, "worker " + config.name() + " has no LoRA folder");
+        }
+        List<LoraChoice> here = new ArrayList<>();
+        try {
+            for (LoraChoice l : wanted) {
+                here.add(config.loras().resolve(l.name(), l.strength()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new RenderException(RenderException.Kind.BAD_ARGUMENT, "worker " + config.name() + ": " + e.getMessage(), e);
+        }
+        return here;
     }
 
     private void deadLetter(Message m, String id, long deliveries, String reason) {

@@ -59,6 +59,17 @@ class OscEdgeTest {
     }
 
     @Test
+    void loraOnAModelThatIsNotStableAudio3FailsOnTheJobsChannel() throws Exception {
+        Path loras = Files.createDirectories(root.resolve("data/loras"));
+        Files.write(loras.resolve("style.safetensors"), new byte[8]);
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
+            int req = REQ.incrementAndGet();
+            c.send.send("/gen/text", req, "pad", 0.5f, "steps", 2, "lora", "style:0.5");
+            assertFail(c.reply("/gen/text", req), "E_BAD_ARG", "Stable Audio 3 models only");
+        }
+    }
+
+    @Test
     void textClipWithProgressThenInfoListAndFree() throws Exception {
         try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
             int req = REQ.incrementAndGet();

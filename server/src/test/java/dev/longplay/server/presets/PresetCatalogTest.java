@@ -54,7 +54,7 @@ class PresetCatalogTest {
     @Test
     void templatesAreFilledAndLoopLengthsDerived(@TempDir Path user) throws Exception {
         PresetCatalog c = PresetCatalog.load(user);
-        JobSpecResolver r = new JobSpecResolver(c, null, null);
+        JobSpecResolver r = new JobSpecResolver(c, null, null, null);
         var req = r.resolve(new JobSpec(null, "bass-line", null, null, null, null, null, null, null, null, null, null, 100.0, 8, null, null, null));
         assertEquals(Mode.LOOP, req.mode());
         assertEquals(60.0 / 100 * 4 * 8, req.seconds(), 1e-9);
