@@ -177,8 +177,8 @@ public final class ServeCommand implements Callable<Integer> {
         ClipRenderer renderer = null;
         JobRunner.Factory runners;
         if (nats != null && clap != null) {
-            System.err.println("serve: --clap scores clips where they are rendered; with --nats that is on the workers, "
-                    + "which do not score yet");
+            System.err.println("serve: --clap scores clips where they are rendered; with --nats that is on the workers: "
+                    + "give it to them (longplay worker --nats URL --clap DIR)");
             return 2;
         }
         if (nats != null) {

@@ -1,5 +1,6 @@
 package dev.longplay.server.cli;
 
+import dev.longplay.models.metrics.PromptAudioScorer;
 import dev.longplay.server.DataDirs;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.LoraLibrary;
@@ -39,6 +40,9 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--clip-dir", description = "put finished clips in this folder shared with the servers (their --nats-clip-dir) instead of the JetStream object store")
     Path clipDir;
+
+    @Option(names = "--clap", paramLabel = "DIR", description = "a CLAP model folder (Hugging Face layout): every clip this worker renders gets its CLAP score in its metadata")
+    Path clap;
 
     @Option(names = "--lora-dir", description = "LoRA adapters jobs may name (default: $XDG_DATA_HOME/longplay/loras; keep the same files as the servers')")
     Path loraDir;
@@ -85,7 +89,15 @@ public final class WorkerCommand implements Callable<Integer> {
             System.err.println("worker: no renderer: " + e.getMessage());
             return 2;
         }
-        NatsWorker worker = new NatsWorker(config, renderer);
+        PromptAudioScorer scorer;
+        try {
+            scorer = clap == null ? null : ClapScorers.load(clap);
+        } catch (RuntimeException e) {
+            renderer.close();
+            System.err.println("worker: --clap: " + e.getMessage());
+            return 2;
+        }
+        NatsWorker worker = new NatsWorker(config, renderer, scorer);
         try {
             worker.start();
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.longplay.server.scaleout;
 
+import dev.longplay.models.metrics.PromptAudioScorer;
 import dev.longplay.server.Json;
 import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
@@ -122,11 +123,16 @@ public final class NatsWorker implements AutoCloseable {
     private volatile int jobsDone;
 
     public NatsWorker(Config config, ClipRenderer renderer) throws IOException {
+        this(config, renderer, null);
+    }
+
+    /** @param scorer scores every clip against its prompt (CLAP) into its metadata, as a one-machine server does; null for none */
+    public NatsWorker(Config config, ClipRenderer renderer, PromptAudioScorer scorer) throws IOException {
         this.config = config;
         this.renderer = renderer;
         Files.createDirectories(config.workDir());
         this.staging = ClipStore.open(config.workDir().resolve("clips"), Long.MAX_VALUE);
-        this.runner = new LocalJobRunner(renderer, staging);
+        this.runner = new LocalJobRunner(renderer, staging, scorer);
     }
 
     /** Loads the models, joins the queues and starts pulling jobs. */
