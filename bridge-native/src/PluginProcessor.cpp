@@ -57,6 +57,7 @@ LongplayProcessor::LongplayProcessor()
     texts.set(kPreset, "");
     texts.set(kModel, "");
     texts.set(kServerCmd, env("LONGPLAY_SERVER_CMD", {}));
+    captureBars = params.getRawParameterValue("captureBars");  // looked up once: the lookup allocates
     params.addParameterListener("generate", this);
     params.addParameterListener("styleTransfer", this);
     params.addParameterListener("quantum", this);
@@ -95,7 +96,7 @@ void LongplayProcessor::parameterChanged(const juce::String& id, float value) {
     } else if (id == "styleTransfer") {
         bool on = value >= 0.5f;
         if (on && !styleParamWasOn && !restoring.load()) {
-            recorder.arm(static_cast<int>(*params.getRawParameterValue("captureBars")));  // atomics only
+            recorder.arm(static_cast<int>(captureBars->load()));  // atomics only: this may be the audio thread
         }
         styleParamWasOn = on;
     } else if (id == "quantum") {

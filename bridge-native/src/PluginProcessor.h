@@ -87,6 +87,7 @@ private:
     double freeRunPpq = 0;
     bool generateParamWasOn = false;
     bool styleParamWasOn = false;
+    std::atomic<float>* captureBars = nullptr;
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(LongplayProcessor)
 };

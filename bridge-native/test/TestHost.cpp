@@ -653,6 +653,36 @@ int embedded(const juce::StringArray& args) {
 }
 
 /**
+ * The plugin's own state inside a hosted VST3's state: JUCE's host wraps the component's bytes (the plugin's
+ * XML as copyXmlToBinary wrote it, then the wrapper's private data) as base64 in <VST3PluginState><IComponent>.
+ */
+std::unique_ptr<juce::XmlElement> pluginXml(const juce::MemoryBlock& hostState, juce::MemoryBlock* component = nullptr) {
+    auto head = juce::AudioProcessor::getXmlFromBinary(hostState.getData(), (int) hostState.getSize());
+    auto* part = head != nullptr ? head->getChildByName("IComponent") : nullptr;
+    juce::MemoryBlock bytes;
+    if (part == nullptr || !bytes.fromBase64Encoding(part->getAllSubText().trim())) return nullptr;
+    if (component != nullptr) *component = bytes;
+    return juce::AudioProcessor::getXmlFromBinary(bytes.getData(), (int) bytes.getSize());
+}
+
+/** The host state with the plugin's XML replaced (the wrapper's private data after it kept as it was). */
+bool replacePluginXml(juce::MemoryBlock& hostState, const juce::XmlElement& xml) {
+    juce::MemoryBlock component;
+    auto head = juce::AudioProcessor::getXmlFromBinary(hostState.getData(), (int) hostState.getSize());
+    if (head == nullptr || pluginXml(hostState, &component) == nullptr) return false;
+    const int ownSize = 8 + static_cast<const int*>(component.getData())[1];  // magic, length, XML text
+    juce::MemoryBlock replaced;
+    juce::AudioProcessor::copyXmlToBinary(xml, replaced);
+    if (ownSize < (int) component.getSize())
+        replaced.append(static_cast<const char*>(component.getData()) + ownSize, component.getSize() - (size_t) ownSize);
+    auto* part = head->getChildByName("IComponent");
+    part->deleteAllTextElements();
+    part->addTextElement(replaced.toBase64Encoding());
+    juce::AudioProcessor::copyXmlToBinary(*head, hostState);
+    return true;
+}
+
+/**
  * Server auto-start: nothing listens at the plugin's server URL; the project sets the plugin's "start the
  * server" command; Generate (offline bounce) must start the server, wait for it and play its clip at PPQ 4.
  */
@@ -672,10 +702,10 @@ int autostart(const juce::StringArray& args) {
     // The setting lives in the project (the plugin's state), as a DAW would restore it.
     juce::MemoryBlock state;
     plugin->getStateInformation(state);
-    auto xml = juce::AudioProcessor::getXmlFromBinary(state.getData(), (int) state.getSize());
-    if (xml == nullptr) { check(false, "the plugin's state is XML"); return 1; }
+    auto xml = pluginXml(state);
+    if (xml == nullptr || !xml->hasTagName("Longplay")) { check(false, "the VST3 state holds the plugin's XML"); return 1; }
     xml->setAttribute("serverCommand", arg(args, "--server-command"));
-    juce::AudioProcessor::copyXmlToBinary(*xml, state);
+    check(replacePluginXml(state, *xml), "set the server command in the project");
     plugin->setStateInformation(state.getData(), (int) state.getSize());
     setPlain(*plugin, "Seconds", 1.0f, 47.0f, 2.0f);
     setPlain(*plugin, "Steps", 0.0f, 250.0f, 8.0f);
@@ -694,7 +724,7 @@ int autostart(const juce::StringArray& args) {
     check(cached.existsAsFile() && serverClip(server, cached, clip, clipRate), "the clip came from the started server");
     juce::MemoryBlock saved;
     plugin->getStateInformation(saved);
-    auto savedXml = juce::AudioProcessor::getXmlFromBinary(saved.getData(), (int) saved.getSize());
+    auto savedXml = pluginXml(saved);
     check(savedXml != nullptr && savedXml->getStringAttribute("serverCommand") == arg(args, "--server-command"),
           "the project keeps the server command");
     plugin->releaseResources();
