@@ -336,8 +336,8 @@ void LongplayProcessor::setStateInformation(const void* data, int sizeInBytes) {
     }
     const juce::ScopedLock sl(stateLock);
     for (auto key : {kPrompt, kPreset, kModel}) texts.set(key, xml->getStringAttribute(key.toString()));
-    // A project without its own server command keeps the one from the environment.
-    if (xml->hasAttribute(kServerCmd.toString())) {
+    // A project without its own server command keeps the one from the environment (LONGPLAY_SERVER_CMD).
+    if (xml->getStringAttribute(kServerCmd.toString()).isNotEmpty()) {
         texts.set(kServerCmd, xml->getStringAttribute(kServerCmd.toString()));
         server->setServerCommand(texts[kServerCmd].toString());
     }

@@ -473,7 +473,9 @@ int capture(const juce::StringArray& args) {
     juce::var meta = getJson(server, "/v1/clips/" + clipIdOf(cached) + "/meta");
     check(meta.getProperty("mode", {}).toString() == "audio_to_audio", "the server ran an audio_to_audio job (mode "
                                                                            + meta.getProperty("mode", {}).toString() + ")");
-    const juce::File upload = uploads.getChildFile(juce::File(meta.getProperty("settings", {}).getProperty("initAudio", {}).toString()).getFileName());
+    // settings.initAudio is the upload's file as a URI (file:///.../uploads/<id>.wav)
+    const juce::File upload = uploads.getChildFile(meta.getProperty("settings", {}).getProperty("initAudio", {}).toString()
+                                                           .fromLastOccurrenceOf("/", false, false));
     check(upload.existsAsFile(), "the job started from an upload the server stored: " + upload.getFullPathName());
     juce::MemoryBlock uploadBytes;
     upload.loadFileAsData(uploadBytes);
