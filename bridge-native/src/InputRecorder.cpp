@@ -5,7 +5,8 @@ namespace longplay {
 
 void InputRecorder::prepare(double sampleRate, int channels, double maxSeconds) {
     state.store(idle);
-    buffer.setSize(std::max(1, channels), static_cast<int>(sampleRate * maxSeconds));
+    // Keeps the memory when it is big enough: a background thread may still be copying a finished take.
+    buffer.setSize(std::max(1, channels), static_cast<int>(sampleRate * maxSeconds), false, false, true);
     buffer.clear();
     written = 0;
     rate = sampleRate;
