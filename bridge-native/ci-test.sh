@@ -5,8 +5,13 @@
 #      bit-exact at the clip's rate and resampled at other host rates; state save/restore;
 #   2. the LV2 in JUCE's host (by URI), same checks at 96 kHz;
 #   3. jalv hosts the LV2 on a dummy JACK server (lilv smoke test); lv2ls lists it;
-#   4. the server is killed mid-job: processBlock stays fast, the plugin reconnects after a restart;
-#   5. the standalone build starts under Xvfb (when xvfb-run is installed).
+#   4. input capture: N bars of a known input reach the server exactly and the style-transfer clip plays;
+#   5. a tempo-locked loop restarts on the bar grid, before and after a tempo change;
+#   6. a project with embedded audio plays its clip with the clip gone from the server and the cache;
+#   7. the editor, under Xvfb: controls, the server's preset list, a clip entry that is a WAV file, a PNG snapshot;
+#   8. the plugin starts the server itself with the command set in the project;
+#   9. the server is killed mid-job: processBlock stays fast, the plugin reconnects after a restart;
+#  10. the standalone build starts under Xvfb (when xvfb-run is installed).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -27,6 +32,7 @@ server_pid=""
 jack_pid=""
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    [ -f "$tmp/auto-server.pid" ] && kill "$(cat "$tmp/auto-server.pid")" 2>/dev/null || true
     [ -n "$jack_pid" ] && kill "$jack_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$tmp"
@@ -46,11 +52,10 @@ export LONGPLAY_URL="http://127.0.0.1:$port"
 export LONGPLAY_TOKEN_FILE="$tmp/config/token"
 export OPT_OUT_TRACKING=true
 
+server_cmd=("$root/longplay")
+[ -f "$root/server/target/longplay.jar" ] && server_cmd=(java -Dlongplay.home="$root" -jar "$root/server/target/longplay.jar")
 start_server() {
-    local jar="$root/server/target/longplay.jar"
-    local cmd=("$root/longplay")
-    [ -f "$jar" ] && cmd=(java -Dlongplay.home="$root" -jar "$jar")
-    "${cmd[@]}" serve --port "$port" --osc-port -1 --data-dir "$tmp/data" --config-dir "$tmp/config" \
+    "${server_cmd[@]}" serve --port "$port" --osc-port -1 --data-dir "$tmp/data" --config-dir "$tmp/config" \
         >>"$tmp/server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 600); do
@@ -78,6 +83,35 @@ run_host vst3-48k offline --format VST3 --plugin "$vst3" --rate 48000 --block 51
 run_host vst3-44k1 offline --format VST3 --plugin "$vst3" --rate 44100 --block 480
 run_host vst3-88k2 offline --format VST3 --plugin "$vst3" --rate 88200 --block 333
 LV2_PATH="$lv2dir" run_host lv2-96k offline --format LV2 --plugin "$uri" --rate 96000 --block 1024
+run_host capture capture --format VST3 --plugin "$vst3" --uploads "$tmp/data/uploads"
+run_host loop loop --format VST3 --plugin "$vst3"
+run_host embedded embedded --format VST3 --plugin "$vst3" --token-file "$LONGPLAY_TOKEN_FILE"
+
+echo "== editor (under Xvfb)"
+if command -v xvfb-run >/dev/null; then
+    mkdir -p "$tmp/cache-editor"
+    LONGPLAY_CLIP_CACHE="$tmp/cache-editor" xvfb-run -a "$testhost" editor --server "$LONGPLAY_URL" \
+        --cache "$tmp/cache-editor" --png "$build/editor-snapshot.png"
+    echo "snapshot: $build/editor-snapshot.png"
+else
+    echo "skip (xvfb-run not installed)"
+fi
+
+echo "== the plugin starts the server (the command set in the project)"
+auto_port="$(free_port)"
+{
+    echo '#!/bin/sh'
+    echo "echo \$\$ >$(printf %q "$tmp/auto-server.pid")"
+    printf 'exec'; printf ' %q' "${server_cmd[@]}" serve --port "$auto_port" --osc-port -1 --data-dir "$tmp/data-auto" \
+        --config-dir "$tmp/config-auto"; printf ' >>%q 2>&1\n' "$tmp/server-auto.log"
+} >"$tmp/start-server.sh"
+chmod +x "$tmp/start-server.sh"
+mkdir -p "$tmp/cache-auto"
+LONGPLAY_URL="http://127.0.0.1:$auto_port" LONGPLAY_TOKEN_FILE="$tmp/config-auto/token" LONGPLAY_OFFLINE_WAIT_S=300 \
+    LONGPLAY_CLIP_CACHE="$tmp/cache-auto" "$testhost" autostart --format VST3 --plugin "$vst3" \
+    --server "http://127.0.0.1:$auto_port" --cache "$tmp/cache-auto" --server-command "$tmp/start-server.sh" \
+    --pid-file "$tmp/auto-server.pid" || { cat "$tmp/server-auto.log" 2>/dev/null | tail -20; exit 1; }
+kill "$(cat "$tmp/auto-server.pid")" 2>/dev/null || true
 
 echo "== LV2 through lilv (lv2ls, jalv on a dummy JACK server)"
 if command -v jalv >/dev/null && command -v jackd >/dev/null; then

@@ -33,9 +33,9 @@ void ClipPlayer::render(juce::AudioBuffer<float>& out, int numSamples, const Tra
         return;
     }
     if (std::isnan(anchor)) {
-        double q = quantum.load(std::memory_order_relaxed) == StartQuantum::bar
-                ? t.sigNumerator * 4.0 / std::max(1, t.sigDenominator)
-                : 1.0;
+        // A loop always starts on a bar line, so its restarts fall on the bar grid too.
+        const double bar = t.sigNumerator * 4.0 / std::max(1, t.sigDenominator);
+        double q = quantum.load(std::memory_order_relaxed) == StartQuantum::bar || current->loopBeats > 0 ? bar : 1.0;
         // A position a hair past a boundary (floating point) still counts as on it.
         anchor = std::ceil(t.ppq / q - 1e-9) * q;
         anchorOut.store(anchor, std::memory_order_relaxed);
@@ -57,7 +57,10 @@ void ClipPlayer::render(juce::AudioBuffer<float>& out, int numSamples, const Tra
             }
             offset = std::max(0.0, offset);
             if (current->loopBeats > 0) {
+                // Tempo-locked: the loop spans loopBeats of the host's beats whatever its tempo, and restarts
+                // at anchor + k * loopBeats (a hair below a boundary, by rounding, counts as on it).
                 offset = std::fmod(offset, current->loopBeats);
+                if (current->loopBeats - offset < 1e-9) offset = 0;
             }
             double pos = offset * framesPerBeat;
             int i0 = static_cast<int>(pos);

@@ -4,7 +4,8 @@
 
 namespace longplay {
 
-/** Prompt, settings, the three actions, progress, and the clips (drag one onto the DAW's timeline). */
+/** Prompt, settings, the three actions, progress, and the clips (drag one onto the DAW's timeline).
+    Controls carry component IDs (prompt, preset, seconds, ..., clips) so a test can find them. */
 class LongplayEditor : public juce::AudioProcessorEditor,
                        public juce::DragAndDropContainer,
                        private juce::Timer,
@@ -14,6 +15,8 @@ public:
     ~LongplayEditor() override;
     void paint(juce::Graphics&) override;
     void resized() override;
+    /** The WAV file a drag of this clip-list row hands to the DAW (a non-existent File when none). */
+    juce::File clipFileForRow(int row) const;
 
 private:
     void timerCallback() override;
@@ -22,17 +25,22 @@ private:
     void listBoxItemDoubleClicked(int row, const juce::MouseEvent&) override;
     juce::var getDragSourceDescription(const juce::SparseSet<int>& rows) override;
     void storeTexts();
+    void refreshPresets();
 
     LongplayProcessor& proc;
     using SliderAttachment = juce::AudioProcessorValueTreeState::SliderAttachment;
-    juce::Label promptLabel{{}, "Prompt"}, presetLabel{{}, "Preset"}, modelLabel{{}, "Model"}, status;
-    juce::TextEditor prompt, preset, model;
+    juce::Label promptLabel{{}, "Prompt"}, presetLabel{{}, "Preset"}, modelLabel{{}, "Model"},
+            serverCmdLabel{{}, "Start server"}, status;
+    juce::TextEditor prompt, model, serverCmd;
+    juce::ComboBox preset;  // filled from the server's GET /v1/presets
+    juce::StringArray presetNames;
     juce::Slider seconds, bars, seed, cfg, steps, captureBars;
     juce::Label secondsL{{}, "Seconds"}, barsL{{}, "Bars"}, seedL{{}, "Seed"}, cfgL{{}, "CFG"}, stepsL{{}, "Steps"},
             captureL{{}, "Capture bars"};
     std::vector<std::unique_ptr<SliderAttachment>> attachments;
     juce::TextButton generate{"Generate"}, style{"Style transfer from input"}, cont{"Continue"};
-    juce::ToggleButton embed{"Embed audio in project"};
+    juce::ToggleButton embed{"Embed audio in project"}, loop{"Loop (bars mode)"};
+    std::unique_ptr<juce::AudioProcessorValueTreeState::ButtonAttachment> embedAttachment, loopAttachment;
     double progress = -1;
     juce::ProgressBar progressBar{progress};
     juce::ListBox clipList{"clips", this};

@@ -6,7 +6,7 @@
 namespace longplay {
 
 namespace {
-const juce::Identifier kPrompt{"prompt"}, kPreset{"preset"}, kModel{"model"}, kEmbed{"embedAudio"};
+const juce::Identifier kPrompt{"prompt"}, kPreset{"preset"}, kModel{"model"}, kServerCmd{"serverCommand"};
 
 juce::String env(const char* name, const juce::String& fallback) {
     auto v = juce::SystemStats::getEnvironmentVariable(name, {});
@@ -40,6 +40,10 @@ juce::AudioProcessorValueTreeState::ParameterLayout layout() {
     l.add(std::make_unique<AudioParameterInt>(ParameterID{"captureBars", 1}, "Capture bars", 1, 16, 2));
     // A trigger a host can automate: each off->on edge asks the server for a clip.
     l.add(std::make_unique<AudioParameterBool>(ParameterID{"generate", 1}, "Generate", false));
+    // The same for style transfer: records the input for "Capture bars" bars from the next bar line.
+    l.add(std::make_unique<AudioParameterBool>(ParameterID{"styleTransfer", 1}, "Style transfer from input", false));
+    // Saves the clips' audio in the project itself (restores without the server or the local cache).
+    l.add(std::make_unique<AudioParameterBool>(ParameterID{"embed", 1}, "Embed audio in project", false));
     return l;
 }
 }  // namespace
@@ -52,11 +56,13 @@ LongplayProcessor::LongplayProcessor()
     texts.set(kPrompt, "warm analog pad, slow chords");
     texts.set(kPreset, "");
     texts.set(kModel, "");
-    texts.set(kEmbed, false);
+    texts.set(kServerCmd, env("LONGPLAY_SERVER_CMD", {}));
+    captureBars = params.getRawParameterValue("captureBars");  // looked up once: the lookup allocates
     params.addParameterListener("generate", this);
+    params.addParameterListener("styleTransfer", this);
     params.addParameterListener("quantum", this);
     server = std::make_unique<ServerClient>(env("LONGPLAY_URL", "http://127.0.0.1:7860"), defaultTokenFile(),
-                                            env("LONGPLAY_SERVER_CMD", {}));
+                                            texts[kServerCmd].toString());
     server->onClip = [this](ClipResult r) { onClip(std::move(r)); };
     server->onTick = [this] { tick(); };
 }
@@ -87,6 +93,12 @@ void LongplayProcessor::parameterChanged(const juce::String& id, float value) {
             generateRequested.store(true);  // the client thread picks it up within a quarter second
         }
         generateParamWasOn = on;
+    } else if (id == "styleTransfer") {
+        bool on = value >= 0.5f;
+        if (on && !styleParamWasOn && !restoring.load()) {
+            recorder.arm(static_cast<int>(captureBars->load()));  // atomics only: this may be the audio thread
+        }
+        styleParamWasOn = on;
     } else if (id == "quantum") {
         player.setQuantum(value >= 0.5f ? StartQuantum::beat : StartQuantum::bar);
     }
@@ -95,6 +107,7 @@ void LongplayProcessor::parameterChanged(const juce::String& id, float value) {
 void LongplayProcessor::setText(const juce::Identifier& key, const juce::String& value) {
     const juce::ScopedLock sl(stateLock);
     texts.set(key, value);
+    if (key == kServerCmd) server->setServerCommand(value);
 }
 
 juce::String LongplayProcessor::text(const juce::Identifier& key) const {
@@ -112,6 +125,8 @@ void LongplayProcessor::requestStyleTransferFromInput() {
     recorder.arm(static_cast<int>(*params.getRawParameterValue("captureBars")));
 }
 
+bool LongplayProcessor::isCapturing() const { return recorder.isArmed(); }
+
 GenerateRequest LongplayProcessor::buildRequest(const juce::String& mode) const {
     GenerateRequest r;
     const juce::ScopedLock sl(stateLock);
@@ -120,7 +135,8 @@ GenerateRequest LongplayProcessor::buildRequest(const juce::String& mode) const 
     r.preset = texts[kPreset].toString();
     r.model = texts[kModel].toString();
     int bars = static_cast<int>(*params.getRawParameterValue("bars"));
-    if (bars > 0) {
+    if (bars > 0 && mode == "text") {
+        r.mode = "loop";  // the server makes a clip exactly that many 4/4 bars long at the host's tempo
         r.bars = bars;
         r.bpm = lastBpm.load();
     } else {
@@ -142,13 +158,15 @@ void LongplayProcessor::tick() {
         generateRequested.store(false);
     }
     if (recorder.hasTake()) {
-        juce::AudioBuffer<float> take;
-        int n = recorder.take(take);
-        if (n > 0) {
-            GenerateRequest r = buildRequest("audio_to_audio");
-            r.initWav = encodeWav(take, n, hostRate.load());
-            server->generate(std::move(r));
+        // The recorded bars go to the server as they are; the new clip is as long as they are.
+        GenerateRequest r = buildRequest("audio_to_audio");
+        InputRecorder::Take take = recorder.copyTake();
+        if (take.frames > 0 && take.sampleRate > 0) {
+            r.initWav = encodeWav(take.audio, take.frames, take.sampleRate);
+            r.seconds = take.frames / take.sampleRate;
+            server->generate(std::move(r));  // counts as pending before the recorder lets the take go
         }
+        recorder.release();
     }
     // The host changed its sample rate: resample the current clip for it, keeping its place on the timeline.
     const double rate = hostRate.load();
@@ -190,7 +208,7 @@ void LongplayProcessor::onClip(ClipResult r) {
     e.sha256 = juce::SHA256(r.wav.getData(), r.wav.getSize()).toHexString();
     e.label = r.request.prompt.isNotEmpty() ? r.request.prompt : r.clipId;
     const bool loop = *params.getRawParameterValue("loop") >= 0.5f;
-    e.loopBeats = loop && r.request.bars > 0 ? r.request.bars * 4.0 : 0.0;
+    e.loopBeats = loop && r.request.mode == "loop" && r.request.bars > 0 ? r.request.bars * 4.0 : 0.0;
     auto dir = clipCacheDir();
     dir.createDirectory();
     e.file = dir.getChildFile(e.sha256.substring(0, 16) + "-" + r.clipId.retainCharacters(
@@ -269,7 +287,7 @@ void LongplayProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::Mid
         // Offline bounce: wait (bounded) for a clip still being made instead of rendering silence.
         // Never in real time: there the audio thread only swaps pointers.
         const auto deadline = juce::Time::getMillisecondCounter() + static_cast<juce::uint32>(offlineWaitMs);
-        while ((generateRequested.load() || server->pendingJobs() > 0) && !player.hasPending()
+        while ((generateRequested.load() || recorder.hasTake() || server->pendingJobs() > 0) && !player.hasPending()
                && juce::Time::getMillisecondCounter() < deadline) {
             clipArrived.wait(20);
         }
@@ -284,7 +302,7 @@ void LongplayProcessor::getStateInformation(juce::MemoryBlock& destData) {
         const juce::ScopedLock sl(stateLock);
         for (auto& v : texts) root.setAttribute(v.name, v.value.toString());
         root.setAttribute("serverUrl", server->baseUrl());
-        const bool embed = texts[kEmbed];
+        const bool embed = *params.getRawParameterValue("embed") >= 0.5f;
         for (auto& c : clips) {
             auto* x = root.createNewChildElement("Clip");
             x->setAttribute("id", c.id);
@@ -318,7 +336,11 @@ void LongplayProcessor::setStateInformation(const void* data, int sizeInBytes) {
     }
     const juce::ScopedLock sl(stateLock);
     for (auto key : {kPrompt, kPreset, kModel}) texts.set(key, xml->getStringAttribute(key.toString()));
-    texts.set(kEmbed, xml->getBoolAttribute(kEmbed.toString()));
+    // A project without its own server command keeps the one from the environment (LONGPLAY_SERVER_CMD).
+    if (xml->getStringAttribute(kServerCmd.toString()).isNotEmpty()) {
+        texts.set(kServerCmd, xml->getStringAttribute(kServerCmd.toString()));
+        server->setServerCommand(texts[kServerCmd].toString());
+    }
     clips.clear();
     for (auto* x : xml->getChildWithTagNameIterator("Clip")) {
         ClipEntry e;

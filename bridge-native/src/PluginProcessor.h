@@ -49,6 +49,7 @@ public:
     juce::String text(const juce::Identifier& key) const;
     void requestGenerate(const juce::String& mode);
     void requestStyleTransferFromInput();
+    bool isCapturing() const;
     std::vector<ClipEntry> clipList() const;
     void playClip(const juce::String& id);
     ServerClient& client() { return *server; }
@@ -85,6 +86,8 @@ private:
     // Free-running clock for hosts without a play head (the standalone build).
     double freeRunPpq = 0;
     bool generateParamWasOn = false;
+    bool styleParamWasOn = false;
+    std::atomic<float>* captureBars = nullptr;
 
     JUCE_DECLARE_NON_COPYABLE_WITH_LEAK_DETECTOR(LongplayProcessor)
 };

@@ -6,13 +6,15 @@ namespace {
 constexpr int healthEveryMs = 1000;
 constexpr int jobPollMs = 150;
 constexpr int serverGoneGiveUpMs = 60000;  // a job whose server stays away this long has failed
+constexpr int serverStartingGiveUpMs = 180000;  // a server this plugin started gets longer (JVM, model load)
+constexpr int restartEveryMs = 30000;  // a start command that keeps failing is not run more often than this
 
 juce::String jsonString(const juce::MemoryBlock& m) { return m.toString(); }
 }  // namespace
 
 ServerClient::ServerClient(juce::String baseUrl, juce::File tokenFileIn, juce::String serverCommandIn)
         : juce::Thread("longplay-client"), base(baseUrl.trimCharactersAtEnd("/")), tokenFile(tokenFileIn),
-          serverCommand(serverCommandIn) {
+          serverCommand(serverCommandIn.trim()) {
     startThread();
 }
 
@@ -43,6 +45,24 @@ void ServerClient::fetchClip(const juce::String& clipId) {
 juce::String ServerClient::statusText() const {
     const juce::ScopedLock sl(lock);
     return statusLine;
+}
+
+juce::StringArray ServerClient::presetNames() const {
+    const juce::ScopedLock sl(lock);
+    return presets;
+}
+
+void ServerClient::setServerCommand(const juce::String& command) {
+    {
+        const juce::ScopedLock sl(lock);
+        serverCommand = command.trim();
+    }
+    wake.signal();
+}
+
+juce::String ServerClient::getServerCommand() const {
+    const juce::ScopedLock sl(lock);
+    return serverCommand;
 }
 
 void ServerClient::setStatus(const juce::String& s) {
@@ -107,19 +127,57 @@ void ServerClient::checkHealth() {
     juce::MemoryBlock response;
     int status = http("GET", "/v1/health", nullptr, {}, response, 1500);
     if (status == 200) {
+        if (!presetsFresh) fetchPresets();
         if (pending.load() == 0) {
             setStatus("connected to " + base);
         }
         return;
     }
+    presetsFresh = false;
     setStatus(status == 0 ? "server unreachable at " + base + " (retrying)" : "server answered " + juce::String(status));
-    if (status == 0 && serverCommand.isNotEmpty() && (serverProcess == nullptr || !serverProcess->isRunning())) {
-        // Configured to start the server: launch it once per outage, as its own process (never inside the DAW).
+    const juce::String command = getServerCommand();
+    const bool starting = serverProcess != nullptr && serverProcess->isRunning();
+    const auto now = juce::Time::getMillisecondCounter();
+    if (status == 0 && command.isNotEmpty() && !starting && (lastStartMs == 0 || now - lastStartMs >= (juce::uint32) restartEveryMs)) {
+        // Configured to start the server: launch it as its own process (never inside the DAW), which outlives
+        // the plugin; while it runs (the JVM and the model take a while) it is not launched again.
+        lastStartMs = now;
         serverProcess = std::make_unique<juce::ChildProcess>();
-        if (serverProcess->start(serverCommand, 0)) {
-            setStatus("starting the server: " + serverCommand);
-        }
+        setStatus(serverProcess->start(command, 0) ? "starting the server: " + command
+                                                   : "could not run the server command: " + command);
+    } else if (status == 0 && starting) {
+        setStatus("waiting for the server it started: " + command);
     }
+}
+
+void ServerClient::fetchPresets() {
+    juce::MemoryBlock response;
+    if (http("GET", "/v1/presets", nullptr, {}, response, 3000) != 200) return;
+    juce::StringArray names;
+    const juce::var list = juce::JSON::parse(response.toString()).getProperty("presets", {});
+    if (auto* items = list.getArray())
+        for (auto& p : *items) {
+            const juce::String name = p.getProperty("name", {}).toString();
+            if (name.isNotEmpty()) names.add(name);
+        }
+    const juce::ScopedLock sl(lock);
+    presets = names;
+    presetsFresh = true;
+}
+
+bool ServerClient::awaitServer() {
+    const auto t0 = juce::Time::getMillisecondCounter();
+    while (!threadShouldExit()) {
+        checkHealth();
+        lastHealthMs = juce::Time::getMillisecondCounter();
+        if (connection() == Connection::connected) return true;
+        const bool starting = serverProcess != nullptr && serverProcess->isRunning();
+        const auto waited = juce::Time::getMillisecondCounter() - t0;
+        if (waited >= (juce::uint32) (starting ? serverStartingGiveUpMs : serverGoneGiveUpMs)) return false;
+        wake.wait(500);
+        if (onTick) onTick();
+    }
+    return false;
 }
 
 void ServerClient::run() {
@@ -159,6 +217,9 @@ void ServerClient::runGenerate(GenerateRequest r) {
         if (onClip) onClip(std::move(result));
     };
     progressValue.store(0.0f);
+    if (!awaitServer()) {
+        return fail("server unreachable at " + base);
+    }
     setStatus("submitting");
     juce::DynamicObject::Ptr spec = new juce::DynamicObject();
     juce::String mode = r.mode;

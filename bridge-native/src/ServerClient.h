@@ -56,12 +56,21 @@ public:
     int pendingJobs() const { return pending.load(); }
     juce::String statusText() const;
     juce::String baseUrl() const { return base; }
+    /** The preset names the server offered (GET /v1/presets, fetched on each (re)connect); empty until then. */
+    juce::StringArray presetNames() const;
+    /** A command that starts the server (a path to the `longplay` launcher plus arguments), run when it is
+        unreachable; empty: never start one. */
+    void setServerCommand(const juce::String& command);
+    juce::String getServerCommand() const;
 
 private:
     void run() override;
     void runGenerate(GenerateRequest r);
     void runFetch(const juce::String& clipId, GenerateRequest r);
     void checkHealth();
+    void fetchPresets();
+    /** Before a job: waits (bounded) for a server that is missing or still starting. */
+    bool awaitServer();
     void setStatus(const juce::String& s);
     /** One HTTP exchange; status 0 = no connection. */
     int http(const juce::String& method, const juce::String& path, const juce::MemoryBlock* body,
@@ -70,10 +79,13 @@ private:
 
     const juce::String base;
     const juce::File tokenFile;
-    const juce::String serverCommand;
+    juce::String serverCommand;
     std::unique_ptr<juce::ChildProcess> serverProcess;
+    juce::uint32 lastStartMs = 0;
+    juce::StringArray presets;
+    bool presetsFresh = false;  // client thread only: reset when the server is lost
 
-    juce::CriticalSection lock;  // queue and status text; never taken on the audio thread
+    juce::CriticalSection lock;  // queue, status text, presets, server command; never taken on the audio thread
     std::deque<std::function<void()>> queue;
     juce::String statusLine;
     juce::WaitableEvent wake;

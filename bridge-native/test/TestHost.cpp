@@ -3,12 +3,21 @@
 //
 //   LongplayTestHost offline    --format VST3|LV2 --plugin <path|uri> --server <url> --cache <dir> [--rate R] [--block N]
 //   LongplayTestHost resilience --format VST3 --plugin <path> --server <url> --cache <dir> --server-pid <pid> --marker <file>
+//   LongplayTestHost capture    --format VST3 --plugin <path> --server <url> --cache <dir> --uploads <server data>/uploads
+//   LongplayTestHost loop       --format VST3 --plugin <path> --server <url> --cache <dir>
+//   LongplayTestHost embedded   --format VST3 --plugin <path> --server <url> --cache <dir> --token-file <file>
+//   LongplayTestHost autostart  --format VST3 --plugin <path> --server <url> --cache <dir> --server-command <cmd> --pid-file <file>
+//   LongplayTestHost editor     --server <url> --cache <dir> --png <file>   (the editor in this process, under Xvfb)
 //
 // Exit status 0 = every check passed; each failed check prints one line starting with FAIL.
+#include "PluginEditor.h"
+#include "PluginProcessor.h"
 #include <juce_audio_processors/juce_audio_processors.h>
 #include <juce_audio_formats/juce_audio_formats.h>
 #include <csignal>
+#include <dlfcn.h>
 #include <iostream>
+#include <set>
 
 namespace {
 
@@ -311,6 +320,568 @@ int resilience(const juce::StringArray& args) {
     return failures == 0 ? 0 : 1;
 }
 
+// ---- helpers for the tests below ----------------------------------------------------------------------------
+
+/** What a bounce produced: the plugin's output (2 channels) and the host's PPQ at every sample. */
+struct Bounce {
+    juce::AudioBuffer<float> out;
+    std::vector<double> ppq;
+};
+
+/**
+ * Plays `total` samples through the plugin in blocks, moving the fake transport; `input` may fill each block's
+ * input channels first (given the block and the index of its first sample), `tempo` may change the tempo at a
+ * block boundary (given the PPQ where the block starts).
+ */
+Bounce bounce(juce::AudioPluginInstance& p, FakePlayHead& head, double rate, int block, int total,
+              const std::function<void(juce::AudioBuffer<float>&, int)>& input = {},
+              const std::function<double(double)>& tempo = {}) {
+    Bounce b;
+    b.out.setSize(2, total);
+    b.ppq.resize((size_t) total);
+    juce::AudioBuffer<float> buf(std::max({2, p.getTotalNumInputChannels(), p.getTotalNumOutputChannels()}), block);
+    juce::MidiBuffer midi;
+    for (int done = 0; done < total; done += block) {
+        const int n = std::min(block, total - done);
+        if (tempo) head.bpm = tempo(head.ppq);
+        const double bps = head.bpm / 60.0 / rate;
+        juce::AudioBuffer<float> view(buf.getArrayOfWritePointers(), buf.getNumChannels(), n);
+        view.clear();
+        if (input) input(view, done);
+        for (int i = 0; i < n; ++i) b.ppq[(size_t) (done + i)] = head.ppq + i * bps;
+        p.processBlock(view, midi);
+        for (int ch = 0; ch < 2; ++ch) b.out.copyFrom(ch, done, view, std::min(ch, view.getNumChannels() - 1), 0, n);
+        head.ppq += n * bps;
+    }
+    return b;
+}
+
+/** The first sample at or after PPQ x (with the same floating-point slack the plugin allows). */
+int sampleAt(const Bounce& b, double x) {
+    for (size_t i = 0; i < b.ppq.size(); ++i)
+        if (b.ppq[i] - x >= -1e-9) return (int) i;
+    return (int) b.ppq.size();
+}
+
+std::unique_ptr<juce::AudioPluginInstance> startPlugin(juce::AudioPluginFormatManager& fm, const juce::StringArray& args,
+                                                       double rate, int block, FakePlayHead& head, bool offlineRender) {
+    auto plugin = load(fm, arg(args, "--format", "VST3"), arg(args, "--plugin"), rate, block);
+    if (plugin == nullptr) return nullptr;
+    plugin->setPlayHead(&head);
+    plugin->setNonRealtime(offlineRender);
+    plugin->enableAllBuses();
+    plugin->prepareToPlay(rate, block);
+    return plugin;
+}
+
+/** One plain HTTP/1.0 exchange (JUCE's URL class cannot send DELETE with a token on Linux). Returns the status. */
+int http(const juce::String& server, const juce::String& method, const juce::String& path, const juce::String& token,
+         juce::MemoryBlock& body) {
+    body.reset();
+    juce::URL url(server);
+    juce::StreamingSocket socket;
+    if (!socket.connect(url.getDomain(), url.getPort(), 3000)) return 0;
+    juce::String req = method + " " + path + " HTTP/1.0\r\nHost: " + url.getDomain() + ":" + juce::String(url.getPort())
+                       + "\r\nConnection: close\r\nContent-Length: 0\r\n";
+    if (token.isNotEmpty()) req << "Authorization: Bearer " << token << "\r\n";
+    req << "\r\n";
+    socket.write(req.toRawUTF8(), (int) req.getNumBytesAsUTF8());
+    juce::MemoryBlock raw;
+    char chunk[16384];
+    for (;;) {
+        if (socket.waitUntilReady(true, 10000) <= 0) break;
+        int n = socket.read(chunk, sizeof(chunk), false);
+        if (n <= 0) break;
+        raw.append(chunk, (size_t) n);
+    }
+    const juce::String text(static_cast<const char*>(raw.getData()), std::min<size_t>(raw.getSize(), 8192));
+    const int headerEnd = text.indexOf("\r\n\r\n");
+    if (!text.startsWith("HTTP/") || headerEnd < 0) return 0;
+    const size_t start = (size_t) text.substring(0, headerEnd + 4).getNumBytesAsUTF8();
+    body.append(static_cast<const char*>(raw.getData()) + start, raw.getSize() - start);
+    return text.fromFirstOccurrenceOf(" ", false, false).getIntValue();
+}
+
+juce::var getJson(const juce::String& server, const juce::String& path) {
+    juce::MemoryBlock body;
+    return http(server, "GET", path, {}, body) == 200 ? juce::JSON::parse(body.toString()) : juce::var();
+}
+
+juce::String clipIdOf(const juce::File& cached) {
+    return cached.getFileNameWithoutExtension().fromFirstOccurrenceOf("-", false, false);
+}
+
+/** Sets a boolean/trigger parameter to on (a single off->on edge: the host starts it off). */
+void switchOn(juce::AudioPluginInstance& p, const juce::String& name) {
+    if (auto* q = param(p, name)) q->setValue(1.0f);
+}
+
+/** A known input signal: deterministic noise, different on each channel, so one sample of shift shows. */
+float inputSignal(int ch, int n) {
+    juce::uint32 x = (juce::uint32) n * 2654435761u ^ (juce::uint32) (ch + 1) * 0x9E3779B9u;
+    x ^= x >> 13;
+    x *= 0x5bd1e995u;
+    x ^= x >> 15;
+    return ((float) (x & 0xffff) / 65535.0f - 0.5f) * 0.8f;
+}
+
+/** Linear interpolation of a clip channel at a fractional frame, wrapping around (a loop). */
+float loopSample(const juce::AudioBuffer<float>& clip, int ch, double pos) {
+    const int frames = clip.getNumSamples();
+    pos = std::fmod(pos, (double) frames);
+    int i0 = (int) pos;
+    int i1 = (i0 + 1) % frames;
+    float a = clip.getSample(ch, i0), b = clip.getSample(ch, i1);
+    return (float) (a + (b - a) * (pos - i0));
+}
+
+/**
+ * Input capture: the host plays a known signal into the plugin at 100 BPM from PPQ 2.5 and switches on
+ * "Style transfer from input" with Capture bars = 2. The server must receive exactly the two bars from the next
+ * bar line (PPQ 4 to 12), sample for sample, as an upload used by an audio_to_audio job; the clip that job makes
+ * must come back and play from a bar line (offline bounce: the plugin waits for it).
+ */
+int capture(const juce::StringArray& args) {
+    const double rate = 44100;
+    const int block = 512;
+    const int bars = 2;
+    const juce::String server = arg(args, "--server");
+    const juce::File cache(arg(args, "--cache")), uploads(arg(args, "--uploads"));
+    juce::AudioPluginFormatManager fm;
+    fm.addDefaultFormats();
+    FakePlayHead head;
+    head.bpm = 100;
+    head.ppq = 2.5;
+    auto plugin = startPlugin(fm, args, rate, block, head, true);
+    if (plugin == nullptr) return 1;
+    check(plugin->getTotalNumInputChannels() == 2, "the plugin has a stereo input (" + juce::String(plugin->getTotalNumInputChannels()) + ")");
+    setPlain(*plugin, "Capture bars", 1.0f, 16.0f, (float) bars);
+    setPlain(*plugin, "Steps", 0.0f, 250.0f, 8.0f);
+    setPlain(*plugin, "Seed", -1.0f, 1000000.0f, 5.0f);
+    if (auto* loopParam = param(*plugin, "Loop")) loopParam->setValue(0.0f);
+    switchOn(*plugin, "Style transfer");
+    const int total = (int) (rate * 14);
+    Bounce b = bounce(*plugin, head, rate, block, total, [](juce::AudioBuffer<float>& buf, int first) {
+        for (int ch = 0; ch < buf.getNumChannels(); ++ch)
+            for (int i = 0; i < buf.getNumSamples(); ++i) buf.setSample(ch, i, inputSignal(ch, first + i));
+    });
+    plugin->releaseResources();
+
+    // What the server received: the job's clip names its mode and the upload it started from.
+    juce::File cached = newestClip(cache);
+    check(cached.existsAsFile(), "a style-transfer clip came back into " + cache.getFullPathName());
+    if (!cached.existsAsFile()) return 1;
+    juce::var meta = getJson(server, "/v1/clips/" + clipIdOf(cached) + "/meta");
+    check(meta.getProperty("mode", {}).toString() == "audio_to_audio", "the server ran an audio_to_audio job (mode "
+                                                                           + meta.getProperty("mode", {}).toString() + ")");
+    // settings.initAudio is the upload's file as a URI (file:///.../uploads/<id>.wav)
+    const juce::File upload = uploads.getChildFile(meta.getProperty("settings", {}).getProperty("initAudio", {}).toString()
+                                                           .fromLastOccurrenceOf("/", false, false));
+    check(upload.existsAsFile(), "the job started from an upload the server stored: " + upload.getFullPathName());
+    juce::MemoryBlock uploadBytes;
+    upload.loadFileAsData(uploadBytes);
+    juce::AudioBuffer<float> got;
+    double gotRate = 0;
+    if (!readWav(uploadBytes, got, gotRate)) {
+        check(false, "the upload is a WAV file");
+        return 1;
+    }
+    const int start = sampleAt(b, 4.0);
+    const int want = (int) std::lround(bars * 4 * 60.0 / head.bpm * rate);  // 2 bars at 100 BPM = 4.8 s
+    check(gotRate == rate && got.getNumSamples() == want && got.getNumChannels() == 2,
+          "the upload is exactly " + juce::String(bars) + " bars: " + juce::String(got.getNumSamples()) + " frames at "
+                  + juce::String(gotRate) + " Hz, " + juce::String(got.getNumChannels()) + " channels (want " + juce::String(want) + ")");
+    double err = 0;
+    for (int ch = 0; ch < std::min(2, got.getNumChannels()); ++ch)
+        for (int k = 0; k < std::min(want, got.getNumSamples()); ++k)
+            err = std::max(err, (double) std::abs(got.getSample(ch, k) - inputSignal(ch, start + k)));
+    check(err <= 2.0 / 32768, "the upload holds the input from the first sample at PPQ 4 on, sample for sample (max error "
+                                      + juce::String(err, 7) + ", 16-bit)");
+
+    // The clip plays: from a bar line after the take (PPQ 12 or 16), silent before, the server's clip 1:1.
+    juce::AudioBuffer<float> clip;
+    double clipRate = 0;
+    if (!serverClip(server, cached, clip, clipRate)) return 1;
+    check(std::abs(clip.getNumSamples() / clipRate - want / rate) < 0.25, "the clip is as long as the take ("
+                                                                              + juce::String(clip.getNumSamples() / clipRate, 3) + " s)");
+    double bestErr = 1e9, anchor = -1;
+    int at = 0;
+    for (double bar : {12.0, 16.0}) {
+        const int s0 = sampleAt(b, bar);
+        double e = 0;
+        for (int ch = 0; ch < 2; ++ch)
+            for (int k = 0; k < clip.getNumSamples() && s0 + k < total; ++k)
+                e = std::max(e, (double) std::abs(b.out.getSample(ch, s0 + k) - clip.getSample(std::min(ch, clip.getNumChannels() - 1), k)));
+        if (e < bestErr) { bestErr = e; anchor = bar; at = s0; }
+    }
+    check(clipRate == rate && bestErr <= 1e-4, "the style-transfer clip plays sample for sample from PPQ " + juce::String(anchor)
+                                                      + " (max error " + juce::String(bestErr) + ")");
+    check(b.out.getMagnitude(0, at) == 0.0f, "silence before it (while recording and waiting)");
+    check(clip.getMagnitude(0, clip.getNumSamples()) > 0, "the clip is not silent");
+    return failures == 0 ? 0 : 1;
+}
+
+/**
+ * Tempo-locked loop: Bars = 1 at 120 BPM makes a one-bar loop clip (server mode "loop"). It must start at the
+ * next bar line and restart on every bar line, 1:1 at the tempo it was made for; when the host changes to 90 BPM
+ * mid-loop it stays locked: each restart still lands on the first sample of a bar.
+ */
+int loop(const juce::StringArray& args) {
+    const double rate = 44100;
+    const int block = 256;
+    const juce::String server = arg(args, "--server");
+    const juce::File cache(arg(args, "--cache"));
+    juce::AudioPluginFormatManager fm;
+    fm.addDefaultFormats();
+    FakePlayHead head;
+    head.ppq = 1.3;
+    auto plugin = startPlugin(fm, args, rate, block, head, true);
+    if (plugin == nullptr) return 1;
+    setPlain(*plugin, "Bars", 0.0f, 32.0f, 1.0f);
+    setPlain(*plugin, "Steps", 0.0f, 250.0f, 8.0f);
+    setPlain(*plugin, "Seed", -1.0f, 1000000.0f, 3.0f);
+    switchOn(*plugin, "Generate");
+    const double changeAt = 14.0;  // mid-way through the loop that starts at PPQ 12
+    Bounce b = bounce(*plugin, head, rate, block, (int) (rate * 14), {}, [&](double ppq) { return ppq < changeAt ? 120.0 : 90.0; });
+    plugin->releaseResources();
+    juce::File cached = newestClip(cache);
+    check(cached.existsAsFile(), "the loop clip arrived");
+    juce::AudioBuffer<float> clip;
+    double clipRate = 0;
+    if (!cached.existsAsFile() || !serverClip(server, cached, clip, clipRate)) return 1;
+    juce::var meta = getJson(server, "/v1/clips/" + clipIdOf(cached) + "/meta");
+    check(meta.getProperty("mode", {}).toString() == "loop", "the server made it in loop mode (" + meta.getProperty("mode", {}).toString() + ")");
+    const int frames = clip.getNumSamples();
+    check(clipRate == rate && frames == (int) std::lround(2.0 * rate), "the clip is exactly one 4/4 bar at 120 BPM ("
+                                                                            + juce::String(frames) + " frames at " + juce::String(clipRate) + " Hz)");
+    const int first = sampleAt(b, 4.0);
+    check(b.out.getMagnitude(0, first) == 0.0f, "silence before the first bar line after Generate (PPQ 4)");
+    // At the tempo it was made for (PPQ 4 to 14: two and a half passes) the loop is the clip itself, frame for frame.
+    double exact = 0;
+    int compared = 0;
+    for (int k = 0; first + k < b.out.getNumSamples() && b.ppq[(size_t) (first + k)] < changeAt; ++k, ++compared)
+        for (int ch = 0; ch < 2; ++ch)
+            exact = std::max(exact, (double) std::abs(b.out.getSample(ch, first + k) - clip.getSample(std::min(ch, clip.getNumChannels() - 1), k % frames)));
+    check(compared > 2 * frames && exact <= 1e-4, "at 120 BPM the loop repeats the clip 1:1 over " + juce::String(compared)
+                                                          + " samples (max error " + juce::String(exact) + ")");
+    // Every restart, before and after the tempo change: the loop's head must line up at lag 0, no other lag.
+    const double framesPerBeat = frames / 4.0;
+    for (double bar = 8.0; bar <= 24.0; bar += 4.0) {
+        const int s = sampleAt(b, bar);
+        if (s + 600 >= b.out.getNumSamples()) break;
+        auto errorAt = [&](int lag) {
+            double e = 0;
+            for (int j = -256; j < 256; ++j) {  // the loop's end, then its head again
+                const double pos = (b.ppq[(size_t) (s + j)] - (j < 0 ? bar - 4.0 : bar)) * framesPerBeat;
+                e = std::max(e, (double) std::abs(b.out.getSample(0, s + j + lag) - loopSample(clip, 0, pos)));
+            }
+            return e;
+        };
+        int bestLag = 0;
+        double best = 1e9;
+        for (int lag = -48; lag <= 48; ++lag)
+            if (errorAt(lag) < best) { best = errorAt(lag); bestLag = lag; }
+        check(bestLag == 0 && best <= 1e-4, "the loop restarts at PPQ " + juce::String(bar) + " (" + (bar > changeAt ? "90" : "120")
+                                                    + " BPM) on sample " + juce::String(s) + " exactly (best lag " + juce::String(bestLag)
+                                                    + ", max error " + juce::String(best) + ")");
+    }
+    return failures == 0 ? 0 : 1;
+}
+
+/**
+ * Embedded audio: with "Embed audio in project" on, the saved state carries the clip's WAV. After the clip is
+ * deleted from the server's store and the plugin's local copy is gone, that state still plays the clip at the
+ * same place; the same state saved without embedding does not (so the embedded copy is what plays).
+ */
+int embedded(const juce::StringArray& args) {
+    const double rate = 44100;
+    const int block = 512;
+    const juce::String server = arg(args, "--server");
+    const juce::File cache(arg(args, "--cache"));
+    const juce::String token = juce::File(arg(args, "--token-file")).loadFileAsString().trim();
+    juce::AudioPluginFormatManager fm;
+    fm.addDefaultFormats();
+    FakePlayHead head;
+    head.ppq = 1.3;
+    auto plugin = startPlugin(fm, args, rate, block, head, true);
+    if (plugin == nullptr) return 1;
+    setPlain(*plugin, "Seconds", 1.0f, 47.0f, 2.0f);
+    setPlain(*plugin, "Steps", 0.0f, 250.0f, 8.0f);
+    setPlain(*plugin, "Seed", -1.0f, 1000000.0f, 11.0f);
+    switchOn(*plugin, "Generate");
+    const int total = (int) (rate * 5);
+    Bounce first = bounce(*plugin, head, rate, block, total);
+    const int at = sampleAt(first, 4.0);
+    check(first.out.getMagnitude(at, total - at) > 0, "a clip plays from PPQ 4");
+    juce::File cached = newestClip(cache);
+    if (!cached.existsAsFile()) { check(false, "the clip is in the plugin's cache"); return 1; }
+    const juce::String id = clipIdOf(cached);
+    // A host hands parameter changes to a VST3 with the next block: play one (the transport stands still).
+    auto settle = [&] {
+        juce::AudioBuffer<float> one(std::max(2, plugin->getTotalNumInputChannels()), block);
+        juce::MidiBuffer midi;
+        one.clear();
+        plugin->processBlock(one, midi);
+    };
+    juce::MemoryBlock withAudio, without;
+    switchOn(*plugin, "Embed audio");
+    settle();
+    plugin->getStateInformation(withAudio);
+    if (auto* e = param(*plugin, "Embed audio")) e->setValue(0.0f);
+    settle();
+    plugin->getStateInformation(without);
+    plugin->releaseResources();
+    plugin.reset();
+    check(withAudio.getSize() > without.getSize() + (size_t) cached.getSize(), "the embedding state is larger by the clip ("
+                                                                                 + juce::String((juce::int64) withAudio.getSize()) + " vs "
+                                                                                 + juce::String((juce::int64) without.getSize()) + " bytes)");
+
+    // The clip leaves the server's store and the plugin's cache.
+    juce::MemoryBlock body;
+    const int deleted = http(server, "DELETE", "/v1/clips/" + id, token, body);
+    check(deleted == 200 || deleted == 204, "deleted clip " + id + " from the server (" + juce::String(deleted) + ")");
+    check(http(server, "GET", "/v1/clips/" + id, {}, body) == 404, "the server no longer has it");
+    check(cached.deleteFile() && !cached.existsAsFile(), "removed the plugin's local copy");
+
+    auto reopen = [&](const juce::MemoryBlock& state) {
+        head.ppq = 1.3;
+        head.bpm = 120;
+        auto p = startPlugin(fm, args, rate, block, head, true);
+        if (p == nullptr) return Bounce{};
+        p->setStateInformation(state.getData(), (int) state.getSize());
+        Bounce b = bounce(*p, head, rate, block, total);
+        p->releaseResources();
+        return b;
+    };
+    Bounce plain = reopen(without);
+    check(plain.out.getNumSamples() == total && plain.out.getMagnitude(0, total) == 0.0f,
+          "without embedded audio the restored project is silent (nothing left to play; the control case)");
+    Bounce restored = reopen(withAudio);
+    double diff = restored.out.getNumSamples() == total ? 0 : 1e9;
+    for (int ch = 0; ch < 2 && diff < 1e9; ++ch)
+        for (int i = 0; i < total; ++i) diff = std::max(diff, (double) std::abs(restored.out.getSample(ch, i) - first.out.getSample(ch, i)));
+    check(diff <= 1e-6, "with embedded audio the restored project plays the same clip at the same PPQ (max diff " + juce::String(diff) + ")");
+    int count = 0;
+    juce::File again = newestClip(cache, &count);
+    check(again.existsAsFile() && clipIdOf(again) == id, "the embedded clip is a file again for drag-out: " + again.getFullPathName());
+    return failures == 0 ? 0 : 1;
+}
+
+/**
+ * The plugin's own state inside a hosted VST3's state: JUCE's host wraps the component's bytes (the plugin's
+ * XML as copyXmlToBinary wrote it, then the wrapper's private data) as base64 in <VST3PluginState><IComponent>.
+ */
+std::unique_ptr<juce::XmlElement> pluginXml(const juce::MemoryBlock& hostState, juce::MemoryBlock* component = nullptr) {
+    auto head = juce::AudioProcessor::getXmlFromBinary(hostState.getData(), (int) hostState.getSize());
+    auto* part = head != nullptr ? head->getChildByName("IComponent") : nullptr;
+    juce::MemoryBlock bytes;
+    if (part == nullptr || !bytes.fromBase64Encoding(part->getAllSubText().trim())) return nullptr;
+    if (component != nullptr) *component = bytes;
+    return juce::AudioProcessor::getXmlFromBinary(bytes.getData(), (int) bytes.getSize());
+}
+
+/** The host state with the plugin's XML replaced (the wrapper's private data after it kept as it was). */
+bool replacePluginXml(juce::MemoryBlock& hostState, const juce::XmlElement& xml) {
+    juce::MemoryBlock component;
+    auto head = juce::AudioProcessor::getXmlFromBinary(hostState.getData(), (int) hostState.getSize());
+    if (head == nullptr || pluginXml(hostState, &component) == nullptr) return false;
+    const int ownSize = 8 + static_cast<const int*>(component.getData())[1];  // magic, length, XML text
+    juce::MemoryBlock replaced;
+    juce::AudioProcessor::copyXmlToBinary(xml, replaced);
+    if (ownSize < (int) component.getSize())
+        replaced.append(static_cast<const char*>(component.getData()) + ownSize, component.getSize() - (size_t) ownSize);
+    auto* part = head->getChildByName("IComponent");
+    part->deleteAllTextElements();
+    part->addTextElement(replaced.toBase64Encoding());
+    juce::AudioProcessor::copyXmlToBinary(*head, hostState);
+    return true;
+}
+
+/**
+ * Server auto-start: nothing listens at the plugin's server URL; the project sets the plugin's "start the
+ * server" command; Generate (offline bounce) must start the server, wait for it and play its clip at PPQ 4.
+ */
+int autostart(const juce::StringArray& args) {
+    const double rate = 48000;
+    const int block = 512;
+    const juce::String server = arg(args, "--server");
+    const juce::File cache(arg(args, "--cache")), pidFile(arg(args, "--pid-file"));
+    juce::MemoryBlock body;
+    check(http(server, "GET", "/v1/health", {}, body) == 0, "no server answers at " + server + " before the test");
+    juce::AudioPluginFormatManager fm;
+    fm.addDefaultFormats();
+    FakePlayHead head;
+    head.ppq = 1.3;
+    auto plugin = startPlugin(fm, args, rate, block, head, true);
+    if (plugin == nullptr) return 1;
+    // The setting lives in the project (the plugin's state), as a DAW would restore it.
+    juce::MemoryBlock state;
+    plugin->getStateInformation(state);
+    auto xml = pluginXml(state);
+    if (xml == nullptr || !xml->hasTagName("Longplay")) { check(false, "the VST3 state holds the plugin's XML"); return 1; }
+    xml->setAttribute("serverCommand", arg(args, "--server-command"));
+    check(replacePluginXml(state, *xml), "set the server command in the project");
+    plugin->setStateInformation(state.getData(), (int) state.getSize());
+    setPlain(*plugin, "Seconds", 1.0f, 47.0f, 2.0f);
+    setPlain(*plugin, "Steps", 0.0f, 250.0f, 8.0f);
+    switchOn(*plugin, "Generate");
+    const int total = (int) (rate * 4);
+    Bounce b = bounce(*plugin, head, rate, block, total);
+    const int pid = pidFile.loadFileAsString().trim().getIntValue();
+    check(pid > 0 && ::kill(pid, 0) == 0, "the plugin ran the server command (server pid " + juce::String(pid) + ")");
+    check(http(server, "GET", "/v1/health", {}, body) == 200, "the server it started answers at " + server);
+    const int at = sampleAt(b, 4.0);
+    check(b.out.getMagnitude(0, at) == 0.0f && b.out.getMagnitude(at, total - at) > 0,
+          "its clip plays from PPQ 4 (silent before)");
+    juce::File cached = newestClip(cache);
+    juce::AudioBuffer<float> clip;
+    double clipRate = 0;
+    check(cached.existsAsFile() && serverClip(server, cached, clip, clipRate), "the clip came from the started server");
+    juce::MemoryBlock saved;
+    plugin->getStateInformation(saved);
+    auto savedXml = pluginXml(saved);
+    check(savedXml != nullptr && savedXml->getStringAttribute("serverCommand") == arg(args, "--server-command"),
+          "the project keeps the server command");
+    plugin->releaseResources();
+    return failures == 0 ? 0 : 1;
+}
+
+/** Keeps the message loop running (timers, async clicks, repaints) for a while or until done() holds. */
+bool pump(int maxMs, const std::function<bool()>& done) {
+    const auto t0 = juce::Time::getMillisecondCounter();
+    while (juce::Time::getMillisecondCounter() - t0 < (juce::uint32) maxMs) {
+        juce::MessageManager::getInstance()->runDispatchLoopUntil(50);
+        if (done && done()) return true;
+    }
+    return done ? done() : true;
+}
+
+/**
+ * JUCE installs its own X error handlers only in a JUCEApplication; in this console host Xlib's default handler
+ * would end the process on the first harmless error (a window-manager atom a bare Xvfb does not have). Count
+ * and print them instead, as the standalone build's JUCE does silently.
+ */
+int xErrors = 0;
+int onXError(void*, void*) {
+    ++xErrors;
+    return 0;
+}
+void tolerateXErrors() {
+    using Handler = int (*)(void*, void*);
+    if (void* x11 = dlopen("libX11.so.6", RTLD_NOW | RTLD_GLOBAL))
+        if (auto set = reinterpret_cast<Handler (*)(Handler)>(dlsym(x11, "XSetErrorHandler")))
+            set(onXError);
+}
+
+/**
+ * The editor, opened in this process (the plugin's own sources) on the X display (Xvfb in CI): its controls are
+ * there, the preset list is the server's, Generate makes a clip whose list entry is a real WAV file (what an
+ * external drag hands the DAW), and a snapshot of it saved as PNG is not blank.
+ */
+int editor(const juce::StringArray& args) {
+    const juce::String server = arg(args, "--server");
+    const juce::File png(arg(args, "--png"));
+    longplay::LongplayProcessor proc;
+    proc.setRateAndBufferSizeDetails(44100, 512);
+    proc.prepareToPlay(44100, 512);
+    std::unique_ptr<juce::AudioProcessorEditor> ed(proc.createEditorIfNeeded());
+    auto* editorView = dynamic_cast<longplay::LongplayEditor*>(ed.get());
+    if (editorView == nullptr) { check(false, "the plugin has its editor"); return 1; }
+    // A plain top-level window, as the standalone build makes (title-bar hints need a window manager's atoms,
+    // which a bare Xvfb does not have).
+    tolerateXErrors();
+    ed->addToDesktop(juce::ComponentPeer::windowAppearsOnTaskbar);
+    ed->setVisible(true);
+    check(ed->getPeer() != nullptr && ed->isShowing(), "the editor opened as a window on the display");
+
+    auto find = [&](const juce::String& id) { return ed->findChildWithID(id); };
+    check(dynamic_cast<juce::TextEditor*>(find("prompt")) != nullptr, "control present: prompt");
+    for (auto id : {"seconds", "bars", "seed", "cfg", "steps", "captureBars"})
+        check(dynamic_cast<juce::Slider*>(find(id)) != nullptr, juce::String("control present: ") + id);
+    const std::pair<const char*, const char*> buttons[] = {{"generate", "Generate"}, {"styleTransfer", "Style transfer from input"},
+                                                           {"continue", "Continue"}, {"embed", "Embed audio in project"}};
+    for (auto& [id, text] : buttons) {
+        auto* b = dynamic_cast<juce::Button*>(find(id));
+        check(b != nullptr && b->getButtonText() == text, juce::String("control present: ") + text);
+    }
+    check(dynamic_cast<juce::ProgressBar*>(find("progress")) != nullptr, "control present: progress bar");
+    auto* list = dynamic_cast<juce::ListBox*>(find("clips"));
+    check(list != nullptr, "control present: clip list");
+    auto* preset = dynamic_cast<juce::ComboBox*>(find("preset"));
+    check(preset != nullptr, "control present: preset (a list, not a text field)");
+    if (list == nullptr || preset == nullptr) return 1;
+
+    // The preset list is the server's own.
+    juce::StringArray want;
+    const juce::var listed = getJson(server, "/v1/presets").getProperty("presets", {});  // kept: items points into it
+    if (auto* items = listed.getArray())
+        for (auto& p : *items) want.add(p.getProperty("name", {}).toString());
+    pump(30000, [&] { return preset->getNumItems() == want.size() + 1; });
+    juce::StringArray shown;
+    for (int i = 1; i < preset->getNumItems(); ++i) shown.add(preset->getItemText(i));
+    check(want.size() > 0 && shown == want, "the preset list is GET /v1/presets (" + juce::String(shown.size()) + " presets: "
+                                                    + shown.joinIntoString(", ").substring(0, 80) + ")");
+    if (preset->getNumItems() > 1) {
+        preset->setSelectedItemIndex(1, juce::sendNotificationSync);
+        check(proc.text("preset") == preset->getItemText(1), "choosing a preset sets it for the next job (" + proc.text("preset") + ")");
+        preset->setSelectedItemIndex(0, juce::sendNotificationSync);
+        check(proc.text("preset").isEmpty(), "\"(server default)\" sends no preset");
+    }
+
+    // Generate from the button; the clip shows up in the list as a WAV file (the file an external drag carries).
+    const std::pair<const char*, float> settings[] = {{"seconds", 2.0f}, {"steps", 8.0f}, {"seed", 21.0f}};
+    for (auto& [id, value] : settings)
+        if (auto* p = proc.params.getParameter(id)) p->setValueNotifyingHost(p->convertTo0to1(value));
+    dynamic_cast<juce::Button*>(find("generate"))->triggerClick();
+    check(pump(180000, [&] { return list->getModel() != nullptr && list->getModel()->getNumRows() > 0; }),
+          "after Generate the clip list has an entry");
+    const juce::File file = editorView->clipFileForRow(0);
+    juce::MemoryBlock bytes, fromServer;
+    file.loadFileAsData(bytes);
+    juce::AudioBuffer<float> audio;
+    double rate = 0;
+    const bool isWav = readWav(bytes, audio, rate);
+    check(file.existsAsFile() && file.hasFileExtension("wav") && isWav && audio.getNumSamples() > 0,
+          "the clip list entry resolves to a real WAV file: " + file.getFullPathName() + " (" + juce::String(audio.getNumSamples()) + " frames)");
+    const juce::String id = clipIdOf(file);
+    check(http(server, "GET", "/v1/clips/" + id, {}, fromServer) == 200 && fromServer == bytes, "that file is the server's clip " + id);
+
+    // The snapshot: rendered, saved as PNG, and not blank (many colours; text in the clip list's first row).
+    pump(500, {});
+    juce::Image shot = ed->createComponentSnapshot(ed->getLocalBounds(), true, 1.0f);
+    png.deleteFile();
+    {
+        juce::FileOutputStream out(png);
+        juce::PNGImageFormat format;
+        check(out.openedOk() && format.writeImageToStream(shot, out), "saved the editor's snapshot to " + png.getFullPathName());
+    }
+    juce::Image back = juce::ImageFileFormat::loadFrom(png);
+    check(back.isValid() && back.getWidth() == ed->getWidth() && back.getHeight() == ed->getHeight(),
+          "the PNG reads back at " + juce::String(back.getWidth()) + "x" + juce::String(back.getHeight()));
+    std::set<juce::uint32> colours;
+    int notBackground = 0;
+    const juce::Colour background(0xff1d1f24);
+    for (int y = 0; y < back.getHeight(); ++y)
+        for (int x = 0; x < back.getWidth(); ++x) {
+            auto c = back.getPixelAt(x, y);
+            colours.insert(c.getARGB());
+            if (c != background) ++notBackground;
+        }
+    const double share = back.isValid() ? notBackground / (double) (back.getWidth() * back.getHeight()) : 0;
+    check(colours.size() >= 16 && share > 0.1, "the snapshot is not blank (" + juce::String((int) colours.size()) + " colours, "
+                                                        + juce::String(share * 100, 1) + "% not background)");
+    auto rowArea = list->getBounds().withHeight(list->getRowHeight());
+    int bright = 0;
+    for (int y = rowArea.getY(); y < rowArea.getBottom(); ++y)
+        for (int x = rowArea.getX(); x < rowArea.getRight(); ++x)
+            if (back.getPixelAt(x, y).getBrightness() > 0.7f) ++bright;
+    check(bright > 20, "the clip's row is drawn in the list (" + juce::String(bright) + " bright pixels)");
+    std::cout << "(" << xErrors << " X errors ignored)" << std::endl;
+    ed->removeFromDesktop();
+    ed.reset();
+    return failures == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -318,8 +889,10 @@ int main(int argc, char** argv) {
     juce::StringArray args;
     for (int i = 1; i < argc; ++i) args.add(argv[i]);
     const juce::String mode = args.isEmpty() ? juce::String() : args[0];
-    int rc = mode == "offline" ? offline(args) : mode == "resilience" ? resilience(args) : 2;
-    if (rc == 2) std::cout << "usage: LongplayTestHost offline|resilience --format VST3|LV2 --plugin <path|uri> ..." << std::endl;
+    int rc = mode == "offline" ? offline(args) : mode == "resilience" ? resilience(args) : mode == "capture" ? capture(args)
+           : mode == "loop" ? loop(args) : mode == "embedded" ? embedded(args) : mode == "autostart" ? autostart(args)
+           : mode == "editor" ? editor(args) : 2;
+    if (rc == 2) std::cout << "usage: LongplayTestHost offline|resilience|capture|loop|embedded|autostart|editor ..." << std::endl;
     std::cout << (rc == 0 ? "PASS" : "FAILED") << std::endl;
     return rc;
 }
