@@ -24,15 +24,16 @@ import java.util.Map;
 
 /**
  * Seconds per clip for an SA3-shaped DiT with random weights: one DiT step, the whole ping-pong sampling at the
- * clip's latent length (duration + 6 s headroom, padding mask over the valid length), and the decode when an
- * autoencoder is given. Text encoding is left out (once per clip, not what the steps and decode measure).
+ * clip's latent length (duration + 6 s headroom, padding mask over the valid length), and the decode of that whole
+ * canvas when an autoencoder is given; clipSeconds = sampling + decode. Text encoding is left out (once per clip, a
+ * fixed 256-token T5Gemma-b pass that does not grow with the duration).
  */
 public final class Sa3Bench {
 
     private Sa3Bench() {
     }
 
-    /** The bundled small-shaped config (DiT sizes a guess at the published 433 M parameters). */
+    /** The bundled small-shaped config (sa3-sm-music's DiT and SAME-S sizes, see the file's comment). */
     public static Sa3Config smallConfig() {
         try (InputStream in = Sa3Bench.class.getResourceAsStream("/dev/longplay/models/bench/sa3-small.json")) {
             if (in == null) {
@@ -74,9 +75,11 @@ public final class Sa3Bench {
             out.put("samplingSeconds", timer.applyAsDouble(() -> new PingPongSampler().sample((xi, ti) -> v.apply(xi, ti, in), x,
                     schedule, SeededNoise.stream(1, SeededNoise.SAMPLER), StepListener.NONE).close()));
             if (codec != null) {
-                out.put("decodeSeconds", timer.applyAsDouble(() -> codec.decode(x).close()));
+                double decode = timer.applyAsDouble(() -> codec.decode(x).close());
+                out.put("decodeSeconds", decode);
+                out.put("clipSeconds", (double) out.get("samplingSeconds") + decode);
             } else {
-                out.put("decodeSeconds", "not timed: no SAME autoencoder in this build");
+                out.put("decodeSeconds", "not timed: no autoencoder given");
             }
         }
         return out;
