@@ -68,20 +68,34 @@ public final class Sa3Bench {
             GuidedVelocity v = new GuidedVelocity(dit, 1.0, 1.0);
             NDArray x = SeededNoise.stream(1, SeededNoise.INITIAL).next(m, new Shape(1, config.ioChannels(), frames));
             NDArray t = m.create(new float[]{0.7f});
-            out.put("ditStepSeconds", timer.applyAsDouble(() -> v.apply(x, t, in).close()));
+            timed(out, "ditStep", timer, () -> v.apply(x, t, in).close());
             double[] schedule = Sa3Schedule.times(steps, 1.0, DistributionShift.parse(config.samplingShift(), config.source()),
                     Sa3Schedule.effectiveLength(seconds, config.sampleRate(), ratio));
             out.put("steps", steps);
-            out.put("samplingSeconds", timer.applyAsDouble(() -> new PingPongSampler().sample((xi, ti) -> v.apply(xi, ti, in), x,
-                    schedule, SeededNoise.stream(1, SeededNoise.SAMPLER), StepListener.NONE).close()));
+            timed(out, "sampling", timer, () -> new PingPongSampler().sample((xi, ti) -> v.apply(xi, ti, in), x,
+                    schedule, SeededNoise.stream(1, SeededNoise.SAMPLER), StepListener.NONE).close());
             if (codec != null) {
-                double decode = timer.applyAsDouble(() -> codec.decode(x).close());
-                out.put("decodeSeconds", decode);
-                out.put("clipSeconds", (double) out.get("samplingSeconds") + decode);
+                timed(out, "decode", timer, () -> codec.decode(x).close());
+                out.put("clipSeconds", (double) out.get("samplingSeconds") + (double) out.get("decodeSeconds"));
+                out.put("clipCpuSeconds", (double) out.get("samplingCpuSeconds") + (double) out.get("decodeCpuSeconds"));
             } else {
                 out.put("decodeSeconds", "not timed: no autoencoder given");
             }
         }
         return out;
+    }
+
+    // <key>Seconds: the timer's (best) wall time; <key>CpuSeconds: the process's CPU time (libtorch's threads
+    // included) over all of the timer's runs -- on a machine shared with other jobs, much less inflated
+    private static void timed(Map<String, Object> out, String key, java.util.function.ToDoubleFunction<Runnable> timer,
+                              Runnable task) {
+        double cpu0 = processCpuSeconds();
+        out.put(key + "Seconds", timer.applyAsDouble(task));
+        out.put(key + "CpuSeconds", processCpuSeconds() - cpu0);
+    }
+
+    private static double processCpuSeconds() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN;
     }
 }
