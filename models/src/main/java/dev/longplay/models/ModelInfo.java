@@ -4,6 +4,7 @@ import dev.longplay.models.config.AutoencoderConfig;
 import dev.longplay.models.config.ConditioningConfig;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.sa3.Sa3Config;
+import dev.longplay.models.sa3.same.SameConfig;
 import dev.longplay.models.weights.CheckpointFile;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.SafetensorsFile;
@@ -59,13 +60,16 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
         Sa3Config c = Sa3Config.load(files.config());
         Map<String, Long> byPrefix = parametersByGroup(files);
         List<Component> components = new ArrayList<>();
-        components.add(new Component("autoencoder", "SAME (" + c.pretransform().path("type").asText("autoencoder") + ")",
-                byPrefix.getOrDefault("pretransform", 0L)));
+        String same = c.pretransform().path("config").has("encoder") ? SameConfig.of(c).describe()
+                : "SAME (no autoencoder section in model_config.json)";
+        components.add(new Component("autoencoder", same, byPrefix.getOrDefault("pretransform", 0L)));
         var d = c.dit();
         components.add(new Component("diffusion", String.format("SA3 DiT %d x %d, %d heads%s", d.depth(), d.embedDim(),
                 d.numHeads(), d.differential() ? ", differential" : ""), byPrefix.getOrDefault("model", 0L)));
         Path t5 = files.dir().resolve(c.prompt().subfolder());
-        components.add(new Component("conditioner prompt", "t5gemma (" + c.prompt().subfolder() + "/, encoder only)",
+        String tokenizer = Files.isRegularFile(t5.resolve("tokenizer.json")) ? "tokenizer.json" : "no tokenizer.json";
+        components.add(new Component("conditioner prompt", "t5gemma (" + c.prompt().subfolder() + "/, encoder only, "
+                + tokenizer + ")",
                 byPrefix.getOrDefault("conditioner.prompt", 0L) + t5GemmaEncoderParameters(t5)));
         components.add(new Component("conditioner seconds_total", "number (expo)",
                 byPrefix.getOrDefault("conditioner.seconds_total", 0L)));

@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * the loaders themselves say which keys and shapes exist.
  *
  * <p>Values follow PyTorch's default initialisation closely enough to keep activations in range: weights
- * uniform in ±1/sqrt(fan_in); biases and LayerNorm shifts zero; LayerNorm gains and weight-norm gains one;
- * Snake alpha/beta zero (they are stored as logarithms); rotary {@code inv_freq} buffers the standard
+ * uniform in ±1/sqrt(fan_in); biases and LayerNorm shifts zero; LayerNorm gains, weight-norm gains and SoftNorm
+ * scales one; Snake alpha/beta zero (they are stored as logarithms); DynamicTanh's scalar alpha 4 (its reference
+ * init); rotary {@code inv_freq} buffers the standard
  * 1/10000^(2i/d).
  */
 public final class SyntheticTensors implements TensorSource {
@@ -87,10 +88,16 @@ public final class SyntheticTensors implements TensorSource {
             }
             return data;
         }
+        if (leaf.equals("alpha") && n == 1) {
+            // a scalar alpha is DynamicTanh's (SAME): the reference starts it at 4; zero would silence every norm
+            data[0] = 4f;
+            return data;
+        }
         if (leaf.equals("bias") || leaf.equals("beta") || leaf.equals("alpha")) {
             return data; // zeros (Snake's alpha/beta are log-scale: zero means 1)
         }
-        if (leaf.equals("gamma") || leaf.equals("weight_g") || (vector && leaf.equals("weight"))) {
+        if (leaf.equals("gamma") || leaf.equals("weight_g") || (vector && leaf.equals("weight"))
+                || leaf.equals("scaling_factor") || leaf.equals("running_std")) {
             Arrays.fill(data, 1f);
             return data;
         }

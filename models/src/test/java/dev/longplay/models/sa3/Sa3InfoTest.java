@@ -37,6 +37,24 @@ class Sa3InfoTest {
         assertEquals(dit, info.components().get(1).parameters());
         assertEquals(t5 + 48 * 40 + 48 + 48, info.components().get(2).parameters());  // + proj_out and padding embedding
         String text = info.describe();
-        assertTrue(text.contains("t5gemma") && text.contains("SA3 DiT 2 x 64, 1 heads"), text);
+        assertTrue(text.contains("t5gemma (t5gemma-b-b-ul2/, encoder only, tokenizer.json)")
+                && text.contains("SA3 DiT 2 x 64, 1 heads"), text);
+    }
+
+    @Test
+    void describesTheSameAutoencoderOfAFullCheckpoint(@TempDir Path tmp) throws Exception {
+        Path dir = TinySa3Model.writeWithSame(tmp.resolve("m"));
+        ModelInfo info = ModelInfo.read(ModelFiles.in(dir));
+        long same;
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            same = f.tensors().values().stream().filter(t -> t.name().startsWith("pretransform.")).mapToLong(TensorInfo::elementCount).sum();
+        }
+        assertTrue(same > 0);
+        ModelInfo.Component ae = info.components().get(0);
+        assertEquals("autoencoder", ae.name());
+        assertEquals(same, ae.parameters());
+        assertEquals("SAME, 1 level x 2 blocks, width 8, 32-latent chunks (midpoint shift), 8 latents at 4096x", ae.type());
+        java.nio.file.Files.delete(dir.resolve("t5gemma-b-b-ul2/tokenizer.json"));
+        assertTrue(ModelInfo.read(ModelFiles.in(dir)).describe().contains("no tokenizer.json"));
     }
 }

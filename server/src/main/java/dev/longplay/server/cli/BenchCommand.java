@@ -2,6 +2,7 @@ package dev.longplay.server.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.autoencoder.AudioAutoencoder;
 import dev.longplay.models.autoencoder.ChunkedDecoder;
@@ -9,7 +10,12 @@ import dev.longplay.models.pipeline.BenchModel;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
 import dev.longplay.models.pipeline.StableAudioPipeline;
+import dev.longplay.models.sa3.LatentCodec;
 import dev.longplay.models.sa3.Sa3Bench;
+import dev.longplay.models.sa3.Sa3Config;
+import dev.longplay.models.sa3.same.SameAutoencoder;
+import dev.longplay.models.weights.StateDict;
+import dev.longplay.models.weights.SyntheticTensors;
 import dev.longplay.models.diffusion.ModelFunction;
 import dev.longplay.models.diffusion.SeededNoise;
 import dev.longplay.server.Json;
@@ -52,12 +58,17 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path cache = dev.longplay.server.DataDirs.cache().resolve("models");
         if (model.equals("sa3-small-random")) {
-            // SA3: DiT steps and the whole sampling; the decode needs the SAME autoencoder (LatentCodec)
+            // SA3: DiT step, the whole ping-pong sampling and the SAME-S decode, all with random weights
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model);
             out.put("seconds", seconds);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
-            out.putAll(Sa3Bench.run(Sa3Bench.smallConfig(), seconds, steps, null, this::time));
+            Sa3Config config = Sa3Bench.smallConfig();
+            try (NDManager m = NDManager.newBaseManager();
+                 LatentCodec codec = skipDecode ? null : SameAutoencoder.loader().load(config,
+                         new StateDict(new SyntheticTensors(11), m, DataType.FLOAT32), m)) {
+                out.putAll(Sa3Bench.run(config, seconds, steps, codec, this::time));
+            }
             out.put("peakRssMiB", PeakMemory.rssHighWaterMiB());
             System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
             return 0;

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An SA3 folder (T5Gemma-conditioned model_config.json) takes the SA3 pipeline through the same renderer the CLI
- * and server use: on a build without the SAME autoencoder it is refused with a message naming it, not a crash.
+ * and server use: a folder whose model_config.json has no SAME section (the golden DiT case's) is refused with a
+ * message naming SAME, not a crash. Generation through that path with a real SAME is Sa3SamePipelineTest's (models).
  */
 class Sa3DispatchTest {
 

@@ -1,7 +1,5 @@
 package dev.longplay.models.sa3.same;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.sa3.LatentCodecLoader;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -63,12 +61,7 @@ public final class SameAutoencoder implements LatentCodec {
      * the weights under {@code pretransform.model.}.
      */
     public static LatentCodecLoader loader() {
-        return (config, sd, manager) -> {
-            ObjectNode root = ModelConfig.JSON.createObjectNode();
-            root.put("sample_rate", config.sampleRate());
-            root.putObject("model").set("pretransform", config.pretransform());
-            return load(sd.scope("pretransform.model"), SameConfig.parse(root, config.source()), manager);
-        };
+        return (config, sd, manager) -> load(sd.scope("pretransform.model"), SameConfig.of(config), manager);
     }
 
     public static SameAutoencoder load(StateDict sd, SameConfig config, NDManager manager) {

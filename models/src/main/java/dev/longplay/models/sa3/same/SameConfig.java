@@ -1,7 +1,9 @@
 package dev.longplay.models.sa3.same;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.sa3.Sa3Config;
 import dev.longplay.models.weights.CheckpointException;
 
 import java.io.IOException;
@@ -52,6 +54,25 @@ public record SameConfig(int sampleRate, int audioChannels, int patchSize, int l
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + modelConfigJson + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The autoencoder of a full SA3 checkpoint, from its {@code model.pretransform} section. */
+    public static SameConfig of(Sa3Config config) {
+        ObjectNode root = ModelConfig.JSON.createObjectNode();
+        root.put("sample_rate", config.sampleRate());
+        root.putObject("model").set("pretransform", config.pretransform());
+        return parse(root, config.source());
+    }
+
+    /** One line for {@code longplay info}, e.g. "SAME, 1 level x 6 blocks, width 768, 32-latent chunks (midpoint shift)". */
+    public String describe() {
+        int blocks = java.util.Arrays.stream(encoder.depths()).sum();
+        String attention = encoder.slidingWindow() != null
+                ? "sliding window " + java.util.Arrays.toString(encoder.slidingWindow())
+                : encoder.chunkSize() + "-latent chunks" + (encoder.chunkMidpointShift() ? " (midpoint shift)" : "");
+        return String.format("SAME, %d level%s x %d blocks, width %d, %s, %d latents at %dx%s", encoder.levels(),
+                encoder.levels() == 1 ? "" : "s", blocks, encoder.channelsAt(encoder.levels()), attention, latentDim,
+                downsamplingRatio, chunked ? ", tiled" : "");
     }
 
     /** From a whole {@code model_config.json} tree; {@code where} names it in errors. */
