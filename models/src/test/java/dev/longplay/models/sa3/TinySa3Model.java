@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.golden.GoldenDirs;
 import dev.longplay.models.sa3.same.SameAutoencoder;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.SafetensorsWriter;
@@ -27,7 +28,8 @@ import java.util.Map;
  */
 public final class TinySa3Model {
 
-    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    // From the project root, so that the server's tests (another working directory) can build it too.
+    private static final Path GOLDEN = GoldenDirs.own();
 
     private TinySa3Model() {
     }
@@ -40,7 +42,7 @@ public final class TinySa3Model {
         Path t5 = GOLDEN.resolve("sa3_t5gemma");
         Files.copy(t5.resolve("config.json"), dir.resolve("t5gemma-b-b-ul2/config.json"));
         Files.copy(t5.resolve("model.safetensors"), dir.resolve("t5gemma-b-b-ul2/model.safetensors"));
-        Files.copy(Path.of("src/test/resources/sa3/tiny_wordlevel_tokenizer.json"), dir.resolve("t5gemma-b-b-ul2/tokenizer.json"));
+        Files.copy(GoldenDirs.projectDir().resolve("models/src/test/resources/sa3/tiny_wordlevel_tokenizer.json"), dir.resolve("t5gemma-b-b-ul2/tokenizer.json"));
         return dir;
     }
 
