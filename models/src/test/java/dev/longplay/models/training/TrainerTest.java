@@ -145,10 +145,19 @@ class TrainerTest {
                 calls[0]++;
             }
         };
+        String wn = "pretransform.model.encoder.layers.0.weight";
+        float[] trainedAutoencoder;
         try (Trainer t = start(dir, recipe(3, 1))) {
             t.run(listener);
+            trainedAutoencoder = snapshot(t.parameters()).get(wn);
         }
         assertEquals(1, calls[0]);
+        // the diffusion model learnt the latents of the autoencoder that ships: its EMA, not the last step's weights
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"));
+             NDManager m = NDManager.newBaseManager()) {
+            assertArrayEquals(new StateDict(f, m, DataType.FLOAT32).takeWeightNormed(wn).toFloatArray(),
+                    trainedAutoencoder, 1e-5f);
+        }
         ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
         assertEquals(measured[0], cfg.model().pretransform().scale(), 1e-9);
         // the runtime, loading the folder as it is, hands the diffusion model latents of about unit spread on
