@@ -6,9 +6,6 @@ import dev.longplay.models.dataset.SoundKind;
 import dev.longplay.models.dataset.SoundSpec;
 import dev.longplay.models.dataset.SoundSynth;
 import dev.longplay.models.dataset.SyntheticDataset;
-import dev.longplay.models.pipeline.GeneratedAudio;
-import dev.longplay.models.pipeline.GenerationListener;
-import dev.longplay.models.pipeline.GenerationParams;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 
 import java.util.ArrayList;
@@ -31,8 +28,12 @@ public final class PromptAdherence {
     }
 
     public static Report measure(StableAudioPipeline model, long datasetSeed, int prompts, double seconds, int steps) {
+        return measure(ClipSource.generated(model, steps, null), model.sampleRate(), datasetSeed, prompts, seconds);
+    }
+
+    /** As above for clips at {@code rate} from any source: the model, or the bounds the measures can reach. */
+    public static Report measure(ClipSource source, int rate, long datasetSeed, int prompts, double seconds) {
         SyntheticDataset ds = new SyntheticDataset(datasetSeed);
-        int rate = model.sampleRate();
         SoundSynth synth = new SoundSynth(rate);
         int tempoHits = 0, tempoAsked = 0, keyHits = 0, keyAsked = 0, orderHits = 0, placeHits = 0;
         List<float[]> generated = new ArrayList<>();
@@ -41,8 +42,8 @@ public final class PromptAdherence {
             SoundSpec spec = ds.example(SyntheticDataset.Split.HELD_OUT, i);
             SoundSpec other = new SoundSpec(spec.kind(), spec.tempo(), spec.keyPitchClass(), spec.minor(),
                     spec.brightness() == Brightness.DARK ? Brightness.BRIGHT : Brightness.DARK, spec.placement(), spec.seed());
-            float[][] audio = generate(model, spec, seconds, steps, i);
-            float[][] flipped = generate(model, other, seconds, steps, i);
+            float[][] audio = source.clip(spec, seconds, i);
+            float[][] flipped = source.clip(other, seconds, i);
             float[] mono = AudioMeasures.mono(audio);
             generated.add(mono);
             reference.add(AudioMeasures.mono(synth.render(spec, mono.length)));
@@ -69,12 +70,6 @@ public final class PromptAdherence {
             case RIGHT -> balance > 0.2;
             case CENTER -> Math.abs(balance) <= 0.2;
         };
-    }
-
-    private static float[][] generate(StableAudioPipeline model, SoundSpec spec, double seconds, int steps, long seed) {
-        GeneratedAudio a = model.generate(new GenerationParams(spec.prompt(), null, seconds, 0, seed, steps, null, null,
-                null, null, null, null, null, null, null), GenerationListener.NONE);
-        return a.samples();
     }
 
     private static double share(int hits, int asked) {

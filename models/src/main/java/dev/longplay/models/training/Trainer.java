@@ -39,6 +39,9 @@ public final class Trainer implements AutoCloseable {
     private static final String DIT_PHASE = "diffusion";
     private static final long DIT_EXAMPLES_OFFSET = 1L << 40;
     private static final double MAX_GRAD_NORM = 1.0;
+    private static final int LATENT_SCALE_BATCHES = 8;
+    private static final int CONDITIONING_CHECK_BATCHES = 2;
+    private static final long VALIDATION_SEED = 0x7A11DA7EL;
 
     private final Path dir;
     private final TrainingRecipe recipe;
@@ -55,6 +58,8 @@ public final class Trainer implements AutoCloseable {
     private final Map<String, NDArray> ditParams = new LinkedHashMap<>();
     private long aeStep;
     private long ditStep;
+    // the autoencoder whose latents the diffusion model learns: the loaded one, or a copy at the measured scale
+    private AudioAutoencoder latentAutoencoder;
 
     private Trainer(Path dir, TrainingRecipe recipe, Path weightsFile, java.util.Set<String> weightNormedPlain) {
         this.dir = dir;
@@ -73,6 +78,7 @@ public final class Trainer implements AutoCloseable {
         this.ditOptimizer = new AdamW(0.9, 0.999, 1e-8, recipe.weightDecay());
         this.aeEma = new ExponentialMovingAverage(recipe.emaDecay());
         this.ditEma = new ExponentialMovingAverage(recipe.emaDecay());
+        this.latentAutoencoder = pipeline.autoencoder();
     }
 
     /**
@@ -131,6 +137,12 @@ public final class Trainer implements AutoCloseable {
                 listener.checkpoint(dir, AE_PHASE, aeStep);
             }
         }
+        if (ditStep < recipe.diffusionSteps() && config.model().pretransform().scale() == null
+                && latentAutoencoder == pipeline.autoencoder()) {
+            adoptAutoencoderAverage();
+            double scale = measureLatentScale(LATENT_SCALE_BATCHES);
+            listener.latentScale(scale);
+        }
         while (ditStep < recipe.diffusionSteps()) {
             double loss = diffusionStep();
             listener.step(DIT_PHASE, ditStep, recipe.diffusionSteps(), loss,
@@ -138,6 +150,7 @@ public final class Trainer implements AutoCloseable {
             if (ditStep % recipe.checkpointEvery() == 0 || ditStep == recipe.diffusionSteps()) {
                 save();
                 listener.checkpoint(dir, DIT_PHASE, ditStep);
+                listener.conditioning(ditStep, conditioningCheck(CONDITIONING_CHECK_BATCHES));
             }
         }
     }
@@ -212,13 +225,17 @@ public final class Trainer implements AutoCloseable {
     }
 
     private NDArray diffusionLoss(long index, NDManager step) {
-        AudioAutoencoder ae = pipeline.autoencoder();
         // stages from short to longer context: half the clip for the first half of the steps
         double seconds = index < recipe.diffusionSteps() / 2 ? recipe.clipSeconds() / 2 : recipe.clipSeconds();
-        int samples = clipSamples(seconds);
-        int b = recipe.batchSize();
         SplittableRandom rng = new SplittableRandom(recipe.seed() * 104729 + index);
-        TrainingBatches.Batch batch = batches.batch(index, DIT_EXAMPLES_OFFSET, samples, step);
+        TrainingBatches.Batch batch = batches.batch(index, DIT_EXAMPLES_OFFSET, clipSamples(seconds), step);
+        return vLoss(batch, seconds, rng, recipe.cfgDropout(), step);
+    }
+
+    private NDArray vLoss(TrainingBatches.Batch batch, double seconds, SplittableRandom rng, double dropout,
+                          NDManager step) {
+        AudioAutoencoder ae = latentAutoencoder;
+        int b = Math.toIntExact(batch.audio().getShape().get(0));
         NDArray latents;
         try (NDArray encoded = ae.encode(batch.audio(), rng.nextLong())) {
             latents = encoded.stopGradient().duplicate();  // the autoencoder stays frozen: no gradient flows into it
@@ -229,7 +246,7 @@ public final class Trainer implements AutoCloseable {
         float[] keep = new float[b];
         for (int i = 0; i < b; i++) {
             t[i] = (float) (1e-4 + (1 - 2e-4) * rng.nextDouble());
-            keep[i] = rng.nextDouble() < recipe.cfgDropout() ? 0f : 1f;
+            keep[i] = rng.nextDouble() < dropout ? 0f : 1f;
         }
         NDArray tArr = step.create(t);
         NDArray alpha = tArr.mul(Math.PI / 2).cos().reshape(b, 1, 1);
@@ -243,6 +260,90 @@ public final class Trainer implements AutoCloseable {
         Conditioning dropped = new Conditioning(tokens, cond.crossAttnMask(), cond.globalCond());
         NDArray v = pipeline.transformer().bind(dropped, null, 1.0, step).apply(noised, tArr);
         return v.sub(target).square().mean();
+    }
+
+    /**
+     * Sets the autoencoder's trained weights to their EMA, which is what the exported model ships: the diffusion
+     * model must learn the latents of the autoencoder it will be decoded by, and after a short autoencoder phase the
+     * average still differs from the last step's weights.
+     */
+    void adoptAutoencoderAverage() {
+        aeEma.weights().forEach((k, average) -> {
+            NDArray p = aeParams.get(k);
+            if (p != null) {
+                p.muli(0).addi(average);
+            }
+        });
+    }
+
+    /**
+     * Sets the pretransform {@code scale} so that the diffusion model sees unit-variance latents: the standard
+     * deviation of the (frozen) autoencoder's latents over {@code batches} training batches, measured before the
+     * diffusion phase and written into the run's {@code model_config.json}, which the runtime and the reference
+     * divide latents by. Returns the scale.
+     */
+    public double measureLatentScale(int count) throws IOException {
+        AudioAutoencoder ae = pipeline.autoencoder();
+        double sum = 0;
+        double sumSquares = 0;
+        long n = 0;
+        for (int i = 0; i < count; i++) {
+            try (NDManager step = NDManager.newBaseManager()) {
+                NDArray audio = batches.batch(i, DIT_EXAMPLES_OFFSET, clipSamples(recipe.clipSeconds()), step).audio();
+                // latents as the loaded config scales them, times that scale: the autoencoder's own latents
+                NDArray latents = ae.encode(audio, recipe.seed() * 31 + i).mul(ae.scale());
+                latents.attach(step);
+                float[] values = latents.toFloatArray();
+                for (float v : values) {
+                    sum += v;
+                    sumSquares += (double) v * v;
+                }
+                n += values.length;
+            }
+        }
+        double mean = sum / n;
+        double std = Math.sqrt(Math.max(0, sumSquares / n - mean * mean));
+        if (!(std > 0) || Double.isInfinite(std)) {
+            throw new IllegalStateException("the autoencoder's latents have no spread (std " + std + "): train it first");
+        }
+        writeScale(dir.resolve("model_config.json"), std);
+        latentAutoencoder = new AudioAutoencoder(ae.encoder(), ae.decoder(), ae.bottleneck(), ae.latentDim(),
+                ae.downsamplingRatio(), std);
+        return std;
+    }
+
+    // model.pretransform.scale in the config file, everything else in it kept as written
+    static void writeScale(Path configFile, double scale) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) ModelConfig.JSON.readTree(configFile.toFile());
+        com.fasterxml.jackson.databind.JsonNode pretransform = root.path("model").path("pretransform");
+        if (!(pretransform instanceof com.fasterxml.jackson.databind.node.ObjectNode p)) {
+            throw new CheckpointException(configFile + ": no model.pretransform to set the latent scale in");
+        }
+        p.put("scale", scale);
+        ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(configFile.toFile(), root);
+    }
+
+    /** Diffusion loss on validation clips with and without the prompt: the gap is what the conditioning is worth. */
+    public record ConditioningCheck(double conditioned, double unconditioned) {
+    }
+
+    /**
+     * The v-objective loss of the current (raw) weights on {@code batches} validation batches, each once with its
+     * prompts and once with the conditioning dropped as in training; same clips, noise and t for both.
+     */
+    public ConditioningCheck conditioningCheck(int count) {
+        double with = 0;
+        double without = 0;
+        for (int i = 0; i < count; i++) {
+            try (NDManager step = NDManager.newBaseManager()) {
+                homeIn(step);
+                TrainingBatches.Batch batch = batches.validationBatch(i, clipSamples(recipe.clipSeconds()), step);
+                with += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 0.0, step));
+                without += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 1.0, step));
+            }
+        }
+        return new ConditioningCheck(with / count, without / count);
     }
 
     private static double value(NDArray scalar) {

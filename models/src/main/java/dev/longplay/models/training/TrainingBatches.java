@@ -33,10 +33,14 @@ final class TrainingBatches {
 
     /** Batch {@code n} of {@code samples} per clip, offset per phase so the two phases see different examples. */
     Batch batch(long n, long phaseOffset, int samples, NDManager manager) {
+        return batch(SyntheticDataset.Split.TRAIN, phaseOffset + n * batchSize, samples, manager);
+    }
+
+    private Batch batch(SyntheticDataset.Split split, long first, int samples, NDManager manager) {
         float[] flat = new float[batchSize * channels * samples];
         List<String> prompts = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
-            SoundSpec spec = dataset.example(SyntheticDataset.Split.TRAIN, phaseOffset + n * batchSize + i);
+            SoundSpec spec = dataset.example(split, first + i);
             float[][] audio = synth.render(spec, samples);
             for (int c = 0; c < channels; c++) {
                 float[] src = channels == 1 ? mono(audio) : audio[c];
@@ -45,6 +49,11 @@ final class TrainingBatches {
             prompts.add(spec.prompt());
         }
         return new Batch(manager.create(flat, new Shape(batchSize, channels, samples)), prompts);
+    }
+
+    /** Validation batch {@code n}: the training label combinations with other seeds, never trained on. */
+    Batch validationBatch(long n, int samples, NDManager manager) {
+        return batch(SyntheticDataset.Split.VALIDATION, n * batchSize, samples, manager);
     }
 
     private static float[] mono(float[][] stereo) {

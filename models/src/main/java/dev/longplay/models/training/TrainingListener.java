@@ -7,4 +7,12 @@ public interface TrainingListener {
 
     default void checkpoint(java.nio.file.Path dir, String phase, long step) {
     }
+
+    /** The latent scale measured (and written into the run's config) before the diffusion phase. */
+    default void latentScale(double scale) {
+    }
+
+    /** Validation diffusion loss with and without the prompt, after a diffusion checkpoint. */
+    default void conditioning(long step, Trainer.ConditioningCheck check) {
+    }
 }

@@ -1,6 +1,8 @@
 package dev.longplay.models.eval;
 
 import dev.longplay.models.dataset.Placement;
+import dev.longplay.models.dataset.SoundSpec;
+import dev.longplay.models.dataset.SyntheticDataset;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.training.Trainer;
 import dev.longplay.models.training.TrainingRecipe;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PromptAdherenceTest {
@@ -45,6 +48,34 @@ class PromptAdherenceTest {
                 assertTrue(share >= 0 && share <= 1, r.toString());
             }
             assertTrue(Double.isFinite(r.frechet()) && r.frechet() > 0, r.toString());
+        }
+    }
+
+    @Test
+    void theSynthesisersOwnClipsScoreFullMarksOnTonalPlacementAndBrightnessMeasures() {
+        PromptAdherence.Report r = PromptAdherence.measure(ClipSource.synthesised(16000), 16000, 7, 12, 2.0);
+        assertEquals(1.0, r.rootPitchClass(), r.toString());
+        assertEquals(1.0, r.brightnessOrder(), r.toString());
+        assertEquals(1.0, r.placement(), r.toString());
+        assertEquals(0.0, r.frechet(), 1e-3, r.toString());
+    }
+
+    @Test
+    void reconstructionPassesTheSynthesisersClipThroughTheAutoencoder() throws IOException {
+        Path dir = tmp.resolve("run");
+        Trainer.start(dir, resource("/training/micro_model_config.json"),
+                resource("/dev/longplay/models/tiny/text_encoder_config.json"),
+                resource("/dev/longplay/models/tiny/tokenizer.json"),
+                new TrainingRecipe(1, 7, 1, 0.256, 0, 0, 1e-3, 1, 1e-3, 0.9, 0.1, 1e-4, new int[] {64}, 10)).close();
+        try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "micro")) {
+            SoundSpec spec = new SyntheticDataset(7).example(SyntheticDataset.Split.HELD_OUT, 0);
+            float[][] clip = ClipSource.reconstructed(p).clip(spec, 0.3, 1);
+            int ratio = p.autoencoder().downsamplingRatio();
+            assertEquals(2, clip.length);
+            assertEquals(Math.round(0.3 * 8000 / ratio) * ratio, clip[0].length);
+            // an untrained autoencoder does not give the clip back
+            float[][] original = ClipSource.synthesised(8000).clip(spec, (double) clip[0].length / 8000, 1);
+            assertNotEquals(0.0, AudioMeasures.balance(clip[0], clip[1]) - AudioMeasures.balance(original[0], original[1]), 1e-6);
         }
     }
 

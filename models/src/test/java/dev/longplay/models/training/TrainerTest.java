@@ -3,6 +3,7 @@ package dev.longplay.models.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,6 +127,79 @@ class TrainerTest {
             }
         }
         assertThrows(IllegalStateException.class, () -> start(b, recipe(1, 1)));
+    }
+
+    @Test
+    void latentScaleIsMeasuredBeforeTheDiffusionPhaseSoTheRuntimeSeesUnitSpread() throws IOException {
+        Path dir = tmp.resolve("run");
+        double[] measured = {Double.NaN};
+        int[] calls = {0};
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void step(String phase, long step, long total, double loss, double learningRate) {
+            }
+
+            @Override
+            public void latentScale(double scale) {
+                measured[0] = scale;
+                calls[0]++;
+            }
+        };
+        String wn = "pretransform.model.encoder.layers.0.weight";
+        float[] trainedAutoencoder;
+        try (Trainer t = start(dir, recipe(3, 1))) {
+            t.run(listener);
+            trainedAutoencoder = snapshot(t.parameters()).get(wn);
+        }
+        assertEquals(1, calls[0]);
+        // the diffusion model learnt the latents of the autoencoder that ships: its EMA, not the last step's weights
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"));
+             NDManager m = NDManager.newBaseManager()) {
+            assertArrayEquals(new StateDict(f, m, DataType.FLOAT32).takeWeightNormed(wn).toFloatArray(),
+                    trainedAutoencoder, 1e-5f);
+        }
+        ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
+        assertEquals(measured[0], cfg.model().pretransform().scale(), 1e-9);
+        // the runtime, loading the folder as it is, hands the diffusion model latents of about unit spread on
+        // clips that the measurement never saw
+        try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "trained");
+             NDManager m = NDManager.newBaseManager()) {
+            int samples = 32 * 64;
+            NDArray audio = new TrainingBatches(11, p.sampleRate(), 2, 16).validationBatch(0, samples, m).audio();
+            NDArray latents = p.autoencoder().encode(audio, 5);
+            latents.attach(m);
+            double std = std(latents.toFloatArray());
+            assertTrue(std > 0.7 && std < 1.43, "latent std " + std + " at scale " + measured[0]);
+        }
+        // a resumed run keeps the scale in the config (measured once, or set by hand)
+        try (Trainer t = Trainer.resume(dir, 3L, 2L)) {
+            t.run(listener);
+        }
+        assertEquals(1, calls[0]);
+        assertEquals(measured[0], ModelConfig.load(dir.resolve("model_config.json")).model().pretransform().scale(), 1e-9);
+    }
+
+    @Test
+    void conditioningCheckComparesTheSameValidationClipsWithAndWithoutThePrompt() throws IOException {
+        try (Trainer t = start(tmp.resolve("run"), recipe(0, 4))) {
+            Trainer.ConditioningCheck a = t.conditioningCheck(1);
+            Trainer.ConditioningCheck b = t.conditioningCheck(1);
+            assertEquals(a, b);
+            assertTrue(Double.isFinite(a.conditioned()) && Double.isFinite(a.unconditioned()), a.toString());
+            // the prompt reaches the transformer: dropping it changes the prediction
+            assertNotEquals(a.conditioned(), a.unconditioned(), 1e-9);
+        }
+    }
+
+    private static double std(float[] v) {
+        double sum = 0;
+        double sq = 0;
+        for (float x : v) {
+            sum += x;
+            sq += (double) x * x;
+        }
+        double mean = sum / v.length;
+        return Math.sqrt(sq / v.length - mean * mean);
     }
 
     private static Map<String, float[]> snapshot(Map<String, NDArray> params) {

@@ -1,5 +1,6 @@
 package dev.longplay.server.cli;
 
+import dev.longplay.models.eval.ClipSource;
 import dev.longplay.models.eval.PromptAdherence;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.weights.ModelLocator;
@@ -30,10 +31,26 @@ final class EvalCommand implements Callable<Integer> {
             description = "the synthetic set's seed, as in training (default 20261125)")
     long datasetSeed;
 
+    @Option(names = "--cfg", paramLabel = "SCALE", description = "classifier-free guidance scale (default: the model's)")
+    Double cfgScale;
+
+    @Option(names = "--source", defaultValue = "generated", paramLabel = "WHAT",
+            description = "clips measured: generated (the model from the prompt), reconstructed (the synthesiser's "
+                    + "clip through the model's autoencoder: the most the diffusion model can reach) or synthesised "
+                    + "(the synthesiser's clip: the most the measures can show)")
+    Source source;
+
+    enum Source { generated, reconstructed, synthesised }
+
     @Override
     public Integer call() {
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelLocator.fromEnvironment().locate(model), model)) {
-            PromptAdherence.Report r = PromptAdherence.measure(p, datasetSeed, prompts, seconds, steps);
+            ClipSource clips = switch (source) {
+                case generated -> ClipSource.generated(p, steps, cfgScale);
+                case reconstructed -> ClipSource.reconstructed(p);
+                case synthesised -> ClipSource.synthesised(p.sampleRate());
+            };
+            PromptAdherence.Report r = PromptAdherence.measure(clips, p.sampleRate(), datasetSeed, prompts, seconds);
             System.out.printf("prompts %d  tempo±2BPM %.2f  root %.2f  dark<bright %.2f  placement %.2f  Fréchet %.2f%n",
                     r.prompts(), r.tempoWithin2Bpm(), r.rootPitchClass(), r.brightnessOrder(), r.placement(), r.frechet());
         }

@@ -39,6 +39,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "4", description = "clips per step, new runs only (default 4)")
     int batch;
 
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "peak learning rate, new runs only (default 1e-4)")
+    Double learningRate;
+
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "100",
             description = "steps between checkpoints, new runs only (default 100)")
     int checkpointEvery;
@@ -55,7 +58,8 @@ final class TrainCommand implements Callable<Integer> {
             TrainingRecipe standard = TrainingRecipe.standard(autoencoderSteps == null ? 2000 : autoencoderSteps,
                     diffusionSteps == null ? 4000 : diffusionSteps);
             TrainingRecipe recipe = new TrainingRecipe(standard.seed(), standard.datasetSeed(), batch,
-                    standard.clipSeconds(), standard.autoencoderSteps(), standard.diffusionSteps(), standard.peakLr(),
+                    standard.clipSeconds(), standard.autoencoderSteps(), standard.diffusionSteps(),
+                    learningRate == null ? standard.peakLr() : learningRate,
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
                     standard.klWeight(), standard.fftSizes(), checkpointEvery);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
@@ -102,6 +106,17 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public void checkpoint(Path dir, String phase, long step) {
             System.err.println("checkpoint: " + phase + " step " + step + " saved in " + dir);
+        }
+
+        @Override
+        public void latentScale(double scale) {
+            System.err.printf("latent scale: std %.4g of the autoencoder's latents, written to model_config.json%n", scale);
+        }
+
+        @Override
+        public void conditioning(long step, Trainer.ConditioningCheck check) {
+            System.err.printf("validation v-loss at diffusion step %d: %.4f with the prompt, %.4f without%n", step,
+                    check.conditioned(), check.unconditioned());
         }
     }
 }
