@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Makes gpu-bundle/: everything a bare GPU host (Python torch, no JDK, no network) needs to run Longplay,
+# packed into one archive that tools/gpu/run.sh unpacks there. Run on the build machine (JDK 17, Maven):
+#
+#   tools/gpu/bundle.sh            # -> gpu-bundle/longplay-gpu.tar.xz (+ BUNDLE.txt), gpu-golden/golden.tar.xz
+#
+# Two folders because a device call carries at most 64 MiB with the repository: the bundle (~45 MB) and the
+# golden cases (~12 MB) travel in separate calls (docs/gpu.md); what run.sh unpacks stays on the warm machine.
+#
+# The archive holds:
+#   jre/        a jlink runtime with only the modules the jars need (its include/ has jni.h for the JNI build)
+#   app/        longplay.jar and its lib/ jars, without DJL's bundled CPU libtorch and without other
+#               platforms' native libraries
+#   djl/        DJL 0.36.0's PyTorch JNI C++ sources (Apache-2.0, with LICENSE and NOTICE) and the javac -h
+#               header of PyTorchLibrary, so run.sh can build libdjl_torch.so against the host's libtorch
+#   reference/  stable-audio-tools' Python sources (for tools/gpu/bench.sh's side-by-side timing)
+#
+# Inputs that are not in this repository: a bare git mirror of DJL ($DJL_GIT, default
+# /work/.mirror/deepjavalibrary+djl/repo; `git clone --bare https://github.com/deepjavalibrary/djl` makes one) and
+# of stable-audio-tools ($SAT_GIT, default /work/.mirror/Stability-AI+stable-audio-tools/repo).
+# LONGPLAY_SKIP_BUILD=1 reuses server/target as it is.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${1:-$root/gpu-bundle}"
+golden_out="${2:-$root/gpu-golden}"
+djl_git="${DJL_GIT:-/work/.mirror/deepjavalibrary+djl/repo}"
+djl_tag="${DJL_TAG:-v0.36.0}"
+sat_git="${SAT_GIT:-/work/.mirror/Stability-AI+stable-audio-tools/repo}"
+golden="${LONGPLAY_GOLDEN_DIR:-$root/../shared/golden}"
+
+say() { echo "bundle: $*" >&2; }
+die() { echo "bundle: $*" >&2; exit 1; }
+for tool in jlink jdeps javac zip tar xz git; do
+    command -v "$tool" >/dev/null || die "$tool is needed (JDK 17, zip, xz, git)"
+done
+[ -d "$djl_git" ] || die "no DJL git mirror at $djl_git (set DJL_GIT)"
+git --git-dir="$djl_git" rev-parse -q --verify "$djl_tag^{commit}" >/dev/null || die "$djl_git has no $djl_tag"
+[ -d "$sat_git" ] || die "no stable-audio-tools git mirror at $sat_git (set SAT_GIT)"
+[ -f "$golden/README.md" ] || die "no golden cases at $golden (set LONGPLAY_GOLDEN_DIR)"
+
+if [ "${LONGPLAY_SKIP_BUILD:-0}" != 1 ]; then
+    # The default build (as ./longplay makes it); the CPU libtorch jar is simply not copied below, and a
+    # Class-Path entry that names a missing jar is ignored by the JVM. Building with -Pcuda here instead
+    # would leave server/target unusable for ./longplay on this machine.
+    say "building (mvn package)"
+    (cd "$root" && mvn -B -ntp -q -DskipTests package) || die "the Maven build failed"
+fi
+jar="$root/server/target/longplay.jar"
+[ -f "$jar" ] || die "no $jar"
+
+stage="$(mktemp -d)"
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/app/lib"
+
+# --- jars: exactly the manifest's Class-Path, minus DJL's CPU libtorch -----------------------------------
+cp "$jar" "$stage/app/"
+classpath="$(unzip -p "$jar" META-INF/MANIFEST.MF | tr -d '\r' | sed -e ':a;N;$!ba;s/\n //g' \
+    | sed -n 's/^Class-Path: //p')"
+for entry in $classpath; do
+    case "$entry" in */pytorch-native-*) continue ;; esac
+    cp "$root/server/target/$entry" "$stage/app/lib/" || die "missing $entry"
+done
+# Native libraries for other platforms are dead weight on a linux-x86_64 host (they are most of the size).
+slim() { # jar, then zip patterns to delete
+    local j="$stage/app/lib/$1"; shift
+    [ -f "$j" ] || return 0
+    zip -q -d "$j" "$@" >/dev/null 2>&1 || true
+}
+for j in "$stage"/app/lib/tokenizers-*.jar; do slim "$(basename "$j")" 'native/lib/linux-aarch64/*' 'native/lib/osx-*' 'native/lib/win-*'; done
+for j in "$stage"/app/lib/pytorch-jni-*.jar; do slim "$(basename "$j")" 'jnilib/linux-aarch64/*' 'jnilib/osx-*' 'jnilib/win-*'; done
+for j in "$stage"/app/lib/sqlite-jdbc-*.jar; do
+    keep_out=$(unzip -Z1 "$j" 'org/sqlite/native/*' | grep -v '^org/sqlite/native/Linux/x86_64/' | grep -v '/$' || true)
+    [ -z "$keep_out" ] || zip -q -d "$j" $keep_out >/dev/null
+done
+for j in "$stage"/app/lib/jna-*.jar; do
+    keep_out=$(unzip -Z1 "$j" 'com/sun/jna/*/libjnidispatch*' | grep -v '^com/sun/jna/linux-x86-64/' || true)
+    [ -z "$keep_out" ] || zip -q -d "$j" $keep_out >/dev/null
+done
+
+# --- a minimal Java runtime ----------------------------------------------------------------------------
+cp_list="$(ls "$stage"/app/lib/*.jar | paste -sd:)"
+# (longplay.jar as the root: jdeps follows its references through the class path)
+modules="$(jdeps --ignore-missing-deps --multi-release 17 --print-module-deps --class-path "$cp_list" \
+    "$stage/app/longplay.jar")"
+[ -n "$modules" ] || die "jdeps found no modules"
+# jdeps sees static references only: jdk.unsupported (sun.misc.Unsafe, used reflectively by JNA, Jackson and
+# Gson) and jdk.zipfs are added by hand. java.desktop is kept: DJL's api, JNA and JavaOSC reference it.
+modules="$modules,jdk.unsupported,jdk.zipfs"
+say "jlink modules: $modules"
+# Headers are kept on purpose (no --no-header-files): include/jni.h is what the JNI build on the host needs.
+jlink --add-modules "$modules" --strip-debug --no-man-pages --compress=2 --output "$stage/jre"
+find "$stage/jre" -name '*.so' -exec strip --strip-unneeded {} + 2>/dev/null || true
+
+# --- DJL's PyTorch JNI sources and the generated JNI header ---------------------------------------------
+mkdir -p "$stage/djl" "$stage/djl-java"
+git --git-dir="$djl_git" archive "$djl_tag" LICENSE NOTICE \
+    engines/pytorch/pytorch-native/src/main/native api/src/main/native | tar -x -C "$stage/djl"
+git --git-dir="$djl_git" archive "$djl_tag" engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni \
+    | tar -x -C "$stage/djl-java"
+javac -d "$stage/djl-java/classes" -h "$stage/djl/include" \
+    "$stage/djl-java/engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java"
+rm -rf "$stage/djl-java"
+[ -f "$stage/djl/include/ai_djl_pytorch_jni_PyTorchLibrary.h" ] || die "javac -h made no PyTorchLibrary header"
+echo "$djl_tag $(git --git-dir="$djl_git" rev-parse "$djl_tag^{commit}")" > "$stage/djl/VERSION"
+
+# --- golden cases (their own archive) and the reference's sources ---------------------------------------
+rm -rf "$golden_out"
+mkdir -p "$golden_out"
+tar -C "$(dirname "$golden")" -cf - "$(basename "$golden")" | xz -T0 -6 > "$golden_out/golden.tar.xz"
+mkdir -p "$stage/reference/stable-audio-tools"
+git --git-dir="$sat_git" archive HEAD LICENSE stable_audio_tools | tar -x -C "$stage/reference/stable-audio-tools"
+find "$stage/reference" -type f ! -name '*.py' ! -name '*.json' ! -name LICENSE -delete
+git --git-dir="$sat_git" rev-parse HEAD > "$stage/reference/stable-audio-tools/COMMIT"
+
+# --- pack -----------------------------------------------------------------------------------------------
+{
+    echo "longplay $(git -C "$root" rev-parse HEAD)$(git -C "$root" diff --quiet HEAD -- models osc server pom.xml || echo ' (with uncommitted changes)')"
+    echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) with $(java -version 2>&1 | head -1)"
+    echo "jlink modules: $modules"
+    echo "djl: $(cat "$stage/djl/VERSION")"
+    echo "stable-audio-tools: $(cat "$stage/reference/stable-audio-tools/COMMIT")"
+} > "$stage/BUNDLE.txt"
+say "packing (xz; about a minute)"
+rm -rf "$out"
+mkdir -p "$out"
+tar -C "$stage" -cf - . | xz -T0 -6 > "$out/longplay-gpu.tar.xz"
+cp "$stage/BUNDLE.txt" "$out/BUNDLE.txt"
+(cd "$out" && sha256sum longplay-gpu.tar.xz > longplay-gpu.tar.xz.sha256)
+say "unpacked: $(du -sh "$stage" | cut -f1); archive: $(du -h "$out/longplay-gpu.tar.xz" | cut -f1) in $out"
+say "tracked files of the repository: $(git -C "$root" ls-files -z | xargs -0 cat 2>/dev/null | wc -c | awk '{printf "%.1f MiB", $1/1048576}')"
