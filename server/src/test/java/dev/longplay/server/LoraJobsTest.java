@@ -101,7 +101,8 @@ class LoraJobsTest {
     @Test
     void badAdaptersAreRefusedWithTheFieldNamed() throws Exception {
         for (String loras : List.of("[{\"name\":\"missing\"}]", "[{\"name\":\"../outside\"}]",
-                "[{\"name\":\"strings\",\"strength\":12}]", "[{\"strength\":1}]")) {
+                "[{\"name\":\"strings\",\"strength\":12}]", "[{\"strength\":1}]",
+                "[" + String.join(",", java.util.Collections.nCopies(9, "{\"name\":\"strings\"}")) + "]")) {
             HttpResponse<String> r = s.postJob("{\"prompt\":\"pad\",\"seconds\":0.2,\"loras\":" + loras + "}");
             assertEquals(400, r.statusCode(), loras + " -> " + r.body());
             assertTrue(r.body().toLowerCase().contains("lora"), r.body());

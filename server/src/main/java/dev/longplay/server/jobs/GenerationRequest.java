@@ -82,7 +82,7 @@ public record GenerationRequest(
         require(bpm == null || (Double.isFinite(bpm) && bpm >= 30 && bpm <= 300), "bpm must be in [30, 300]");
         require(bars == null || (bars >= 1 && bars <= 64), "bars must be in [1, 64]");
         loras = loras == null ? List.of() : List.copyOf(loras);
-        require(loras.size() <= LoraLibrary.MAX_PER_JOB, "at most " + LoraLibrary.MAX_PER_JOB + " LoRA adapters per job");
+        require(loras.size() <= LoraLibrary.MAX_PER_JOB, "loras: at most " + LoraLibrary.MAX_PER_JOB + " adapters per job");
         if (mode == Mode.LOOP) {
             require(bpm != null && bars != null, "a loop needs bpm and bars");
             require(Math.abs(seconds - loopSeconds(bpm, bars)) < 1e-6, "a loop's seconds must equal bars x 4 beats at bpm");

@@ -79,9 +79,6 @@ public final class JobSpecResolver {
         if (wanted == null || wanted.isEmpty()) {
             return List.of();
         }
-        if (wanted.size() > LoraLibrary.MAX_PER_JOB) {
-            throw new IllegalArgumentException("loras: at most " + LoraLibrary.MAX_PER_JOB + " adapters per job");
-        }
         List<LoraChoice> out = new ArrayList<>();
         for (JobSpec.Lora l : wanted) {
             if (l == null) {
