@@ -102,12 +102,14 @@ def import_reference(repo):
     return dit, ae, bottleneck
 
 
-def best_of(fn, repeat):
+def best_of(fn, repeat, sync=lambda: None):
     fn()  # warm-up
+    sync()
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
         fn()
+        sync()  # CUDA runs asynchronously: wait for the work, not just its launch
         best = min(best, time.perf_counter() - t0)
     return best
 
@@ -123,6 +125,10 @@ def main():
     ap.add_argument("--cfg-scale", type=float, default=7.0)
     ap.add_argument("--skip-vae", action="store_true")
     ap.add_argument("--skip-dit", action="store_true")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (the GPU runs: tools/gpu/, docs/gpu.md)")
+    ap.add_argument("--dtype", default="fp32", choices=["fp32", "fp16", "bf16"], help="weights and activations")
+    ap.add_argument("--steps", type=int, default=0,
+                    help="also report steps x DiT step + decode as the seconds a generation takes (sampler overhead left out)")
     args = ap.parse_args()
     if args.einops:
         sys.path.insert(0, args.einops)
@@ -135,6 +141,11 @@ def main():
     torch.manual_seed(0)
     dit_mod, ae_mod, bn_mod = import_reference(args.repo)
 
+    dev = torch.device(args.device)
+    dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[args.dtype]
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
+    if dev.type == "cuda":
+        torch.cuda.reset_peak_memory_stats()
     cfg = json.load(open(args.config))
     model = cfg["model"]
     pt = model["pretransform"]["config"]
@@ -142,25 +153,27 @@ def main():
     latent_dim = pt["latent_dim"]
     frames = math.ceil(args.seconds * cfg["sample_rate"] / ratio)
     out = {"model": os.path.basename(args.config), "seconds": args.seconds, "threads": args.threads,
-           "latentFrames": frames, "torch": torch.__version__}
+           "latentFrames": frames, "torch": torch.__version__, "device": str(dev), "dtype": args.dtype}
+    if dev.type == "cuda":
+        out["gpu"] = torch.cuda.get_device_name(dev)
 
     with torch.inference_mode():
-        x = torch.randn(1, latent_dim, frames)
+        x = torch.randn(1, latent_dim, frames, device=dev, dtype=dtype)
         if not args.skip_dit:
             dcfg = dict(model["diffusion"]["config"])
             dcfg.setdefault("diffusion_objective", model["diffusion"].get("diffusion_objective", "v"))
-            dit = dit_mod.DiffusionTransformer(**dcfg).eval()
+            dit = dit_mod.DiffusionTransformer(**dcfg).eval().to(dev, dtype)
             cond = model["conditioning"]
             tokens = sum(c["config"].get("max_length", 128) if c["type"] == "t5" else 1
                          for c in cond["configs"] if c["id"] in model["diffusion"].get("cross_attention_cond_ids", []))
             kw = {"cfg_scale": args.cfg_scale, "use_checkpointing": False}  # checkpointing is for training
             if dcfg.get("cond_token_dim", 0) > 0:
-                kw["cross_attn_cond"] = torch.randn(1, tokens, dcfg["cond_token_dim"])
+                kw["cross_attn_cond"] = torch.randn(1, tokens, dcfg["cond_token_dim"], device=dev, dtype=dtype)
                 out["crossTokens"] = tokens
             if dcfg.get("global_cond_dim", 0) > 0:
-                kw["global_embed"] = torch.randn(1, dcfg["global_cond_dim"])
-            t = torch.tensor([0.7])
-            out["ditStepSeconds"] = best_of(lambda: dit(x, t, **kw), args.repeat)
+                kw["global_embed"] = torch.randn(1, dcfg["global_cond_dim"], device=dev, dtype=dtype)
+            t = torch.tensor([0.7], device=dev, dtype=dtype)
+            out["ditStepSeconds"] = best_of(lambda: dit(x, t, **kw), args.repeat, sync)
             del dit
         if not args.skip_vae:
             dec = pt["decoder"]["config"]
@@ -168,12 +181,18 @@ def main():
             for m in decoder.modules():
                 if hasattr(m, "weight_g"):
                     torch.nn.utils.remove_weight_norm(m)
+            decoder = decoder.to(dev, dtype)
             bottleneck = bn_mod.VAEBottleneck() if pt.get("bottleneck", {}).get("type") == "vae" else None
 
             def decode():
                 z = bottleneck.decode(x) if bottleneck is not None else x
                 return decoder(z)
-            out["vaeDecodeSeconds"] = best_of(decode, args.repeat)
+            out["vaeDecodeSeconds"] = best_of(decode, args.repeat, sync)
+    if args.steps and "ditStepSeconds" in out:
+        out["steps"] = args.steps
+        out["generationSeconds"] = args.steps * out["ditStepSeconds"] + out.get("vaeDecodeSeconds", 0.0)
+    if dev.type == "cuda":
+        out["peakGpuBytes"] = torch.cuda.max_memory_allocated(dev)
     print(json.dumps(out, indent=2))
 
 
