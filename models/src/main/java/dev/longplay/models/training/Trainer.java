@@ -157,26 +157,43 @@ public final class Trainer implements AutoCloseable {
 
     /** One autoencoder step: reconstruct a batch through the VAE; returns the loss. */
     public double autoencoderStep() {
-        double lossValue;
-        try (NDManager step = NDManager.newBaseManager()) {
-            homeIn(step);
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray loss = autoencoderLoss(aeStep, step);
-                gc.backward(loss);
-                lossValue = value(loss);
-            }
-        }
-        aeOptimizer.update(aeParams, recipe.learningRate(recipe.autoencoderSteps()).at(aeStep), MAX_GRAD_NORM);
-        aeEma.update(aeParams, aeStep);
+        double loss = optimise(this::autoencoderLoss, aeStep, aeOptimizer, aeParams, aeEma,
+                recipe.learningRate(recipe.autoencoderSteps()).at(aeStep));
         aeStep++;
-        return lossValue;
+        return loss;
     }
 
     /** The autoencoder loss of training batch {@code index} with the current weights, changing nothing. */
     public double autoencoderLoss(long index) {
+        return evaluate(this::autoencoderLoss, index);
+    }
+
+    /** A loss of training batch {@code index}, built in the step's manager. */
+    private interface Loss {
+        NDArray of(long index, NDManager step);
+    }
+
+    // one optimiser step on a loss: gradients, AdamW with the clip, then the EMA; returns the loss
+    private double optimise(Loss loss, long index, AdamW optimizer, Map<String, NDArray> params,
+                            ExponentialMovingAverage ema, double learningRate) {
+        double lossValue;
         try (NDManager step = NDManager.newBaseManager()) {
             homeIn(step);
-            return value(autoencoderLoss(index, step));
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray value = loss.of(index, step);
+                gc.backward(value);
+                lossValue = value(value);
+            }
+        }
+        optimizer.update(params, learningRate, MAX_GRAD_NORM);
+        ema.update(params, index);
+        return lossValue;
+    }
+
+    private double evaluate(Loss loss, long index) {
+        try (NDManager step = NDManager.newBaseManager()) {
+            homeIn(step);
+            return value(loss.of(index, step));
         }
     }
 
@@ -201,27 +218,15 @@ public final class Trainer implements AutoCloseable {
      * example is zeroed with probability {@code cfgDropout} — the unconditional input that guidance uses.
      */
     public double diffusionStep() {
-        double lossValue;
-        try (NDManager step = NDManager.newBaseManager()) {
-            homeIn(step);
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray loss = diffusionLoss(ditStep, step);
-                gc.backward(loss);
-                lossValue = value(loss);
-            }
-        }
-        ditOptimizer.update(ditParams, recipe.learningRate(recipe.diffusionSteps()).at(ditStep), MAX_GRAD_NORM);
-        ditEma.update(ditParams, ditStep);
+        double loss = optimise(this::diffusionLoss, ditStep, ditOptimizer, ditParams, ditEma,
+                recipe.learningRate(recipe.diffusionSteps()).at(ditStep));
         ditStep++;
-        return lossValue;
+        return loss;
     }
 
     /** The diffusion loss of training batch {@code index} (its noise, t and dropout) with the current weights. */
     public double diffusionLoss(long index) {
-        try (NDManager step = NDManager.newBaseManager()) {
-            homeIn(step);
-            return value(diffusionLoss(index, step));
-        }
+        return evaluate(this::diffusionLoss, index);
     }
 
     private NDArray diffusionLoss(long index, NDManager step) {
