@@ -13,11 +13,13 @@
 #               platforms' native libraries
 #   djl/        DJL 0.36.0's PyTorch JNI C++ sources (Apache-2.0, with LICENSE and NOTICE) and the javac -h
 #               header of PyTorchLibrary, so run.sh can build libdjl_torch.so against the host's libtorch
-#   reference/  stable-audio-tools' Python sources (for tools/gpu/bench.sh's side-by-side timing)
+#   reference/  stable-audio-tools' Python sources, with einops and k-diffusion beside them (for
+#               tools/gpu/bench.sh's side-by-side timing through tools/bench_reference.py)
 #
 # Inputs that are not in this repository: a bare git mirror of DJL ($DJL_GIT, default
 # /work/.mirror/deepjavalibrary+djl/repo; `git clone --bare https://github.com/deepjavalibrary/djl` makes one) and
-# of stable-audio-tools ($SAT_GIT, default /work/.mirror/Stability-AI+stable-audio-tools/repo).
+# of stable-audio-tools ($SAT_GIT, default /work/.mirror/Stability-AI+stable-audio-tools/repo), einops ($EINOPS_GIT)
+# and k-diffusion ($KDIFF_GIT), likewise under /work/.mirror/.
 # LONGPLAY_SKIP_BUILD=1 reuses server/target as it is.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -26,6 +28,8 @@ golden_out="${2:-$root/gpu-golden}"
 djl_git="${DJL_GIT:-/work/.mirror/deepjavalibrary+djl/repo}"
 djl_tag="${DJL_TAG:-v0.36.0}"
 sat_git="${SAT_GIT:-/work/.mirror/Stability-AI+stable-audio-tools/repo}"
+einops_git="${EINOPS_GIT:-/work/.mirror/arogozhnikov+einops/repo}"
+kdiff_git="${KDIFF_GIT:-/work/.mirror/crowsonkb+k-diffusion/repo}"
 golden="${LONGPLAY_GOLDEN_DIR:-$root/../shared/golden}"
 
 say() { echo "bundle: $*" >&2; }
@@ -36,6 +40,8 @@ done
 [ -d "$djl_git" ] || die "no DJL git mirror at $djl_git (set DJL_GIT)"
 git --git-dir="$djl_git" rev-parse -q --verify "$djl_tag^{commit}" >/dev/null || die "$djl_git has no $djl_tag"
 [ -d "$sat_git" ] || die "no stable-audio-tools git mirror at $sat_git (set SAT_GIT)"
+[ -d "$einops_git" ] || die "no einops git mirror at $einops_git (set EINOPS_GIT)"
+[ -d "$kdiff_git" ] || die "no k-diffusion git mirror at $kdiff_git (set KDIFF_GIT)"
 [ -f "$golden/README.md" ] || die "no golden cases at $golden (set LONGPLAY_GOLDEN_DIR)"
 
 if [ "${LONGPLAY_SKIP_BUILD:-0}" != 1 ]; then
@@ -111,6 +117,15 @@ mkdir -p "$stage/reference/stable-audio-tools"
 git --git-dir="$sat_git" archive HEAD LICENSE stable_audio_tools | tar -x -C "$stage/reference/stable-audio-tools"
 find "$stage/reference" -type f ! -name '*.py' ! -name '*.json' ! -name LICENSE -delete
 git --git-dir="$sat_git" rev-parse HEAD > "$stage/reference/stable-audio-tools/COMMIT"
+# The reference's pure-Python dependencies that a bare torch install lacks (tools/bench_reference.py finds them
+# beside the reference): einops (its layers) and k-diffusion (its v-objective samplers). MIT, LICENSE kept.
+for dep in "einops:$einops_git:einops" "k-diffusion:$kdiff_git:k_diffusion"; do
+    IFS=: read -r name git_dir package <<<"$dep"
+    mkdir -p "$stage/reference/$name"
+    git --git-dir="$git_dir" archive HEAD LICENSE "$package" | tar -x -C "$stage/reference/$name"
+    rm -rf "$stage/reference/$name/$package/tests"
+    git --git-dir="$git_dir" rev-parse HEAD > "$stage/reference/$name/COMMIT"
+done
 
 # --- pack -----------------------------------------------------------------------------------------------
 {
@@ -119,6 +134,7 @@ git --git-dir="$sat_git" rev-parse HEAD > "$stage/reference/stable-audio-tools/C
     echo "jlink modules: $modules"
     echo "djl: $(cat "$stage/djl/VERSION")"
     echo "stable-audio-tools: $(cat "$stage/reference/stable-audio-tools/COMMIT")"
+    echo "einops: $(cat "$stage/reference/einops/COMMIT"); k-diffusion: $(cat "$stage/reference/k-diffusion/COMMIT")"
 } > "$stage/BUNDLE.txt"
 say "packing (xz; about a minute)"
 rm -rf "$out"
