@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
-"""Makes the markdown table of a tools/gpu/bench.sh run from its folder (ROW.row, ROW.{longplay,reference}.json
-and .status, machine.txt). Prints markdown for docs/gpu.md. Standard library only."""
+"""Makes the markdown table of tools/gpu/bench.sh runs from their folders (ROW.row, ROW.{longplay,reference}.json
+and .status, machine.txt). Prints markdown for docs/gpu.md. Standard library only.
+
+  python3 tools/gpu/bench_table.py FOLDER [FOLDER...]   # a row found in several folders: the last one's
+
+Several folders: the results of device calls on different (fresh) machines, e.g. the rows a first call had no
+time for, run by a second call with BENCH_ROWS.
+"""
 import glob
 import json
 import os
@@ -32,23 +38,27 @@ def fmt(v, digits=3):
 
 
 def main():
-    folder = sys.argv[1] if len(sys.argv) > 1 else "."
+    folders = sys.argv[1:] or ["."]
     order = ["sao10-47s-fp32", "sao10-47s-fp16", "sao10-47s-bf16", "small-11s-fp32", "small-11s-fp16",
              "dit-285s-fp32", "dit-285s-fp16"]
     rows = {}
-    for path in glob.glob(os.path.join(folder, "*.row")):
-        with open(path) as f:
-            name, model, config, seconds, steps, precision, kind = f.read().split()
-        rows[name] = dict(model=model, config=config, seconds=float(seconds), steps=int(steps),
-                          precision=precision, kind=kind)
+    where = {}
+    for folder in folders:
+        for path in glob.glob(os.path.join(folder, "*.row")):
+            with open(path) as f:
+                name, model, config, seconds, steps, precision, kind = f.read().split()
+            rows[name] = dict(model=model, config=config, seconds=float(seconds), steps=int(steps),
+                              precision=precision, kind=kind)
+            where[name] = folder
     names = [n for n in order if n in rows] + sorted(n for n in rows if n not in order)
 
     machine = []
-    try:
-        with open(os.path.join(folder, "machine.txt")) as f:
-            machine = [line.rstrip() for line in f if line.strip()]
-    except OSError:
-        pass
+    for folder in folders:
+        try:
+            with open(os.path.join(folder, "machine.txt")) as f:
+                machine += [line.rstrip() for line in f if line.strip() and line.rstrip() not in machine]
+        except OSError:
+            pass
 
     print("Measured by `tools/gpu/bench.sh` (random weights; both sides in the same run on the same GPU):")
     print()
@@ -61,6 +71,7 @@ def main():
     targets = []
     for n in names:
         r = rows[n]
+        folder = where[n]
         lp = load(os.path.join(folder, n + ".longplay.json"))
         ref = load(os.path.join(folder, n + ".reference.json"))
         key = "generationSeconds" if r["kind"] == "gen" else "ditStepSeconds"
@@ -93,6 +104,7 @@ def main():
           "| Attention | Status |")
     print("|---|---|---:|---:|---:|---:|---:|---|---|")
     for n in names:
+        folder = where[n]
         for side in ("longplay", "reference"):
             j = load(os.path.join(folder, f"{n}.{side}.json")) or {}
             alloc = j.get("maxMemoryReservedMiB")

@@ -73,7 +73,9 @@ slim() { # jar, then zip patterns to delete
     zip -q -d "$j" "$@" >/dev/null 2>&1 || true
 }
 for j in "$stage"/app/lib/tokenizers-*.jar; do slim "$(basename "$j")" 'native/lib/linux-aarch64/*' 'native/lib/osx-*' 'native/lib/win-*'; done
-for j in "$stage"/app/lib/pytorch-jni-*.jar; do slim "$(basename "$j")" 'jnilib/linux-aarch64/*' 'jnilib/osx-*' 'jnilib/win-*'; done
+# run.sh always builds the JNI for the host's libtorch and DJL loads that one first: the prebuilt ones (for
+# libtorch 2.7.1) are dead weight too.
+for j in "$stage"/app/lib/pytorch-jni-*.jar; do slim "$(basename "$j")" 'jnilib/*'; done
 for j in "$stage"/app/lib/sqlite-jdbc-*.jar; do
     keep_out=$(unzip -Z1 "$j" 'org/sqlite/native/*' | grep -v '^org/sqlite/native/Linux/x86_64/' | grep -v '/$' || true)
     [ -z "$keep_out" ] || zip -q -d "$j" $keep_out >/dev/null
@@ -112,7 +114,18 @@ echo "$djl_tag $(git --git-dir="$djl_git" rev-parse "$djl_tag^{commit}")" > "$st
 # --- golden cases (their own archive) and the reference's sources ---------------------------------------
 rm -rf "$golden_out"
 mkdir -p "$golden_out"
-tar -C "$(dirname "$golden")" -cf - "$(basename "$golden")" | xz -T0 -6 > "$golden_out/golden.tar.xz"
+# Most cases share one model file: identical files become hard links, which tar stores once (12 -> 9 MB), so
+# that this archive, the bundle and the repository fit one device call together (docs/gpu.md, call 2).
+golden_stage="$stage/golden-stage"
+mkdir -p "$golden_stage"
+cp -r "$golden" "$golden_stage/golden"
+chmod -R u+w "$golden_stage"
+(cd "$golden_stage" && prev="" && find golden -type f | sort | xargs sha256sum | sort -s -k1,1 \
+    | while read -r sum file; do
+        if [ "$sum" = "$prev" ]; then ln -f "$first" "$file"; else prev="$sum"; first="$file"; fi
+    done)
+tar -C "$golden_stage" -cf - golden | xz -T0 -6 > "$golden_out/golden.tar.xz"
+rm -rf "$golden_stage"
 mkdir -p "$stage/reference/stable-audio-tools"
 git --git-dir="$sat_git" archive HEAD LICENSE stable_audio_tools | tar -x -C "$stage/reference/stable-audio-tools"
 find "$stage/reference" -type f ! -name '*.py' ! -name '*.json' ! -name LICENSE -delete
