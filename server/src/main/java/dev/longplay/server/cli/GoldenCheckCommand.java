@@ -19,6 +19,9 @@ final class GoldenCheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "a folder of golden cases (see shared/golden/README.md)")
     Path dir;
 
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute = new ComputeOptions();
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(dir)) {
@@ -30,7 +33,10 @@ final class GoldenCheckCommand implements Callable<Integer> {
             System.err.println("golden-check: no golden cases (folders with case.json) in " + dir);
             return 2;
         }
-        GoldenRunner runner = GoldenRunner.standard();
+        dev.longplay.models.nn.ComputeTarget target = compute.target();
+        System.out.println("golden-check on " + target.describe() + (target.isGpu() || target.isReduced()
+                ? " (tolerance floors for this target: docs/gpu.md)" : ""));
+        GoldenRunner runner = GoldenRunner.standard(target);
         int passed = 0;
         int failed = 0;
         for (Path caseDir : cases) {
