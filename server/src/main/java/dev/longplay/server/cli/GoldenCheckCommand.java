@@ -24,6 +24,7 @@ final class GoldenCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.longplay.models.nn.ComputeTarget target = compute.target();
         if (!Files.isDirectory(dir)) {
             System.err.println("golden-check: not a folder: " + dir);
             return 2;
@@ -33,7 +34,6 @@ final class GoldenCheckCommand implements Callable<Integer> {
             System.err.println("golden-check: no golden cases (folders with case.json) in " + dir);
             return 2;
         }
-        dev.longplay.models.nn.ComputeTarget target = compute.target();
         System.out.println("golden-check on " + target.describe() + (target.isGpu() || target.isReduced()
                 ? " (tolerance floors for this target: docs/gpu.md)" : ""));
         GoldenRunner runner = GoldenRunner.standard(target);
