@@ -54,6 +54,7 @@ public final class StableAudioPipeline implements AudioGenerator {
     private final ConditioningAssembler assembler;
     private final String name;
     private final String fingerprint;
+    private volatile boolean lowMemory;
 
     private StableAudioPipeline(NDManager manager, ComputeTarget target, ModelConfig config, AudioAutoencoder autoencoder,
                                 DiffusionTransformer dit, Map<String, Conditioner> conditioners,
@@ -145,6 +146,16 @@ public final class StableAudioPipeline implements AudioGenerator {
         return config.maxSeconds();
     }
 
+    @Override
+    public void setLowMemory(boolean lowMemory) {
+        this.lowMemory = lowMemory;
+    }
+
+    /** The conditioner with this id (for tests of memory saving). */
+    Conditioner conditioner(String id) {
+        return conditioners.get(id);
+    }
+
     public SamplingDefaults defaults() {
         return SamplingDefaults.forObjective(config.model().diffusion().objective());
     }
@@ -183,6 +194,9 @@ public final class StableAudioPipeline implements AudioGenerator {
             Conditioning negative = p.negativePrompt() != null && !p.negativePrompt().isBlank() && cfg != 1.0
                     ? condition(p.negativePrompt(), p.secondsStart(), secondsTotal, gen) : null;
             ModelFunction model = dit.bind(cond, negative, cfg, gen);
+            if (lowMemory) {
+                conditioners.values().forEach(Conditioner::release);
+            }
             timings.put("conditioning", seconds(t0));
 
             Shape latentShape = new Shape(1, channels, latentFrames);

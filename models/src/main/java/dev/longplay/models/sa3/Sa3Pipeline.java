@@ -62,6 +62,7 @@ public final class Sa3Pipeline implements AudioGenerator {
     private final String name;
     private final String fingerprint;
     private final int align;
+    private volatile boolean lowMemory;
 
     Sa3Pipeline(NDManager manager, Path checkpoint, NDManager weights, Sa3Config config, Sa3Dit dit,
                 Sa3Conditioners conditioners, Sa3TextEncoder text, LatentCodec codec, String name, String fingerprint) {
@@ -215,6 +216,9 @@ public final class Sa3Pipeline implements AudioGenerator {
                 NDArray negTokens = conditioners.prompt(neg.hidden(), neg.mask()).mul(neg.mask().expandDims(2));
                 conditioned = conditioned.withNegative(conditioners.assemble(negTokens, seconds, mask, masked, null).cross());
             }
+            if (lowMemory) {
+                text.release();
+            }
             DitInputs inputs = conditioned;
             GuidedVelocity velocity = new GuidedVelocity(dit, cfg, 1.0);
 
@@ -254,6 +258,16 @@ public final class Sa3Pipeline implements AudioGenerator {
      * goes back to the plain checkpoint). The DiT and conditioners are rebuilt from the checkpoint with the
      * adapters merged into their weights; nothing changes if loading fails.
      */
+    @Override
+    public void setLowMemory(boolean lowMemory) {
+        this.lowMemory = lowMemory;
+    }
+
+    /** The prompt encoder (for tests of memory saving). */
+    Sa3TextEncoder textEncoder() {
+        return text;
+    }
+
     public synchronized void setLoras(List<LoraSpec> specs) {
         if (checkpoint == null) {
             throw new IllegalStateException("this pipeline was not loaded from a checkpoint file");

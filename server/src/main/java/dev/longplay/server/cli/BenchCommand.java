@@ -82,11 +82,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         GpuMemoryWatch gpu = GpuMemoryWatch.start(target.device());
         try (gpu; StableAudioPipeline p = StableAudioPipeline.load(BenchModel.resolve(model, cache), model, target)) {
+            p.setLowMemory(compute.lowMemory);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model);
             out.put("seconds", seconds);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
             out.put("target", target.describe());
+            out.put("lowMemory", compute.lowMemory);
             out.put("attention", System.getProperty("longplay.attention", "default"));
             int ratio = p.config().autoencoder().downsamplingRatio();
             int latentFrames = (int) Math.ceil(seconds * p.sampleRate() / ratio);

@@ -3,7 +3,7 @@ package dev.longplay.server.cli;
 import dev.longplay.models.nn.ComputeTarget;
 import picocli.CommandLine.Option;
 
-/** {@code --device} and {@code --precision}, shared by every command that runs a model. */
+/** {@code --device}, {@code --precision} and {@code --low-memory}, shared by every command that runs a model. */
 final class ComputeOptions {
 
     @Option(names = "--device", paramLabel = "auto|cpu|cuda|cuda:N",
@@ -15,6 +15,10 @@ final class ComputeOptions {
             description = "float type of the DiT and autoencoder (default: ${DEFAULT-VALUE}); norms, rotary angles, "
                     + "Snake, conditioners and the sampler stay fp32. bf16 needs tools/gpu/run.sh's JNI")
     String precision = "fp32";
+
+    @Option(names = "--low-memory",
+            description = "let the text encoder's weights go after each request's conditioning (read again for the next)")
+    boolean lowMemory;
 
     /** The resolved choice; a bad value or a missing GPU fails with a message naming the option. */
     ComputeTarget target() {

@@ -129,7 +129,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--clap scores clips against their prompt: give --prompt");
         }
         PromptAudioScorer scorer = clap == null ? null : ClapScorers.load(clap);
-        ModelClipRenderer renderer = ModelClipRenderer.forSpec(model, compute.target());
+        ModelClipRenderer renderer = ModelClipRenderer.forSpec(model, compute.target(), compute.lowMemory);
         try {
             ProgressBar bar = new ProgressBar(quiet);
             renderer.load(null, bar);

@@ -10,7 +10,8 @@ final class RendererWiring {
     private RendererWiring() {
     }
 
-    static ClipRendererFactory factory(ComputeTarget target) {
-        return spec -> ModelClipRenderer.forSpec(spec, target);
+    static ClipRendererFactory factory(ComputeOptions compute) {
+        ComputeTarget target = compute.target();
+        return spec -> ModelClipRenderer.forSpec(spec, target, compute.lowMemory);
     }
 }

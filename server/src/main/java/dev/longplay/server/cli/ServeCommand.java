@@ -198,7 +198,7 @@ public final class ServeCommand implements Callable<Integer> {
                     new NatsJobRunner.Config(nats, natsName, defaultModel, Duration.ofSeconds(3), layout, natsClipDir), clips);
         } else {
             try {
-                renderer = (renderers != null ? renderers : RendererWiring.factory(compute.target())).create(model);
+                renderer = (renderers != null ? renderers : RendererWiring.factory(compute)).create(model);
             } catch (ClipRendererFactory.RendererUnavailableException e) {
                 System.err.println("serve: no renderer: " + e.getMessage());
                 return 2;

@@ -88,7 +88,7 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         ClipRenderer renderer;
         try {
-            renderer = (renderers != null ? renderers : RendererWiring.factory(compute.target())).create(model);
+            renderer = (renderers != null ? renderers : RendererWiring.factory(compute)).create(model);
         } catch (ClipRendererFactory.RendererUnavailableException e) {
             System.err.println("worker: no renderer: " + e.getMessage());
             return 2;

@@ -45,6 +45,7 @@ public final class ModelClipRenderer implements ClipRenderer {
     private final String modelSpec;
     private final Path cacheDir;
     private final ComputeTarget target;
+    private final boolean lowMemory;
     private volatile AudioGenerator pipeline;
     // LoRA adapters merged into the pipeline: renders share them (read lock); changing them waits for those renders.
     private final ReentrantReadWriteLock loraLock = new ReentrantReadWriteLock();
@@ -52,18 +53,22 @@ public final class ModelClipRenderer implements ClipRenderer {
 
     /** modelSpec: a folder or Hugging Face id, or null for the embedded model (made under cacheDir). */
     public ModelClipRenderer(String modelSpec, Path cacheDir) {
-        this(modelSpec, cacheDir, ComputeTarget.CPU);
+        this(modelSpec, cacheDir, ComputeTarget.CPU, false);
     }
 
-    /** As {@link #ModelClipRenderer(String, Path)}, the model loaded onto {@code target}. */
-    public ModelClipRenderer(String modelSpec, Path cacheDir, ComputeTarget target) {
+    /**
+     * As {@link #ModelClipRenderer(String, Path)}, the model loaded onto {@code target}; with {@code lowMemory}
+     * its text encoder is let go between requests.
+     */
+    public ModelClipRenderer(String modelSpec, Path cacheDir, ComputeTarget target, boolean lowMemory) {
         this.modelSpec = modelSpec;
         this.cacheDir = cacheDir;
         this.target = target;
+        this.lowMemory = lowMemory;
     }
 
-    public static ModelClipRenderer forSpec(String modelSpec, ComputeTarget target) {
-        return new ModelClipRenderer(modelSpec, DataDirs.cache().resolve("models"), target);
+    public static ModelClipRenderer forSpec(String modelSpec, ComputeTarget target, boolean lowMemory) {
+        return new ModelClipRenderer(modelSpec, DataDirs.cache().resolve("models"), target, lowMemory);
     }
 
     public String id() {
@@ -96,7 +101,9 @@ public final class ModelClipRenderer implements ClipRenderer {
         try {
             ModelFiles files = modelSpec == null ? EmbeddedModel.ensure(cacheDir)
                     : ModelLocator.fromEnvironment().locate(modelSpec);
-            pipeline = AudioGenerators.load(files, id(), target);
+            AudioGenerator loaded = AudioGenerators.load(files, id(), target);
+            loaded.setLowMemory(lowMemory);
+            pipeline = loaded;
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new RenderException(RenderException.Kind.MODEL_UNAVAILABLE, e.getMessage(), e);
         } catch (OutOfMemoryError e) {
