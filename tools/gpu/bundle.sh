@@ -103,6 +103,9 @@ find "$stage/jre" -name '*.so' -exec strip --strip-unneeded {} + 2>/dev/null || 
 mkdir -p "$stage/djl" "$stage/djl-java"
 git --git-dir="$djl_git" archive "$djl_tag" LICENSE NOTICE \
     engines/pytorch/pytorch-native/src/main/native api/src/main/native | tar -x -C "$stage/djl"
+# bfloat16 through the JNI (docs/gpu.md): the marker tells run.sh that the JNI it builds maps bf16
+(cd "$stage/djl" && git apply -p1 "$root/tools/gpu/jni/bfloat16.patch") || die "tools/gpu/jni/bfloat16.patch does not apply"
+touch "$stage/djl/BFLOAT16"
 git --git-dir="$djl_git" archive "$djl_tag" engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni \
     | tar -x -C "$stage/djl-java"
 javac -d "$stage/djl-java/classes" -h "$stage/djl/include" \

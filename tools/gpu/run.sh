@@ -105,7 +105,7 @@ ensure_jni() {
     cache="$work/djl-cache"
     jni="$cache/pytorch/$TORCH_VERSION-$flavor-linux-x86_64/$djl_api_version-libdjl_torch.so"
     # Keyed by the exact torch build too: a different torch of the same version gets its own JNI.
-    local key="$TORCH_FULL_VERSION $TORCH_DIR $djl_api_version"
+    local key="$TORCH_FULL_VERSION $TORCH_DIR $djl_api_version$([ -f "$app/djl/BFLOAT16" ] && echo " bf16")"
     if [ -f "$jni" ] && [ "$(cat "$jni.key" 2>/dev/null)" = "$key" ]; then
         return
     fi
@@ -147,6 +147,8 @@ setup_env() {
     export DJL_OFFLINE=true
     export OPT_OUT_TRACKING=true
     java_opts=(-Dai.djl.offline=true -Dlongplay.home="$root")
+    # the JNI was built from sources with tools/gpu/jni/bfloat16.patch applied: --precision bf16 is safe
+    [ -f "$app/djl/BFLOAT16" ] && java_opts+=(-Dlongplay.jni.bfloat16=true)
     if [ -n "$TORCH_CUDART" ]; then
         mkdir -p "$work/cudart"
         ln -sf "$TORCH_CUDART" "$work/cudart/libcudart.so"

@@ -2,6 +2,7 @@ package dev.longplay.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.nn.ComputeTarget;
 import dev.longplay.models.pipeline.AudioGenerator;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.sa3.same.SameAutoencoder;
@@ -20,7 +21,12 @@ public final class AudioGenerators {
     }
 
     public static AudioGenerator load(ModelFiles files, String name) {
-        return isSa3(files) ? Sa3Pipeline.load(files, name, SameAutoencoder.loader()) : StableAudioPipeline.load(files, name);
+        return load(files, name, ComputeTarget.CPU);
+    }
+
+    public static AudioGenerator load(ModelFiles files, String name, ComputeTarget target) {
+        return isSa3(files) ? Sa3Pipeline.load(files, name, SameAutoencoder.loader(), target)
+                : StableAudioPipeline.load(files, name, target);
     }
 
     /** Stable Audio 3 folders condition on T5Gemma; the others on T5. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.longplay.models.config.AutoencoderConfig;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.config.PretransformConfig;
+import dev.longplay.models.nn.Precision;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
 
@@ -79,7 +80,8 @@ public record AudioAutoencoder(OobleckEncoder encoder, OobleckDecoder decoder, V
     }
 
     private NDArray encode(NDArray audio, Function<NDArray, VaeBottleneck.Sample> sampler) {
-        try (NDArray encoderOut = encoder.forward(audio)) {
+        // the bottleneck (softplus, the reparameterised sample) and the latents handed on are float32
+        try (NDArray encoderOut = Precision.intoFloat32(encoder.forward(audio))) {
             if (bottleneck == null) {
                 return unscale(encoderOut.duplicate());
             }
@@ -100,12 +102,13 @@ public record AudioAutoencoder(OobleckEncoder encoder, OobleckDecoder decoder, V
         return decodeScaled(latents, new ChunkedDecoder(decoder, chunkFrames)::decode);
     }
 
+    // audio comes back in float32 whatever the decoder computes in
     private NDArray decodeScaled(NDArray latents, UnaryOperator<NDArray> decode) {
         if (scale == 1.0) {
-            return decode.apply(latents);
+            return Precision.intoFloat32(decode.apply(latents));
         }
         try (NDArray scaled = latents.mul(scale)) {
-            return decode.apply(scaled);
+            return Precision.intoFloat32(decode.apply(scaled));
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Decodes long latents window by window so peak memory follows the window, not the clip (see docs/memory.md:
@@ -63,8 +64,9 @@ public final class ChunkedDecoder {
                         throw new IllegalStateException("decoder gives " + audio.getShape().get(2) + " samples for "
                                 + (to - from) + " frames, not " + ratio + " per frame: it cannot be chunked");
                     }
+                    // float32 pieces: the joined clip is the same whatever the decoder computed in
                     NDArray piece = audio.get(":, :, " + (start - from) * ratio + ":" + (end - from) * ratio)
-                            .duplicate();
+                            .toType(DataType.FLOAT32, true);
                     piece.attach(parent);
                     pieces.add(piece);
                 }

@@ -32,8 +32,8 @@ public final class SnakeBeta implements ChannelActivation {
     }
 
     public static SnakeBeta load(StateDict sd, long channels) {
-        NDArray logAlpha = sd.take("alpha", channels);
-        NDArray logBeta = sd.take("beta", channels);
+        NDArray logAlpha = sd.takeFloat32("alpha", channels);
+        NDArray logBeta = sd.takeFloat32("beta", channels);
         if (logAlpha.hasGradient() || logBeta.hasGradient()) {
             return new SnakeBeta(logAlpha, logBeta, null, null);
         }
@@ -63,6 +63,13 @@ public final class SnakeBeta implements ChannelActivation {
             ib.attach(x.getManager());
             NDArray s = x.mul(a).sin();
             return s.mul(s).mul(ib).add(x);
+        }
+        if (x.getDataType() != alpha.getDataType()) {
+            // reduced precision: sin(alpha·x)² / beta in float32 (bf16's 8-bit mantissa would put the
+            // periodic term's error on every sample), the result back in x's type
+            try (NDArray wide = x.toType(alpha.getDataType(), false); NDArray out = forward(wide)) {
+                return out.toType(x.getDataType(), false);
+            }
         }
         NDArray ax = x.mul(alpha);
         NDArray s = ax.sin();

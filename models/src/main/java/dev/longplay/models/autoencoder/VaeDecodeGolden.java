@@ -20,14 +20,25 @@ public final class VaeDecodeGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager) {
-        AudioAutoencoder ae = load(goldenCase, manager);
+        return run(goldenCase, inputs, manager, DataType.FLOAT32);
+    }
+
+    @Override
+    public boolean followsPrecision() {
+        return true;
+    }
+
+    @Override
+    public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager,
+                                    DataType precision) {
+        AudioAutoencoder ae = load(goldenCase, manager, precision);
         return Map.of("audio", ae.decode(inputs.get("latents")));
     }
 
-    /** The case's pretransform, strictly checked against its config, in float32. */
-    static AudioAutoencoder load(GoldenCase goldenCase, NDManager manager) {
+    /** The case's pretransform, strictly checked against its config, in {@code precision}. */
+    static AudioAutoencoder load(GoldenCase goldenCase, NDManager manager, DataType precision) {
         try (SafetensorsFile file = SafetensorsFile.open(goldenCase.modelFile())) {
-            return AudioAutoencoder.load(new StateDict(file, manager, DataType.FLOAT32), goldenCase.modelConfig());
+            return AudioAutoencoder.load(new StateDict(file, manager, precision), goldenCase.modelConfig());
         }
     }
 }

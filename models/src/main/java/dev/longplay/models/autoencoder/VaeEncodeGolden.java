@@ -2,6 +2,8 @@ package dev.longplay.models.autoencoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.longplay.models.nn.Precision;
 import dev.longplay.models.golden.GoldenCase;
 import dev.longplay.models.golden.GoldenComponent;
 
@@ -17,8 +19,20 @@ public final class VaeEncodeGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager) {
-        AudioAutoencoder ae = VaeDecodeGolden.load(goldenCase, manager);
-        NDArray encoderOut = ae.encoder().forward(inputs.get("audio"));
+        return run(goldenCase, inputs, manager, DataType.FLOAT32);
+    }
+
+    @Override
+    public boolean followsPrecision() {
+        return true;
+    }
+
+    @Override
+    public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager,
+                                    DataType precision) {
+        AudioAutoencoder ae = VaeDecodeGolden.load(goldenCase, manager, precision);
+        // the bottleneck takes the encoder's output in float32, as AudioAutoencoder.encode hands it on
+        NDArray encoderOut = Precision.intoFloat32(ae.encoder().forward(inputs.get("audio")));
         VaeBottleneck.Sample s = ae.bottleneck().sample(encoderOut, inputs.get("noise"));
         return Map.of("encoder_out", encoderOut, "mean", s.mean(), "stdev", s.stdev(), "latents", s.latents());
     }

@@ -2,6 +2,7 @@ package dev.longplay.models.clap;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.longplay.models.nn.ComputeTarget;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.audio.Resampler;
@@ -43,7 +44,12 @@ public final class ClapModel implements PromptAudioScorer {
 
     /** A CLAP folder in the Hugging Face layout: config.json, model.safetensors, tokenizer.json, preprocessor_config.json. */
     public static ClapModel load(Path dir) {
-        NDManager manager = NDManager.newBaseManager();
+        return load(dir, ComputeTarget.CPU);
+    }
+
+    /** As {@link #load(Path)} onto {@code target}'s device (always float32: scores are compared across runs). */
+    public static ClapModel load(Path dir, ComputeTarget target) {
+        NDManager manager = target.newManager();
         try (ClapCheckpoint clap = ClapCheckpoint.open(dir, null)) {
             if (clap.config() == null || !clap.file().contains("audio_model.audio_encoder.patch_embed.proj.weight")) {
                 throw new CheckpointException(clap.file().describe() + " has no audio branch in the Hugging Face layout "

@@ -17,7 +17,14 @@ public interface Conditioner extends AutoCloseable {
     /** values: one per batch item; the output is allocated in {@code manager}. */
     ConditionerOutput encode(List<?> values, NDManager manager);
 
-    /** Frees whatever the conditioner holds (a text encoder's weights), for memory saving after use. */
+    /**
+     * Lets go of what can be read again from disk (a text encoder's weights) until the next {@link #encode}:
+     * memory saving between requests ({@code --low-memory}). Most conditioners hold nothing worth it.
+     */
+    default void release() {
+    }
+
+    /** Frees whatever the conditioner holds, for good. */
     @Override
     default void close() {
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.config.ConditioningConfig;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.Reloadable;
 import dev.longplay.models.weights.StateDict;
 
 import java.nio.file.Files;
@@ -21,10 +22,10 @@ public final class T5Conditioner implements Conditioner {
 
     private final String id;
     private final T5Tokenizer tokenizer;
-    private final T5Encoder encoder;
+    private final Reloadable<T5Encoder> encoder;
     private final PromptProjection projection;
 
-    public T5Conditioner(String id, T5Tokenizer tokenizer, T5Encoder encoder, PromptProjection projection) {
+    public T5Conditioner(String id, T5Tokenizer tokenizer, Reloadable<T5Encoder> encoder, PromptProjection projection) {
         this.id = id;
         this.tokenizer = tokenizer;
         this.encoder = encoder;
@@ -44,11 +45,12 @@ public final class T5Conditioner implements Conditioner {
             throw new CheckpointException("missing file: " + weights + " (the T5 text encoder's weights)");
         }
         T5Tokenizer tokenizer = T5Tokenizer.load(tokenizerDir.resolve("tokenizer.json"), maxLength);
-        NDManager encoderWeights = manager.newSubManager();
-        T5Encoder encoder;
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            encoder = T5Encoder.load(new StateDict(file, encoderWeights, DataType.FLOAT32), t5);
-        }
+        java.util.function.Supplier<T5Encoder> loader = () -> {
+            try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+                return T5Encoder.load(new StateDict(file, manager.newSubManager(), DataType.FLOAT32), t5);
+            }
+        };
+        Reloadable<T5Encoder> encoder = Reloadable.of(loader.get(), loader);
         PromptProjection proj = PromptProjection.load(checkpoint.scope("conditioner.conditioners." + c.id()),
                 t5.dModel(), condDim);
         return new T5Conditioner(c.id(), tokenizer, encoder, proj);
@@ -64,7 +66,7 @@ public final class T5Conditioner implements Conditioner {
         List<String> texts = values.stream().map(v -> v == null ? "" : v.toString()).toList();
         T5Tokenizer.Batch batch = tokenizer.encode(texts);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray hidden = encoder.encode(batch.ids(), batch.mask(), scope);
+            NDArray hidden = encoder.get().encode(batch.ids(), batch.mask(), scope);
             int b = batch.mask().length;
             int n = batch.mask()[0].length;
             float[] m = new float[b * n];
@@ -81,7 +83,22 @@ public final class T5Conditioner implements Conditioner {
         }
     }
 
-    /** Frees the encoder's weights (the largest conditioner by far) once prompts are encoded. */
+    /** Lets the encoder's weights go (the largest conditioner by far); the next prompt reads them again. */
+    @Override
+    public void release() {
+        encoder.release();
+    }
+
+    /** Whether the encoder's weights are in memory now. */
+    public boolean encoderLoaded() {
+        return encoder.isLoaded();
+    }
+
+    /** How many times the encoder's weights have been read, the first load included. */
+    public int encoderLoads() {
+        return encoder.loads();
+    }
+
     @Override
     public void close() {
         encoder.close();

@@ -49,7 +49,7 @@ public interface ClipSource {
             for (int c = 0; c < channels; c++) {
                 System.arraycopy(audio[Math.min(c, audio.length - 1)], 0, flat, c * samples, samples);
             }
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = model.target().newManager()) {
                 NDArray in = m.create(flat, new Shape(1, channels, samples));
                 NDArray latents = ae.encode(in, seed);
                 latents.attach(m);

@@ -2,6 +2,7 @@ package dev.longplay.models.golden;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.longplay.models.nn.ComputeTarget;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,21 +16,33 @@ import java.util.stream.Stream;
 
 /**
  * Runs golden cases and applies the pass rule of shared/golden/README.md: for every output tensor,
- * {@code max|out - ref| <= atol + rtol * max|ref|}.
+ * {@code max|out - ref| <= atol + rtol * max|ref|}. On a GPU or in reduced precision the case's tolerances are
+ * widened to the floor {@link GoldenTolerance} documents for that target.
  */
 public final class GoldenRunner {
 
     private final Map<String, GoldenComponent> components = new LinkedHashMap<>();
+    private final ComputeTarget target;
 
     public GoldenRunner(List<GoldenComponent> components) {
+        this(components, ComputeTarget.CPU);
+    }
+
+    public GoldenRunner(List<GoldenComponent> components, ComputeTarget target) {
         for (GoldenComponent c : components) {
             this.components.put(c.component(), c);
         }
+        this.target = target;
     }
 
-    /** Every component Longplay implements. */
+    /** Every component Longplay implements, on the CPU in float32. */
     public static GoldenRunner standard() {
-        return new GoldenRunner(GoldenComponents.all());
+        return standard(ComputeTarget.CPU);
+    }
+
+    /** Every component Longplay implements, on {@code target}. */
+    public static GoldenRunner standard(ComputeTarget target) {
+        return new GoldenRunner(GoldenComponents.all(), target);
     }
 
     public boolean supports(String component) {
@@ -59,11 +72,11 @@ public final class GoldenRunner {
             return new GoldenResult(gc.name(), gc.component(), Double.NaN, Double.NaN, "", GoldenResult.Status.UNSUPPORTED,
                     "unsupported component");
         }
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = target.newManager()) {
             Map<String, NDArray> inputs = gc.inputs(manager);
             Map<String, NDArray> expected = gc.outputs(manager);
-            Map<String, NDArray> actual = component.run(gc, inputs, manager);
-            return compare(gc, expected, actual);
+            Map<String, NDArray> actual = component.run(gc, inputs, manager, target.precision());
+            return compare(gc, expected, actual, GoldenTolerance.floor(target, component.followsPrecision()));
         } catch (RuntimeException e) {
             return new GoldenResult(gc.name(), gc.component(), Double.NaN, Double.NaN, "", GoldenResult.Status.ERROR,
                     e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -71,6 +84,11 @@ public final class GoldenRunner {
     }
 
     static GoldenResult compare(GoldenCase gc, Map<String, NDArray> expected, Map<String, NDArray> actual) {
+        return compare(gc, expected, actual, GoldenTolerance.NONE);
+    }
+
+    static GoldenResult compare(GoldenCase gc, Map<String, NDArray> expected, Map<String, NDArray> actual,
+                                GoldenTolerance floor) {
         double worstRatio = -1;
         double worstError = 0;
         double worstAllowed = 0;
@@ -88,7 +106,8 @@ public final class GoldenRunner {
                         + ", reference " + ref.getShape());
             }
             double error = out.toType(ref.getDataType(), false).sub(ref).abs().max().getFloat();
-            double allowed = gc.atol() + gc.rtol() * ref.abs().max().getFloat();
+            double allowed = Math.max(gc.atol(), floor.atol())
+                    + Math.max(gc.rtol(), floor.rtol()) * ref.abs().max().getFloat();
             double ratio = Double.isNaN(error) ? Double.POSITIVE_INFINITY : error / allowed;
             if (ratio > worstRatio) {
                 worstRatio = ratio;

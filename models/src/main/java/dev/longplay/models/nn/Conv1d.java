@@ -44,7 +44,8 @@ public final class Conv1d {
     }
 
     // x: [B, in, T] -> [B, out, (T + 2*padding - dilation*(kernel-1) - 1) / stride + 1]
-    public NDArray forward(NDArray x) {
+    public NDArray forward(NDArray input) {
+        NDArray x = Precision.as(input, weight.getDataType());
         if (pointwise != null && !weight.hasGradient()) {
             return Matmul.leftMultiply(pointwise, x, biasColumn);
         }

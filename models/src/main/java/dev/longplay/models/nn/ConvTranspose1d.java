@@ -93,7 +93,7 @@ public final class ConvTranspose1d {
         long batch = x.getShape().get(0);
         long length = x.getShape().get(2);
         // cols: [B, M*in, T + M - 1], the input zero-padded by M-1 on both sides and shifted by 0..M-1 frames
-        NDArray cols = shiftedCopies(x, length);
+        NDArray cols = shiftedCopies(Precision.as(x, (weight == null ? phaseMatrix : weight).getDataType()), length);
         // z: [B, s*out, T + M - 1]; z[:, r*out + o, q] is the uncropped output at sample q*s + r
         NDArray z;
         if (weight == null) {

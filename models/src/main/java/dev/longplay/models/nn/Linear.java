@@ -15,7 +15,7 @@ public record Linear(NDArray weight, NDArray bias) {
 
     // x: [..., in] -> [..., out]
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        return ai.djl.nn.core.Linear.linear(Precision.as(x, weight.getDataType()), weight, bias).singletonOrThrow();
     }
 
     public long inFeatures() {

@@ -18,6 +18,12 @@ public interface AudioGenerator extends AutoCloseable {
 
     GeneratedAudio generate(GenerationParams params, GenerationListener listener);
 
+    /**
+     * With {@code true}, the text encoders' weights are let go after each request's conditioning and read again
+     * for the next ({@code --low-memory}): sampling a long clip then has their memory to spare.
+     */
+    void setLowMemory(boolean lowMemory);
+
     @Override
     void close();
 }

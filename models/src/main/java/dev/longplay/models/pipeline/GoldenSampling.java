@@ -49,13 +49,23 @@ public final class GoldenSampling implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager) {
+        return run(gc, in, manager, DataType.FLOAT32);
+    }
+
+    @Override
+    public boolean followsPrecision() {
+        return true;
+    }
+
+    @Override
+    public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager, DataType precision) {
         ModelConfig cfg = gc.modelConfig();
         JsonNode spec = gc.spec();
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {
-            StateDict sd = new StateDict(file, manager, DataType.FLOAT32);
+            StateDict sd = new StateDict(file, manager, precision);
             AudioAutoencoder ae = AudioAutoencoder.load(sd, cfg);
             DiffusionTransformer dit = DiffusionTransformer.load(sd, cfg);
-            Conditioning cond = GoldenConditioning.build(cfg, sd, in, manager);
+            Conditioning cond = GoldenConditioning.build(cfg, sd.withComputeType(DataType.FLOAT32), in, manager);
             double cfgScale = spec.path("cfg_scale").asDouble(1.0);
             ModelFunction model = dit.bind(cond, null, cfgScale, manager);
             Sampler sampler = samplerFor(spec);

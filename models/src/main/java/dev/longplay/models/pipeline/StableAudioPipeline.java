@@ -23,6 +23,7 @@ import dev.longplay.models.diffusion.ModelFunction;
 import dev.longplay.models.diffusion.Sampler;
 import dev.longplay.models.diffusion.SeededNoise;
 import dev.longplay.models.diffusion.Sigmas;
+import dev.longplay.models.nn.ComputeTarget;
 import dev.longplay.models.transformer.DiffusionTransformer;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
@@ -45,6 +46,7 @@ import java.util.Map;
 public final class StableAudioPipeline implements AudioGenerator {
 
     private final NDManager manager;
+    private final ComputeTarget target;
     private final ModelConfig config;
     private final AudioAutoencoder autoencoder;
     private final DiffusionTransformer dit;
@@ -52,11 +54,13 @@ public final class StableAudioPipeline implements AudioGenerator {
     private final ConditioningAssembler assembler;
     private final String name;
     private final String fingerprint;
+    private volatile boolean lowMemory;
 
-    private StableAudioPipeline(NDManager manager, ModelConfig config, AudioAutoencoder autoencoder,
+    private StableAudioPipeline(NDManager manager, ComputeTarget target, ModelConfig config, AudioAutoencoder autoencoder,
                                 DiffusionTransformer dit, Map<String, Conditioner> conditioners,
                                 ConditioningAssembler assembler, String name, String fingerprint) {
         this.manager = manager;
+        this.target = target;
         this.config = config;
         this.autoencoder = autoencoder;
         this.dit = dit;
@@ -66,40 +70,48 @@ public final class StableAudioPipeline implements AudioGenerator {
         this.fingerprint = fingerprint;
     }
 
+    /** Loads on the CPU in float32. */
     public static StableAudioPipeline load(ModelFiles files, String name) {
-        return load(files, name, file -> file);
+        return load(files, name, ComputeTarget.CPU);
+    }
+
+    /** Loads onto {@code target}'s device, the DiT and autoencoder in its precision. */
+    public static StableAudioPipeline load(ModelFiles files, String name, ComputeTarget target) {
+        return load(files, name, target, file -> file);
     }
 
     /**
      * Loads with the checkpoint seen through {@code source} (training wraps it so that the tensors the loaders
      * take become trainable parameters).
      */
-    public static StableAudioPipeline load(ModelFiles files, String name,
+    public static StableAudioPipeline load(ModelFiles files, String name, ComputeTarget target,
                                            java.util.function.Function<CheckpointFile, TensorSource> source) {
         ModelConfig config = ModelConfig.load(files.config());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = target.newManager();
         try (CheckpointFile file = CheckpointFile.open(files.checkpoint())) {
-            StateDict sd = new StateDict(source.apply(file), manager, DataType.FLOAT32);
+            StateDict sd = new StateDict(source.apply(file), manager, target.precision());
             AudioAutoencoder ae = AudioAutoencoder.load(sd, config);
             DiffusionTransformer dit = DiffusionTransformer.load(sd, config);
+            // conditioners run once per request: float32 keeps T5 from overflowing in fp16 at no real cost
+            StateDict conditionerWeights = sd.withComputeType(DataType.FLOAT32);
             Map<String, Conditioner> conds = new LinkedHashMap<>();
             ConditioningConfig cc = config.model().conditioning();
             if (cc != null) {
                 for (ConditioningConfig.Conditioner c : cc.configs()) {
                     conds.put(c.id(), switch (c.type()) {
-                        case "number" -> NumberConditioner.fromConfig(c, sd, cc.condDim());
+                        case "number" -> NumberConditioner.fromConfig(c, conditionerWeights, cc.condDim());
                         case "t5" -> T5Conditioner.load(c, cc.condDim(), files.textEncoderDir(), files.tokenizerDir(),
-                                sd, manager);
+                                conditionerWeights, manager);
                         // Stable Audio 2.0: the CLAP folder (HF layout) as text_encoder/
                         case "clap_text" -> ClapTextConditioner.load(c, cc.condDim(), files.textEncoderDir(),
-                                files.tokenizerDir(), sd, manager);
+                                files.tokenizerDir(), conditionerWeights, manager);
                         default -> throw new CheckpointException("unsupported conditioner type '" + c.type()
                                 + "' (id '" + c.id() + "') in " + files.config());
                     });
                 }
             }
             sd.requireAllUsed();
-            return new StableAudioPipeline(manager, config, ae, dit, conds,
+            return new StableAudioPipeline(manager, target, config, ae, dit, conds,
                     ConditioningAssembler.of(config.model().diffusion()), name, ModelFingerprint.of(files));
         } catch (RuntimeException e) {
             manager.close();
@@ -109,6 +121,11 @@ public final class StableAudioPipeline implements AudioGenerator {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** The device and precision this model was loaded for. */
+    public ComputeTarget target() {
+        return target;
     }
 
     public String name() {
@@ -127,6 +144,16 @@ public final class StableAudioPipeline implements AudioGenerator {
     @Override
     public double maxSeconds() {
         return config.maxSeconds();
+    }
+
+    @Override
+    public void setLowMemory(boolean lowMemory) {
+        this.lowMemory = lowMemory;
+    }
+
+    /** The conditioner with this id (for tests of memory saving). */
+    Conditioner conditioner(String id) {
+        return conditioners.get(id);
     }
 
     public SamplingDefaults defaults() {
@@ -167,6 +194,9 @@ public final class StableAudioPipeline implements AudioGenerator {
             Conditioning negative = p.negativePrompt() != null && !p.negativePrompt().isBlank() && cfg != 1.0
                     ? condition(p.negativePrompt(), p.secondsStart(), secondsTotal, gen) : null;
             ModelFunction model = dit.bind(cond, negative, cfg, gen);
+            if (lowMemory) {
+                conditioners.values().forEach(Conditioner::release);
+            }
             timings.put("conditioning", seconds(t0));
 
             Shape latentShape = new Shape(1, channels, latentFrames);

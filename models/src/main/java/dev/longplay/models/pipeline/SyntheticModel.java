@@ -37,7 +37,7 @@ public final class SyntheticModel {
         T5Config t5 = T5Config.load(dir.resolve("text_encoder/config.json"));
         writeMain(dir, modelConfig, t5.dModel(), true, seed);
         SyntheticTensors text = new SyntheticTensors(seed + 1);
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             T5Encoder.load(new StateDict(text, m, DataType.FLOAT32), t5);
         }
         text.writeTo(dir.resolve("text_encoder/model.safetensors"));
@@ -72,7 +72,7 @@ public final class SyntheticModel {
         Files.write(dir.resolve("model_config.json"), modelConfig);
         ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
         SyntheticTensors main = new SyntheticTensors(seed);
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             StateDict sd = new StateDict(main, m, DataType.FLOAT32);
             AudioAutoencoder.load(sd, cfg);
             DiffusionTransformer.load(sd, cfg);

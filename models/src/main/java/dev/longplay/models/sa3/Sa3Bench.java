@@ -48,10 +48,17 @@ public final class Sa3Bench {
     /** timer: best-of-n seconds for a task. codec may be null (decode not timed). */
     public static Map<String, Object> run(Sa3Config config, double seconds, int steps, LatentCodec codec,
                                           java.util.function.ToDoubleFunction<Runnable> timer) {
+        return run(config, seconds, steps, codec, timer, dev.longplay.models.nn.ComputeTarget.CPU);
+    }
+
+    /** As {@link #run(Sa3Config, double, int, LatentCodec, java.util.function.ToDoubleFunction)} on {@code target}. */
+    public static Map<String, Object> run(Sa3Config config, double seconds, int steps, LatentCodec codec,
+                                          java.util.function.ToDoubleFunction<Runnable> timer,
+                                          dev.longplay.models.nn.ComputeTarget target) {
         Map<String, Object> out = new LinkedHashMap<>();
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = target.newManager()) {
             long t0 = System.nanoTime();
-            Sa3Dit dit = Sa3Dit.load(new StateDict(new SyntheticTensors(7), m, DataType.FLOAT32).scope("model.model"),
+            Sa3Dit dit = Sa3Dit.load(new StateDict(new SyntheticTensors(7), m, target.precision()).scope("model.model"),
                     config.dit());
             out.put("loadSeconds", (System.nanoTime() - t0) / 1e9);
             int ratio = config.downsamplingRatio();

@@ -2,6 +2,7 @@ package dev.longplay.models.sa3;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.longplay.models.nn.ComputeTarget;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.audio.Resampler;
@@ -61,6 +62,7 @@ public final class Sa3Pipeline implements AudioGenerator {
     private final String name;
     private final String fingerprint;
     private final int align;
+    private volatile boolean lowMemory;
 
     Sa3Pipeline(NDManager manager, Path checkpoint, NDManager weights, Sa3Config config, Sa3Dit dit,
                 Sa3Conditioners conditioners, Sa3TextEncoder text, LatentCodec codec, String name, String fingerprint) {
@@ -84,16 +86,25 @@ public final class Sa3Pipeline implements AudioGenerator {
 
     /** A model folder as on Hugging Face: model_config.json, model.safetensors, t5gemma-b-b-ul2/. */
     public static Sa3Pipeline load(ModelFiles files, String name, LatentCodecLoader codecs) {
+        return load(files, name, codecs, ComputeTarget.CPU);
+    }
+
+    /**
+     * As {@link #load(ModelFiles, String, LatentCodecLoader)} onto {@code target}'s device, the DiT in its
+     * precision (the text encoder, conditioners and SAME stay float32).
+     */
+    public static Sa3Pipeline load(ModelFiles files, String name, LatentCodecLoader codecs, ComputeTarget target) {
         Sa3Config config = Sa3Config.load(files.config());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = target.newManager();
         Sa3TextEncoder text = null;
         try {
             text = Sa3TextEncoder.load(files.dir().resolve(config.prompt().subfolder()), config.prompt().maxLength(), manager);
             try (SafetensorsFile file = SafetensorsFile.open(files.checkpoint())) {
                 NDManager weights = manager.newSubManager();
-                StateDict sd = new StateDict(file, weights, DataType.FLOAT32);
+                StateDict sd = new StateDict(file, weights, target.precision());
                 Sa3Dit dit = Sa3Dit.load(sd.scope("model.model"), config.dit());
-                Sa3Conditioners conds = Sa3Conditioners.load(sd, config, text.hiddenSize());
+                Sa3Conditioners conds = Sa3Conditioners.load(sd.withComputeType(DataType.FLOAT32), config,
+                        text.hiddenSize());
                 LatentCodec codec = codecs.load(config, new StateDict(file, manager, DataType.FLOAT32), manager);
                 return new Sa3Pipeline(manager, files.checkpoint(), weights, config, dit, conds, text, codec, name,
                         ModelFingerprint.of(files));
@@ -205,6 +216,9 @@ public final class Sa3Pipeline implements AudioGenerator {
                 NDArray negTokens = conditioners.prompt(neg.hidden(), neg.mask()).mul(neg.mask().expandDims(2));
                 conditioned = conditioned.withNegative(conditioners.assemble(negTokens, seconds, mask, masked, null).cross());
             }
+            if (lowMemory) {
+                text.release();
+            }
             DitInputs inputs = conditioned;
             GuidedVelocity velocity = new GuidedVelocity(dit, cfg, 1.0);
 
@@ -244,6 +258,16 @@ public final class Sa3Pipeline implements AudioGenerator {
      * goes back to the plain checkpoint). The DiT and conditioners are rebuilt from the checkpoint with the
      * adapters merged into their weights; nothing changes if loading fails.
      */
+    @Override
+    public void setLowMemory(boolean lowMemory) {
+        this.lowMemory = lowMemory;
+    }
+
+    /** The prompt encoder (for tests of memory saving). */
+    Sa3TextEncoder textEncoder() {
+        return text;
+    }
+
     public synchronized void setLoras(List<LoraSpec> specs) {
         if (checkpoint == null) {
             throw new IllegalStateException("this pipeline was not loaded from a checkpoint file");

@@ -158,7 +158,9 @@ public final class TrainableWeights implements TensorSource {
                 shapes.put(k, shape);
             }
         }
-        try (NDManager scratch = NDManager.newBaseManager()) {
+        // on the parameters' device, so that folding weight norms never mixes a GPU tensor with a CPU one
+        ai.djl.Device device = parameters.isEmpty() ? ai.djl.Device.cpu() : parameters.values().iterator().next().getDevice();
+        try (NDManager scratch = NDManager.newBaseManager(device)) {
             SafetensorsWriter.write(target, shapes, key -> {
                 try (NDManager m = scratch.newSubManager()) {
                     return current(m, key, values).toFloatArray();

@@ -4,6 +4,7 @@ import dev.longplay.models.nn.TorchOwned;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.longplay.models.nn.ComputeTarget;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.longplay.models.autoencoder.AudioAutoencoder;
@@ -44,6 +45,7 @@ public final class Trainer implements AutoCloseable {
     private static final long VALIDATION_SEED = 0x7A11DA7EL;
 
     private final Path dir;
+    private final ComputeTarget target;
     private final TrainingRecipe recipe;
     private final StableAudioPipeline pipeline;
     private final TrainableWeights weights;
@@ -61,12 +63,17 @@ public final class Trainer implements AutoCloseable {
     // the autoencoder whose latents the diffusion model learns: the loaded one, or a copy at the measured scale
     private AudioAutoencoder latentAutoencoder;
 
-    private Trainer(Path dir, TrainingRecipe recipe, Path weightsFile, java.util.Set<String> weightNormedPlain) {
+    private Trainer(Path dir, TrainingRecipe recipe, Path weightsFile, java.util.Set<String> weightNormedPlain,
+                    ComputeTarget target) {
+        if (target.isReduced()) {
+            throw new IllegalArgumentException("training runs in fp32 (" + target.describe() + " was asked for)");
+        }
         this.dir = dir;
+        this.target = target;
         this.recipe = recipe;
         TrainableWeights[] opened = new TrainableWeights[1];
         ModelFiles base = ModelFiles.in(dir);
-        this.pipeline = StableAudioPipeline.load(new ModelFiles(dir, base.config(), weightsFile), "training",
+        this.pipeline = StableAudioPipeline.load(new ModelFiles(dir, base.config(), weightsFile), "training", target,
                 file -> opened[0] = new TrainableWeights(file, weightNormedPlain));
         this.weights = opened[0];
         this.config = pipeline.config();
@@ -87,11 +94,17 @@ public final class Trainer implements AutoCloseable {
      */
     public static Trainer start(Path dir, byte[] modelConfig, byte[] t5Config, byte[] tokenizer, TrainingRecipe recipe)
             throws IOException {
+        return start(dir, modelConfig, t5Config, tokenizer, recipe, ComputeTarget.CPU);
+    }
+
+    /** As {@link #start(Path, byte[], byte[], byte[], TrainingRecipe)} on {@code target}'s device (fp32). */
+    public static Trainer start(Path dir, byte[] modelConfig, byte[] t5Config, byte[] tokenizer, TrainingRecipe recipe,
+                                ComputeTarget target) throws IOException {
         if (Files.exists(dir.resolve(STATE_DIR))) {
             throw new IllegalStateException(dir + " already holds a training run: resume it instead");
         }
         SyntheticModel.write(dir, modelConfig, t5Config, tokenizer, recipe.seed());
-        Trainer t = new Trainer(dir, recipe, dir.resolve("model.safetensors"), java.util.Set.of());
+        Trainer t = new Trainer(dir, recipe, dir.resolve("model.safetensors"), java.util.Set.of(), target);
         t.save();
         return t;
     }
@@ -105,6 +118,12 @@ public final class Trainer implements AutoCloseable {
      * As {@link #resume(Path)}, with new step totals where given (the learning-rate schedule stretches to them).
      */
     public static Trainer resume(Path dir, Long autoencoderSteps, Long diffusionSteps) throws IOException {
+        return resume(dir, autoencoderSteps, diffusionSteps, ComputeTarget.CPU);
+    }
+
+    /** As {@link #resume(Path, Long, Long)} on {@code target}'s device: a run may move between CPU and GPU. */
+    public static Trainer resume(Path dir, Long autoencoderSteps, Long diffusionSteps, ComputeTarget target)
+            throws IOException {
         Path state = dir.resolve(STATE_DIR);
         Path progressFile = state.resolve("progress.json");
         if (!Files.isRegularFile(progressFile)) {
@@ -113,7 +132,7 @@ public final class Trainer implements AutoCloseable {
         TrainingProgress p = ModelConfig.JSON.readValue(progressFile.toFile(), TrainingProgress.class);
         TrainingRecipe r = p.recipe().withSteps(autoencoderSteps == null ? p.recipe().autoencoderSteps() : autoencoderSteps,
                 diffusionSteps == null ? p.recipe().diffusionSteps() : diffusionSteps);
-        Trainer t = new Trainer(dir, r, state.resolve("weights.safetensors"), p.weightNormed());
+        Trainer t = new Trainer(dir, r, state.resolve("weights.safetensors"), p.weightNormed(), target);
         t.restore(state.resolve("optimizer.safetensors"), p);
         return t;
     }
@@ -177,7 +196,7 @@ public final class Trainer implements AutoCloseable {
     private double optimise(Loss loss, long index, AdamW optimizer, Map<String, NDArray> params,
                             ExponentialMovingAverage ema, double learningRate) {
         double lossValue;
-        try (NDManager step = NDManager.newBaseManager()) {
+        try (NDManager step = target.newManager()) {
             homeIn(step);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray value = loss.of(index, step);
@@ -191,7 +210,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private double evaluate(Loss loss, long index) {
-        try (NDManager step = NDManager.newBaseManager()) {
+        try (NDManager step = target.newManager()) {
             homeIn(step);
             return value(loss.of(index, step));
         }
@@ -258,13 +277,13 @@ public final class Trainer implements AutoCloseable {
         NDArray sigma = tArr.mul(Math.PI / 2).sin().reshape(b, 1, 1);
         NDArray noise = gaussian(step, rng, b, ae.latentDim(), frames);
         NDArray noised = latents.mul(alpha).add(noise.mul(sigma));
-        NDArray target = noise.mul(alpha).sub(latents.mul(sigma));
+        NDArray velocity = noise.mul(alpha).sub(latents.mul(sigma));
         Conditioning cond = pipeline.condition(batch.prompts(), 0, seconds, step);
         NDArray tokens = cond.crossAttnTokens() == null ? null
                 : cond.crossAttnTokens().mul(step.create(keep).reshape(b, 1, 1));
         Conditioning dropped = new Conditioning(tokens, cond.crossAttnMask(), cond.globalCond());
         NDArray v = pipeline.transformer().bind(dropped, null, 1.0, step).apply(noised, tArr);
-        return v.sub(target).square().mean();
+        return v.sub(velocity).square().mean();
     }
 
     /**
@@ -293,7 +312,7 @@ public final class Trainer implements AutoCloseable {
         double sumSquares = 0;
         long n = 0;
         for (int i = 0; i < count; i++) {
-            try (NDManager step = NDManager.newBaseManager()) {
+            try (NDManager step = target.newManager()) {
                 NDArray audio = batches.batch(i, DIT_EXAMPLES_OFFSET, clipSamples(recipe.clipSeconds()), step).audio();
                 // latents as the loaded config scales them, times that scale: the autoencoder's own latents
                 NDArray latents = ae.encode(audio, recipe.seed() * 31 + i).mul(ae.scale());
@@ -341,7 +360,7 @@ public final class Trainer implements AutoCloseable {
         double with = 0;
         double without = 0;
         for (int i = 0; i < count; i++) {
-            try (NDManager step = NDManager.newBaseManager()) {
+            try (NDManager step = target.newManager()) {
                 homeIn(step);
                 TrainingBatches.Batch batch = batches.validationBatch(i, clipSamples(recipe.clipSeconds()), step);
                 with += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 0.0, step));

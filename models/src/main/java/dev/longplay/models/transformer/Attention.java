@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.nn.LayerNorm;
 import dev.longplay.models.nn.Linear;
+import dev.longplay.models.nn.Precision;
 import dev.longplay.models.weights.StateDict;
 
 /**
@@ -106,8 +107,8 @@ public final class Attention {
                 q = qNorm.forward(q);
                 k = kNorm.forward(k);
             } else if (l2Norm) {
-                q = q.div(q.norm(new int[]{3}, true).maximum(1e-12f));
-                k = k.div(k.norm(new int[]{3}, true).maximum(1e-12f));
+                q = l2Normalise(q);
+                k = l2Normalise(k);
             }
             if (rotary != null) {
                 q = RotaryEmbedding.apply(q, rotary);
@@ -125,6 +126,12 @@ public final class Attention {
             out.attach(parent);
             return out;
         }
+    }
+
+    // the sum of squares can pass fp16's 65504 long before the norm does: normalise in float32
+    private static NDArray l2Normalise(NDArray t) {
+        NDArray wide = Precision.float32(t);
+        return Precision.as(wide.div(wide.norm(new int[]{3}, true).maximum(1e-12f)), t.getDataType());
     }
 
     // t: [B, N, h·Dh] -> [B, h, N, Dh]

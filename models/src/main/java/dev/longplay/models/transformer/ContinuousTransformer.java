@@ -29,7 +29,7 @@ public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryE
                         + "embedding's " + rotDim + " (the reference needs embed_dim / num_heads >= 32)");
             }
             // The buffer is checkpointed; read it so a checkpoint with other frequencies is honoured.
-            NDArray invFreq = sd.take("rotary_pos_emb.inv_freq", rotDim / 2);
+            NDArray invFreq = sd.takeFloat32("rotary_pos_emb.inv_freq", rotDim / 2);
             rope = new RotaryEmbedding(invFreq.toFloatArray());
             invFreq.close();
         }

@@ -6,6 +6,7 @@ import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.diffusion.ModelFunction;
 import dev.longplay.models.nn.Conv1d;
+import dev.longplay.models.nn.Precision;
 import dev.longplay.models.nn.SiluMlp;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
@@ -115,20 +116,24 @@ public final class DiffusionTransformer {
         float scale = (float) cfgScale;
         return (x, t) -> scoped(x, t, () -> {
             long b = x.getShape().get(0);
-            NDArray both = run(x.concat(x, 0), t.concat(t, 0), context, globalEmbed);
+            // the guidance sum in the sampler's type: with bf16 halves, cond − uncond would cancel digits
+            NDArray both = Precision.as(run(x.concat(x, 0), t.concat(t, 0), context, globalEmbed), x.getDataType());
             NDArray condOut = both.get("0:" + b);
             NDArray uncondOut = both.get(b + ":");
             return uncondOut.add(condOut.sub(uncondOut).muli(scale));
         });
     }
 
-    /** Runs one network call in its own memory scope; only the result survives, in x's manager. */
+    /**
+     * Runs one network call in its own memory scope; only the result survives, in x's manager and type (the
+     * sampler's state stays float32 when the network computes in reduced precision).
+     */
     private static NDArray scoped(NDArray x, NDArray t, java.util.function.Supplier<NDArray> body) {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             x.tempAttach(scope);
             t.tempAttach(scope);
-            NDArray out = body.get();
+            NDArray out = Precision.as(body.get(), x.getDataType());
             out.attach(parent);
             return out;
         }

@@ -23,11 +23,21 @@ public final class DitForwardGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> inputs, NDManager manager) {
+        return run(gc, inputs, manager, DataType.FLOAT32);
+    }
+
+    @Override
+    public boolean followsPrecision() {
+        return true;
+    }
+
+    @Override
+    public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> inputs, NDManager manager, DataType precision) {
         ModelConfig cfg = gc.modelConfig();
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {
-            StateDict sd = new StateDict(file, manager, DataType.FLOAT32);
+            StateDict sd = new StateDict(file, manager, precision);
             DiffusionTransformer dit = DiffusionTransformer.load(sd, cfg);
-            Conditioning cond = GoldenConditioning.build(cfg, sd, inputs, manager);
+            Conditioning cond = GoldenConditioning.build(cfg, sd.withComputeType(DataType.FLOAT32), inputs, manager);
             double cfgScale = gc.spec().path("cfg_scale").asDouble(1.0);
             NDArray v = dit.bind(cond, null, cfgScale, manager).apply(inputs.get("x"), inputs.get("t"));
             return Map.of("v", v);

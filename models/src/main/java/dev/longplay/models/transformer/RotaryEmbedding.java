@@ -54,8 +54,13 @@ public record RotaryEmbedding(float[] invFreq) {
         }
     }
 
-    // x: [B, H, N, D] -> same, the first rotDim channels rotated by position
+    // x: [B, H, N, D] -> same, the first rotDim channels rotated by position; in float32, x's type kept
     public static NDArray apply(NDArray x, Tables tables) {
+        if (x.getDataType() != tables.cos().getDataType()) {
+            try (NDArray wide = x.toType(tables.cos().getDataType(), false); NDArray out = apply(wide, tables)) {
+                return out.toType(x.getDataType(), false);
+            }
+        }
         long d = x.getShape().get(3);
         long rot = tables.cos().getShape().get(1);
         long half = rot / 2;

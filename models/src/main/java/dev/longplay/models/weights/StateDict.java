@@ -34,6 +34,14 @@ public final class StateDict {
         this.used = used;
     }
 
+    /**
+     * The same view with another compute type, sharing the record of taken keys: conditioners read the
+     * checkpoint in float32 while the DiT and the autoencoder read it in reduced precision.
+     */
+    public StateDict withComputeType(DataType type) {
+        return type == computeType ? this : new StateDict(file, prefix, manager, type, used);
+    }
+
     /** The same checkpoint under {@code prefix + "." + name}. */
     public StateDict scope(String name) {
         return new StateDict(file, key(name) + ".", manager, computeType, used);
@@ -69,6 +77,18 @@ public final class StateDict {
 
     /** Takes a tensor; {@code expected} may use -1 for a dimension the caller does not know. */
     public NDArray take(String name, long... expected) {
+        return take(name, computeType, expected);
+    }
+
+    /**
+     * Takes a tensor in float32 whatever the compute type: for parameters of the layers that compute in float32
+     * under reduced precision (normalisation gains, Snake's alpha and beta, Fourier frequencies).
+     */
+    public NDArray takeFloat32(String name, long... expected) {
+        return take(name, computeType == null ? null : DataType.FLOAT32, expected);
+    }
+
+    private NDArray take(String name, DataType type, long... expected) {
         String full = key(name);
         if (!file.contains(full)) {
             throw new CheckpointException("missing key '" + full + "' in " + file.describe());
@@ -79,7 +99,7 @@ public final class StateDict {
                     + Arrays.toString(actual) + ", the model config needs " + Arrays.toString(expected));
         }
         used.add(full);
-        return file.load(manager, full, expected, computeType);
+        return file.load(manager, full, expected, type);
     }
 
     /** Takes a tensor if present (for optional biases), else null. */
@@ -95,13 +115,15 @@ public final class StateDict {
         if (!has(name + "_v") && has(name)) {
             return take(name, expected);
         }
+        // folded in float32: in fp16 the sum of squares over a wide kernel overflows
+        DataType foldType = computeType == null ? null : DataType.FLOAT32;
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray v = take(name + "_v", expected);
+            NDArray v = take(name + "_v", foldType, expected);
             // g keeps v's rank with ones beyond the first dimension ([out, 1, 1] for a conv weight).
             long[] gShape = new long[(int) v.getShape().dimension()];
             Arrays.fill(gShape, 1);
             gShape[0] = v.getShape().get(0);
-            NDArray g = take(name + "_g", gShape);
+            NDArray g = take(name + "_g", foldType, gShape);
             v.attach(scratch);
             g.attach(scratch);
             int[] axes = new int[(int) v.getShape().dimension() - 1];
@@ -110,6 +132,9 @@ public final class StateDict {
             }
             NDArray norm = v.square().sum(axes, true).sqrt();
             NDArray w = v.mul(g.reshape(norm.getShape())).div(norm);
+            if (computeType != null && computeType != DataType.FLOAT32) {
+                w = w.toType(computeType, false);
+            }
             w.attach(manager);
             return w;
         }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.autoencoder.AudioAutoencoder;
 import dev.longplay.models.autoencoder.ChunkedDecoder;
+import dev.longplay.models.nn.ComputeTarget;
 import dev.longplay.models.pipeline.BenchModel;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
@@ -54,41 +55,52 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-decode", description = "do not time the VAE decode (e.g. for a long DiT-step memory check)")
     boolean skipDecode;
 
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute = new ComputeOptions();
+
     @Override
     public Integer call() throws Exception {
         Path cache = dev.longplay.server.DataDirs.cache().resolve("models");
+        ComputeTarget target = compute.target();
         if (model.equals("sa3-small-random")) {
             // SA3: DiT step, the whole ping-pong sampling and the SAME-S decode, all with random weights
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model);
             out.put("seconds", seconds);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+            out.put("target", target.describe());
             Sa3Config config = Sa3Bench.smallConfig();
-            try (NDManager m = NDManager.newBaseManager();
+            try (GpuMemoryWatch gpu = GpuMemoryWatch.start(target.device());
+                 NDManager m = target.newManager();
                  LatentCodec codec = skipDecode ? null : SameAutoencoder.loader().load(config,
                          new StateDict(new SyntheticTensors(11), m, DataType.FLOAT32), m)) {
-                out.putAll(Sa3Bench.run(config, seconds, steps, codec, this::time));
+                out.putAll(Sa3Bench.run(config, seconds, steps, codec, this::time, target));
+                putMemory(out, gpu);
             }
-            out.put("peakRssMiB", PeakMemory.rssHighWaterMiB());
             System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
             return 0;
         }
-        try (StableAudioPipeline p = StableAudioPipeline.load(BenchModel.resolve(model, cache), model)) {
+        GpuMemoryWatch gpu = GpuMemoryWatch.start(target.device());
+        try (gpu; StableAudioPipeline p = StableAudioPipeline.load(BenchModel.resolve(model, cache), model, target)) {
+            p.setLowMemory(compute.lowMemory);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model);
             out.put("seconds", seconds);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+            out.put("target", target.describe());
+            out.put("lowMemory", compute.lowMemory);
+            out.put("attention", System.getProperty("longplay.attention", "default"));
             int ratio = p.config().autoencoder().downsamplingRatio();
             int latentFrames = (int) Math.ceil(seconds * p.sampleRate() / ratio);
             out.put("latentFrames", latentFrames);
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = target.newManager()) {
                 NDArray x = SeededNoise.stream(1, 1).next(m, new Shape(1, p.config().autoencoder().latentDim(), latentFrames));
                 ModelFunction f = p.modelFunction(GenerationParams.text("bench", seconds, 1), m);
                 NDArray t = m.create(new float[]{0.7f});
-                out.put("ditStepSeconds", time(() -> f.apply(x, t).close()));
+                out.put("ditStepSeconds", time(() -> finish(f.apply(x, t))));
                 if (!skipDecode) {
                     AudioAutoencoder ae = p.autoencoder();
-                    out.put("vaeDecodeSeconds", time(() -> ae.decodeChunked(x, ChunkedDecoder.DEFAULT_CHUNK_FRAMES).close()));
+                    out.put("vaeDecodeSeconds", time(() -> finish(ae.decodeChunked(x, ChunkedDecoder.DEFAULT_CHUNK_FRAMES))));
                 }
             }
             if (!skipGeneration) {
@@ -97,10 +109,28 @@ public final class BenchCommand implements Callable<Integer> {
                 out.put("steps", steps);
                 out.put("generationSeconds", time(() -> p.generate(gp, GenerationListener.NONE)));
             }
-            out.put("peakRssMiB", PeakMemory.rssHighWaterMiB());
+            putMemory(out, gpu);
             System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         }
         return 0;
+    }
+
+    private static void putMemory(Map<String, Object> out, GpuMemoryWatch gpu) {
+        out.put("peakRssMiB", PeakMemory.rssHighWaterMiB());
+        if (gpu != null) {
+            out.put("peakGpuMiB", gpu.peakMiB());
+        }
+    }
+
+    /**
+     * Waits for the work behind {@code result} and frees it. GPU ops only queue work: reading one element back
+     * to the host waits for everything queued before it, so the timed part ends when the GPU is done.
+     */
+    private static void finish(NDArray result) {
+        try (NDArray flat = result.flatten(); NDArray one = flat.get(0)) {
+            one.toByteBuffer();
+        }
+        result.close();
     }
 
     /** Best of --repeat runs after a warm-up; with --repeat 0, the one (cold) run. */

@@ -42,9 +42,13 @@ final class EvalCommand implements Callable<Integer> {
 
     enum Source { generated, reconstructed, synthesised }
 
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute = new ComputeOptions();
+
     @Override
     public Integer call() {
-        try (StableAudioPipeline p = StableAudioPipeline.load(ModelLocator.fromEnvironment().locate(model), model)) {
+        try (StableAudioPipeline p = StableAudioPipeline.load(ModelLocator.fromEnvironment().locate(model), model,
+                compute.target())) {
             ClipSource clips = switch (source) {
                 case generated -> ClipSource.generated(p, steps, cfgScale);
                 case reconstructed -> ClipSource.reconstructed(p);

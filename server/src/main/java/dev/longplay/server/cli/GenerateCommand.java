@@ -100,6 +100,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "JSON", description = "regenerate from a clip's sidecar JSON (its settings and seed)")
     Path from;
 
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute = new ComputeOptions();
+
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
@@ -126,7 +129,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--clap scores clips against their prompt: give --prompt");
         }
         PromptAudioScorer scorer = clap == null ? null : ClapScorers.load(clap);
-        ModelClipRenderer renderer = ModelClipRenderer.forSpec(model);
+        ModelClipRenderer renderer = ModelClipRenderer.forSpec(model, compute.target(), compute.lowMemory);
         try {
             ProgressBar bar = new ProgressBar(quiet);
             renderer.load(null, bar);

@@ -19,8 +19,12 @@ final class GoldenCheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "a folder of golden cases (see shared/golden/README.md)")
     Path dir;
 
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute = new ComputeOptions();
+
     @Override
     public Integer call() {
+        dev.longplay.models.nn.ComputeTarget target = compute.target();
         if (!Files.isDirectory(dir)) {
             System.err.println("golden-check: not a folder: " + dir);
             return 2;
@@ -30,7 +34,9 @@ final class GoldenCheckCommand implements Callable<Integer> {
             System.err.println("golden-check: no golden cases (folders with case.json) in " + dir);
             return 2;
         }
-        GoldenRunner runner = GoldenRunner.standard();
+        System.out.println("golden-check on " + target.describe() + (target.isGpu() || target.isReduced()
+                ? " (tolerance floors for this target: docs/gpu.md)" : ""));
+        GoldenRunner runner = GoldenRunner.standard(target);
         int passed = 0;
         int failed = 0;
         for (Path caseDir : cases) {

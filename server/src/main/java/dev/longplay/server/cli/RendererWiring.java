@@ -1,5 +1,6 @@
 package dev.longplay.server.cli;
 
+import dev.longplay.models.nn.ComputeTarget;
 import dev.longplay.server.jobs.ClipRendererFactory;
 import dev.longplay.server.render.ModelClipRenderer;
 
@@ -9,7 +10,8 @@ final class RendererWiring {
     private RendererWiring() {
     }
 
-    static ClipRendererFactory factory() {
-        return ModelClipRenderer::forSpec;
+    static ClipRendererFactory factory(ComputeOptions compute) {
+        ComputeTarget target = compute.target();
+        return spec -> ModelClipRenderer.forSpec(spec, target, compute.lowMemory);
     }
 }

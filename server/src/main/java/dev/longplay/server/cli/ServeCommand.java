@@ -101,10 +101,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--osc-import-dir", description = "a folder whose audio files OSC commands (/gen/a2a, /gen/inpaint) may name, besides the clip and upload folders")
     Path oscImportDir;
 
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute = new ComputeOptions();
+
+    // null: the model runtime on --device/--precision (tests pass their own)
     private final ClipRendererFactory renderers;
 
     public ServeCommand() {
-        this(RendererWiring.factory());
+        this(null);
     }
 
     public ServeCommand(ClipRendererFactory renderers) {
@@ -194,9 +198,12 @@ public final class ServeCommand implements Callable<Integer> {
                     new NatsJobRunner.Config(nats, natsName, defaultModel, Duration.ofSeconds(3), layout, natsClipDir), clips);
         } else {
             try {
-                renderer = renderers.create(model);
+                renderer = (renderers != null ? renderers : RendererWiring.factory(compute)).create(model);
             } catch (ClipRendererFactory.RendererUnavailableException e) {
                 System.err.println("serve: no renderer: " + e.getMessage());
+                return 2;
+            } catch (IllegalArgumentException e) {
+                System.err.println("serve: " + e.getMessage());
                 return 2;
             }
             ClipRenderer local = renderer;

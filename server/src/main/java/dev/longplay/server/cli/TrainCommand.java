@@ -46,12 +46,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "steps between checkpoints, new runs only (default 100)")
     int checkpointEvery;
 
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute = new ComputeOptions();
+
     @Override
     public Integer call() throws IOException {
+        dev.longplay.models.nn.ComputeTarget target = compute.target();
         boolean resuming = Files.isDirectory(dir.resolve("training"));
         Trainer trainer;
         if (resuming) {
-            trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps);
+            trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps, target);
             System.err.println("longplay: continuing the run in " + dir + " at autoencoder step "
                     + trainer.progress().autoencoderStep() + ", diffusion step " + trainer.progress().diffusionStep());
         } else {
@@ -64,8 +68,8 @@ final class TrainCommand implements Callable<Integer> {
                     standard.klWeight(), standard.fftSizes(), checkpointEvery);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
             trainer = Trainer.start(dir, modelConfig, resource("tiny/text_encoder_config.json"),
-                    resource("tiny/tokenizer.json"), recipe);
-            System.err.println("longplay: new training run in " + dir);
+                    resource("tiny/tokenizer.json"), recipe, target);
+            System.err.println("longplay: new training run in " + dir + " on " + target.describe());
         }
         try (trainer) {
             trainer.run(new Progress());

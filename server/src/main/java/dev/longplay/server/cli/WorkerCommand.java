@@ -50,10 +50,14 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--nats-replicas", description = "copies JetStream keeps of Longplay's streams in a NATS cluster (default: ${DEFAULT-VALUE})")
     int natsReplicas = 1;
 
+    @picocli.CommandLine.Mixin
+    ComputeOptions compute = new ComputeOptions();
+
+    // null: the model runtime on --device/--precision (tests pass their own)
     private final ClipRendererFactory renderers;
 
     public WorkerCommand() {
-        this(RendererWiring.factory());
+        this(null);
     }
 
     public WorkerCommand(ClipRendererFactory renderers) {
@@ -84,9 +88,12 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         ClipRenderer renderer;
         try {
-            renderer = renderers.create(model);
+            renderer = (renderers != null ? renderers : RendererWiring.factory(compute)).create(model);
         } catch (ClipRendererFactory.RendererUnavailableException e) {
             System.err.println("worker: no renderer: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("worker: " + e.getMessage());
             return 2;
         }
         PromptAudioScorer scorer;

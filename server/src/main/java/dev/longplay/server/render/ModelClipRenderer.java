@@ -2,6 +2,7 @@ package dev.longplay.server.render;
 
 import ai.djl.engine.EngineException;
 import dev.longplay.models.AudioGenerators;
+import dev.longplay.models.nn.ComputeTarget;
 import dev.longplay.models.diffusion.SamplingCancelledException;
 import dev.longplay.models.pipeline.AudioGenerator;
 import dev.longplay.models.pipeline.EmbeddedModel;
@@ -43,6 +44,8 @@ public final class ModelClipRenderer implements ClipRenderer {
 
     private final String modelSpec;
     private final Path cacheDir;
+    private final ComputeTarget target;
+    private final boolean lowMemory;
     private volatile AudioGenerator pipeline;
     // LoRA adapters merged into the pipeline: renders share them (read lock); changing them waits for those renders.
     private final ReentrantReadWriteLock loraLock = new ReentrantReadWriteLock();
@@ -50,12 +53,22 @@ public final class ModelClipRenderer implements ClipRenderer {
 
     /** modelSpec: a folder or Hugging Face id, or null for the embedded model (made under cacheDir). */
     public ModelClipRenderer(String modelSpec, Path cacheDir) {
-        this.modelSpec = modelSpec;
-        this.cacheDir = cacheDir;
+        this(modelSpec, cacheDir, ComputeTarget.CPU, false);
     }
 
-    public static ModelClipRenderer forSpec(String modelSpec) {
-        return new ModelClipRenderer(modelSpec, DataDirs.cache().resolve("models"));
+    /**
+     * As {@link #ModelClipRenderer(String, Path)}, the model loaded onto {@code target}; with {@code lowMemory}
+     * its text encoder is let go between requests.
+     */
+    public ModelClipRenderer(String modelSpec, Path cacheDir, ComputeTarget target, boolean lowMemory) {
+        this.modelSpec = modelSpec;
+        this.cacheDir = cacheDir;
+        this.target = target;
+        this.lowMemory = lowMemory;
+    }
+
+    public static ModelClipRenderer forSpec(String modelSpec, ComputeTarget target, boolean lowMemory) {
+        return new ModelClipRenderer(modelSpec, DataDirs.cache().resolve("models"), target, lowMemory);
     }
 
     public String id() {
@@ -69,9 +82,9 @@ public final class ModelClipRenderer implements ClipRenderer {
                 ? "embedded tiny random-weight model (architecture check; makes noise-like sound, not music)"
                 : "Stable Audio model " + modelSpec;
         if (p == null) {
-            return List.of(new ModelInfo(id(), description, null, "cpu", 0, 0, false));
+            return List.of(new ModelInfo(id(), description, null, target.describe(), 0, 0, false));
         }
-        return List.of(new ModelInfo(id(), description, p.fingerprint(), "cpu", p.sampleRate(),
+        return List.of(new ModelInfo(id(), description, p.fingerprint(), target.describe(), p.sampleRate(),
                 p.maxSeconds(), true));
     }
 
@@ -88,7 +101,9 @@ public final class ModelClipRenderer implements ClipRenderer {
         try {
             ModelFiles files = modelSpec == null ? EmbeddedModel.ensure(cacheDir)
                     : ModelLocator.fromEnvironment().locate(modelSpec);
-            pipeline = AudioGenerators.load(files, id());
+            AudioGenerator loaded = AudioGenerators.load(files, id(), target);
+            loaded.setLowMemory(lowMemory);
+            pipeline = loaded;
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new RenderException(RenderException.Kind.MODEL_UNAVAILABLE, e.getMessage(), e);
         } catch (OutOfMemoryError e) {

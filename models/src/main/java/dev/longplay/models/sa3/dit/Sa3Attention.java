@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.nn.Linear;
+import dev.longplay.models.nn.Precision;
 import dev.longplay.models.nn.RmsNorm;
 import dev.longplay.models.nn.Scoped;
 import dev.longplay.models.transformer.RotaryEmbedding;
@@ -108,7 +109,8 @@ public final class Sa3Attention {
                 }
             }
             if (valid != null) {
-                v = v.mul(valid.expandDims(1).expandDims(3));
+                // the mask in v's type: a float32 mask would promote v and break the product with fp16 scores
+                v = v.mul(Precision.as(valid, v.getDataType()).expandDims(1).expandDims(3));
             }
             NDArray out = attend(q, k, v, rotary);
             if (differential) {
@@ -119,13 +121,19 @@ public final class Sa3Attention {
         });
     }
 
+    // in float32: the sum of squares can pass fp16's 65504 long before the norm does
+    private static NDArray l2Normalise(NDArray t) {
+        NDArray wide = Precision.float32(t);
+        return Precision.as(wide.div(wide.norm(new int[]{3}, true).maximum(1e-6f)), t.getDataType());
+    }
+
     private NDArray attend(NDArray q, NDArray k, NDArray v, RotaryEmbedding.Tables rotary) {
         if (qNorm != null) {
             q = qNorm.forward(q);
             k = kNorm.forward(k);
         } else if (l2) {
-            q = q.div(q.norm(new int[]{3}, true).maximum(1e-6f));
-            k = k.div(k.norm(new int[]{3}, true).maximum(1e-6f));
+            q = l2Normalise(q);
+            k = l2Normalise(k);
         }
         if (rotary != null) {
             q = RotaryEmbedding.apply(q, rotary);

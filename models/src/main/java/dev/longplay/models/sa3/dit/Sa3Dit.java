@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.nn.Linear;
+import dev.longplay.models.nn.Precision;
 import dev.longplay.models.nn.SiluMlp;
 import dev.longplay.models.transformer.RotaryEmbedding;
 import dev.longplay.models.weights.CheckpointException;
@@ -71,7 +72,7 @@ public final class Sa3Dit {
         Linear out = Linear.load(tr.scope("project_out"), dim, io, false);
         NDArray memory = c.numMemoryTokens() > 0 ? tr.take("memory_tokens", c.numMemoryTokens(), dim) : null;
         int rotDim = Math.max(c.dimHeads() / 2, 32);
-        NDArray invFreq = tr.take("rotary_pos_emb.inv_freq", rotDim / 2);
+        NDArray invFreq = tr.takeFloat32("rotary_pos_emb.inv_freq", rotDim / 2);
         RotaryEmbedding rope = new RotaryEmbedding(invFreq.toFloatArray());
         invFreq.close();
         StateDict g = tr.scope("global_cond_embedder");
@@ -117,7 +118,8 @@ public final class Sa3Dit {
             long b = h.getShape().get(0);
             int mem = config.numMemoryTokens();
             if (mem > 0) {
-                NDArray tokens = scope.zeros(new Shape(b, mem, config.embedDim())).add(memoryTokens);  // left operand in scope
+                NDArray tokens = scope.zeros(new Shape(b, mem, config.embedDim()), memoryTokens.getDataType())
+                        .add(memoryTokens);  // left operand in scope
                 h = tokens.concat(h, 1);
             }
             NDArray fullValid = null;
@@ -131,7 +133,8 @@ public final class Sa3Dit {
                 }
             }
             NDArray out = projectOut.forward(h.get(":, " + mem + ":, :"));        // [B, T, C]
-            out = postConv.forward(out).add(out).transpose(0, 2, 1);
+            // back in x's type: the guidance and the sampler work in float32 under reduced precision
+            out = Precision.as(postConv.forward(out).add(out).transpose(0, 2, 1), x.getDataType());
             out.attach(parent);
             return out;
         }

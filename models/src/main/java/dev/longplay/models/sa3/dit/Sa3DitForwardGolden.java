@@ -21,9 +21,19 @@ public final class Sa3DitForwardGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager) {
+        return run(gc, in, manager, DataType.FLOAT32);
+    }
+
+    @Override
+    public boolean followsPrecision() {
+        return true;
+    }
+
+    @Override
+    public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager, DataType precision) {
         Sa3Config cfg = Sa3Config.load(gc.dir().resolve("model_config.json"));
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {
-            Sa3Dit dit = Sa3Dit.load(new StateDict(file, manager, DataType.FLOAT32).scope("model.model"), cfg.dit());
+            Sa3Dit dit = Sa3Dit.load(new StateDict(file, manager, precision).scope("model.model"), cfg.dit());
             GuidedVelocity v = new GuidedVelocity(dit, gc.spec().path("cfg_scale").asDouble(1.0),
                     gc.spec().path("apg_scale").asDouble(1.0));
             DitInputs inputs = new DitInputs(in.get("cross_attn_cond"), in.get("global_embed"), in.get("local_add_cond"),

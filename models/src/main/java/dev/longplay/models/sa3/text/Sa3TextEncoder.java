@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.conditioning.T5Tokenizer;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.Reloadable;
 import dev.longplay.models.weights.StateDict;
 
 import java.nio.file.Files;
@@ -25,10 +26,20 @@ public final class Sa3TextEncoder implements AutoCloseable {
     }
 
     private final T5Tokenizer tokenizer;
-    private final T5GemmaEncoder encoder;
+    private final T5GemmaConfig config;
+    private final Reloadable<Loaded> encoder;
 
-    public Sa3TextEncoder(T5Tokenizer tokenizer, T5GemmaEncoder encoder) {
+    // the encoder with the manager that owns its weights, so that releasing it frees them
+    private record Loaded(T5GemmaEncoder encoder, NDManager weights) implements AutoCloseable {
+        @Override
+        public void close() {
+            weights.close();
+        }
+    }
+
+    private Sa3TextEncoder(T5Tokenizer tokenizer, T5GemmaConfig config, Reloadable<Loaded> encoder) {
         this.tokenizer = tokenizer;
+        this.config = config;
         this.encoder = encoder;
     }
 
@@ -44,9 +55,17 @@ public final class Sa3TextEncoder implements AutoCloseable {
         }
         T5GemmaConfig config = T5GemmaConfig.load(dir.resolve("config.json"));
         T5Tokenizer tok = T5Tokenizer.load(dir.resolve("tokenizer.json"), maxLength);
-        try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-            StateDict sd = new StateDict(file, manager, DataType.FLOAT32);
-            return new Sa3TextEncoder(tok, T5GemmaEncoder.load(sd, config));
+        java.util.function.Supplier<Loaded> loader = () -> {
+            NDManager owner = manager.newSubManager();
+            try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+                return new Loaded(T5GemmaEncoder.load(new StateDict(file, owner, DataType.FLOAT32), config), owner);
+            } catch (RuntimeException e) {
+                owner.close();
+                throw e;
+            }
+        };
+        try {
+            return new Sa3TextEncoder(tok, config, Reloadable.of(loader.get(), loader));
         } catch (RuntimeException e) {
             tok.close();
             throw e;
@@ -54,7 +73,7 @@ public final class Sa3TextEncoder implements AutoCloseable {
     }
 
     public int hiddenSize() {
-        return encoder.config().hiddenSize();
+        return config.hiddenSize();
     }
 
     public Encoded encode(String prompt, NDManager manager) {
@@ -62,11 +81,22 @@ public final class Sa3TextEncoder implements AutoCloseable {
         int n = b.ids()[0].length;
         NDArray ids = manager.create(b.ids()[0], new Shape(1, n));
         NDArray mask = manager.create(b.mask()[0], new Shape(1, n)).toType(DataType.FLOAT32, false);
-        return new Encoded(encoder.forward(ids, mask), mask);
+        return new Encoded(encoder.get().encoder().forward(ids, mask), mask);
+    }
+
+    /** Lets the encoder's weights go until the next prompt ({@code --low-memory}). */
+    public void release() {
+        encoder.release();
+    }
+
+    /** Whether the weights are in memory now. */
+    public boolean isLoaded() {
+        return encoder.isLoaded();
     }
 
     @Override
     public void close() {
+        encoder.close();
         tokenizer.close();
     }
 }

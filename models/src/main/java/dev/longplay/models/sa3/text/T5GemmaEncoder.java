@@ -96,8 +96,9 @@ public final class T5GemmaEncoder {
         try (NDManager scope = parent.newSubManager()) {
             ids.tempAttach(scope);
             mask.tempAttach(scope);
-            NDArray h = scope.zeros(new Shape(1)).add(embed.get(ids.toType(DataType.INT64, false)))
-                    .mul((float) Math.sqrt(config.hiddenSize()));
+            NDArray rows = embed.get(ids.toType(DataType.INT64, false));
+            rows.attach(scope);  // a lookup joins the weights' manager: without this, every prompt stays there
+            NDArray h = rows.mul((float) Math.sqrt(config.hiddenSize()));
             // additive key mask [B, 1, 1, N]: 0 for tokens, the float minimum for padding (as HF's eager path)
             NDArray keyMask = mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-Float.MAX_VALUE).expandDims(1).expandDims(1);
             try (RotaryEmbedding.Tables tables = rotary.tables(scope, Math.toIntExact(n))) {
