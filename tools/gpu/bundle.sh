@@ -4,8 +4,8 @@
 #
 #   tools/gpu/bundle.sh            # -> gpu-bundle/longplay-gpu.tar.xz (+ BUNDLE.txt), gpu-golden/golden.tar.xz
 #
-# Two folders because a device call carries at most 64 MiB with the repository: the bundle (~45 MB) and the
-# golden cases (~12 MB) travel in separate calls (docs/gpu.md); what run.sh unpacks stays on the warm machine.
+# Two folders because a device call carries at most 64 MiB with the repository (~12 MiB): the bundle (~42 MiB)
+# alone for the benchmark, with the golden cases (~9 MiB) for the golden check (docs/gpu.md).
 #
 # The archive holds:
 #   jre/        a jlink runtime with only the modules the jars need (its include/ has jni.h for the JNI build)

@@ -2,7 +2,8 @@
 # Runs Longplay on a bare GPU host (Python torch installed, no JDK, no network) from gpu-bundle/ (made by
 # tools/gpu/bundle.sh on a build machine). Run from the repository root:
 #
-#   tools/gpu/run.sh golden-check [DIR]     # default DIR: gpu-golden/golden.tar.xz, unpacked
+#   tools/gpu/run.sh golden-check [DIR] [--device cuda --precision fp16]
+#                                           # default DIR: gpu-golden/golden.tar.xz, unpacked
 #   tools/gpu/run.sh info                   # host torch, flavour, JNI, Java: what would be used
 #   tools/gpu/run.sh jni                    # only find or build libdjl_torch.so
 #   tools/gpu/run.sh <longplay command> ... # e.g. generate --prompt "..." --out a.wav; bench --model ...; serve
@@ -181,12 +182,17 @@ case "$cmd" in
     golden-check)
         ensure_jni
         setup_env
-        if [ $# -eq 0 ]; then
-            [ -f "$golden_archive" ] || die "no $golden_archive (carry gpu-golden/, or give a folder)"
-            rm -rf "$work/golden"
-            mkdir -p "$work/golden"
-            tar -xJf "$golden_archive" -C "$work/golden"
-            set -- "$work/golden/$(ls "$work/golden" | head -1)"
+        # no folder among the arguments (only options such as --device cuda --precision fp16): the carried set
+        local_dir=""
+        for a in "$@"; do [ -d "$a" ] && local_dir="$a"; done
+        if [ -z "$local_dir" ]; then
+            if [ -f "$golden_archive" ]; then
+                rm -rf "$work/golden"
+                mkdir -p "$work/golden"
+                tar -xJf "$golden_archive" -C "$work/golden"
+            fi
+            [ -d "$work/golden" ] || die "no $golden_archive (carry gpu-golden/, or give a folder)"
+            set -- "$work/golden/$(ls "$work/golden" | head -1)" "$@"
         fi
         longplay golden-check "$@"
         ;;
