@@ -15,10 +15,10 @@
 #   small-11s-fp16     SAO small in fp16
 #   sao10-47s-bf16     SAO 1.0 in bf16
 #
-# in that order (most wanted first) within a time budget, so that one device call (10 min) holds it. A side that
-# fails or runs out of time is reported as such in the table; the other rows still run. Every JSON and log goes
-# to OUT_DIR, and to gpu-run/bench/ (kept on a warm machine, so a second call can run the rows left over and the
-# table covers both), with gpu-bench.md: the markdown table for docs/gpu.md.
+# in that order (most wanted first; BENCH_ROWS picks and orders) within a time budget, so that a device call
+# (10 min) holds it. A side that fails or runs out of time is reported as such in the table; the other rows still
+# run. Every JSON, log and status goes to OUT_DIR (and gpu-run/bench/), with gpu-bench.md: the markdown table for
+# docs/gpu.md. `python3 tools/gpu/bench_table.py DIR1 DIR2` makes one table of several calls' results.
 #
 # Environment:
 #   BENCH_ROWS="a b ..."      only these rows (names above)
@@ -47,6 +47,7 @@ start=$SECONDS
 
 say() { echo "gpu/bench: $*" >&2; }
 mkdir -p "$out" "$keep"
+rm -f "$keep"/*  # this call's rows only; tools/gpu/bench_table.py joins the folders of several calls
 publish() { cp -f "$keep"/* "$out"/ 2>/dev/null || true; }
 
 device=cuda
