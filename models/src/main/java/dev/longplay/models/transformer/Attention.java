@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.nn.LayerNorm;
+import dev.longplay.models.nn.L2Normalize;
 import dev.longplay.models.nn.Linear;
-import dev.longplay.models.nn.Precision;
 import dev.longplay.models.weights.StateDict;
 
 /**
@@ -107,8 +107,8 @@ public final class Attention {
                 q = qNorm.forward(q);
                 k = kNorm.forward(k);
             } else if (l2Norm) {
-                q = l2Normalise(q);
-                k = l2Normalise(k);
+                q = L2Normalize.lastAxis(q, 1e-12f);
+                k = L2Normalize.lastAxis(k, 1e-12f);
             }
             if (rotary != null) {
                 q = RotaryEmbedding.apply(q, rotary);
@@ -126,12 +126,6 @@ public final class Attention {
             out.attach(parent);
             return out;
         }
-    }
-
-    // the sum of squares can pass fp16's 65504 long before the norm does: normalise in float32
-    private static NDArray l2Normalise(NDArray t) {
-        NDArray wide = Precision.float32(t);
-        return Precision.as(wide.div(wide.norm(new int[]{3}, true).maximum(1e-12f)), t.getDataType());
     }
 
     // t: [B, N, h·Dh] -> [B, h, N, Dh]
