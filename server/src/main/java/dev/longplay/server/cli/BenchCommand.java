@@ -18,6 +18,7 @@ import dev.longplay.models.weights.StateDict;
 import dev.longplay.models.weights.SyntheticTensors;
 import dev.longplay.models.diffusion.ModelFunction;
 import dev.longplay.models.diffusion.SeededNoise;
+import dev.longplay.models.nn.FusedAttention;
 import dev.longplay.server.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,6 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("model", model);
             out.put("seconds", seconds);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+            out.put("attention", FusedAttention.describe());
             Sa3Config config = Sa3Bench.smallConfig();
             try (NDManager m = NDManager.newBaseManager();
                  LatentCodec codec = skipDecode ? null : SameAutoencoder.loader().load(config,
@@ -78,6 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("model", model);
             out.put("seconds", seconds);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
+            out.put("attention", FusedAttention.describe());
             int ratio = p.config().autoencoder().downsamplingRatio();
             int latentFrames = (int) Math.ceil(seconds * p.sampleRate() / ratio);
             out.put("latentFrames", latentFrames);
