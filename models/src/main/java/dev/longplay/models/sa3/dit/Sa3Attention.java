@@ -3,6 +3,7 @@ package dev.longplay.models.sa3.dit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.nn.FusedAttention;
 import dev.longplay.models.nn.L2Normalize;
 import dev.longplay.models.nn.Linear;
 import dev.longplay.models.nn.Precision;
@@ -134,8 +135,7 @@ public final class Sa3Attention {
             q = RotaryEmbedding.apply(q, rotary);
             k = RotaryEmbedding.apply(k, rotary);
         }
-        float scale = (float) (1.0 / Math.sqrt(dimHeads));
-        return q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).softmax(3).matMul(v);
+        return FusedAttention.attend(q, k, v);
     }
 
     // [B, N, h·Dh] -> [B, h, N, Dh]
