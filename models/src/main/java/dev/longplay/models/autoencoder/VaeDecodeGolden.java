@@ -4,28 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
+import dev.longplay.models.golden.ReducedPrecisionComponent;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
 
 import java.util.Map;
 
 /** Golden {@code vae_decode}: audio = pretransform.decode(latents). */
-public final class VaeDecodeGolden implements GoldenComponent {
+public final class VaeDecodeGolden implements ReducedPrecisionComponent {
 
     @Override
     public String component() {
         return "vae_decode";
-    }
-
-    @Override
-    public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager) {
-        return run(goldenCase, inputs, manager, DataType.FLOAT32);
-    }
-
-    @Override
-    public boolean followsPrecision() {
-        return true;
     }
 
     @Override

@@ -5,26 +5,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.nn.Precision;
 import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
+import dev.longplay.models.golden.ReducedPrecisionComponent;
 
 import java.util.Map;
 
 /** Golden {@code vae_encode}: the encoder's output and the VAE bottleneck's mean, stdev and sample for given noise. */
-public final class VaeEncodeGolden implements GoldenComponent {
+public final class VaeEncodeGolden implements ReducedPrecisionComponent {
 
     @Override
     public String component() {
         return "vae_encode";
-    }
-
-    @Override
-    public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager) {
-        return run(goldenCase, inputs, manager, DataType.FLOAT32);
-    }
-
-    @Override
-    public boolean followsPrecision() {
-        return true;
     }
 
     @Override

@@ -104,14 +104,23 @@ public record ComputeTarget(Device device, DataType precision) {
         return precision != DataType.FLOAT32;
     }
 
-    /** As the command line spells it: {@code cuda:0/bf16}, {@code cpu/fp32}. */
-    public String describe() {
-        String d = device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
-        String p = switch (precision) {
+    /** The device as the command line spells it: {@code cpu}, {@code cuda:0}. */
+    public String deviceName() {
+        return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
+    }
+
+    /** The precision as the command line spells it: {@code fp32}, {@code fp16}, {@code bf16}. */
+    public String precisionName() {
+        return switch (precision) {
             case BFLOAT16 -> "bf16";
             case FLOAT16 -> "fp16";
             default -> "fp32";
         };
-        return d + "/" + p;
     }
+
+    /** As the command line spells it: {@code cuda:0/bf16}, {@code cpu/fp32}. */
+    public String describe() {
+        return deviceName() + "/" + precisionName();
+    }
+
 }

@@ -13,7 +13,7 @@ import dev.longplay.models.diffusion.Sampler;
 import dev.longplay.models.diffusion.Sigmas;
 import dev.longplay.models.diffusion.StepListener;
 import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
+import dev.longplay.models.golden.ReducedPrecisionComponent;
 import dev.longplay.models.golden.GoldenConditioning;
 import dev.longplay.models.transformer.DiffusionTransformer;
 import dev.longplay.models.weights.SafetensorsFile;
@@ -26,7 +26,7 @@ import java.util.Map;
  * Golden {@code sample} and {@code style_transfer}: a whole deterministic sampler run as the reference's
  * generate_diffusion_cond does it, with the recorded noise, then the decode.
  */
-public final class GoldenSampling implements GoldenComponent {
+public final class GoldenSampling implements ReducedPrecisionComponent {
 
     private final boolean styleTransfer;
 
@@ -45,16 +45,6 @@ public final class GoldenSampling implements GoldenComponent {
     @Override
     public String component() {
         return styleTransfer ? "style_transfer" : "sample";
-    }
-
-    @Override
-    public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager) {
-        return run(gc, in, manager, DataType.FLOAT32);
-    }
-
-    @Override
-    public boolean followsPrecision() {
-        return true;
     }
 
     @Override

@@ -145,7 +145,10 @@ public final class Trainer implements AutoCloseable {
         return weights.parameters();
     }
 
-    /** Runs the remaining steps of both phases, checkpointing every {@code recipe.checkpointEvery()} steps. */
+    /**
+     * Runs the remaining steps of both phases, checkpointing every {@code recipe.checkpointEvery()} steps, until
+     * done or until the listener declines to go on after a checkpoint.
+     */
     public void run(TrainingListener listener) throws IOException {
         while (aeStep < recipe.autoencoderSteps()) {
             double loss = autoencoderStep();
@@ -154,6 +157,9 @@ public final class Trainer implements AutoCloseable {
             if (aeStep % recipe.checkpointEvery() == 0 || aeStep == recipe.autoencoderSteps()) {
                 save();
                 listener.checkpoint(dir, AE_PHASE, aeStep);
+                if (!listener.keepGoing()) {
+                    return;
+                }
             }
         }
         if (ditStep < recipe.diffusionSteps() && config.model().pretransform().scale() == null
@@ -170,6 +176,9 @@ public final class Trainer implements AutoCloseable {
                 save();
                 listener.checkpoint(dir, DIT_PHASE, ditStep);
                 listener.conditioning(ditStep, conditioningCheck(CONDITIONING_CHECK_BATCHES));
+                if (!listener.keepGoing()) {
+                    return;
+                }
             }
         }
     }

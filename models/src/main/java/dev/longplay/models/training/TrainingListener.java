@@ -15,4 +15,12 @@ public interface TrainingListener {
     /** Validation diffusion loss with and without the prompt, after a diffusion checkpoint. */
     default void conditioning(long step, Trainer.ConditioningCheck check) {
     }
+
+    /**
+     * Asked after each checkpoint: false ends the run there, saved and resumable (a time budget on a lent GPU,
+     * where a kill could land in the middle of writing the state).
+     */
+    default boolean keepGoing() {
+        return true;
+    }
 }

@@ -1,14 +1,14 @@
 package dev.longplay.models.transformer;
 
-import dev.longplay.models.nn.TorchOwned;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.nn.BlockedAttention;
+import dev.longplay.models.nn.FusedAttention;
 import dev.longplay.models.nn.LayerNorm;
+import dev.longplay.models.nn.L2Normalize;
 import dev.longplay.models.nn.Linear;
-import dev.longplay.models.nn.Precision;
 import dev.longplay.models.weights.StateDict;
 
 /**
@@ -18,13 +18,10 @@ import dev.longplay.models.weights.StateDict;
  * positions on self-attention, no bias. The conditioning masks are not applied: the reference disables them
  * (padding tokens are zeroed by the conditioner instead).
  *
- * <p>Scores are computed for blocks of queries so that memory stays bounded for long sequences: a block holds
- * B·H·blockRows·M floats instead of the full B·H·N·M.
+ * <p>The attention itself is torch's fused kernel where available ({@link FusedAttention}), else matmul and softmax
+ * over blocks of queries ({@link BlockedAttention}).
  */
 public final class Attention {
-
-    /** Upper bound on one block's score tensor, in floats (256 MiB). */
-    static final long MAX_BLOCK_SCORES = 64L * 1024 * 1024;
 
     private final Linear toQkv;   // self-attention
     private final Linear toQ;     // cross-attention
@@ -36,7 +33,8 @@ public final class Attention {
     private final int heads;
     private final int kvHeads;
     private final int dimHeads;
-    private long maxBlockScores = MAX_BLOCK_SCORES;
+    private long maxBlockScores = BlockedAttention.MAX_BLOCK_SCORES;
+    private boolean blockedForTest;
 
     private Attention(Linear toQkv, Linear toQ, Linear toKv, Linear toOut, LayerNorm qNorm, LayerNorm kNorm,
                       boolean l2Norm, int heads, int kvHeads, int dimHeads) {
@@ -76,9 +74,10 @@ public final class Attention {
         return new Attention(qkv, q, kv, out, qn, kn, "l2".equals(qkNorm), heads, kvHeads, dimHeads);
     }
 
-    /** For tests: a smaller score budget forces several query blocks. */
+    /** For tests: the blocked path with this score budget (a small one forces several query blocks). */
     void setMaxBlockScores(long floats) {
         this.maxBlockScores = floats;
+        this.blockedForTest = true;
     }
 
     // x: [B, N, dim], context: [B, M, dimContext] or null, rotary: tables for N or null -> [B, N, dim]
@@ -107,8 +106,8 @@ public final class Attention {
                 q = qNorm.forward(q);
                 k = kNorm.forward(k);
             } else if (l2Norm) {
-                q = l2Normalise(q);
-                k = l2Normalise(k);
+                q = L2Normalize.lastAxis(q, 1e-12f);
+                k = L2Normalize.lastAxis(k, 1e-12f);
             }
             if (rotary != null) {
                 q = RotaryEmbedding.apply(q, rotary);
@@ -128,12 +127,6 @@ public final class Attention {
         }
     }
 
-    // the sum of squares can pass fp16's 65504 long before the norm does: normalise in float32
-    private static NDArray l2Normalise(NDArray t) {
-        NDArray wide = Precision.float32(t);
-        return Precision.as(wide.div(wide.norm(new int[]{3}, true).maximum(1e-12f)), t.getDataType());
-    }
-
     // t: [B, N, h·Dh] -> [B, h, N, Dh]
     private NDArray heads(NDArray t, int h) {
         Shape s = t.getShape();
@@ -148,31 +141,7 @@ public final class Attention {
                 .reshape(s.get(0), heads, s.get(2), s.get(3));
     }
 
-    // softmax(q kᵀ / sqrt(Dh)) v over query blocks small enough for the score budget
     private NDArray attend(NDArray q, NDArray k, NDArray v) {
-        long b = q.getShape().get(0);
-        long n = q.getShape().get(2);
-        long m = k.getShape().get(2);
-        float scale = (float) (1.0 / Math.sqrt(dimHeads));
-        NDArray kT = k.transpose(0, 1, 3, 2);
-        long rows = Math.max(1, Math.min(n, maxBlockScores / Math.max(1, b * heads * m)));
-        if (rows >= n) {
-            return q.mul(TorchOwned.scalar(q, scale)).matMul(kT).softmax(3).matMul(v);
-        }
-        NDList blocks = new NDList();
-        for (long start = 0; start < n; start += rows) {
-            long end = Math.min(n, start + rows);
-            NDManager parent = q.getManager();
-            try (NDManager blockScope = parent.newSubManager()) {
-                NDArray qb = q.get(":, :, " + start + ":" + end + ", :");
-                qb.attach(blockScope);
-                NDArray scores = qb.mul(TorchOwned.scalar(qb, scale)).matMul(kT);
-                scores.attach(blockScope);
-                NDArray out = scores.softmax(3).matMul(v);
-                out.attach(parent);
-                blocks.add(out);
-            }
-        }
-        return NDArrays.concat(blocks, 2);
+        return blockedForTest ? BlockedAttention.attend(q, k, v, maxBlockScores) : FusedAttention.attend(q, k, v);
     }
 }

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
+import dev.longplay.models.golden.ReducedPrecisionComponent;
 import dev.longplay.models.golden.GoldenConditioning;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
@@ -14,21 +14,11 @@ import dev.longplay.models.weights.StateDict;
 import java.util.Map;
 
 /** Golden {@code dit_forward}: v = DiT(x, t, conditioning) with the case's cfg_scale, batched CFG. */
-public final class DitForwardGolden implements GoldenComponent {
+public final class DitForwardGolden implements ReducedPrecisionComponent {
 
     @Override
     public String component() {
         return "dit_forward";
-    }
-
-    @Override
-    public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> inputs, NDManager manager) {
-        return run(gc, inputs, manager, DataType.FLOAT32);
-    }
-
-    @Override
-    public boolean followsPrecision() {
-        return true;
     }
 
     @Override

@@ -99,6 +99,40 @@ class TrainerTest {
     }
 
     @Test
+    void aListenerThatDeclinesStopsTheRunAtACheckpointThatResumes() throws IOException {
+        Path dir = tmp.resolve("budget");
+        TrainingRecipe r = new TrainingRecipe(3, 11, 2, 0.256, 5, 4, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
+                new int[] {128, 64, 32}, 2);
+        java.util.List<String> checkpoints = new java.util.ArrayList<>();
+        TrainingListener twoCheckpoints = new TrainingListener() {
+            @Override
+            public void step(String phase, long step, long total, double loss, double learningRate) {
+            }
+
+            @Override
+            public void checkpoint(Path d, String phase, long step) {
+                checkpoints.add(phase + " " + step);
+            }
+
+            @Override
+            public boolean keepGoing() {
+                return checkpoints.size() < 2;
+            }
+        };
+        try (Trainer t = start(dir, r)) {
+            t.run(twoCheckpoints);
+            assertEquals(4, t.progress().autoencoderStep(), "stopped at the second checkpoint, not at the end");
+            assertEquals(0, t.progress().diffusionStep());
+        }
+        try (Trainer t = Trainer.resume(dir)) {
+            assertEquals(4, t.progress().autoencoderStep());
+            t.run((phase, step, total, loss, lr) -> { });
+            assertEquals(5, t.progress().autoencoderStep());
+            assertEquals(4, t.progress().diffusionStep());
+        }
+    }
+
+    @Test
     void resumedRunContinuesExactlyAsTheUninterruptedOne() throws IOException {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");

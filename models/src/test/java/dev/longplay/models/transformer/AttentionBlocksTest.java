@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Block-wise attention must equal attention over all queries at once, also when the block size does not
- * divide the sequence and with grouped-query cross-attention (fewer kv heads than query heads).
+ * Block-wise attention must equal attention over all queries at once (the default path, torch's fused kernel),
+ * also when the block size does not divide the sequence and with grouped-query cross-attention (fewer kv heads
+ * than query heads).
  */
 class AttentionBlocksTest {
 

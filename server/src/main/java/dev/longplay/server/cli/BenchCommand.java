@@ -19,6 +19,7 @@ import dev.longplay.models.weights.StateDict;
 import dev.longplay.models.weights.SyntheticTensors;
 import dev.longplay.models.diffusion.ModelFunction;
 import dev.longplay.models.diffusion.SeededNoise;
+import dev.longplay.models.nn.FusedAttention;
 import dev.longplay.server.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,6 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("seconds", seconds);
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
             out.put("target", target.describe());
+            out.put("attention", FusedAttention.describe());
             Sa3Config config = Sa3Bench.smallConfig();
             try (GpuMemoryWatch gpu = GpuMemoryWatch.start(target.device());
                  NDManager m = target.newManager();
@@ -89,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors()));
             out.put("target", target.describe());
             out.put("lowMemory", compute.lowMemory);
-            out.put("attention", System.getProperty("longplay.attention", "default"));
+            out.put("attention", FusedAttention.describe());
             int ratio = p.config().autoencoder().downsamplingRatio();
             int latentFrames = (int) Math.ceil(seconds * p.sampleRate() / ratio);
             out.put("latentFrames", latentFrames);

@@ -46,6 +46,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "steps between checkpoints, new runs only (default 100)")
     int checkpointEvery;
 
+    @Option(names = "--max-minutes", paramLabel = "M",
+            description = "stop at the first checkpoint after M minutes (the run stays resumable)")
+    Double maxMinutes;
+
     @picocli.CommandLine.Mixin
     ComputeOptions compute = new ComputeOptions();
 
@@ -71,10 +75,16 @@ final class TrainCommand implements Callable<Integer> {
                     resource("tiny/tokenizer.json"), recipe, target);
             System.err.println("longplay: new training run in " + dir + " on " + target.describe());
         }
+        Progress progress = new Progress(maxMinutes == null ? Long.MAX_VALUE
+                : System.nanoTime() + Math.round(maxMinutes * 60e9));
         try (trainer) {
-            trainer.run(new Progress());
+            trainer.run(progress);
         }
-        System.err.println("longplay: done; the model in " + dir + " loads with --model " + dir);
+        if (progress.outOfTime) {
+            System.err.println("longplay: --max-minutes reached; the run in " + dir + " is saved: run the same command to go on");
+        } else {
+            System.err.println("longplay: done; the model in " + dir + " loads with --model " + dir);
+        }
         return 0;
     }
 
@@ -89,7 +99,19 @@ final class TrainCommand implements Callable<Integer> {
 
     /** One line per 10 steps and one per checkpoint, with the loss averaged since the last line. */
     private static final class Progress implements TrainingListener {
+        private final long deadline;
+        private boolean outOfTime;
         private long started = System.nanoTime();
+
+        Progress(long deadlineNanos) {
+            this.deadline = deadlineNanos;
+        }
+
+        @Override
+        public boolean keepGoing() {
+            outOfTime = deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
+            return !outOfTime;
+        }
         private double lossSum;
         private int count;
 

@@ -81,10 +81,11 @@ public final class ModelClipRenderer implements ClipRenderer {
         String description = modelSpec == null
                 ? "embedded tiny random-weight model (architecture check; makes noise-like sound, not music)"
                 : "Stable Audio model " + modelSpec;
+        description += " (" + target.precisionName() + ")";
         if (p == null) {
-            return List.of(new ModelInfo(id(), description, null, target.describe(), 0, 0, false));
+            return List.of(new ModelInfo(id(), description, null, target.deviceName(), 0, 0, false));
         }
-        return List.of(new ModelInfo(id(), description, p.fingerprint(), target.describe(), p.sampleRate(),
+        return List.of(new ModelInfo(id(), description, p.fingerprint(), target.deviceName(), p.sampleRate(),
                 p.maxSeconds(), true));
     }
 

@@ -3,6 +3,8 @@ package dev.longplay.models.sa3.dit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.nn.FusedAttention;
+import dev.longplay.models.nn.L2Normalize;
 import dev.longplay.models.nn.Linear;
 import dev.longplay.models.nn.Precision;
 import dev.longplay.models.nn.RmsNorm;
@@ -121,26 +123,19 @@ public final class Sa3Attention {
         });
     }
 
-    // in float32: the sum of squares can pass fp16's 65504 long before the norm does
-    private static NDArray l2Normalise(NDArray t) {
-        NDArray wide = Precision.float32(t);
-        return Precision.as(wide.div(wide.norm(new int[]{3}, true).maximum(1e-6f)), t.getDataType());
-    }
-
     private NDArray attend(NDArray q, NDArray k, NDArray v, RotaryEmbedding.Tables rotary) {
         if (qNorm != null) {
             q = qNorm.forward(q);
             k = kNorm.forward(k);
         } else if (l2) {
-            q = l2Normalise(q);
-            k = l2Normalise(k);
+            q = L2Normalize.lastAxis(q, 1e-6f);
+            k = L2Normalize.lastAxis(k, 1e-6f);
         }
         if (rotary != null) {
             q = RotaryEmbedding.apply(q, rotary);
             k = RotaryEmbedding.apply(k, rotary);
         }
-        float scale = (float) (1.0 / Math.sqrt(dimHeads));
-        return q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).softmax(3).matMul(v);
+        return FusedAttention.attend(q, k, v);
     }
 
     // [B, N, h·Dh] -> [B, h, N, Dh]

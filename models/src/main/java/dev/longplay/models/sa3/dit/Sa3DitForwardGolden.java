@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
+import dev.longplay.models.golden.ReducedPrecisionComponent;
 import dev.longplay.models.sa3.Sa3Config;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
@@ -12,21 +12,11 @@ import dev.longplay.models.weights.StateDict;
 import java.util.Map;
 
 /** Golden {@code sa3_dit_forward}: v = DiT(x, t, conditioning, padding mask) with the case's cfg and APG scales. */
-public final class Sa3DitForwardGolden implements GoldenComponent {
+public final class Sa3DitForwardGolden implements ReducedPrecisionComponent {
 
     @Override
     public String component() {
         return "sa3_dit_forward";
-    }
-
-    @Override
-    public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager) {
-        return run(gc, in, manager, DataType.FLOAT32);
-    }
-
-    @Override
-    public boolean followsPrecision() {
-        return true;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.longplay.models.sa3.same;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.nn.FusedAttention;
 import dev.longplay.models.nn.Linear;
 import dev.longplay.models.transformer.RotaryEmbedding;
 import dev.longplay.models.weights.StateDict;
@@ -83,7 +84,6 @@ final class SameAttention {
         if (window != null) {
             return BandAttention.attend(q, k, v, window[0], window[1]);
         }
-        float scale = (float) (1.0 / Math.sqrt(dimHeads));
-        return q.mul(scale).matMul(k.transpose(0, 1, 3, 2)).softmax(3).matMul(v);
+        return FusedAttention.attend(q, k, v);
     }
 }
