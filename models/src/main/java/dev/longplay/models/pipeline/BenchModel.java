@@ -28,16 +28,21 @@ public final class BenchModel {
         };
     }
 
+    // Written once and reused while its config is the shipped one: a changed shape (a fixed config) is rewritten.
     private static ModelFiles random(String shape, Path cacheRoot) {
         Path dir = cacheRoot.resolve("bench-" + shape + "-random");
-        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
-            try {
+        try {
+            byte[] config = EmbeddedModel.resource("/dev/longplay/models/bench/" + shape + ".json");
+            Path written = dir.resolve("model_config.json");
+            boolean current = Files.isRegularFile(dir.resolve("model.safetensors")) && Files.isRegularFile(written)
+                    && java.util.Arrays.equals(Files.readAllBytes(written), config);
+            if (!current) {
                 EmbeddedModel.deleteTree(dir);
-                SyntheticModel.write(dir, EmbeddedModel.resource("/dev/longplay/models/bench/" + shape + ".json"),
-                        EmbeddedModel.resource("text_encoder_config.json"), EmbeddedModel.resource("tokenizer.json"), 7);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the benchmark model " + dir, e);
+                SyntheticModel.write(dir, config, EmbeddedModel.resource("text_encoder_config.json"),
+                        EmbeddedModel.resource("tokenizer.json"), 7);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the benchmark model " + dir, e);
         }
         return ModelFiles.in(dir);
     }
