@@ -30,9 +30,16 @@ public final class BenchModel {
 
     // Written once and reused while its config is the shipped one: a changed shape (a fixed config) is rewritten.
     private static ModelFiles random(String shape, Path cacheRoot) {
+        try {
+            return random(shape, EmbeddedModel.resource("/dev/longplay/models/bench/" + shape + ".json"), cacheRoot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the benchmark shape " + shape, e);
+        }
+    }
+
+    static ModelFiles random(String shape, byte[] config, Path cacheRoot) {
         Path dir = cacheRoot.resolve("bench-" + shape + "-random");
         try {
-            byte[] config = EmbeddedModel.resource("/dev/longplay/models/bench/" + shape + ".json");
             Path written = dir.resolve("model_config.json");
             boolean current = Files.isRegularFile(dir.resolve("model.safetensors")) && Files.isRegularFile(written)
                     && java.util.Arrays.equals(Files.readAllBytes(written), config);
