@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The "t5" prompt conditioner: tokenize, run the T5 encoder, project to cond_dim and zero the padding.
- * The reference runs T5 in float16; Longplay runs it in float32 on the CPU, which is at least as accurate.
+ * The reference runs T5 in float16; Longplay runs it in float32 on the model's device, which is at least as accurate.
  */
 public final class T5Conditioner implements Conditioner {
 

@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * Where a model runs and in which float type its heavy layers compute. The weights of the DiT and the
  * autoencoder are held in {@code precision}; normalisation, rotary angles, the timestep features, Snake and the
- * VAE bottleneck compute in float32 whatever it is, and the sampler's state stays float32 (see docs/gpu.md).
+ * VAE bottleneck compute in float32 whatever it is, and the sampler's state stays float32 (see docs/precision.md).
  * Conditioners always run in float32: they run once per request and T5 is known to overflow in float16.
  *
  * <p>DJL would otherwise place every tensor on its own default device (the first GPU whenever one is visible),
