@@ -13,6 +13,14 @@ import ai.djl.ndarray.NDManager;
 public final class MultiResolutionStftLoss {
 
     private static final double EPS = 1e-7;
+    /**
+     * The log-magnitude term's floor, 60 dB under each clip's loudest bin (over all its channels, mid and side
+     * included). Without it the near-silent bins of synthetic audio (digital silence, steep low-passes, the exact
+     * zero side of a centred sound) outweigh everything audible: a reconstruction with -40 dB of added noise then
+     * scores worse than one with its channels swapped, and training spends itself on the noise floor instead of
+     * pitch and placement.
+     */
+    private static final double FLOOR_RATIO = 1e-3;
 
     private final int[] fftSizes;
 
@@ -35,28 +43,32 @@ public final class MultiResolutionStftLoss {
         return total.div(TorchOwned.scalar(total, fftSizes.length));
     }
 
-    // [B, C, L] -> [B·C', L]: each channel, plus mid and side for stereo
+    // [B, C, L] -> [B, C', L]: each channel, plus mid and side for stereo
     private static NDArray channels(NDArray x) {
-        long b = x.getShape().get(0);
-        long c = x.getShape().get(1);
-        long l = x.getShape().get(2);
-        NDArray flat = x.reshape(b * c, l);
-        if (c != 2) {
-            return flat;
+        if (x.getShape().get(1) != 2) {
+            return x;
         }
-        NDArray left = x.get(":, 0, :");
-        NDArray right = x.get(":, 1, :");
+        NDArray left = x.get(":, 0:1, :");
+        NDArray right = x.get(":, 1:2, :");
         NDArray half = TorchOwned.scalar(x, 0.5);
-        return flat.concat(left.add(right).mul(half), 0).concat(left.sub(right).mul(half), 0);
+        return x.concat(left.add(right).mul(half), 1).concat(left.sub(right).mul(half), 1);
     }
 
+    // p, t: [B, C', L]
     private static NDArray atSize(NDArray p, NDArray t, int n) {
         NDManager m = p.getManager();
+        long b = t.getShape().get(0);
+        long rows = t.getShape().get(1);
+        long l = t.getShape().get(2);
         NDArray window = m.hanningWindow(n).toType(p.getDataType(), false);
-        NDArray sp = magnitude(p.stft(n, n / 4, true, window, false, false));
-        NDArray st = magnitude(t.stft(n, n / 4, true, window, false, false));
-        NDArray convergence = st.sub(sp).square().sum().sqrt().div(st.square().sum().sqrt().add(EPS));
-        NDArray logMagnitude = st.log().sub(sp.log()).abs().mean();
+        NDArray sp = magnitude(p.reshape(b * rows, l).stft(n, n / 4, true, window, false, false));
+        NDArray st = magnitude(t.reshape(b * rows, l).stft(n, n / 4, true, window, false, false));
+        NDArray convergence = st.sub(sp).square().sum().sqrt().div(st.square().sum().sqrt().add(TorchOwned.scalar(st, EPS)));
+        // bins of a clip more than the dynamic range under its loudest target bin count as that floor
+        NDArray floor = st.reshape(b, -1).max(new int[] {1}, true).mul(TorchOwned.scalar(st, FLOOR_RATIO)).reshape(b, 1, 1, 1);
+        NDArray clipsP = sp.reshape(b, rows, sp.getShape().get(1), sp.getShape().get(2));
+        NDArray clipsT = st.reshape(b, rows, st.getShape().get(1), st.getShape().get(2));
+        NDArray logMagnitude = clipsT.maximum(floor).log().sub(clipsP.maximum(floor).log()).abs().mean();
         return convergence.add(logMagnitude);
     }
 

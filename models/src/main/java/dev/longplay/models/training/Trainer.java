@@ -40,6 +40,7 @@ public final class Trainer implements AutoCloseable {
     private static final String DIT_PHASE = "diffusion";
     private static final long DIT_EXAMPLES_OFFSET = 1L << 40;
     private static final double MAX_GRAD_NORM = 1.0;
+    private static final float INITIAL_LATENT_LOG_SCALE = -4f; // softplus(-4) ≈ 0.018
     private static final int LATENT_SCALE_BATCHES = 8;
     private static final int CONDITIONING_CHECK_BATCHES = 2;
     private static final long VALIDATION_SEED = 0x7A11DA7EL;
@@ -105,8 +106,37 @@ public final class Trainer implements AutoCloseable {
         }
         SyntheticModel.write(dir, modelConfig, t5Config, tokenizer, recipe.seed());
         Trainer t = new Trainer(dir, recipe, dir.resolve("model.safetensors"), java.util.Set.of(), target);
+        t.startWithQuietLatentNoise();
         t.save();
         return t;
+    }
+
+    /**
+     * A new run's VAE starts with little sampling noise: the encoder's output bias for the scale half is set so that
+     * softplus gives a stdev of about 0.02 (at the zero bias of a plain init it is 0.69, far above the mean's
+     * scale, so the decoder first learns to ignore the latents and undoes that only slowly). The KL term then
+     * raises the noise to what the reconstruction can afford, as in the reference.
+     */
+    private void startWithQuietLatentNoise() {
+        if (pipeline.autoencoder().bottleneck() == null) {
+            return;
+        }
+        int latentDim = pipeline.autoencoder().latentDim();
+        java.util.regex.Pattern outputBias = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(AE_PREFIX + "encoder.layers.") + "(\\d+)\\.bias");
+        String last = null;
+        int lastIndex = -1;
+        for (String key : aeParams.keySet()) {
+            java.util.regex.Matcher m = outputBias.matcher(key);
+            if (m.matches() && Integer.parseInt(m.group(1)) > lastIndex) {
+                lastIndex = Integer.parseInt(m.group(1));
+                last = key;
+            }
+        }
+        if (last == null || aeParams.get(last).getShape().get(0) != 2L * latentDim) {
+            return; // an encoder without an output bias of the bottleneck's width: keep the plain init
+        }
+        aeParams.get(last).set(new ai.djl.ndarray.index.NDIndex(latentDim + ":"), INITIAL_LATENT_LOG_SCALE);
     }
 
     /** Continues the run saved in {@code dir}: same weights, optimizer moments, averages and step counts. */
@@ -171,7 +201,7 @@ public final class Trainer implements AutoCloseable {
         while (ditStep < recipe.diffusionSteps()) {
             double loss = diffusionStep();
             listener.step(DIT_PHASE, ditStep, recipe.diffusionSteps(), loss,
-                    recipe.learningRate(recipe.diffusionSteps()).at(ditStep - 1));
+                    recipe.diffusionLearningRate(recipe.diffusionSteps()).at(ditStep - 1));
             if (ditStep % recipe.checkpointEvery() == 0 || ditStep == recipe.diffusionSteps()) {
                 save();
                 listener.checkpoint(dir, DIT_PHASE, ditStep);
@@ -247,7 +277,7 @@ public final class Trainer implements AutoCloseable {
      */
     public double diffusionStep() {
         double loss = optimise(this::diffusionLoss, ditStep, ditOptimizer, ditParams, ditEma,
-                recipe.learningRate(recipe.diffusionSteps()).at(ditStep));
+                recipe.diffusionLearningRate(recipe.diffusionSteps()).at(ditStep));
         ditStep++;
         return loss;
     }

@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * the loaders themselves say which keys and shapes exist.
  *
  * <p>Values follow PyTorch's default initialisation closely enough to keep activations in range: weights
- * uniform in ±1/sqrt(fan_in); biases and LayerNorm shifts zero; LayerNorm gains, weight-norm gains and SoftNorm
- * scales one; Snake alpha/beta zero (they are stored as logarithms); DynamicTanh's scalar alpha 4 (its reference
+ * uniform in ±1/sqrt(fan_in); a weight-norm gain {@code weight_g} the norm of its {@code weight_v} (as
+ * {@code torch.nn.utils.weight_norm} sets it, so the folded weight starts equal to v); biases and LayerNorm
+ * shifts zero; LayerNorm gains and SoftNorm scales one; Snake alpha/beta zero (they are stored as logarithms); DynamicTanh's scalar alpha 4 (its reference
  * init); rotary {@code inv_freq} buffers the standard
  * 1/10000^(2i/d).
  */
@@ -96,7 +97,27 @@ public final class SyntheticTensors implements TensorSource {
         if (leaf.equals("bias") || leaf.equals("beta") || leaf.equals("alpha")) {
             return data; // zeros (Snake's alpha/beta are log-scale: zero means 1)
         }
-        if (leaf.equals("gamma") || leaf.equals("weight_g") || (vector && leaf.equals("weight"))
+        if (leaf.equals("weight_g")) {
+            String vKey = key.substring(0, key.length() - 1) + "v";
+            long[] vShape = shapes.get(vKey);
+            if (vShape != null && vShape[0] == data.length) {
+                // PyTorch's weight_norm starts g at ||v||: a gain of one would make every folded kernel a unit
+                // vector, about 1.7 times PyTorch's scale, and a deep Oobleck's first outputs hundreds of times too loud
+                float[] v = generate(vKey, vShape);
+                int per = v.length / data.length;
+                for (int o = 0; o < data.length; o++) {
+                    double sum = 0;
+                    for (int i = o * per; i < (o + 1) * per; i++) {
+                        sum += (double) v[i] * v[i];
+                    }
+                    data[o] = (float) Math.sqrt(sum);
+                }
+                return data;
+            }
+            Arrays.fill(data, 1f);
+            return data;
+        }
+        if (leaf.equals("gamma") || (vector && leaf.equals("weight"))
                 || leaf.equals("scaling_factor") || leaf.equals("running_std")) {
             Arrays.fill(data, 1f);
             return data;

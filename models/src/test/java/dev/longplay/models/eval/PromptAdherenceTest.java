@@ -38,7 +38,7 @@ class PromptAdherenceTest {
         try (Trainer t = Trainer.start(dir, resource("/training/micro_model_config.json"),
                 resource("/dev/longplay/models/tiny/text_encoder_config.json"),
                 resource("/dev/longplay/models/tiny/tokenizer.json"),
-                new TrainingRecipe(1, 7, 1, 0.256, 0, 0, 1e-3, 1, 1e-3, 0.9, 0.1, 1e-4, new int[] {64}, 10))) {
+                new TrainingRecipe(1, 7, 1, 0.256, 0, 0, 1e-3, 1, 1e-3, 0.9, 0.1, 1e-4, new int[] {64}, 10, null))) {
             assertEquals(0, t.progress().autoencoderStep());
         }
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "micro")) {
@@ -66,7 +66,7 @@ class PromptAdherenceTest {
         Trainer.start(dir, resource("/training/micro_model_config.json"),
                 resource("/dev/longplay/models/tiny/text_encoder_config.json"),
                 resource("/dev/longplay/models/tiny/tokenizer.json"),
-                new TrainingRecipe(1, 7, 1, 0.256, 0, 0, 1e-3, 1, 1e-3, 0.9, 0.1, 1e-4, new int[] {64}, 10)).close();
+                new TrainingRecipe(1, 7, 1, 0.256, 0, 0, 1e-3, 1, 1e-3, 0.9, 0.1, 1e-4, new int[] {64}, 10, null)).close();
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "micro")) {
             SoundSpec spec = new SyntheticDataset(7).example(SyntheticDataset.Split.HELD_OUT, 0);
             float[][] clip = ClipSource.reconstructed(p).clip(spec, 0.3, 1);

@@ -42,6 +42,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", paramLabel = "LR", description = "peak learning rate, new runs only (default 1e-4)")
     Double learningRate;
 
+    @Option(names = "--diffusion-learning-rate", paramLabel = "LR",
+            description = "peak learning rate of the diffusion phase, new runs only (default: --learning-rate)")
+    Double diffusionLearningRate;
+
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "100",
             description = "steps between checkpoints, new runs only (default 100)")
     int checkpointEvery;
@@ -69,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
                     standard.clipSeconds(), standard.autoencoderSteps(), standard.diffusionSteps(),
                     learningRate == null ? standard.peakLr() : learningRate,
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
-                    standard.klWeight(), standard.fftSizes(), checkpointEvery);
+                    standard.klWeight(), standard.fftSizes(), checkpointEvery, diffusionLearningRate);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
             trainer = Trainer.start(dir, modelConfig, resource("tiny/text_encoder_config.json"),
                     resource("tiny/tokenizer.json"), recipe, target);
