@@ -248,6 +248,27 @@ public final class Trainer implements AutoCloseable {
         return lossValue;
     }
 
+    /**
+     * The gradient of autoencoder loss {@code index} for every autoencoder parameter, by key, with the weights
+     * left as they are and the accumulated gradients cleared: what a step would be computed from (for checks).
+     */
+    Map<String, float[]> autoencoderGradients(long index) {
+        Map<String, float[]> gradients = new LinkedHashMap<>();
+        try (NDManager step = target.newManager()) {
+            homeIn(step);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(autoencoderLoss(index, step));
+            }
+            aeParams.forEach((key, p) -> {
+                try (NDArray g = p.getGradient()) {
+                    gradients.put(key, g.toFloatArray());
+                    g.muli(0);
+                }
+            });
+        }
+        return gradients;
+    }
+
     private double evaluate(Loss loss, long index) {
         try (NDManager step = target.newManager()) {
             homeIn(step);
