@@ -30,12 +30,21 @@ public final class SyntheticModel {
 
     public static void write(Path dir, byte[] modelConfig, byte[] t5Config, byte[] tokenizer, long seed)
             throws IOException {
+        write(dir, modelConfig, t5Config, tokenizer, seed, false);
+    }
+
+    /**
+     * As {@link #write(Path, byte[], byte[], byte[], long)}; {@code torchWeightNormGains} starts weight-norm gains
+     * at PyTorch's {@code ||v||} (a training run's start) instead of one (the embedded default's weights).
+     */
+    public static void write(Path dir, byte[] modelConfig, byte[] t5Config, byte[] tokenizer, long seed,
+                             boolean torchWeightNormGains) throws IOException {
         Files.createDirectories(dir.resolve("text_encoder"));
         Files.createDirectories(dir.resolve("tokenizer"));
         Files.write(dir.resolve("text_encoder/config.json"), t5Config);
         Files.write(dir.resolve("tokenizer/tokenizer.json"), tokenizer);
         T5Config t5 = T5Config.load(dir.resolve("text_encoder/config.json"));
-        writeMain(dir, modelConfig, t5.dModel(), true, seed);
+        writeMain(dir, modelConfig, t5.dModel(), true, seed, torchWeightNormGains);
         SyntheticTensors text = new SyntheticTensors(seed + 1);
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             T5Encoder.load(new StateDict(text, m, DataType.FLOAT32), t5);
@@ -61,17 +70,17 @@ public final class SyntheticModel {
             boolean features = prompt.config().path("use_text_features").asBoolean(false);
             // as the reference (and SA 2.0, 768 = 768): no proj_out when the widths agree
             writeMain(dir, modelConfig, features ? clap.textConfig().hiddenSize() : clap.textConfig().projectionDim(),
-                    false, seed);
+                    false, seed, false);
         }
     }
 
     // model_config.json and model.safetensors; promptWidth: the text encoder's output width (for proj_out, which
     // the synthetic source would also invent at equal widths unless projectEqualWidths is false)
-    private static void writeMain(Path dir, byte[] modelConfig, long promptWidth, boolean projectEqualWidths, long seed)
-            throws IOException {
+    private static void writeMain(Path dir, byte[] modelConfig, long promptWidth, boolean projectEqualWidths, long seed,
+                                  boolean torchWeightNormGains) throws IOException {
         Files.write(dir.resolve("model_config.json"), modelConfig);
         ModelConfig cfg = ModelConfig.load(dir.resolve("model_config.json"));
-        SyntheticTensors main = new SyntheticTensors(seed);
+        SyntheticTensors main = new SyntheticTensors(seed, torchWeightNormGains);
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             StateDict sd = new StateDict(main, m, DataType.FLOAT32);
             AudioAutoencoder.load(sd, cfg);

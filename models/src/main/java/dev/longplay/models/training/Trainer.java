@@ -104,7 +104,7 @@ public final class Trainer implements AutoCloseable {
         if (Files.exists(dir.resolve(STATE_DIR))) {
             throw new IllegalStateException(dir + " already holds a training run: resume it instead");
         }
-        SyntheticModel.write(dir, modelConfig, t5Config, tokenizer, recipe.seed());
+        SyntheticModel.write(dir, modelConfig, t5Config, tokenizer, recipe.seed(), true);
         Trainer t = new Trainer(dir, recipe, dir.resolve("model.safetensors"), java.util.Set.of(), target);
         t.startWithQuietLatentNoise();
         t.save();

@@ -18,9 +18,10 @@ import java.util.SplittableRandom;
  * the loaders themselves say which keys and shapes exist.
  *
  * <p>Values follow PyTorch's default initialisation closely enough to keep activations in range: weights
- * uniform in ±1/sqrt(fan_in); a weight-norm gain {@code weight_g} the norm of its {@code weight_v} (as
- * {@code torch.nn.utils.weight_norm} sets it, so the folded weight starts equal to v); biases and LayerNorm
- * shifts zero; LayerNorm gains and SoftNorm scales one; Snake alpha/beta zero (they are stored as logarithms); DynamicTanh's scalar alpha 4 (its reference
+ * uniform in ±1/sqrt(fan_in); weight-norm gains {@code weight_g} one, or, with {@code torchWeightNormGains}, the
+ * norm of their {@code weight_v} as {@code torch.nn.utils.weight_norm} sets them (training starts there; the
+ * embedded default keeps unit gains, which fixtures written by torch from its weights are tied to); biases and
+ * LayerNorm shifts zero; LayerNorm gains and SoftNorm scales one; Snake alpha/beta zero (they are stored as logarithms); DynamicTanh's scalar alpha 4 (its reference
  * init); rotary {@code inv_freq} buffers the standard
  * 1/10000^(2i/d).
  */
@@ -31,8 +32,15 @@ public final class SyntheticTensors implements TensorSource {
     // billion-parameter model never sits in memory twice.
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
 
+    private final boolean torchWeightNormGains;
+
     public SyntheticTensors(long seed) {
+        this(seed, false);
+    }
+
+    public SyntheticTensors(long seed, boolean torchWeightNormGains) {
         this.seed = seed;
+        this.torchWeightNormGains = torchWeightNormGains;
     }
 
     @Override
@@ -100,7 +108,7 @@ public final class SyntheticTensors implements TensorSource {
         if (leaf.equals("weight_g")) {
             String vKey = key.substring(0, key.length() - 1) + "v";
             long[] vShape = shapes.get(vKey);
-            if (vShape != null && vShape[0] == data.length) {
+            if (torchWeightNormGains && vShape != null && vShape[0] == data.length) {
                 // PyTorch's weight_norm starts g at ||v||: a gain of one would make every folded kernel a unit
                 // vector, about 1.7 times PyTorch's scale, and a deep Oobleck's first outputs hundreds of times too loud
                 float[] v = generate(vKey, vShape);

@@ -14,7 +14,7 @@ class SyntheticTensorsTest {
     @Test
     void aWeightNormedKernelStartsAsItsDirectionTensor() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            SyntheticTensors source = new SyntheticTensors(5);
+            SyntheticTensors source = new SyntheticTensors(5, true);
             NDArray folded = new StateDict(source, m, DataType.FLOAT32).scope("conv").takeWeightNormed("weight", 8, 16, 7);
             // torch.nn.utils.weight_norm sets g = ||v|| per output channel, so g·v/||v|| is v itself
             NDArray v = source.load(m, "conv.weight_v", new long[] {8, 16, 7}, DataType.FLOAT32);
@@ -27,6 +27,17 @@ class SyntheticTensorsTest {
                 mean += gain / g.length;
             }
             assertEquals(Math.sqrt(1.0 / 3), mean, 0.05);
+        }
+    }
+
+    @Test
+    void theEmbeddedDefaultsUnitGainsAreKept() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            SyntheticTensors source = new SyntheticTensors(5);
+            new StateDict(source, m, DataType.FLOAT32).scope("conv").takeWeightNormed("weight", 8, 16, 7);
+            for (float gain : source.load(m, "conv.weight_g", new long[] {8, 1, 1}, DataType.FLOAT32).toFloatArray()) {
+                assertEquals(1f, gain, 0f);
+            }
         }
     }
 }
