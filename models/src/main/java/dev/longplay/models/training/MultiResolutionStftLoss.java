@@ -63,9 +63,12 @@ public final class MultiResolutionStftLoss {
         NDArray window = m.hanningWindow(n).toType(p.getDataType(), false);
         NDArray sp = magnitude(p.reshape(b * rows, l).stft(n, n / 4, true, window, false, false));
         NDArray st = magnitude(t.reshape(b * rows, l).stft(n, n / 4, true, window, false, false));
-        NDArray convergence = st.sub(sp).square().sum().sqrt().div(st.square().sum().sqrt().add(TorchOwned.scalar(st, EPS)));
+        // the EPS scalar in st's type: a double on a 0-dim sum would promote the whole loss to float64
+        NDArray convergence = st.sub(sp).square().sum().sqrt()
+                .div(st.square().sum().sqrt().add(TorchOwned.scalar(st, EPS)));
         // bins of a clip more than the dynamic range under its loudest target bin count as that floor
-        NDArray floor = st.reshape(b, -1).max(new int[] {1}, true).mul(TorchOwned.scalar(st, FLOOR_RATIO)).reshape(b, 1, 1, 1);
+        NDArray floor = st.reshape(b, -1).max(new int[] {1}, true)
+                .mul(TorchOwned.scalar(st, FLOOR_RATIO)).reshape(b, 1, 1, 1);
         NDArray clipsP = sp.reshape(b, rows, sp.getShape().get(1), sp.getShape().get(2));
         NDArray clipsT = st.reshape(b, rows, st.getShape().get(1), st.getShape().get(2));
         NDArray logMagnitude = clipsT.maximum(floor).log().sub(clipsP.maximum(floor).log()).abs().mean();

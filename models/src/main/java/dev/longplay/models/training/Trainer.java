@@ -234,15 +234,7 @@ public final class Trainer implements AutoCloseable {
     // one optimiser step on a loss: gradients, AdamW with the clip, then the EMA; returns the loss
     private double optimise(Loss loss, long index, AdamW optimizer, Map<String, NDArray> params,
                             ExponentialMovingAverage ema, double learningRate) {
-        double lossValue;
-        try (NDManager step = target.newManager()) {
-            homeIn(step);
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray value = loss.of(index, step);
-                gc.backward(value);
-                lossValue = value(value);
-            }
-        }
+        double lossValue = backward(loss, index);
         optimizer.update(params, learningRate, MAX_GRAD_NORM);
         ema.update(params, index);
         return lossValue;
@@ -253,20 +245,27 @@ public final class Trainer implements AutoCloseable {
      * left as they are and the accumulated gradients cleared: what a step would be computed from (for checks).
      */
     Map<String, float[]> autoencoderGradients(long index) {
+        backward(this::autoencoderLoss, index);
         Map<String, float[]> gradients = new LinkedHashMap<>();
+        aeParams.forEach((key, p) -> {
+            try (NDArray g = p.getGradient()) {
+                gradients.put(key, g.toFloatArray());
+                g.muli(0);
+            }
+        });
+        return gradients;
+    }
+
+    // the loss of batch index, its gradient accumulated into the parameters
+    private double backward(Loss loss, long index) {
         try (NDManager step = target.newManager()) {
             homeIn(step);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                gc.backward(autoencoderLoss(index, step));
+                NDArray value = loss.of(index, step);
+                gc.backward(value);
+                return value(value);
             }
-            aeParams.forEach((key, p) -> {
-                try (NDArray g = p.getGradient()) {
-                    gradients.put(key, g.toFloatArray());
-                    g.muli(0);
-                }
-            });
         }
-        return gradients;
     }
 
     private double evaluate(Loss loss, long index) {

@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  * uniform in ±1/sqrt(fan_in); weight-norm gains {@code weight_g} one, or, with {@code torchWeightNormGains}, the
  * norm of their {@code weight_v} as {@code torch.nn.utils.weight_norm} sets them (training starts there; the
  * embedded default keeps unit gains, which fixtures written by torch from its weights are tied to); biases and
- * LayerNorm shifts zero; LayerNorm gains and SoftNorm scales one; Snake alpha/beta zero (they are stored as logarithms); DynamicTanh's scalar alpha 4 (its reference
- * init); rotary {@code inv_freq} buffers the standard
+ * LayerNorm shifts zero; LayerNorm gains and SoftNorm scales one; Snake alpha/beta zero (they are stored as
+ * logarithms); DynamicTanh's scalar alpha 4 (its reference init); rotary {@code inv_freq} buffers the standard
  * 1/10000^(2i/d).
  */
 public final class SyntheticTensors implements TensorSource {
