@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -23,19 +22,9 @@ class TrainerGradientTest {
     @TempDir
     Path tmp;
 
-    private static byte[] resource(String path) throws IOException {
-        try (InputStream in = TrainerGradientTest.class.getResourceAsStream(path)) {
-            return in.readAllBytes();
-        }
-    }
-
     @Test
     void autoencoderGradientsMatchFiniteDifferences() throws IOException {
-        TrainingRecipe recipe = new TrainingRecipe(3, 11, 2, 0.256, 4, 0, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
-                new int[] {128, 64, 32}, 1000, null);
-        try (Trainer t = Trainer.start(tmp.resolve("run"), resource("/training/micro_model_config.json"),
-                resource("/dev/longplay/models/tiny/text_encoder_config.json"),
-                resource("/dev/longplay/models/tiny/tokenizer.json"), recipe)) {
+        try (Trainer t = TrainerTest.start(tmp.resolve("run"), TrainerTest.recipe(4, 0))) {
             // a few steps first, so the check is not made at the initialisation's special values
             for (int i = 0; i < 3; i++) {
                 t.autoencoderStep();

@@ -35,7 +35,7 @@ class TrainerTest {
     @TempDir
     Path tmp;
 
-    private static TrainingRecipe recipe(long aeSteps, long ditSteps) {
+    static TrainingRecipe recipe(long aeSteps, long ditSteps) {
         return new TrainingRecipe(3, 11, 2, 0.256, aeSteps, ditSteps, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
                 new int[] {128, 64, 32}, 1000, null);
     }
@@ -46,7 +46,8 @@ class TrainerTest {
         }
     }
 
-    private static Trainer start(Path dir, TrainingRecipe r) throws IOException {
+    /** A new run of the micro model (also used by the other training tests). */
+    static Trainer start(Path dir, TrainingRecipe r) throws IOException {
         return Trainer.start(dir, resource("/training/micro_model_config.json"),
                 resource("/dev/longplay/models/tiny/text_encoder_config.json"),
                 resource("/dev/longplay/models/tiny/tokenizer.json"), r);
