@@ -112,6 +112,84 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * Starts a run in {@code dir} that trains only a diffusion model, on the trained autoencoder of the model folder
+     * {@code autoencoderModel} (as the reference's pretrained-pretransform option does): the new run's config is
+     * {@code modelConfig} with that model's {@code pretransform} (and so its latent scale) in place of its own, and
+     * the autoencoder's weights are that model's shipped (averaged) ones, frozen. The autoencoder phase is skipped.
+     */
+    public static Trainer startOnAutoencoder(Path dir, byte[] modelConfig, byte[] t5Config, byte[] tokenizer,
+                                             TrainingRecipe recipe, ComputeTarget target, Path autoencoderModel)
+            throws IOException {
+        if (Files.exists(dir.resolve(STATE_DIR))) {
+            throw new IllegalStateException(dir + " already holds a training run: resume it instead");
+        }
+        ModelFiles source = ModelFiles.in(autoencoderModel);
+        if (!source.checkpoint().getFileName().toString().endsWith(".safetensors")) {
+            throw new CheckpointException(autoencoderModel + ": the autoencoder is read from model.safetensors");
+        }
+        SyntheticModel.write(dir, withPretransformOf(modelConfig, source.config()), t5Config, tokenizer,
+                recipe.seed(), true);
+        copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), AE_PREFIX);
+        Trainer t = new Trainer(dir, recipe.withSteps(0, recipe.diffusionSteps()), dir.resolve("model.safetensors"),
+                java.util.Set.of(), target);
+        t.save();
+        return t;
+    }
+
+    // the new config with the source's pretransform; the audio format and the diffusion model's width must agree
+    static byte[] withPretransformOf(byte[] modelConfig, Path sourceConfig) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode read = ModelConfig.JSON.readTree(modelConfig);
+        com.fasterxml.jackson.databind.JsonNode source = ModelConfig.JSON.readTree(sourceConfig.toFile());
+        if (!(read instanceof com.fasterxml.jackson.databind.node.ObjectNode root)
+                || !(root.path("model") instanceof com.fasterxml.jackson.databind.node.ObjectNode model)) {
+            throw new CheckpointException("the new run's model_config.json has no \"model\" object");
+        }
+        com.fasterxml.jackson.databind.JsonNode pretransform = source.path("model").path("pretransform");
+        if (!pretransform.path("scale").isNumber()) {
+            throw new CheckpointException(sourceConfig + ": no trained autoencoder (its pretransform has no latent"
+                    + " scale yet: train its autoencoder phase first)");
+        }
+        for (String field : new String[] {"sample_rate", "audio_channels"}) {
+            if (root.path(field).asLong() != source.path(field).asLong()) {
+                throw new IllegalArgumentException("the new config's " + field + " is " + root.path(field)
+                        + " but the autoencoder's model has " + source.path(field));
+            }
+        }
+        long latentDim = pretransform.path("config").path("latent_dim").asLong();
+        long io = model.path("diffusion").path("config").path("io_channels").asLong();
+        if (io != latentDim) {
+            throw new IllegalArgumentException("the new config's diffusion io_channels is " + io
+                    + " but the autoencoder's latents have " + latentDim + " channels");
+        }
+        model.set("pretransform", pretransform.deepCopy());
+        model.put("io_channels", latentDim);
+        return ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    // rewrites target with every tensor under prefix taken from source (same keys and shapes required)
+    private static void copyTensors(Path source, Path target, String prefix) throws IOException {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        try (SafetensorsFile from = SafetensorsFile.open(source); SafetensorsFile to = SafetensorsFile.open(target);
+             NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            for (String k : to.keys()) {
+                shapes.put(k, to.shape(k));
+                if (k.startsWith(prefix) && (!from.contains(k)
+                        || !java.util.Arrays.equals(from.shape(k), to.shape(k)))) {
+                    throw new CheckpointException(source + ": autoencoder tensor " + k
+                            + " is missing or has another shape than its config gives");
+                }
+            }
+            Path merged = target.resolveSibling(target.getFileName() + ".merged");
+            SafetensorsWriter.write(merged, shapes, k -> {
+                try (NDArray a = (k.startsWith(prefix) ? from : to).load(m, k, ai.djl.ndarray.types.DataType.FLOAT32)) {
+                    return a.toFloatArray();
+                }
+            });
+            Files.move(merged, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
      * A new run's VAE starts with little sampling noise: the encoder's output bias for the scale half is set so that
      * softplus gives a stdev of about 0.02 (at the zero bias of a plain init it is 0.69, far above the mean's
      * scale, so the decoder first learns to ignore the latents and undoes that only slowly). The KL term then

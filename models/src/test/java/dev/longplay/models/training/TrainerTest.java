@@ -234,6 +234,76 @@ class TrainerTest {
     }
 
     @Test
+    void aDiffusionOnlyRunTrainsANewTransformerOnAnotherRunsFrozenAutoencoder() throws IOException {
+        Path source = tmp.resolve("source");
+        try (Trainer t = start(source, recipe(3, 0))) {
+            t.run((phase, step, total, loss, lr) -> { });
+        }
+        // no latent scale yet: the source's diffusion phase (which measures it) never began
+        assertThrows(dev.longplay.models.weights.CheckpointException.class,
+                () -> startOnAutoencoder(tmp.resolve("early"), deeperTransformer(4), recipe(0, 2), source));
+        try (Trainer t = Trainer.resume(source, 3L, 1L)) {
+            t.run((phase, step, total, loss, lr) -> { });
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> startOnAutoencoder(tmp.resolve("narrow"), deeperTransformer(8), recipe(0, 2), source));
+
+        Path dir = tmp.resolve("dit");
+        Map<String, float[]> shipped;
+        try (SafetensorsFile f = SafetensorsFile.open(source.resolve("model.safetensors"));
+             NDManager m = NDManager.newBaseManager()) {
+            shipped = new java.util.TreeMap<>();
+            for (String k : f.keys()) {
+                if (k.startsWith("pretransform.")) {
+                    shipped.put(k, f.load(m, k, DataType.FLOAT32).toFloatArray());
+                }
+            }
+        }
+        try (Trainer t = startOnAutoencoder(dir, deeperTransformer(4), recipe(5, 3), source)) {
+            assertEquals(0, t.progress().recipe().autoencoderSteps(), "the autoencoder phase is skipped");
+            t.run((phase, step, total, loss, lr) -> assertEquals("diffusion", phase));
+            assertEquals(3, t.progress().diffusionStep());
+        }
+        ModelConfig made = ModelConfig.load(dir.resolve("model_config.json"));
+        assertEquals(ModelConfig.load(source.resolve("model_config.json")).model().pretransform().scale(),
+                made.model().pretransform().scale(), 0.0);
+        assertEquals(2, made.model().diffusion().config().path("depth").asInt(), "the new run's own transformer");
+        // the autoencoder is the source's shipped one after diffusion steps (weight norm is folded on loading and
+        // split again on saving, which may move the last bit)
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"));
+             NDManager m = NDManager.newBaseManager()) {
+            shipped.forEach((k, v) -> assertArrayEquals(v, f.load(m, k, DataType.FLOAT32).toFloatArray(), 1e-6f, k));
+            assertTrue(f.contains("model.model.transformer.layers.1.self_attn.to_qkv.weight"));
+        }
+        try (Trainer t = Trainer.resume(dir, null, 4L)) {
+            t.run((phase, step, total, loss, lr) -> { });
+            assertEquals(4, t.progress().diffusionStep());
+        }
+        try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "trained")) {
+            assertEquals(2, p.generate(new GenerationParams("pad chords, C minor, dark, centered", null, 0.256, 0, 1, 2,
+                    null, null, null, null, null, null, null, null, null), GenerationListener.NONE).samples().length);
+        }
+    }
+
+    private static Trainer startOnAutoencoder(Path dir, byte[] config, TrainingRecipe r, Path source)
+            throws IOException {
+        return Trainer.startOnAutoencoder(dir, config, resource("/dev/longplay/models/tiny/text_encoder_config.json"),
+                resource("/dev/longplay/models/tiny/tokenizer.json"), r, dev.longplay.models.nn.ComputeTarget.CPU,
+                source);
+    }
+
+    // the micro config with a two-layer transformer whose input has ioChannels channels
+    private static byte[] deeperTransformer(int ioChannels) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode)
+                ModelConfig.JSON.readTree(resource("/training/micro_model_config.json"));
+        com.fasterxml.jackson.databind.node.ObjectNode dit =
+                (com.fasterxml.jackson.databind.node.ObjectNode) root.path("model").path("diffusion").path("config");
+        dit.put("depth", 2);
+        dit.put("io_channels", ioChannels);
+        return ModelConfig.JSON.writeValueAsBytes(root);
+    }
+
+    @Test
     void conditioningCheckComparesTheSameValidationClipsWithAndWithoutThePrompt() throws IOException {
         try (Trainer t = start(tmp.resolve("run"), recipe(0, 4))) {
             Trainer.ConditioningCheck a = t.conditioningCheck(1);

@@ -30,6 +30,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "model_config.json for a new run (default: the built-in 16 kHz stereo small model)")
     Path config;
 
+    @Option(names = "--autoencoder-from", paramLabel = "MODEL_DIR",
+            description = "new runs only: train just a diffusion model, on the trained autoencoder of this model folder"
+                    + " (its pretransform config, weights and latent scale replace --config's; they stay frozen)")
+    Path autoencoderFrom;
+
     @Option(names = "--autoencoder-steps", paramLabel = "N", description = "total autoencoder steps (default 2000)")
     Long autoencoderSteps;
 
@@ -63,6 +68,10 @@ final class TrainCommand implements Callable<Integer> {
         boolean resuming = Files.isDirectory(dir.resolve("training"));
         Trainer trainer;
         if (resuming) {
+            if (autoencoderFrom != null) {
+                throw new IllegalArgumentException("--autoencoder-from starts a new run, but " + dir
+                        + " already holds one");
+            }
             trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps, target);
             System.err.println("longplay: continuing the run in " + dir + " at autoencoder step "
                     + trainer.progress().autoencoderStep() + ", diffusion step " + trainer.progress().diffusionStep());
@@ -75,9 +84,16 @@ final class TrainCommand implements Callable<Integer> {
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
                     standard.klWeight(), standard.fftSizes(), checkpointEvery, diffusionLearningRate);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
-            trainer = Trainer.start(dir, modelConfig, resource("tiny/text_encoder_config.json"),
-                    resource("tiny/tokenizer.json"), recipe, target);
-            System.err.println("longplay: new training run in " + dir + " on " + target.describe());
+            if (autoencoderFrom != null) {
+                trainer = Trainer.startOnAutoencoder(dir, modelConfig, resource("tiny/text_encoder_config.json"),
+                        resource("tiny/tokenizer.json"), recipe, target, autoencoderFrom);
+                System.err.println("longplay: new diffusion run in " + dir + " on the autoencoder of "
+                        + autoencoderFrom + ", on " + target.describe());
+            } else {
+                trainer = Trainer.start(dir, modelConfig, resource("tiny/text_encoder_config.json"),
+                        resource("tiny/tokenizer.json"), recipe, target);
+                System.err.println("longplay: new training run in " + dir + " on " + target.describe());
+            }
         }
         Progress progress = new Progress(maxMinutes == null ? Long.MAX_VALUE
                 : System.nanoTime() + Math.round(maxMinutes * 60e9));
