@@ -255,17 +255,19 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Runs the remaining steps of both phases, checkpointing every {@code recipe.checkpointEvery()} steps, until
-     * done or until the listener declines to go on after a checkpoint.
+     * done, until the listener declines to go on after a checkpoint, or until it asks to stop now (after any step:
+     * a checkpoint is saved there first).
      */
     public void run(TrainingListener listener) throws IOException {
         while (aeStep < recipe.autoencoderSteps()) {
             double loss = autoencoderStep();
             listener.step(AE_PHASE, aeStep, recipe.autoencoderSteps(), loss,
                     recipe.learningRate(recipe.autoencoderSteps()).at(aeStep - 1));
-            if (aeStep % recipe.checkpointEvery() == 0 || aeStep == recipe.autoencoderSteps()) {
+            boolean stop = listener.stopNow();
+            if (stop || aeStep % recipe.checkpointEvery() == 0 || aeStep == recipe.autoencoderSteps()) {
                 save();
                 listener.checkpoint(dir, AE_PHASE, aeStep);
-                if (!listener.keepGoing()) {
+                if (stop || !listener.keepGoing()) {
                     return;
                 }
             }
@@ -280,9 +282,13 @@ public final class Trainer implements AutoCloseable {
             double loss = diffusionStep();
             listener.step(DIT_PHASE, ditStep, recipe.diffusionSteps(), loss,
                     recipe.diffusionLearningRate(recipe.diffusionSteps()).at(ditStep - 1));
-            if (ditStep % recipe.checkpointEvery() == 0 || ditStep == recipe.diffusionSteps()) {
+            boolean stop = listener.stopNow();
+            if (stop || ditStep % recipe.checkpointEvery() == 0 || ditStep == recipe.diffusionSteps()) {
                 save();
                 listener.checkpoint(dir, DIT_PHASE, ditStep);
+                if (stop) {
+                    return;
+                }
                 listener.conditioning(ditStep, conditioningCheck(CONDITIONING_CHECK_BATCHES));
                 if (!listener.keepGoing()) {
                     return;

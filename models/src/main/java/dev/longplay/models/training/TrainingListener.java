@@ -23,4 +23,12 @@ public interface TrainingListener {
     default boolean keepGoing() {
         return true;
     }
+
+    /**
+     * Asked after every step: true saves a checkpoint there and ends the run, resumable (Ctrl-C or a kill while
+     * training, which would otherwise lose the steps since the last checkpoint or stop in a native call).
+     */
+    default boolean stopNow() {
+        return false;
+    }
 }

@@ -153,6 +153,37 @@ class TrainerTest {
     }
 
     @Test
+    void aStopRequestSavesTheStepJustFinishedAndEndsTheRun() throws IOException {
+        Path dir = tmp.resolve("stopped");
+        java.util.List<String> checkpoints = new java.util.ArrayList<>();
+        long[] steps = {0};
+        TrainingListener ctrlC = new TrainingListener() {
+            @Override
+            public void step(String phase, long step, long total, double loss, double learningRate) {
+                steps[0] = step;
+            }
+
+            @Override
+            public void checkpoint(Path d, String phase, long step) {
+                checkpoints.add(phase + " " + step);
+            }
+
+            @Override
+            public boolean stopNow() {
+                return steps[0] == 3;
+            }
+        };
+        try (Trainer t = start(dir, recipe(5, 2))) {
+            t.run(ctrlC);
+            assertEquals(3, t.progress().autoencoderStep());
+        }
+        assertEquals(java.util.List.of("autoencoder 3"), checkpoints, "saved at the stop, not at an interval");
+        try (Trainer t = Trainer.resume(dir)) {
+            assertEquals(3, t.progress().autoencoderStep());
+        }
+    }
+
+    @Test
     void resumedRunContinuesExactlyAsTheUninterruptedOne() throws IOException {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
 
     private static final String RESOURCES = "/dev/longplay/models/";
+    private static final long SAVE_ON_EXIT_WAIT_SECONDS = 120;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "the run folder (made if absent)")
     Path dir;
@@ -97,8 +98,34 @@ final class TrainCommand implements Callable<Integer> {
         }
         Progress progress = new Progress(maxMinutes == null ? Long.MAX_VALUE
                 : System.nanoTime() + Math.round(maxMinutes * 60e9));
+        // Ctrl-C or a kill: finish the step in flight, save it, then let the JVM exit (an exit in the middle of a
+        // native step can crash in libtorch's teardown and loses the steps since the last checkpoint)
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread saveOnExit = new Thread(() -> {
+            progress.signalled = true;
+            try {
+                finished.await(SAVE_ON_EXIT_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "longplay-train-save-on-exit");
+        Runtime.getRuntime().addShutdownHook(saveOnExit);
         try (trainer) {
             trainer.run(progress);
+        } finally {
+            if (progress.signalled) {  // said before the hook lets the JVM halt
+                System.err.println("longplay: stopped by a signal; the run in " + dir
+                        + " is saved at its last step: run the same command to go on");
+            }
+            finished.countDown();
+        }
+        if (progress.signalled) {
+            return 130;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(saveOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // a signal came after the last step: nothing is left to save
         }
         if (progress.outOfTime) {
             System.err.println("longplay: --max-minutes reached; the run in " + dir + " is saved: run the same command to go on");
@@ -121,6 +148,12 @@ final class TrainCommand implements Callable<Integer> {
     private static final class Progress implements TrainingListener {
         private final long deadline;
         private boolean outOfTime;
+        private volatile boolean signalled;
+
+        @Override
+        public boolean stopNow() {
+            return signalled;
+        }
         private long started = System.nanoTime();
 
         Progress(long deadlineNanos) {
