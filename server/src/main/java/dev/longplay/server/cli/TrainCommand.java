@@ -149,15 +149,17 @@ final class TrainCommand implements Callable<Integer> {
         private final long deadline;
         private boolean outOfTime;
         private volatile boolean signalled;
+        private long started = System.nanoTime();
+        private double lossSum;
+        private int count;
+
+        Progress(long deadlineNanos) {
+            this.deadline = deadlineNanos;
+        }
 
         @Override
         public boolean stopNow() {
             return signalled;
-        }
-        private long started = System.nanoTime();
-
-        Progress(long deadlineNanos) {
-            this.deadline = deadlineNanos;
         }
 
         @Override
@@ -165,8 +167,6 @@ final class TrainCommand implements Callable<Integer> {
             outOfTime = deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0;
             return !outOfTime;
         }
-        private double lossSum;
-        private int count;
 
         @Override
         public void step(String phase, long step, long total, double loss, double learningRate) {
