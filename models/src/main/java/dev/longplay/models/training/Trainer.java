@@ -101,14 +101,18 @@ public final class Trainer implements AutoCloseable {
     /** As {@link #start(Path, byte[], byte[], byte[], TrainingRecipe)} on {@code target}'s device (fp32). */
     public static Trainer start(Path dir, byte[] modelConfig, byte[] t5Config, byte[] tokenizer, TrainingRecipe recipe,
                                 ComputeTarget target) throws IOException {
-        if (Files.exists(dir.resolve(STATE_DIR))) {
-            throw new IllegalStateException(dir + " already holds a training run: resume it instead");
-        }
+        requireNoRun(dir);
         SyntheticModel.write(dir, modelConfig, t5Config, tokenizer, recipe.seed(), true);
         Trainer t = new Trainer(dir, recipe, dir.resolve("model.safetensors"), java.util.Set.of(), target);
         t.startWithQuietLatentNoise();
         t.save();
         return t;
+    }
+
+    private static void requireNoRun(Path dir) {
+        if (Files.exists(dir.resolve(STATE_DIR))) {
+            throw new IllegalStateException(dir + " already holds a training run: resume it instead");
+        }
     }
 
     /**
@@ -120,9 +124,7 @@ public final class Trainer implements AutoCloseable {
     public static Trainer startOnAutoencoder(Path dir, byte[] modelConfig, byte[] t5Config, byte[] tokenizer,
                                              TrainingRecipe recipe, ComputeTarget target, Path autoencoderModel)
             throws IOException {
-        if (Files.exists(dir.resolve(STATE_DIR))) {
-            throw new IllegalStateException(dir + " already holds a training run: resume it instead");
-        }
+        requireNoRun(dir);
         ModelFiles source = ModelFiles.in(autoencoderModel);
         if (!source.checkpoint().getFileName().toString().endsWith(".safetensors")) {
             throw new CheckpointException(autoencoderModel + ": the autoencoder is read from model.safetensors");

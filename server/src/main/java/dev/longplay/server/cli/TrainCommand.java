@@ -85,14 +85,15 @@ final class TrainCommand implements Callable<Integer> {
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
                     standard.klWeight(), standard.fftSizes(), checkpointEvery, diffusionLearningRate);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
+            byte[] t5Config = resource("tiny/text_encoder_config.json");
+            byte[] tokenizer = resource("tiny/tokenizer.json");
             if (autoencoderFrom != null) {
-                trainer = Trainer.startOnAutoencoder(dir, modelConfig, resource("tiny/text_encoder_config.json"),
-                        resource("tiny/tokenizer.json"), recipe, target, autoencoderFrom);
+                trainer = Trainer.startOnAutoencoder(dir, modelConfig, t5Config, tokenizer, recipe, target,
+                        autoencoderFrom);
                 System.err.println("longplay: new diffusion run in " + dir + " on the autoencoder of "
                         + autoencoderFrom + ", on " + target.describe());
             } else {
-                trainer = Trainer.start(dir, modelConfig, resource("tiny/text_encoder_config.json"),
-                        resource("tiny/tokenizer.json"), recipe, target);
+                trainer = Trainer.start(dir, modelConfig, t5Config, tokenizer, recipe, target);
                 System.err.println("longplay: new training run in " + dir + " on " + target.describe());
             }
         }
