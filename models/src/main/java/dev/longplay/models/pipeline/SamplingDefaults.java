@@ -1,17 +1,101 @@
 package dev.longplay.models.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.diffusion.Sampler;
+import dev.longplay.models.weights.CheckpointException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Set;
+
 /**
  * The sampling profile a model is published with, used where a request leaves a setting out.
  * v-objective (SAO 1.0 model card): DPM-Solver++ 3M SDE, 100 steps, CFG 7, sigma 0.3 to 500, rho 1.
  * Rectified flow after adversarial post-training (SAO small): 8 ping-pong steps without guidance.
+ * A model folder may override any of these in {@value #FILE} (Longplay's own file; the reference ignores it),
+ * e.g. a small trained model whose guidance overshoots at 7.
  */
 public record SamplingDefaults(String sampler, int steps, double cfgScale, double sigmaMin, double sigmaMax,
                                double rho, double initNoiseLevel) {
+
+    public static final String FILE = "sampling_defaults.json";
+    private static final Set<String> KEYS =
+            Set.of("sampler", "steps", "cfg_scale", "sigma_min", "sigma_max", "rho", "init_noise_level");
 
     public static SamplingDefaults forObjective(String objective) {
         return switch (objective) {
             case "rf_denoiser", "rectified_flow" -> new SamplingDefaults("pingpong", 8, 1.0, 0.0, 1.0, 1.0, 0.8);
             default -> new SamplingDefaults("dpmpp-3m-sde", 100, 7.0, 0.3, 500.0, 1.0, 3.0);
         };
+    }
+
+    /**
+     * The objective's profile with the settings of {@code modelDir}'s {@value #FILE} where it has one; a file
+     * with an unknown key, a value out of range or a sampler of the other objective is refused, naming it.
+     */
+    public static SamplingDefaults forModel(String objective, Path modelDir) {
+        SamplingDefaults base = forObjective(objective);
+        Path file = modelDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return base;
+        }
+        JsonNode json;
+        try {
+            json = ModelConfig.JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new CheckpointException(file + ": not readable JSON (" + e.getMessage() + ")");
+        }
+        if (json == null || !json.isObject()) {
+            throw new CheckpointException(file + ": expected a JSON object of sampler settings");
+        }
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String key = names.next();
+            if (!KEYS.contains(key)) {
+                throw new CheckpointException(file + ": unknown setting '" + key + "' (known: " + KEYS + ")");
+            }
+        }
+        SamplingDefaults d = new SamplingDefaults(
+                json.has("sampler") ? json.get("sampler").asText() : base.sampler(),
+                json.has("steps") ? wholeNumber(file, json, "steps") : base.steps(),
+                json.has("cfg_scale") ? number(file, json, "cfg_scale").doubleValue() : base.cfgScale(),
+                json.has("sigma_min") ? number(file, json, "sigma_min").doubleValue() : base.sigmaMin(),
+                json.has("sigma_max") ? number(file, json, "sigma_max").doubleValue() : base.sigmaMax(),
+                json.has("rho") ? number(file, json, "rho").doubleValue() : base.rho(),
+                json.has("init_noise_level") ? number(file, json, "init_noise_level").doubleValue()
+                        : base.initNoiseLevel());
+        boolean rectifiedFlow = base.sampler().equals("pingpong");
+        try {
+            if (Sampler.forName(d.sampler()).rectifiedFlow() != rectifiedFlow) {
+                throw new CheckpointException(file + ": sampler '" + d.sampler() + "' does not fit the model's "
+                        + objective + " objective");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file + ": " + e.getMessage());
+        }
+        if (d.steps() < 1 || d.cfgScale() < 0 || d.sigmaMin() < 0 || d.sigmaMax() <= d.sigmaMin() || d.rho() <= 0
+                || d.initNoiseLevel() <= 0) {
+            throw new CheckpointException(file + ": steps must be at least 1, cfg_scale and sigma_min not negative,"
+                    + " sigma_max above sigma_min, rho and init_noise_level positive");
+        }
+        return d;
+    }
+
+    private static int wholeNumber(Path file, JsonNode json, String key) {
+        JsonNode v = json.get(key);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new CheckpointException(file + ": '" + key + "' must be a whole number, not " + v);
+        }
+        return v.intValue();
+    }
+
+    private static Number number(Path file, JsonNode json, String key) {
+        JsonNode v = json.get(key);
+        if (!v.isNumber()) {
+            throw new CheckpointException(file + ": '" + key + "' must be a number, not " + v);
+        }
+        return v.numberValue();
     }
 }

@@ -54,11 +54,13 @@ public final class StableAudioPipeline implements AudioGenerator {
     private final ConditioningAssembler assembler;
     private final String name;
     private final String fingerprint;
+    private final SamplingDefaults defaults;
     private volatile boolean lowMemory;
 
     private StableAudioPipeline(NDManager manager, ComputeTarget target, ModelConfig config, AudioAutoencoder autoencoder,
                                 DiffusionTransformer dit, Map<String, Conditioner> conditioners,
-                                ConditioningAssembler assembler, String name, String fingerprint) {
+                                ConditioningAssembler assembler, String name, String fingerprint,
+                                SamplingDefaults defaults) {
         this.manager = manager;
         this.target = target;
         this.config = config;
@@ -68,6 +70,7 @@ public final class StableAudioPipeline implements AudioGenerator {
         this.assembler = assembler;
         this.name = name;
         this.fingerprint = fingerprint;
+        this.defaults = defaults;
     }
 
     /** Loads on the CPU in float32. */
@@ -87,6 +90,7 @@ public final class StableAudioPipeline implements AudioGenerator {
     public static StableAudioPipeline load(ModelFiles files, String name, ComputeTarget target,
                                            java.util.function.Function<CheckpointFile, TensorSource> source) {
         ModelConfig config = ModelConfig.load(files.config());
+        SamplingDefaults defaults = SamplingDefaults.forModel(config.model().diffusion().objective(), files.dir());
         NDManager manager = target.newManager();
         try (CheckpointFile file = CheckpointFile.open(files.checkpoint())) {
             StateDict sd = new StateDict(source.apply(file), manager, target.precision());
@@ -112,7 +116,8 @@ public final class StableAudioPipeline implements AudioGenerator {
             }
             sd.requireAllUsed();
             return new StableAudioPipeline(manager, target, config, ae, dit, conds,
-                    ConditioningAssembler.of(config.model().diffusion()), name, ModelFingerprint.of(files));
+                    ConditioningAssembler.of(config.model().diffusion()), name, ModelFingerprint.of(files),
+                    defaults);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -156,8 +161,9 @@ public final class StableAudioPipeline implements AudioGenerator {
         return conditioners.get(id);
     }
 
+    /** The settings a request leaves out: the objective's profile, or the model folder's own (see there). */
     public SamplingDefaults defaults() {
-        return SamplingDefaults.forObjective(config.model().diffusion().objective());
+        return defaults;
     }
 
     public synchronized GeneratedAudio generate(GenerationParams p, GenerationListener listener) {

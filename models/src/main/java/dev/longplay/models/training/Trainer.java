@@ -11,6 +11,7 @@ import dev.longplay.models.autoencoder.AudioAutoencoder;
 import dev.longplay.models.autoencoder.VaeBottleneck;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.pipeline.SamplingDefaults;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.pipeline.SyntheticModel;
 import dev.longplay.models.weights.CheckpointException;
@@ -234,6 +235,12 @@ public final class Trainer implements AutoCloseable {
     /** As {@link #resume(Path, Long, Long)} on {@code target}'s device: a run may move between CPU and GPU. */
     public static Trainer resume(Path dir, Long autoencoderSteps, Long diffusionSteps, ComputeTarget target)
             throws IOException {
+        return resume(dir, autoencoderSteps, diffusionSteps, null, target);
+    }
+
+    /** As above, with a new {@link TrainingRecipe#logSigmaShare()} where given (from the next diffusion step on). */
+    public static Trainer resume(Path dir, Long autoencoderSteps, Long diffusionSteps, Double logSigmaShare,
+                                 ComputeTarget target) throws IOException {
         Path state = dir.resolve(STATE_DIR);
         Path progressFile = state.resolve("progress.json");
         if (!Files.isRegularFile(progressFile)) {
@@ -242,6 +249,9 @@ public final class Trainer implements AutoCloseable {
         TrainingProgress p = ModelConfig.JSON.readValue(progressFile.toFile(), TrainingProgress.class);
         TrainingRecipe r = p.recipe().withSteps(autoencoderSteps == null ? p.recipe().autoencoderSteps() : autoencoderSteps,
                 diffusionSteps == null ? p.recipe().diffusionSteps() : diffusionSteps);
+        if (logSigmaShare != null) {
+            r = r.withLogSigmaShare(logSigmaShare);
+        }
         Trainer t = new Trainer(dir, r, state.resolve("weights.safetensors"), p.weightNormed(), target);
         t.restore(state.resolve("optimizer.safetensors"), p);
         return t;
@@ -377,7 +387,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * One diffusion step with the v-objective: latents of a batch (frozen autoencoder), t uniform in (0, 1),
+     * One diffusion step with the v-objective: latents of a batch (frozen autoencoder), t in (0, 1) (uniform, or
+     * partly log-σ uniform: {@link #timestep}),
      * x_t = cos(πt/2)·x + sin(πt/2)·ε, target v = cos(πt/2)·ε − sin(πt/2)·x; the prompt conditioning of each
      * example is zeroed with probability {@code cfgDropout} — the unconditional input that guidance uses.
      */
@@ -398,11 +409,25 @@ public final class Trainer implements AutoCloseable {
         double seconds = index < recipe.diffusionSteps() / 2 ? recipe.clipSeconds() / 2 : recipe.clipSeconds();
         SplittableRandom rng = new SplittableRandom(recipe.seed() * 104729 + index);
         TrainingBatches.Batch batch = batches.batch(index, DIT_EXAMPLES_OFFSET, clipSamples(seconds), step);
-        return vLoss(batch, seconds, rng, recipe.cfgDropout(), step);
+        return vLoss(batch, seconds, rng, recipe.cfgDropout(), recipe.logSigmaShareOrZero(), step);
+    }
+
+    /**
+     * A training noise level t in (0, 1) (σ = tan(πt/2)): uniform, or with probability {@code logSigmaShare} drawn
+     * with log σ uniform over [sigmaMin, sigmaMax]. With a share of 0 it draws exactly one number, as runs saved
+     * before the share existed did, so they resume on the same sequence.
+     */
+    static double timestep(SplittableRandom rng, double logSigmaShare, double sigmaMin, double sigmaMax) {
+        double u = rng.nextDouble();
+        if (logSigmaShare > 0 && rng.nextDouble() < logSigmaShare) {
+            double sigma = Math.exp(Math.log(sigmaMin) + u * (Math.log(sigmaMax) - Math.log(sigmaMin)));
+            return 2 / Math.PI * Math.atan(sigma);
+        }
+        return 1e-4 + (1 - 2e-4) * u;
     }
 
     private NDArray vLoss(TrainingBatches.Batch batch, double seconds, SplittableRandom rng, double dropout,
-                          NDManager step) {
+                          double logSigmaShare, NDManager step) {
         AudioAutoencoder ae = latentAutoencoder;
         int b = Math.toIntExact(batch.audio().getShape().get(0));
         NDArray latents;
@@ -411,10 +436,11 @@ public final class Trainer implements AutoCloseable {
         }
         latents.attach(step);
         long frames = latents.getShape().get(2);
+        SamplingDefaults sampling = pipeline.defaults();
         float[] t = new float[b];
         float[] keep = new float[b];
         for (int i = 0; i < b; i++) {
-            t[i] = (float) (1e-4 + (1 - 2e-4) * rng.nextDouble());
+            t[i] = (float) timestep(rng, logSigmaShare, sampling.sigmaMin(), sampling.sigmaMax());
             keep[i] = rng.nextDouble() < dropout ? 0f : 1f;
         }
         NDArray tArr = step.create(t);
@@ -508,8 +534,11 @@ public final class Trainer implements AutoCloseable {
             try (NDManager step = target.newManager()) {
                 homeIn(step);
                 TrainingBatches.Batch batch = batches.validationBatch(i, clipSamples(recipe.clipSeconds()), step);
-                with += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 0.0, step));
-                without += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 1.0, step));
+                                // t uniform whatever the recipe draws, so that runs with other noise-level draws compare
+                with += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 0.0, 0.0,
+                        step));
+                without += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 1.0, 0.0,
+                        step));
             }
         }
         return new ConditioningCheck(with / count, without / count);

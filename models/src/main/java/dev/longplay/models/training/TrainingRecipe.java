@@ -6,11 +6,15 @@ package dev.longplay.models.training;
  * AdamW with warm-up and cosine decay, EMA weights, conditioning dropout for classifier-free guidance, and the
  * diffusion clips growing from half of {@code clipSeconds} to all of it halfway through. {@code diffusionPeakLr}
  * is the diffusion phase's own peak rate (null: {@code peakLr} for both phases, as runs saved before it had).
+ * {@code logSigmaShare} is the share of diffusion examples whose noise level is drawn with log σ uniform over the
+ * model's sampler range instead of t uniform (null or 0: t uniform only, as the reference trains): the sampler
+ * spaces its steps evenly in log σ, so about half of them lie above t = 0.95 where uniform t puts only 5 % of the
+ * training, and that is where a clip's layout (where the beats fall) is decided.
  */
 public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double clipSeconds,
                              long autoencoderSteps, long diffusionSteps, double peakLr, long warmupSteps,
                              double weightDecay, double emaDecay, double cfgDropout, double klWeight,
-                             int[] fftSizes, int checkpointEvery, Double diffusionPeakLr) {
+                             int[] fftSizes, int checkpointEvery, Double diffusionPeakLr, Double logSigmaShare) {
 
     /** The defaults for the built-in model on a CPU. */
     public static TrainingRecipe standard(long autoencoderSteps, long diffusionSteps) {
@@ -21,16 +25,38 @@ public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double 
     public TrainingRecipe {
         if (batchSize < 1 || clipSeconds <= 0 || autoencoderSteps < 0 || diffusionSteps < 0 || peakLr <= 0
                 || checkpointEvery < 1 || fftSizes == null || fftSizes.length == 0
-                || (diffusionPeakLr != null && diffusionPeakLr <= 0)) {
+                || (diffusionPeakLr != null && diffusionPeakLr <= 0)
+                || (logSigmaShare != null && !(logSigmaShare >= 0 && logSigmaShare <= 1))) {
             throw new IllegalArgumentException("training recipe: batch size, clip length, learning rate and checkpoint"
-                    + " interval must be positive, step counts not negative, and at least one FFT size given");
+                    + " interval must be positive, step counts not negative, at least one FFT size given, and the"
+                    + " log-sigma share between 0 and 1");
         }
+    }
+
+    /** A recipe with t drawn uniformly only, as runs saved before {@code logSigmaShare} existed. */
+    public TrainingRecipe(long seed, long datasetSeed, int batchSize, double clipSeconds, long autoencoderSteps,
+                          long diffusionSteps, double peakLr, long warmupSteps, double weightDecay, double emaDecay,
+                          double cfgDropout, double klWeight, int[] fftSizes, int checkpointEvery, Double diffusionPeakLr) {
+        this(seed, datasetSeed, batchSize, clipSeconds, autoencoderSteps, diffusionSteps, peakLr, warmupSteps,
+                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr, null);
     }
 
     /** The same recipe with other step totals. */
     public TrainingRecipe withSteps(long autoencoder, long diffusion) {
         return new TrainingRecipe(seed, datasetSeed, batchSize, clipSeconds, autoencoder, diffusion, peakLr, warmupSteps,
-                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr);
+                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr, logSigmaShare);
+    }
+
+    /** The same recipe with another log-sigma share (a run may change it when it is resumed). */
+    public TrainingRecipe withLogSigmaShare(Double share) {
+        return new TrainingRecipe(seed, datasetSeed, batchSize, clipSeconds, autoencoderSteps, diffusionSteps, peakLr,
+                warmupSteps, weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr,
+                share);
+    }
+
+    /** The log-sigma share as a number: 0 where the recipe has none. */
+    public double logSigmaShareOrZero() {
+        return logSigmaShare == null ? 0 : logSigmaShare;
     }
 
     /** The autoencoder phase's schedule over {@code totalSteps}. */

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -332,6 +333,68 @@ class TrainerTest {
         dit.put("depth", 2);
         dit.put("io_channels", ioChannels);
         return ModelConfig.JSON.writeValueAsBytes(root);
+    }
+
+    @Test
+    void noiseLevelsAreUniformInTOrPartlyUniformInLogSigmaOverTheSamplersRange() {
+        int n = 200_000;
+        // sigma = tan(pi t / 2); the sampler's v-objective range 0.3..500 and the t of sigma = 12.7 (t = 0.95)
+        double tMin = 2 / Math.PI * Math.atan(0.3);
+        double tMax = 2 / Math.PI * Math.atan(500);
+        double above95 = (Math.log(500) - Math.log(Math.tan(Math.PI / 2 * 0.95))) / (Math.log(500) - Math.log(0.3));
+        for (double share : new double[] {0, 0.5, 1}) {
+            SplittableRandom rng = new SplittableRandom(5);
+            int high = 0;
+            int outside = 0;
+            for (int i = 0; i < n; i++) {
+                double t = Trainer.timestep(rng, share, 0.3, 500);
+                assertTrue(t > 0 && t < 1, "t " + t);
+                high += t > 0.95 ? 1 : 0;
+                outside += t < tMin || t > tMax ? 1 : 0;
+            }
+            assertEquals(share * above95 + (1 - share) * 0.05, (double) high / n, 0.005, "share " + share);
+            assertEquals((1 - share) * (tMin + 1 - tMax), (double) outside / n, 0.005, "share " + share);
+        }
+        // a share of 0 draws one number per t: the sequence of runs saved before the share existed
+        SplittableRandom a = new SplittableRandom(9);
+        SplittableRandom b = new SplittableRandom(9);
+        Trainer.timestep(a, 0, 0.3, 500);
+        b.nextDouble();
+        assertEquals(b.nextLong(), a.nextLong());
+    }
+
+    @Test
+    void aResumedRunMayChangeItsLogSigmaShareAndOldProgressFilesLoadWithNone() throws IOException {
+        Path dir = tmp.resolve("run");
+        try (Trainer t = start(dir, recipe(0, 3))) {
+            t.diffusionStep();
+            t.save();
+        }
+        Path progress = dir.resolve("training").resolve("progress.json");
+        // as a run saved before the field existed wrote it
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) ModelConfig.JSON.readTree(progress.toFile());
+        assertTrue(root.path("recipe").has("logSigmaShare"), root.toString());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("recipe")).remove("logSigmaShare");
+        ModelConfig.JSON.writeValue(progress.toFile(), root);
+        double before;
+        try (Trainer t = Trainer.resume(dir)) {
+            assertEquals(null, t.progress().recipe().logSigmaShare());
+            before = t.diffusionLoss(1);
+        }
+        try (Trainer t = Trainer.resume(dir, null, null, 0.75, dev.longplay.models.nn.ComputeTarget.CPU)) {
+            assertEquals(0.75, t.progress().recipe().logSigmaShare());
+            assertEquals(1, t.progress().diffusionStep());
+            // the same batch, other noise levels
+            assertNotEquals(before, t.diffusionLoss(1), 1e-9);
+            t.diffusionStep();
+            t.save();
+        }
+        try (Trainer t = Trainer.resume(dir)) {
+            assertEquals(0.75, t.progress().recipe().logSigmaShare());
+            assertEquals(2, t.progress().diffusionStep());
+        }
+        assertThrows(IllegalArgumentException.class, () -> recipe(0, 1).withLogSigmaShare(1.5));
     }
 
     @Test

@@ -56,6 +56,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "steps between checkpoints, new runs only (default 100)")
     int checkpointEvery;
 
+    @Option(names = "--log-sigma-share", paramLabel = "S",
+            description = "share of diffusion examples whose noise level is drawn log-uniform over the sampler's"
+                    + " sigma range instead of t uniform (default 0, as the reference; a resumed run may change it)")
+    Double logSigmaShare;
+
     @Option(names = "--max-minutes", paramLabel = "M",
             description = "stop at the first checkpoint after M minutes (the run stays resumable)")
     Double maxMinutes;
@@ -73,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--autoencoder-from starts a new run, but " + dir
                         + " already holds one");
             }
-            trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps, target);
+            trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps, logSigmaShare, target);
             System.err.println("longplay: continuing the run in " + dir + " at autoencoder step "
                     + trainer.progress().autoencoderStep() + ", diffusion step " + trainer.progress().diffusionStep());
         } else {
@@ -83,7 +88,8 @@ final class TrainCommand implements Callable<Integer> {
                     standard.clipSeconds(), standard.autoencoderSteps(), standard.diffusionSteps(),
                     learningRate == null ? standard.peakLr() : learningRate,
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
-                    standard.klWeight(), standard.fftSizes(), checkpointEvery, diffusionLearningRate);
+                    standard.klWeight(), standard.fftSizes(), checkpointEvery, diffusionLearningRate,
+                    logSigmaShare);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
             byte[] t5Config = resource("tiny/text_encoder_config.json");
             byte[] tokenizer = resource("tiny/tokenizer.json");
