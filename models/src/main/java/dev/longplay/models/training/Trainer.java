@@ -37,6 +37,7 @@ public final class Trainer implements AutoCloseable {
 
     static final String STATE_DIR = "training";
     private static final String AE_PREFIX = AudioAutoencoder.CHECKPOINT_PREFIX + ".";
+    private static final String DECODER_PREFIX = AE_PREFIX + "decoder.";
     private static final String AE_PHASE = "autoencoder";
     private static final String DIT_PHASE = "diffusion";
     private static final long DIT_EXAMPLES_OFFSET = 1L << 40;
@@ -59,6 +60,7 @@ public final class Trainer implements AutoCloseable {
     private final ExponentialMovingAverage aeEma;
     private final ExponentialMovingAverage ditEma;
     private final Map<String, NDArray> aeParams = new LinkedHashMap<>();
+    private final Map<String, NDArray> decoderParams = new LinkedHashMap<>();
     private final Map<String, NDArray> ditParams = new LinkedHashMap<>();
     private long aeStep;
     private long ditStep;
@@ -80,8 +82,20 @@ public final class Trainer implements AutoCloseable {
         this.weights = opened[0];
         this.config = pipeline.config();
         weights.parameters().forEach((k, p) -> (k.startsWith(AE_PREFIX) ? aeParams : ditParams).put(k, p));
+        aeParams.forEach((k, p) -> {
+            if (k.startsWith(DECODER_PREFIX)) {
+                decoderParams.put(k, p);
+            }
+        });
         this.batches = new TrainingBatches(recipe.datasetSeed(), config.sampleRate(), config.audioChannels(),
                 recipe.batchSize());
+        int aeClip = clipSamples(recipe.clipSeconds() / 2);
+        for (int n : recipe.fftSizes()) {
+            if (n < 4 || n > aeClip) {
+                throw new IllegalArgumentException("FFT size " + n + " of the autoencoder loss does not fit its clips of "
+                        + aeClip + " samples");
+            }
+        }
         this.stftLoss = new MultiResolutionStftLoss(recipe.fftSizes());
         this.aeOptimizer = new AdamW(0.9, 0.999, 1e-8, recipe.weightDecay());
         this.ditOptimizer = new AdamW(0.9, 0.999, 1e-8, recipe.weightDecay());
@@ -235,12 +249,15 @@ public final class Trainer implements AutoCloseable {
     /** As {@link #resume(Path, Long, Long)} on {@code target}'s device: a run may move between CPU and GPU. */
     public static Trainer resume(Path dir, Long autoencoderSteps, Long diffusionSteps, ComputeTarget target)
             throws IOException {
-        return resume(dir, autoencoderSteps, diffusionSteps, null, target);
+        return resume(dir, autoencoderSteps, diffusionSteps, null, null, target);
     }
 
-    /** As above, with a new {@link TrainingRecipe#logSigmaShare()} where given (from the next diffusion step on). */
+    /**
+     * As above, with a new {@link TrainingRecipe#logSigmaShare()} and new FFT sizes of the autoencoder loss where
+     * given (from the next step on).
+     */
     public static Trainer resume(Path dir, Long autoencoderSteps, Long diffusionSteps, Double logSigmaShare,
-                                 ComputeTarget target) throws IOException {
+                                 int[] fftSizes, ComputeTarget target) throws IOException {
         Path state = dir.resolve(STATE_DIR);
         Path progressFile = state.resolve("progress.json");
         if (!Files.isRegularFile(progressFile)) {
@@ -251,6 +268,9 @@ public final class Trainer implements AutoCloseable {
                 diffusionSteps == null ? p.recipe().diffusionSteps() : diffusionSteps);
         if (logSigmaShare != null) {
             r = r.withLogSigmaShare(logSigmaShare);
+        }
+        if (fftSizes != null) {
+            r = r.withFftSizes(fftSizes);
         }
         Trainer t = new Trainer(dir, r, state.resolve("weights.safetensors"), p.weightNormed(), target);
         t.restore(state.resolve("optimizer.safetensors"), p);
@@ -309,12 +329,23 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** One autoencoder step: reconstruct a batch through the VAE; returns the loss. */
+    /**
+     * One autoencoder step: reconstruct a batch through the VAE; returns the loss. Once the diffusion phase has
+     * begun the encoder stays frozen and only the decoder learns (as the reference's {@code encoder_freeze_on_warmup}
+     * does): the latents, and with them the diffusion model trained on them and the latent scale, stay valid, so a
+     * run can go back to polish its decoder, e.g. with a longer FFT in the loss for pitch.
+     */
     public double autoencoderStep() {
-        double loss = optimise(this::autoencoderLoss, aeStep, aeOptimizer, aeParams, aeEma,
+        double loss = optimise(this::autoencoderLoss, aeStep, aeOptimizer, decoderOnly() ? decoderParams : aeParams,
+                aeEma,
                 recipe.learningRate(recipe.autoencoderSteps()).at(aeStep));
         aeStep++;
         return loss;
+    }
+
+    /** Whether autoencoder steps train the decoder only: once a diffusion model has learnt the latents. */
+    public boolean decoderOnly() {
+        return ditStep > 0;
     }
 
     /** The autoencoder loss of training batch {@code index} with the current weights, changing nothing. */
@@ -379,6 +410,12 @@ public final class Trainer implements AutoCloseable {
         NDArray noise = gaussian(step, new SplittableRandom(recipe.seed() * 7919 + index),
                 recipe.batchSize(), ae.latentDim(), samples / ae.downsamplingRatio());
         NDArray encoded = ae.encoder().forward(audio);
+        if (decoderOnly()) {
+            NDArray frozen = encoded.stopGradient().duplicate();
+            frozen.attach(step);
+            VaeBottleneck.Sample s = ae.bottleneck().sample(frozen, noise);
+            return stftLoss.apply(ae.decoder().forward(s.latents()), audio); // the KL term is the encoder's
+        }
         VaeBottleneck.Sample s = ae.bottleneck().sample(encoded, noise);
         NDArray reconstructed = ae.decoder().forward(s.latents());
         NDArray variance = s.stdev().square();

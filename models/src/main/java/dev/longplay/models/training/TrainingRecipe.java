@@ -54,6 +54,13 @@ public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double 
                 share);
     }
 
+    /** The same recipe with other FFT sizes for the autoencoder's multi-resolution STFT loss. */
+    public TrainingRecipe withFftSizes(int[] sizes) {
+        return new TrainingRecipe(seed, datasetSeed, batchSize, clipSeconds, autoencoderSteps, diffusionSteps, peakLr,
+                warmupSteps, weightDecay, emaDecay, cfgDropout, klWeight, sizes, checkpointEvery, diffusionPeakLr,
+                logSigmaShare);
+    }
+
     /** The log-sigma share as a number: 0 where the recipe has none. */
     public double logSigmaShareOrZero() {
         return logSigmaShare == null ? 0 : logSigmaShare;

@@ -382,7 +382,7 @@ class TrainerTest {
             assertEquals(null, t.progress().recipe().logSigmaShare());
             before = t.diffusionLoss(1);
         }
-        try (Trainer t = Trainer.resume(dir, null, null, 0.75, dev.longplay.models.nn.ComputeTarget.CPU)) {
+        try (Trainer t = Trainer.resume(dir, null, null, 0.75, null, dev.longplay.models.nn.ComputeTarget.CPU)) {
             assertEquals(0.75, t.progress().recipe().logSigmaShare());
             assertEquals(1, t.progress().diffusionStep());
             // the same batch, other noise levels
@@ -395,6 +395,47 @@ class TrainerTest {
             assertEquals(2, t.progress().diffusionStep());
         }
         assertThrows(IllegalArgumentException.class, () -> recipe(0, 1).withLogSigmaShare(1.5));
+    }
+
+    @Test
+    void autoencoderStepsAfterTheDiffusionPhaseBeganTrainTheDecoderOnly() throws IOException {
+        Path dir = tmp.resolve("run");
+        try (Trainer t = start(dir, recipe(2, 1))) {
+            t.autoencoderStep();
+            assertFalse(t.decoderOnly());
+            t.autoencoderStep();
+            t.diffusionStep();
+            assertTrue(t.decoderOnly());
+            t.save();
+        }
+        // more autoencoder steps, with a longer FFT added to the loss
+        try (Trainer t = Trainer.resume(dir, 4L, null, null, new int[] {256, 128, 64, 32},
+                dev.longplay.models.nn.ComputeTarget.CPU)) {
+            assertArrayEquals(new int[] {256, 128, 64, 32}, t.progress().recipe().fftSizes());
+            Map<String, float[]> before = snapshot(t.parameters());
+            t.autoencoderStep();
+            t.autoencoderStep();
+            Map<String, float[]> after = snapshot(t.parameters());
+            int decoderChanged = 0;
+            for (String k : before.keySet()) {
+                boolean same = java.util.Arrays.equals(before.get(k), after.get(k));
+                if (k.startsWith("pretransform.model.decoder.")) {
+                    decoderChanged += same ? 0 : 1;
+                } else {
+                    assertTrue(same, k + " must stay as it was");
+                }
+            }
+            assertTrue(decoderChanged > 0, "the decoder learns");
+            assertTrue(before.keySet().stream().anyMatch(k -> k.startsWith("pretransform.model.encoder.")));
+            t.save();
+        }
+        try (Trainer t = Trainer.resume(dir)) {
+            assertEquals(4, t.progress().autoencoderStep());
+            assertArrayEquals(new int[] {256, 128, 64, 32}, t.progress().recipe().fftSizes());
+        }
+        // an FFT longer than the autoencoder's training clips (half of 0.256 s at the micro model's rate) is refused
+        assertThrows(IllegalArgumentException.class, () -> Trainer.resume(dir, null, null, null, new int[] {1 << 16},
+                dev.longplay.models.nn.ComputeTarget.CPU));
     }
 
     @Test

@@ -61,6 +61,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " sigma range instead of t uniform (default 0, as the reference; a resumed run may change it)")
     Double logSigmaShare;
 
+    @Option(names = "--fft-sizes", paramLabel = "N", split = ",",
+            description = "FFT sizes of the autoencoder's multi-resolution STFT loss (default 512,256,128,64,32; a"
+                    + " resumed run may change them: autoencoder steps after the diffusion phase began train the"
+                    + " decoder only, so a longer FFT can sharpen its pitch without moving the latents)")
+    int[] fftSizes;
+
     @Option(names = "--max-minutes", paramLabel = "M",
             description = "stop at the first checkpoint after M minutes (the run stays resumable)")
     Double maxMinutes;
@@ -78,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--autoencoder-from starts a new run, but " + dir
                         + " already holds one");
             }
-            trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps, logSigmaShare, target);
+            trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps, logSigmaShare, fftSizes, target);
             System.err.println("longplay: continuing the run in " + dir + " at autoencoder step "
                     + trainer.progress().autoencoderStep() + ", diffusion step " + trainer.progress().diffusionStep());
         } else {
@@ -88,7 +94,8 @@ final class TrainCommand implements Callable<Integer> {
                     standard.clipSeconds(), standard.autoencoderSteps(), standard.diffusionSteps(),
                     learningRate == null ? standard.peakLr() : learningRate,
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
-                    standard.klWeight(), standard.fftSizes(), checkpointEvery, diffusionLearningRate,
+                    standard.klWeight(), fftSizes != null ? fftSizes : standard.fftSizes(), checkpointEvery,
+                    diffusionLearningRate,
                     logSigmaShare);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
             byte[] t5Config = resource("tiny/text_encoder_config.json");
