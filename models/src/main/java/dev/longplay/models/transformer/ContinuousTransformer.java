@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reference's continuous transformer: project in, prepend tokens, a stack of blocks sharing one rotary
- * table (positions count the prepended tokens too), project out. With adaLN, the global condition passes
+ * The reference's continuous transformer: project in, prepend tokens, optionally add absolute sinusoidal
+ * positions, a stack of blocks sharing one rotary table (positions count the prepended tokens too), project out. With adaLN, the global condition passes
  * through its own Linear–SiLU–Linear to the 6·dim modulation every block adds to its parameters.
  */
 public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryEmbedding rotary,
-                                    SiluMlp globalCondEmbedder, List<TransformerBlock> layers) {
+                                    SinusoidalPositions positions, SiluMlp globalCondEmbedder,
+                                    List<TransformerBlock> layers) {
 
     public static ContinuousTransformer load(StateDict sd, DitConfig c, int dimIn, int dimOut, int condDim) {
         int dim = c.embedDim();
@@ -33,6 +34,13 @@ public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryE
             rope = new RotaryEmbedding(invFreq.toFloatArray());
             invFreq.close();
         }
+        SinusoidalPositions positions = null;
+        if (c.sinusoidalPosEmb()) {
+            if (dim % 2 != 0) {
+                throw new CheckpointException("use_sinusoidal_emb needs an even embed_dim, not " + dim);
+            }
+            positions = new SinusoidalPositions(dim, SinusoidalPositions.THETA, sd.takeFloat32("pos_emb.scale", 1));
+        }
         SiluMlp globalEmbedder = null;
         if (c.adaLN()) {
             StateDict g = sd.scope("global_cond_embedder");
@@ -42,7 +50,7 @@ public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryE
         for (int i = 0; i < c.depth(); i++) {
             blocks.add(TransformerBlock.load(sd.scope("layers." + i), c, condDim > 0, condDim, c.adaLN()));
         }
-        return new ContinuousTransformer(in, out, rope, globalEmbedder, List.copyOf(blocks));
+        return new ContinuousTransformer(in, out, rope, positions, globalEmbedder, List.copyOf(blocks));
     }
 
     // x: [B, T, dimIn], prepend: [B, P, dim] or null, context: [B, M, condDim] or null, global: [B, dim] or null
@@ -53,6 +61,11 @@ public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryE
             NDArray joined = prepend.concat(h, 1);
             h.close();
             h = joined;
+        }
+        if (positions != null) {
+            NDArray placed = positions.addTo(h);
+            h.close();
+            h = placed;
         }
         NDArray modulation = globalCondEmbedder != null && globalCond != null ? globalCondEmbedder.forward(globalCond) : null;
         RotaryEmbedding.Tables tables = rotary == null ? null

@@ -11,7 +11,7 @@ import dev.longplay.models.weights.CheckpointException;
 public record DitConfig(int ioChannels, int patchSize, int embedDim, int depth, int numHeads, int condTokenDim,
                         boolean projectCondTokens, int globalCondDim, boolean projectGlobalCond, int inputConcatDim,
                         int prependCondDim, String globalCondType, String timestepCondType, String qkNorm,
-                        boolean rotaryPosEmb, float ffMult, boolean ffGlu, boolean ffNoBias, boolean normBias,
+                        boolean rotaryPosEmb, boolean sinusoidalPosEmb, float ffMult, boolean ffGlu, boolean ffNoBias, boolean normBias,
                         float normEps) {
 
     public static DitConfig parse(JsonNode c, String objective) {
@@ -32,7 +32,7 @@ public record DitConfig(int ioChannels, int patchSize, int embedDim, int depth, 
             }
         }
         for (String unsupported : new String[]{"conformer", "layer_scale", "remove_norms", "add_rope", "causal",
-                "use_sinusoidal_emb", "use_abs_pos_emb"}) {
+                "use_abs_pos_emb"}) {
             if (c.path(unsupported).asBoolean(false)) {
                 throw new CheckpointException("unsupported DiT option " + unsupported);
             }
@@ -64,6 +64,7 @@ public record DitConfig(int ioChannels, int patchSize, int embedDim, int depth, 
                 timestep,
                 qkNorm,
                 c.path("rotary_pos_emb").asBoolean(true),
+                c.path("use_sinusoidal_emb").asBoolean(false),
                 (float) ff.path("mult").asDouble(4),
                 ff.path("glu").asBoolean(true),
                 ff.path("no_bias").asBoolean(false),

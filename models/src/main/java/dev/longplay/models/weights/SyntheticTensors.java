@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * embedded default keeps unit gains, which fixtures written by torch from its weights are tied to); biases and
  * LayerNorm shifts zero; LayerNorm gains and SoftNorm scales one; Snake alpha/beta zero (they are stored as
  * logarithms); DynamicTanh's scalar alpha 4 (its reference init); rotary {@code inv_freq} buffers the standard
- * 1/10000^(2i/d).
+ * 1/10000^(2i/d); a sinusoidal position scale dim^−½.
  */
 public final class SyntheticTensors implements TensorSource {
 
@@ -95,6 +95,12 @@ public final class SyntheticTensors implements TensorSource {
             for (int i = 0; i < data.length; i++) {
                 data[i] = (float) (1.0 / Math.pow(10000, (2.0 * i) / (2.0 * data.length)));
             }
+            return data;
+        }
+        if (key.endsWith("pos_emb.scale") && n == 1) {
+            // the sinusoidal position scale starts at dim^-1/2 as the reference's; dim is its project_in's width
+            long[] in = shapes.get(key.substring(0, key.length() - "pos_emb.scale".length()) + "project_in.weight");
+            data[0] = in == null ? 1f : (float) (1 / Math.sqrt(in[0]));
             return data;
         }
         if (leaf.equals("alpha") && n == 1) {

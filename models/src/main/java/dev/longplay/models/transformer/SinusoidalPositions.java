@@ -1,0 +1,52 @@
+package dev.longplay.models.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.longplay.models.nn.TorchOwned;
+
+/**
+ * The reference transformer's {@code use_sinusoidal_emb}: absolute positions added to the sequence after the
+ * prepended tokens join it, [sin(p·f_j) | cos(p·f_j)] with f_j = θ^(−j/half) for j < half = dim/2, times one
+ * learnt scalar (initialised to dim^−½). Rotary embeddings only tell attention how far apart two frames are;
+ * this tells each frame where it is, which a clip whose first beat falls on its first frame needs while the
+ * input is still mostly noise. The table is float32; the sum takes the sequence's type.
+ */
+public record SinusoidalPositions(int dim, double theta, NDArray scale) {
+
+    public static final double THETA = 10000;
+
+    /** The table [n, dim] for positions 0..n−1, unscaled. */
+    public static float[] table(int n, int dim, double theta) {
+        int half = dim / 2;
+        float[] t = new float[n * dim];
+        for (int p = 0; p < n; p++) {
+            for (int j = 0; j < half; j++) {
+                float freq = (float) Math.pow(theta, -(double) j / half);
+                float angle = (float) p * freq;  // float32, as the reference's einsum of positions and frequencies
+                t[p * dim + j] = (float) Math.sin(angle);
+                t[p * dim + half + j] = (float) Math.cos(angle);
+            }
+        }
+        return t;
+    }
+
+    // h: [B, N, dim] -> h + scale · table[N, dim]
+    public NDArray addTo(NDArray h) {
+        int n = Math.toIntExact(h.getShape().get(1));
+        NDManager m = h.getManager();
+        try (NDArray table = TorchOwned.adopt(m.create(table(n, dim, theta), new Shape(1, n, dim)))) {
+            NDArray scaled = table.mul(scale);
+            try {
+                if (scaled.getDataType() != h.getDataType()) {
+                    NDArray typed = scaled.toType(h.getDataType(), false);
+                    scaled.close();
+                    scaled = typed;
+                }
+                return h.add(scaled);
+            } finally {
+                scaled.close();
+            }
+        }
+    }
+}
