@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,16 +61,6 @@ class ModelCkptFolderTest {
     }
 
     private static Path copyWithoutWeights(Path from, Path to) throws Exception {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.equals(from.resolve("model.safetensors"))) {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
+        return ModelFolderCopy.copy(from, to, "model.safetensors");
     }
 }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +22,7 @@ class SamplingDefaultsTest {
 
     @Test
     void theFoldersSettingsAreWhatARequestWithoutThemGets(@TempDir Path tmp) throws Exception {
-        Path dir = copy(EmbeddedModel.ensure(cache).dir(), tmp.resolve("m"));
+        Path dir = ModelFolderCopy.copy(EmbeddedModel.ensure(cache).dir(), tmp.resolve("m"), null);
         Files.writeString(dir.resolve(SamplingDefaults.FILE), "{\"cfg_scale\": 2.5, \"steps\": 3, \"sigma_max\": 80}");
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "m")) {
             // v-objective profile with three settings replaced
@@ -39,7 +38,7 @@ class SamplingDefaultsTest {
 
     @Test
     void aBadFileIsRefusedAtLoadNamingIt(@TempDir Path tmp) throws Exception {
-        Path dir = copy(EmbeddedModel.ensure(cache).dir(), tmp.resolve("m"));
+        Path dir = ModelFolderCopy.copy(EmbeddedModel.ensure(cache).dir(), tmp.resolve("m"), null);
         String[][] cases = {
                 {"{\"cfg\": 3}", "unknown setting 'cfg'"},
                 {"{\"sampler\": \"pingpong\"}", "does not fit"},
@@ -64,19 +63,5 @@ class SamplingDefaultsTest {
         GenerationParams params = new GenerationParams("warm pad", "", 0.5, 0, 11, steps, cfg, null, null, sigmaMax,
                 null, null, null, null, null);
         return p.generate(params, GenerationListener.NONE).samples()[0];
-    }
-
-    private static Path copy(Path from, Path to) throws Exception {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
     }
 }
