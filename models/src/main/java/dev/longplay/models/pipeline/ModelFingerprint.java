@@ -13,7 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A SHA-256 fingerprint of a model: its config, its checkpoint's size, header and 64 samples of 64 KiB spread
+ * A SHA-256 fingerprint of a model: its config (and {@value SamplingDefaults#FILE} where it has one), its checkpoint's size, header and 64 samples of 64 KiB spread
  * over the file. Hashing all of a 5 GB checkpoint at every start would cost seconds; this tells checkpoints
  * apart (any retrained weights change the sampled bytes) and is what clip metadata records as "model hash".
  */
@@ -29,6 +29,11 @@ public final class ModelFingerprint {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(Files.readAllBytes(files.config()));
+            // the folder's own sampling defaults shape every clip a request leaves settings out of
+            java.nio.file.Path defaults = files.dir().resolve(SamplingDefaults.FILE);
+            if (Files.isRegularFile(defaults)) {
+                sha.update(Files.readAllBytes(defaults));
+            }
             try (FileChannel ch = FileChannel.open(files.checkpoint(), StandardOpenOption.READ)) {
                 long size = ch.size();
                 sha.update(ByteBuffer.allocate(8).putLong(0, size));

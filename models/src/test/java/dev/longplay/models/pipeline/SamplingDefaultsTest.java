@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,9 +32,14 @@ class SamplingDefaultsTest {
             assertArrayEquals(generate(p, 3, 2.5, 80.0), byDefault);
             assertFalse(java.util.Arrays.equals(generate(p, 3, 7.0, 80.0), byDefault), "guidance 7 differs");
         }
+        String withFile = ModelFingerprint.of(ModelFiles.in(dir));
         try (StableAudioPipeline p = StableAudioPipeline.load(EmbeddedModel.ensure(cache), "plain")) {
             assertEquals(SamplingDefaults.forObjective("v"), p.defaults());
+            // same config and weights: the defaults file is part of what the clip metadata's model hash names
+            assertNotEquals(withFile, p.fingerprint());
         }
+        Files.delete(dir.resolve(SamplingDefaults.FILE));
+        assertEquals(ModelFingerprint.of(EmbeddedModel.ensure(cache)), ModelFingerprint.of(ModelFiles.in(dir)));
     }
 
     @Test
