@@ -13,9 +13,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A SHA-256 fingerprint of a model: its config (and {@value SamplingDefaults#FILE} where it has one), its checkpoint's size, header and 64 samples of 64 KiB spread
- * over the file. Hashing all of a 5 GB checkpoint at every start would cost seconds; this tells checkpoints
- * apart (any retrained weights change the sampled bytes) and is what clip metadata records as "model hash".
+ * A SHA-256 fingerprint of a model: its config (and {@value SamplingDefaults#FILE} where it has one), its
+ * checkpoint's size, header and 64 samples of 64 KiB spread over the file. Hashing all of a 5 GB checkpoint at
+ * every start would cost seconds; this tells checkpoints apart (any retrained weights change the sampled bytes)
+ * and is what clip metadata records as "model hash".
  */
 public final class ModelFingerprint {
 

@@ -336,8 +336,8 @@ public final class Trainer implements AutoCloseable {
      * run can go back to polish its decoder, e.g. with a longer FFT in the loss for pitch.
      */
     public double autoencoderStep() {
-        double loss = optimise(this::autoencoderLoss, aeStep, aeOptimizer, decoderOnly() ? decoderParams : aeParams,
-                aeEma,
+        Map<String, NDArray> trained = decoderOnly() ? decoderParams : aeParams;
+        double loss = optimise(this::autoencoderLoss, aeStep, aeOptimizer, trained, aeEma,
                 recipe.learningRate(recipe.autoencoderSteps()).at(aeStep));
         aeStep++;
         return loss;
@@ -571,7 +571,7 @@ public final class Trainer implements AutoCloseable {
             try (NDManager step = target.newManager()) {
                 homeIn(step);
                 TrainingBatches.Batch batch = batches.validationBatch(i, clipSamples(recipe.clipSeconds()), step);
-                                // t uniform whatever the recipe draws, so that runs with other noise-level draws compare
+                // t uniform whatever the recipe draws, so that runs with other noise-level draws compare
                 with += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 0.0, 0.0,
                         step));
                 without += value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i), 1.0, 0.0,

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The reference's continuous transformer: project in, prepend tokens, optionally add absolute sinusoidal
- * positions, a stack of blocks sharing one rotary table (positions count the prepended tokens too), project out. With adaLN, the global condition passes
- * through its own Linear–SiLU–Linear to the 6·dim modulation every block adds to its parameters.
+ * positions, a stack of blocks sharing one rotary table (positions count the prepended tokens too), project out.
+ * With adaLN, the global condition passes through its own Linear–SiLU–Linear to the 6·dim modulation every block
+ * adds to its parameters.
  */
 public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryEmbedding rotary,
                                     SinusoidalPositions positions, SiluMlp globalCondEmbedder,

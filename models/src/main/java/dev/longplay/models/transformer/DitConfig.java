@@ -11,7 +11,8 @@ import dev.longplay.models.weights.CheckpointException;
 public record DitConfig(int ioChannels, int patchSize, int embedDim, int depth, int numHeads, int condTokenDim,
                         boolean projectCondTokens, int globalCondDim, boolean projectGlobalCond, int inputConcatDim,
                         int prependCondDim, String globalCondType, String timestepCondType, String qkNorm,
-                        boolean rotaryPosEmb, boolean sinusoidalPosEmb, float ffMult, boolean ffGlu, boolean ffNoBias, boolean normBias,
+                        boolean rotaryPosEmb, boolean sinusoidalPosEmb, float ffMult, boolean ffGlu, boolean ffNoBias,
+                        boolean normBias,
                         float normEps) {
 
     public static DitConfig parse(JsonNode c, String objective) {

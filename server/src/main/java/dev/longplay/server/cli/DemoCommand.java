@@ -33,9 +33,9 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("Play it: longplay-demo.wav (settings, seed and timings in longplay-demo.json).");
             System.out.println("Next: ./longplay generate --help, ./longplay serve, ./longplay golden-check ../shared/golden");
             if (model == null) {
-                System.out.println("A small model Longplay trained itself (8 kHz, clips up to 2 s; README, \"Training\"):\n"
-                        + "  ./longplay generate --model trained/small8k-x256 --prompt \"drum loop, 120 BPM, bright, panned"
-                        + " left\" --seconds 2 --out loop.wav");
+                System.out.println("A small model Longplay trained itself (8 kHz, clips up to 2 s; README,"
+                        + " \"Training\"):\n  ./longplay generate --model trained/small8k-x256"
+                        + " --prompt \"drum loop, 120 BPM, bright, panned left\" --seconds 2 --out loop.wav");
             }
         }
         return code;
