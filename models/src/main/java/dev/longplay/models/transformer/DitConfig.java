@@ -12,8 +12,7 @@ public record DitConfig(int ioChannels, int patchSize, int embedDim, int depth, 
                         boolean projectCondTokens, int globalCondDim, boolean projectGlobalCond, int inputConcatDim,
                         int prependCondDim, String globalCondType, String timestepCondType, String qkNorm,
                         boolean rotaryPosEmb, boolean sinusoidalPosEmb, float ffMult, boolean ffGlu, boolean ffNoBias,
-                        boolean normBias,
-                        float normEps) {
+                        boolean normBias, float normEps) {
 
     public static DitConfig parse(JsonNode c, String objective) {
         String transformerType = c.path("transformer_type").asText("continuous_transformer");
