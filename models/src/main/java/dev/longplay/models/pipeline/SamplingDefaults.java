@@ -66,9 +66,8 @@ public record SamplingDefaults(String sampler, int steps, double cfgScale, doubl
                 json.has("rho") ? number(file, json, "rho").doubleValue() : base.rho(),
                 json.has("init_noise_level") ? number(file, json, "init_noise_level").doubleValue()
                         : base.initNoiseLevel());
-        boolean rectifiedFlow = base.sampler().equals("pingpong");
         try {
-            if (Sampler.forName(d.sampler()).rectifiedFlow() != rectifiedFlow) {
+            if (Sampler.forName(d.sampler()).rectifiedFlow() != Sampler.forName(base.sampler()).rectifiedFlow()) {
                 throw new CheckpointException(file + ": sampler '" + d.sampler() + "' does not fit the model's "
                         + objective + " objective");
             }

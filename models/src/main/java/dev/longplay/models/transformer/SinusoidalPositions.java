@@ -19,11 +19,14 @@ public record SinusoidalPositions(int dim, double theta, NDArray scale) {
     /** The table [n, dim] for positions 0..n−1, unscaled. */
     public static float[] table(int n, int dim, double theta) {
         int half = dim / 2;
+        float[] freq = new float[half];
+        for (int j = 0; j < half; j++) {
+            freq[j] = (float) Math.pow(theta, -(double) j / half);
+        }
         float[] t = new float[n * dim];
         for (int p = 0; p < n; p++) {
             for (int j = 0; j < half; j++) {
-                float freq = (float) Math.pow(theta, -(double) j / half);
-                float angle = (float) p * freq;  // float32, as the reference's einsum of positions and frequencies
+                float angle = (float) p * freq[j];  // float32, as the reference's einsum of positions and frequencies
                 t[p * dim + j] = (float) Math.sin(angle);
                 t[p * dim + half + j] = (float) Math.cos(angle);
             }
