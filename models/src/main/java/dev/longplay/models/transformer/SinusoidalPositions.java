@@ -16,29 +16,30 @@ public record SinusoidalPositions(int dim, double theta, NDArray scale) {
 
     public static final double THETA = 10000;
 
-    /** The table [n, dim] for positions 0..n−1, unscaled. */
-    public static float[] table(int n, int dim, double theta) {
+    /**
+     * The table [1, n, dim] for positions 0..n−1, unscaled, made on {@code m}'s device: it is needed at every DiT
+     * call, and for a long clip it is millions of sines, which Java loops would spend a sampler step's time on.
+     */
+    public static NDArray table(NDManager m, int n, int dim, double theta) {
         int half = dim / 2;
         float[] freq = new float[half];
         for (int j = 0; j < half; j++) {
             freq[j] = (float) Math.pow(theta, -(double) j / half);
         }
-        float[] t = new float[n * dim];
-        for (int p = 0; p < n; p++) {
-            for (int j = 0; j < half; j++) {
-                float angle = (float) p * freq[j];  // float32, as the reference's einsum of positions and frequencies
-                t[p * dim + j] = (float) Math.sin(angle);
-                t[p * dim + half + j] = (float) Math.cos(angle);
-            }
+        try (NDArray positions = m.arange(0f, (float) n, 1f).reshape(n, 1);
+             NDArray f = TorchOwned.adopt(m.create(freq, new Shape(1, half)));
+             NDArray angles = positions.mul(f);  // float32, as the reference's einsum of positions and frequencies
+             NDArray sin = angles.sin();
+             NDArray cos = angles.cos();
+             NDArray joined = sin.concat(cos, 1)) {
+            return joined.reshape(1, n, dim);
         }
-        return t;
     }
 
     // h: [B, N, dim] -> h + scale · table[N, dim]
     public NDArray addTo(NDArray h) {
         int n = Math.toIntExact(h.getShape().get(1));
-        NDManager m = h.getManager();
-        try (NDArray table = TorchOwned.adopt(m.create(table(n, dim, theta), new Shape(1, n, dim)))) {
+        try (NDArray table = table(h.getManager(), n, dim, theta)) {
             NDArray scaled = table.mul(scale);
             try {
                 if (scaled.getDataType() != h.getDataType()) {

@@ -95,8 +95,7 @@ final class TrainCommand implements Callable<Integer> {
                     learningRate == null ? standard.peakLr() : learningRate,
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
                     standard.klWeight(), fftSizes != null ? fftSizes : standard.fftSizes(), checkpointEvery,
-                    diffusionLearningRate,
-                    logSigmaShare);
+                    diffusionLearningRate, logSigmaShare);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
             byte[] t5Config = resource("tiny/text_encoder_config.json");
             byte[] tokenizer = resource("tiny/tokenizer.json");
