@@ -25,25 +25,18 @@ public record RotaryEmbedding(float[] invFreq) {
         return invFreq.length * 2;
     }
 
-    /** cos and sin tables [n, rotDim] for positions 0..n-1: angles (t·invFreq) repeated for both halves. */
+    /**
+     * cos and sin tables [n, rotDim] for positions 0..n-1: angles (t·invFreq) repeated for both halves, made on
+     * {@code manager}'s device with tensor ops: every attention call of every sampler step needs them.
+     */
     public Tables tables(NDManager manager, int n) {
         int half = invFreq.length;
-        float[] cos = new float[n * half * 2];
-        float[] sin = new float[n * half * 2];
-        for (int t = 0; t < n; t++) {
-            for (int j = 0; j < half; j++) {
-                float angle = (float) t * invFreq[j];  // float32 product, as the reference's einsum
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                int base = t * half * 2;
-                cos[base + j] = c;
-                cos[base + half + j] = c;
-                sin[base + j] = s;
-                sin[base + half + j] = s;
-            }
+        try (NDArray positions = manager.arange(0f, (float) n, 1f).reshape(n, 1);
+             NDArray f = TorchOwned.adopt(manager.create(invFreq, new Shape(1, half)));
+             NDArray angles = positions.mul(f);  // float32 product, as the reference's einsum
+             NDArray both = angles.concat(angles, 1)) {
+            return new Tables(both.cos(), both.sin());
         }
-        Shape shape = new Shape(n, 2L * half);
-        return new Tables(TorchOwned.adopt(manager.create(cos, shape)), TorchOwned.adopt(manager.create(sin, shape)));
     }
 
     public record Tables(NDArray cos, NDArray sin) implements AutoCloseable {
