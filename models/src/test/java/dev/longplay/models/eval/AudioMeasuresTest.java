@@ -5,9 +5,11 @@ import dev.longplay.models.dataset.Placement;
 import dev.longplay.models.dataset.SoundKind;
 import dev.longplay.models.dataset.SoundSpec;
 import dev.longplay.models.dataset.SoundSynth;
+import dev.longplay.models.dataset.SyntheticDataset;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -29,6 +31,33 @@ class AudioMeasuresTest {
         for (int bpm : new int[] {80, 100, 120, 140}) {
             float[] x = AudioMeasures.mono(render(SoundKind.DRUM_LOOP, bpm, 0, Brightness.BRIGHT, Placement.CENTER, bpm, 4));
             assertEquals(bpm, AudioMeasures.tempo(x, RATE, 70, 160), 2.0, "drum loop at " + bpm);
+        }
+    }
+
+    @Test
+    void tempoOfTheEvalsTwoSecondLoopsAtEightKilohertzIsWithinTwoBpm() {
+        // the eval's setting: a few beats per clip, where autocorrelation read 140 and 150 BPM at half tempo;
+        // dark loops are mostly kick and snare, bright ones add hats on the off-beats that invite double tempo
+        SoundSynth synth8k = new SoundSynth(8000);
+        for (int bpm : SyntheticDataset.TEMPOS) {
+            for (Brightness b : Brightness.values()) {
+                for (long seed = 1; seed <= 3; seed++) {
+                    SoundSpec spec = new SoundSpec(SoundKind.DRUM_LOOP, bpm, 0, false, b, Placement.LEFT, seed * 7 + bpm);
+                    float[] x = AudioMeasures.mono(synth8k.render(spec, 16384));
+                    assertEquals(bpm, AudioMeasures.tempo(x, 8000, 70, 160), 2.0, b + " loop at " + bpm + ", seed " + seed);
+                }
+            }
+        }
+    }
+
+    @Test
+    void tempoDoesNotNeedTheLoopToStartOnTheBeat() {
+        SoundSynth synth8k = new SoundSynth(8000);
+        for (int bpm : new int[] {90, 128, 150}) {
+            float[] x = AudioMeasures.mono(synth8k.render(
+                    new SoundSpec(SoundKind.DRUM_LOOP, bpm, 0, false, Brightness.BRIGHT, Placement.CENTER, 5), 16384 + 1234));
+            float[] late = Arrays.copyOfRange(x, 1234, x.length);
+            assertEquals(bpm, AudioMeasures.tempo(late, 8000, 70, 160), 2.0, "loop at " + bpm + " entered 154 ms late");
         }
     }
 
