@@ -142,18 +142,35 @@ public final class SoundSynth {
             int degree = k % 2 == 0 ? 0 : scale[1 + rng.nextInt(scale.length - 1)];
             double hz = midiHz(60 + spec.keyPitchClass() + degree);
             int start = (int) Math.round(k * eighth);
-            int period = Math.max(2, (int) Math.round(sampleRate / hz));
-            double[] line = new double[period];
-            for (int i = 0; i < period; i++) {
-                line[i] = rng.nextDouble() * 2 - 1;
-            }
-            int len = Math.min(out.length - start, sampleRate / 2);
-            for (int i = 0; i < len; i++) {
-                int p = i % period;
-                double y = line[p];
-                line[p] = 0.498 * (line[p] + line[(p + 1) % period]);
-                out[start + i] += y;
-            }
+            karplusStrong(out, start, Math.min(out.length - start, sampleRate / 2), sampleRate / hz, rng);
+        }
+    }
+
+    /**
+     * A plucked string (Karplus-Strong) of {@code period} samples, tuned exactly (Jaffe and Smith): the loop is a
+     * whole-sample delay, the two-point average (half a sample) and a first-order allpass for the fraction left.
+     * Rounded to whole samples, a note is off by up to half a sample, which at 8 kHz is most of a semitone for the
+     * upper notes of the octave above middle C.
+     */
+    private static void karplusStrong(double[] out, int start, int len, double period, SplittableRandom rng) {
+        int whole = Math.max(1, (int) Math.floor(period - 0.6));
+        double fraction = period - 0.5 - whole; // in [0.1, 1.1): the allpass stays well inside its range
+        double c = (1 - fraction) / (1 + fraction);
+        double[] line = new double[whole];
+        for (int i = 0; i < whole; i++) {
+            line[i] = rng.nextDouble() * 2 - 1;
+        }
+        double lastOut = 0, lastAvg = 0, lastAllpass = 0;
+        for (int i = 0; i < len; i++) {
+            int p = i % whole;
+            double y = line[p];
+            out[start + i] += y;
+            double avg = 0.498 * (y + lastOut);
+            double allpass = c * avg + lastAvg - c * lastAllpass;
+            lastOut = y;
+            lastAvg = avg;
+            lastAllpass = allpass;
+            line[p] = allpass;
         }
     }
 

@@ -98,23 +98,31 @@ public final class AudioMeasures {
     }
 
     /**
-     * The pitch class (0 = C) of the lowest strong spectral peak between 50 Hz and 2 kHz (at least a third of
-     * the strongest): the root, for the tonal sounds of the synthetic set, whose notes all lie at or above their
-     * key's tonic — unlike the strongest pitch class, which harmonics pull towards the fifth.
+     * The pitch class (0 = C) of the lowest strong note between 50 Hz and 2 kHz: the spectrum's power gathered
+     * into semitone bands, and the lowest band that is a local maximum with at least a ninth of the strongest
+     * band's power (a third in amplitude). That is the root for the tonal sounds of the synthetic set, whose
+     * notes all lie at or above their key's tonic, unlike the strongest pitch class, which harmonics pull towards
+     * the fifth. Bands, not single FFT bins: a repeated note's spectrum is combed at its repetition rate, and at
+     * one-hertz resolution a tooth of that comb below a bass note's fundamental read as the semitone under it.
      */
     public static int rootPitchClass(float[] mono, int sampleRate) {
         int n = Spectrum.powerOfTwoAtMost(Math.min(mono.length, 8192));
         double[] mag = Spectrum.average(mono, n);
-        int lo = (int) Math.ceil(50.0 * n / sampleRate);
-        int hi = Math.min(mag.length - 2, (int) Math.floor(2000.0 * n / sampleRate));
-        double max = 0;
-        for (int k = lo; k <= hi; k++) {
-            max = Math.max(max, mag[k]);
+        double[] band = new double[128];
+        double lowest = 50 * Math.pow(2, -1 / 24.0);  // the whole band of the note nearest 50 Hz
+        for (int k = 1; k < mag.length; k++) {
+            double hz = (double) k * sampleRate / n;
+            if (hz >= lowest && hz <= 2000) {
+                band[(int) Math.round(69 + 12 * Math.log(hz / 440) / Math.log(2))] += mag[k] * mag[k];
+            }
         }
-        for (int k = Math.max(1, lo); k <= hi; k++) {
-            if (mag[k] >= max / 3 && mag[k] >= mag[k - 1] && mag[k] >= mag[k + 1]) {
-                double hz = (double) k * sampleRate / n;
-                return Math.floorMod((int) Math.round(69 + 12 * Math.log(hz / 440) / Math.log(2)), 12);
+        double max = 0;
+        for (double b : band) {
+            max = Math.max(max, b);
+        }
+        for (int note = 1; note < band.length - 1; note++) {
+            if (max > 0 && band[note] >= max / 9 && band[note] >= band[note - 1] && band[note] >= band[note + 1]) {
+                return note % 12;
             }
         }
         return -1;
