@@ -62,7 +62,8 @@ public final class FrechetDistance {
         for (double lambda : SymmetricEigen.values(m)) {
             traceRoot += Math.sqrt(Math.max(0, lambda));
         }
-        return d + trace(s1) + trace(s2) - 2 * traceRoot;
+        // identical sets cancel to within rounding, which may fall a hair below zero: a distance is not negative
+        return Math.max(0, d + trace(s1) + trace(s2) - 2 * traceRoot);
     }
 
     private static double[] mean(double[][] x) {
