@@ -19,9 +19,13 @@ import java.util.List;
  */
 public final class PromptAdherence {
 
-    /** Shares in [0, 1] (higher is better) and the Fréchet distance (lower is better); NaN where nothing was asked. */
-    public record Report(int prompts, double tempoWithin2Bpm, double rootPitchClass, double brightnessOrder,
-                         double placement, double frechet) {
+    /**
+     * Shares in [0, 1] (higher is better) and the Fréchet distance (lower is better); NaN where nothing was asked.
+     * {@code rootWithinSemitone} also counts a root one semitone off (chance 3/12): it tells a model that places
+     * pitch roughly from one that ignores the key, which the exact pitch class alone does not.
+     */
+    public record Report(int prompts, double tempoWithin2Bpm, double rootPitchClass, double rootWithinSemitone,
+                         double brightnessOrder, double placement, double frechet) {
     }
 
     private PromptAdherence() {
@@ -35,7 +39,7 @@ public final class PromptAdherence {
     public static Report measure(ClipSource source, int rate, long datasetSeed, int prompts, double seconds) {
         SyntheticDataset ds = new SyntheticDataset(datasetSeed);
         SoundSynth synth = new SoundSynth(rate);
-        int tempoHits = 0, tempoAsked = 0, keyHits = 0, keyAsked = 0, orderHits = 0, placeHits = 0;
+        int tempoHits = 0, tempoAsked = 0, keyHits = 0, keyNear = 0, keyAsked = 0, orderHits = 0, placeHits = 0;
         List<float[]> generated = new ArrayList<>();
         List<float[]> reference = new ArrayList<>();
         for (int i = 0; i < prompts; i++) {
@@ -53,15 +57,23 @@ public final class PromptAdherence {
             }
             if (spec.kind().tonal()) {
                 keyAsked++;
-                keyHits += AudioMeasures.rootPitchClass(mono, rate) == spec.keyPitchClass() ? 1 : 0;
+                int root = AudioMeasures.rootPitchClass(mono, rate);
+                keyHits += root == spec.keyPitchClass() ? 1 : 0;
+                keyNear += root >= 0 && semitonesApart(root, spec.keyPitchClass()) <= 1 ? 1 : 0;
             }
             double c = AudioMeasures.centroidHz(mono, rate);
             double cOther = AudioMeasures.centroidHz(AudioMeasures.mono(flipped), rate);
             orderHits += (spec.brightness() == Brightness.BRIGHT) == (c > cOther) ? 1 : 0;
             placeHits += placementMatches(spec.placement(), AudioMeasures.balance(audio[0], audio[audio.length - 1])) ? 1 : 0;
         }
-        return new Report(prompts, share(tempoHits, tempoAsked), share(keyHits, keyAsked), share(orderHits, prompts),
-                share(placeHits, prompts), FrechetDistance.between(generated, reference, rate));
+        return new Report(prompts, share(tempoHits, tempoAsked), share(keyHits, keyAsked), share(keyNear, keyAsked),
+                share(orderHits, prompts), share(placeHits, prompts), FrechetDistance.between(generated, reference, rate));
+    }
+
+    /** The distance between two pitch classes around the circle of semitones: 0 to 6. */
+    static int semitonesApart(int a, int b) {
+        int d = Math.floorMod(a - b, 12);
+        return Math.min(d, 12 - d);
     }
 
     static boolean placementMatches(Placement p, double balance) {

@@ -52,9 +52,20 @@ class PromptAdherenceTest {
     }
 
     @Test
+    void semitonesApartGoesAroundTheOctave() {
+        assertEquals(0, PromptAdherence.semitonesApart(4, 4));
+        assertEquals(1, PromptAdherence.semitonesApart(0, 11));
+        assertEquals(1, PromptAdherence.semitonesApart(11, 0));
+        assertEquals(6, PromptAdherence.semitonesApart(2, 8));
+        assertEquals(5, PromptAdherence.semitonesApart(1, 8));
+        assertEquals(2, PromptAdherence.semitonesApart(10, 0));
+    }
+
+    @Test
     void theSynthesisersOwnClipsScoreFullMarksOnTonalPlacementAndBrightnessMeasures() {
         PromptAdherence.Report r = PromptAdherence.measure(ClipSource.synthesised(16000), 16000, 7, 12, 2.0);
         assertEquals(1.0, r.rootPitchClass(), r.toString());
+        assertEquals(1.0, r.rootWithinSemitone(), r.toString());
         assertEquals(1.0, r.brightnessOrder(), r.toString());
         assertEquals(1.0, r.placement(), r.toString());
         assertEquals(0.0, r.frechet(), 1e-3, r.toString());

@@ -55,8 +55,9 @@ final class EvalCommand implements Callable<Integer> {
                 case synthesised -> ClipSource.synthesised(p.sampleRate());
             };
             PromptAdherence.Report r = PromptAdherence.measure(clips, p.sampleRate(), datasetSeed, prompts, seconds);
-            System.out.printf("prompts %d  tempo±2BPM %.2f  root %.2f  dark<bright %.2f  placement %.2f  Fréchet %.2f%n",
-                    r.prompts(), r.tempoWithin2Bpm(), r.rootPitchClass(), r.brightnessOrder(), r.placement(), r.frechet());
+            System.out.printf("prompts %d  tempo±2BPM %.2f  root %.2f  root±1 %.2f  dark<bright %.2f  placement %.2f"
+                    + "  Fréchet %.2f%n", r.prompts(), r.tempoWithin2Bpm(), r.rootPitchClass(), r.rootWithinSemitone(),
+                    r.brightnessOrder(), r.placement(), r.frechet());
         }
         return 0;
     }
