@@ -1,9 +1,7 @@
 package dev.longplay.models.transformer;
 
-import dev.longplay.models.nn.TorchOwned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embedding (Su et al.) on the first {@code rotDim} channels of each head, the rest passed
@@ -30,10 +28,7 @@ public record RotaryEmbedding(float[] invFreq) {
      * {@code manager}'s device with tensor ops: every attention call of every sampler step needs them.
      */
     public Tables tables(NDManager manager, int n) {
-        int half = invFreq.length;
-        try (NDArray positions = manager.arange(0f, (float) n, 1f).reshape(n, 1);
-             NDArray f = TorchOwned.adopt(manager.create(invFreq, new Shape(1, half)));
-             NDArray angles = positions.mul(f);  // float32 product, as the reference's einsum
+        try (NDArray angles = PositionAngles.of(manager, n, invFreq);
              NDArray both = angles.concat(angles, 1)) {
             return new Tables(both.cos(), both.sin());
         }

@@ -2,8 +2,6 @@ package dev.longplay.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import dev.longplay.models.nn.TorchOwned;
 
 /**
  * The reference transformer's {@code use_sinusoidal_emb}: absolute positions added to the sequence after the
@@ -26,9 +24,7 @@ public record SinusoidalPositions(int dim, double theta, NDArray scale) {
         for (int j = 0; j < half; j++) {
             freq[j] = (float) Math.pow(theta, -(double) j / half);
         }
-        try (NDArray positions = m.arange(0f, (float) n, 1f).reshape(n, 1);
-             NDArray f = TorchOwned.adopt(m.create(freq, new Shape(1, half)));
-             NDArray angles = positions.mul(f);  // float32, as the reference's einsum of positions and frequencies
+        try (NDArray angles = PositionAngles.of(m, n, freq);
              NDArray sin = angles.sin();
              NDArray cos = angles.cos();
              NDArray joined = sin.concat(cos, 1)) {
