@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -148,7 +150,7 @@ class OscServerTransportTest {
             assertEquals(List.of(2), c.await("/synced", WAIT).getArguments());
             assertEquals(List.of(1), c.await("/synced", WAIT).getArguments());
             assertTrue(Duration.between(sent, Instant.now()).toMillis() >= 380);
-            OscRequest status = handler.accepted.get(0);
+            OscRequest status = firstAccepted(WAIT);
             assertEquals(OscTimeTags.toInstant(OscTimeTags.toNtp(sent.plusMillis(400))), status.due().orElseThrow());
 
             Instant t0 = Instant.now();
@@ -160,6 +162,19 @@ class OscServerTransportTest {
             c.sendBundle(Instant.now().minusSeconds(10), new OSCMessage("/sync", List.of(3)));
             assertEquals(List.of(3), c.await("/synced", Duration.ofMillis(500)).getArguments());
         }
+    }
+
+    /**
+     * The first request the handler recorded, waiting for it: a bundle's /status may reach the handler after the
+     * transport has answered the /sync beside it, and its reply may come before or after that /synced.
+     */
+    private OscRequest firstAccepted(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (handler.accepted.isEmpty() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertFalse(handler.accepted.isEmpty(), "the handler recorded nothing");
+        return handler.accepted.get(0);
     }
 
     @Test
