@@ -151,20 +151,30 @@ public final class SoundSynth {
      * whole-sample delay, the two-point average (half a sample) and a first-order allpass for the fraction left.
      * Rounded to whole samples, a note is off by up to half a sample, which at 8 kHz is most of a semitone for the
      * upper notes of the octave above middle C.
+     * <p>
+     * The burst is made zero-mean: the loop passes DC almost unchanged, so a burst's random mean became a step that
+     * outlasted the note, and with it most of a pluck's energy lay below 30 Hz. The note's last 10 ms fade out, so
+     * cutting it off does not click.
      */
-    private static void karplusStrong(double[] out, int start, int len, double period, SplittableRandom rng) {
+    private void karplusStrong(double[] out, int start, int len, double period, SplittableRandom rng) {
         int whole = Math.max(1, (int) Math.floor(period - 0.6));
         double fraction = period - 0.5 - whole; // in [0.1, 1.1): the allpass stays well inside its range
         double c = (1 - fraction) / (1 + fraction);
         double[] line = new double[whole];
+        double mean = 0;
         for (int i = 0; i < whole; i++) {
             line[i] = rng.nextDouble() * 2 - 1;
+            mean += line[i] / whole;
         }
+        for (int i = 0; i < whole; i++) {
+            line[i] -= mean;
+        }
+        int release = Math.max(1, sampleRate / 100);
         double lastOut = 0, lastAvg = 0, lastAllpass = 0;
         for (int i = 0; i < len; i++) {
             int p = i % whole;
             double y = line[p];
-            out[start + i] += y;
+            out[start + i] += y * Math.min(1, (double) (len - i) / release);
             double avg = 0.498 * (y + lastOut);
             double allpass = c * avg + lastAvg - c * lastAllpass;
             lastOut = y;

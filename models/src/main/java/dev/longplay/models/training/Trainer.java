@@ -153,6 +153,56 @@ public final class Trainer implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Starts a run in {@code dir} that fine-tunes the trained model folder {@code model} (as the reference's
+     * pretrained-checkpoint option does): its config, shipped (averaged) weights, text encoder, tokenizer and sampling
+     * defaults are the new run's starting point. The autoencoder is trained further, encoder and decoder, for the
+     * recipe's autoencoder steps, and the diffusion model then for its diffusion steps, as in a new run. With
+     * autoencoder steps the latent scale is measured again when the diffusion phase begins (the latents the
+     * diffusion model knew have moved); with none, the autoencoder and its scale stay as they were.
+     */
+    public static Trainer startFrom(Path dir, TrainingRecipe recipe, ComputeTarget target, Path model)
+            throws IOException {
+        requireNoRun(dir);
+        ModelFiles source = ModelFiles.in(model);
+        if (!source.checkpoint().getFileName().toString().endsWith(".safetensors")) {
+            throw new CheckpointException(model + ": a run starts from model.safetensors");
+        }
+        Path textEncoder = source.dir().resolve("text_encoder");
+        Path tokenizer = source.dir().resolve("tokenizer/tokenizer.json");
+        for (Path p : new Path[] {textEncoder.resolve("config.json"), textEncoder.resolve("model.safetensors"), tokenizer}) {
+            if (!Files.isRegularFile(p)) {
+                throw new CheckpointException(model + ": " + source.dir().relativize(p) + " is missing (a run starts"
+                        + " from a model with a T5 text encoder)");
+            }
+        }
+        byte[] config = Files.readAllBytes(source.config());
+        if (recipe.autoencoderSteps() > 0) {
+            config = withoutLatentScale(config);
+        }
+        SyntheticModel.write(dir, config, Files.readAllBytes(textEncoder.resolve("config.json")),
+                Files.readAllBytes(tokenizer), recipe.seed(), true);
+        Files.copy(textEncoder.resolve("model.safetensors"), dir.resolve("text_encoder/model.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path defaults = source.dir().resolve(dev.longplay.models.pipeline.SamplingDefaults.FILE);
+        if (Files.isRegularFile(defaults)) {
+            Files.copy(defaults, dir.resolve(defaults.getFileName()));
+        }
+        copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), "");
+        Trainer t = new Trainer(dir, recipe, dir.resolve("model.safetensors"), java.util.Set.of(), target);
+        t.save();
+        return t;
+    }
+
+    // the config without model.pretransform.scale, so that the diffusion phase measures it again
+    static byte[] withoutLatentScale(byte[] modelConfig) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root = ModelConfig.JSON.readTree(modelConfig);
+        if (root.path("model").path("pretransform") instanceof com.fasterxml.jackson.databind.node.ObjectNode p) {
+            p.remove("scale");
+        }
+        return ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
     // the new config with the source's pretransform; the audio format and the diffusion model's width must agree
     static byte[] withPretransformOf(byte[] modelConfig, Path sourceConfig) throws IOException {
         com.fasterxml.jackson.databind.JsonNode read = ModelConfig.JSON.readTree(modelConfig);
@@ -192,7 +242,7 @@ public final class Trainer implements AutoCloseable {
                 shapes.put(k, to.shape(k));
                 if (k.startsWith(prefix) && (!from.contains(k)
                         || !java.util.Arrays.equals(from.shape(k), to.shape(k)))) {
-                    throw new CheckpointException(source + ": autoencoder tensor " + k
+                    throw new CheckpointException(source + ": tensor " + k
                             + " is missing or has another shape than its config gives");
                 }
             }

@@ -317,6 +317,68 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void aFineTuneStartsFromATrainedModelFolderAndMeasuresTheScaleAgainIfItsAutoencoderTrains() throws IOException {
+        Path source = tmp.resolve("source");
+        try (Trainer t = start(source, recipe(3, 2))) {
+            t.run((phase, step, total, loss, lr) -> { });
+        }
+        Files.writeString(source.resolve("sampling_defaults.json"), "{\"cfg_scale\": 2.5}");
+        Map<String, float[]> shipped = tensors(source.resolve("model.safetensors"));
+        double sourceScale = ModelConfig.load(source.resolve("model_config.json")).model().pretransform().scale();
+        // another seed than the source's: the text encoder must be the source's file, not one made from the seed
+        TrainingRecipe otherSeed = new TrainingRecipe(8, 11, 2, 0.256, 0, 2, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
+                new int[] {128, 64, 32}, 1000, null);
+
+        Path kept = tmp.resolve("kept");
+        try (Trainer t = Trainer.startFrom(kept, otherSeed, dev.longplay.models.nn.ComputeTarget.CPU, source)) {
+            Map<String, float[]> start = tensors(kept.resolve("model.safetensors"));
+            shipped.forEach((k, v) -> assertArrayEquals(v, start.get(k), 1e-6f, k));
+            for (String f : new String[] {"text_encoder/model.safetensors", "text_encoder/config.json",
+                    "tokenizer/tokenizer.json", "sampling_defaults.json"}) {
+                assertArrayEquals(Files.readAllBytes(source.resolve(f)), Files.readAllBytes(kept.resolve(f)), f);
+            }
+            t.run((phase, step, total, loss, lr) -> assertEquals("diffusion", phase));
+        }
+        assertEquals(sourceScale, ModelConfig.load(kept.resolve("model_config.json")).model().pretransform().scale(), 0.0);
+        Map<String, float[]> keptWeights = tensors(kept.resolve("model.safetensors"));
+        shipped.forEach((k, v) -> {
+            if (k.startsWith("pretransform.")) {
+                assertArrayEquals(v, keptWeights.get(k), 1e-6f, "a kept autoencoder stays as it was: " + k);
+            }
+        });
+        String qkv = "model.model.transformer.layers.0.self_attn.to_qkv.weight";
+        assertFalse(java.util.Arrays.equals(shipped.get(qkv), keptWeights.get(qkv)), "the diffusion model trained");
+
+        Path tuned = tmp.resolve("tuned");
+        try (Trainer t = Trainer.startFrom(tuned, recipe(2, 1), dev.longplay.models.nn.ComputeTarget.CPU, source)) {
+            assertEquals(null, ModelConfig.load(tuned.resolve("model_config.json")).model().pretransform().scale(),
+                    "the latents will move: the scale is measured again");
+            t.run((phase, step, total, loss, lr) -> { });
+        }
+        Double measured = ModelConfig.load(tuned.resolve("model_config.json")).model().pretransform().scale();
+        assertTrue(measured != null && measured > 0);
+        String encoderIn = shipped.keySet().stream().filter(k -> k.startsWith("pretransform.model.encoder.layers.0."))
+                .findFirst().orElseThrow();
+        assertFalse(java.util.Arrays.equals(shipped.get(encoderIn), tensors(tuned.resolve("model.safetensors")).get(encoderIn)),
+                "the encoder trained too");
+        assertThrows(IllegalStateException.class,
+                () -> Trainer.startFrom(tuned, recipe(0, 1), dev.longplay.models.nn.ComputeTarget.CPU, source));
+        assertThrows(dev.longplay.models.weights.CheckpointException.class,
+                () -> Trainer.startFrom(tmp.resolve("none"), recipe(0, 1), dev.longplay.models.nn.ComputeTarget.CPU,
+                        tmp.resolve("no-such-model")));
+    }
+
+    private static Map<String, float[]> tensors(Path file) {
+        try (SafetensorsFile f = SafetensorsFile.open(file); NDManager m = NDManager.newBaseManager()) {
+            Map<String, float[]> all = new java.util.TreeMap<>();
+            for (String k : f.keys()) {
+                all.put(k, f.load(m, k, DataType.FLOAT32).toFloatArray());
+            }
+            return all;
+        }
+    }
+
     private static Trainer startOnAutoencoder(Path dir, byte[] config, TrainingRecipe r, Path source)
             throws IOException {
         return Trainer.startOnAutoencoder(dir, config, resource("/dev/longplay/models/tiny/text_encoder_config.json"),

@@ -36,7 +36,14 @@ final class TrainCommand implements Callable<Integer> {
                     + " (its pretransform config, weights and latent scale replace --config's; they stay frozen)")
     Path autoencoderFrom;
 
-    @Option(names = "--autoencoder-steps", paramLabel = "N", description = "total autoencoder steps (default 2000)")
+    @Option(names = "--init-from", paramLabel = "MODEL_DIR",
+            description = "new runs only: fine-tune this trained model folder (its config, weights, text encoder and"
+                    + " tokenizer): its autoencoder for --autoencoder-steps (default 0: kept as it is, with its latent"
+                    + " scale), then its diffusion model for --diffusion-steps")
+    Path initFrom;
+
+    @Option(names = "--autoencoder-steps", paramLabel = "N",
+            description = "total autoencoder steps (default 2000; 0 with --init-from)")
     Long autoencoderSteps;
 
     @Option(names = "--diffusion-steps", paramLabel = "N", description = "total diffusion steps (default 4000)")
@@ -80,15 +87,20 @@ final class TrainCommand implements Callable<Integer> {
         boolean resuming = Files.isDirectory(dir.resolve("training"));
         Trainer trainer;
         if (resuming) {
-            if (autoencoderFrom != null) {
-                throw new IllegalArgumentException("--autoencoder-from starts a new run, but " + dir
-                        + " already holds one");
+            if (autoencoderFrom != null || initFrom != null) {
+                throw new IllegalArgumentException((initFrom != null ? "--init-from" : "--autoencoder-from")
+                        + " starts a new run, but " + dir + " already holds one");
             }
             trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps, logSigmaShare, fftSizes, target);
             System.err.println("longplay: continuing the run in " + dir + " at autoencoder step "
                     + trainer.progress().autoencoderStep() + ", diffusion step " + trainer.progress().diffusionStep());
         } else {
-            TrainingRecipe standard = TrainingRecipe.standard(autoencoderSteps == null ? 2000 : autoencoderSteps,
+            if (initFrom != null && (autoencoderFrom != null || config != null)) {
+                throw new IllegalArgumentException("--init-from takes the model's own config and autoencoder: leave out "
+                        + (config != null ? "--config" : "--autoencoder-from"));
+            }
+            TrainingRecipe standard = TrainingRecipe.standard(
+                    autoencoderSteps != null ? autoencoderSteps : initFrom != null ? 0 : 2000,
                     diffusionSteps == null ? 4000 : diffusionSteps);
             TrainingRecipe recipe = new TrainingRecipe(standard.seed(), standard.datasetSeed(), batch,
                     standard.clipSeconds(), standard.autoencoderSteps(), standard.diffusionSteps(),
@@ -99,7 +111,11 @@ final class TrainCommand implements Callable<Integer> {
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
             byte[] t5Config = resource("tiny/text_encoder_config.json");
             byte[] tokenizer = resource("tiny/tokenizer.json");
-            if (autoencoderFrom != null) {
+            if (initFrom != null) {
+                trainer = Trainer.startFrom(dir, recipe, target, initFrom);
+                System.err.println("longplay: new run in " + dir + " fine-tuning " + initFrom + ", on "
+                        + target.describe());
+            } else if (autoencoderFrom != null) {
                 trainer = Trainer.startOnAutoencoder(dir, modelConfig, t5Config, tokenizer, recipe, target,
                         autoencoderFrom);
                 System.err.println("longplay: new diffusion run in " + dir + " on the autoencoder of "
