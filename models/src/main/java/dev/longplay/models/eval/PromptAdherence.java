@@ -9,7 +9,9 @@ import dev.longplay.models.dataset.SyntheticDataset;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How well a model follows prompts it never trained on: it renders the held-out label combinations of the
@@ -23,9 +25,14 @@ public final class PromptAdherence {
      * Shares in [0, 1] (higher is better) and the Fréchet distance (lower is better); NaN where nothing was asked.
      * {@code rootWithinSemitone} also counts a root one semitone off (chance 3/12): it tells a model that places
      * pitch roughly from one that ignores the key, which the exact pitch class alone does not.
+     * {@code rootByKind} is the exact root for each tonal kind asked (bass lines, pads, plucks): a model may place
+     * one kind's pitch and not another's.
      */
     public record Report(int prompts, double tempoWithin2Bpm, double rootPitchClass, double rootWithinSemitone,
-                         double brightnessOrder, double placement, double frechet) {
+                         Map<SoundKind, Double> rootByKind, double brightnessOrder, double placement, double frechet) {
+        public Report {
+            rootByKind = Map.copyOf(rootByKind);
+        }
     }
 
     private PromptAdherence() {
@@ -42,6 +49,7 @@ public final class PromptAdherence {
         int tempoHits = 0, tempoAsked = 0, keyHits = 0, keyNear = 0, keyAsked = 0, orderHits = 0, placeHits = 0;
         List<float[]> generated = new ArrayList<>();
         List<float[]> reference = new ArrayList<>();
+        Map<SoundKind, int[]> byKind = new EnumMap<>(SoundKind.class); // hits, asked
         for (int i = 0; i < prompts; i++) {
             SoundSpec spec = ds.example(SyntheticDataset.Split.HELD_OUT, i);
             SoundSpec other = new SoundSpec(spec.kind(), spec.tempo(), spec.keyPitchClass(), spec.minor(),
@@ -60,14 +68,19 @@ public final class PromptAdherence {
                 int root = AudioMeasures.rootPitchClass(mono, rate);
                 keyHits += root == spec.keyPitchClass() ? 1 : 0;
                 keyNear += root >= 0 && semitonesApart(root, spec.keyPitchClass()) <= 1 ? 1 : 0;
+                int[] kind = byKind.computeIfAbsent(spec.kind(), k -> new int[2]);
+                kind[0] += root == spec.keyPitchClass() ? 1 : 0;
+                kind[1]++;
             }
             double c = AudioMeasures.centroidHz(mono, rate);
             double cOther = AudioMeasures.centroidHz(AudioMeasures.mono(flipped), rate);
             orderHits += (spec.brightness() == Brightness.BRIGHT) == (c > cOther) ? 1 : 0;
             placeHits += placementMatches(spec.placement(), AudioMeasures.balance(audio[0], audio[audio.length - 1])) ? 1 : 0;
         }
+        Map<SoundKind, Double> rootByKind = new EnumMap<>(SoundKind.class);
+        byKind.forEach((kind, counts) -> rootByKind.put(kind, share(counts[0], counts[1])));
         return new Report(prompts, share(tempoHits, tempoAsked), share(keyHits, keyAsked), share(keyNear, keyAsked),
-                share(orderHits, prompts), share(placeHits, prompts), FrechetDistance.between(generated, reference, rate));
+                rootByKind, share(orderHits, prompts), share(placeHits, prompts), FrechetDistance.between(generated, reference, rate));
     }
 
     /** The distance between two pitch classes around the circle of semitones: 0 to 6. */

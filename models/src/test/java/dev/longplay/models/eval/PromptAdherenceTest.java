@@ -1,6 +1,7 @@
 package dev.longplay.models.eval;
 
 import dev.longplay.models.dataset.Placement;
+import dev.longplay.models.dataset.SoundKind;
 import dev.longplay.models.dataset.SoundSpec;
 import dev.longplay.models.dataset.SyntheticDataset;
 import dev.longplay.models.pipeline.StableAudioPipeline;
@@ -69,6 +70,22 @@ class PromptAdherenceTest {
         assertEquals(1.0, r.brightnessOrder(), r.toString());
         assertEquals(1.0, r.placement(), r.toString());
         assertEquals(0.0, r.frechet(), 1e-3, r.toString());
+    }
+
+    @Test
+    void theRootIsAlsoScoredForEachTonalKind() {
+        // plucks a whole tone sharp, every other kind as asked
+        ClipSource synth = ClipSource.synthesised(16000);
+        ClipSource sharpPlucks = (spec, seconds, seed) -> synth.clip(spec.kind() != SoundKind.PLUCK ? spec
+                : new SoundSpec(spec.kind(), spec.tempo(), (spec.keyPitchClass() + 2) % 12, spec.minor(),
+                spec.brightness(), spec.placement(), spec.seed()), seconds, seed);
+        PromptAdherence.Report r = PromptAdherence.measure(sharpPlucks, 16000, 7, 24, 2.0);
+        assertEquals(java.util.Set.of(SoundKind.BASS, SoundKind.PAD, SoundKind.PLUCK), r.rootByKind().keySet(), r.toString());
+        assertEquals(0.0, r.rootByKind().get(SoundKind.PLUCK), r.toString());
+        assertEquals(1.0, r.rootByKind().get(SoundKind.BASS), r.toString());
+        assertEquals(1.0, r.rootByKind().get(SoundKind.PAD), r.toString());
+        assertTrue(r.rootPitchClass() > 0 && r.rootPitchClass() < 1, r.toString());
+        assertEquals(r.rootPitchClass(), r.rootWithinSemitone(), r.toString());
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.longplay.models.weights.ModelLocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code longplay eval --model DIR}: prompt adherence on held-out label combinations of the synthetic set. */
@@ -58,6 +60,12 @@ final class EvalCommand implements Callable<Integer> {
             System.out.printf("prompts %d  tempo±2BPM %.2f  root %.2f  root±1 %.2f  dark<bright %.2f  placement %.2f"
                     + "  Fréchet %.2f%n", r.prompts(), r.tempoWithin2Bpm(), r.rootPitchClass(), r.rootWithinSemitone(),
                     r.brightnessOrder(), r.placement(), r.frechet());
+            if (!r.rootByKind().isEmpty()) {
+                StringBuilder line = new StringBuilder("root by kind:");
+                r.rootByKind().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> line.append(
+                        String.format("  %s %.2f", e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '), e.getValue())));
+                System.out.println(line);
+            }
         }
         return 0;
     }
