@@ -492,8 +492,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     private NDArray diffusionLoss(long index, NDManager step) {
-        // stages from short to longer context: half the clip for the first half of the steps
-        double seconds = index < recipe.diffusionSteps() / 2 ? recipe.clipSeconds() / 2 : recipe.clipSeconds();
+        // stages from short to longer context: half the clip for the first steps (half of them, as standard)
+        double seconds = index < recipe.shortClipSteps() ? recipe.clipSeconds() / 2 : recipe.clipSeconds();
         SplittableRandom rng = new SplittableRandom(recipe.seed() * 104729 + index);
         TrainingBatches.Batch batch = batches.batch(index, DIT_EXAMPLES_OFFSET, clipSamples(seconds), step);
         return vLoss(batch, seconds, rng, recipe.cfgDropout(), recipe.logSigmaShareOrZero(), step);

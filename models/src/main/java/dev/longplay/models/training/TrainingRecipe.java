@@ -9,12 +9,16 @@ package dev.longplay.models.training;
  * {@code logSigmaShare} is the share of diffusion examples whose noise level is drawn with log σ uniform over the
  * model's sampler range instead of t uniform (null or 0: t uniform only, as the reference trains): the sampler
  * spaces its steps evenly in log σ, so about half of them lie above t = 0.95 where uniform t puts only 5 % of the
- * training, and that is where a clip's layout (where the beats fall) is decided.
+ * training, and that is where a clip's layout (where the beats fall) is decided. {@code shortClipShare} is the
+ * share of the diffusion steps, from the first, trained on clips of half the length (null: one half, the
+ * reference's short-to-long stages, as runs saved before it had). A fine-tune of a diffusion model that already
+ * went through that stage starts at full length: its positions past the half would drift while it trains short.
  */
 public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double clipSeconds,
                              long autoencoderSteps, long diffusionSteps, double peakLr, long warmupSteps,
                              double weightDecay, double emaDecay, double cfgDropout, double klWeight,
-                             int[] fftSizes, int checkpointEvery, Double diffusionPeakLr, Double logSigmaShare) {
+                             int[] fftSizes, int checkpointEvery, Double diffusionPeakLr, Double logSigmaShare,
+                             Double shortClipShare) {
 
     /** The defaults for the built-in model on a CPU. */
     public static TrainingRecipe standard(long autoencoderSteps, long diffusionSteps) {
@@ -26,11 +30,22 @@ public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double 
         if (batchSize < 1 || clipSeconds <= 0 || autoencoderSteps < 0 || diffusionSteps < 0 || peakLr <= 0
                 || checkpointEvery < 1 || fftSizes == null || fftSizes.length == 0
                 || (diffusionPeakLr != null && diffusionPeakLr <= 0)
-                || (logSigmaShare != null && !(logSigmaShare >= 0 && logSigmaShare <= 1))) {
+                || (logSigmaShare != null && !(logSigmaShare >= 0 && logSigmaShare <= 1))
+                || (shortClipShare != null && !(shortClipShare >= 0 && shortClipShare <= 1))) {
             throw new IllegalArgumentException("training recipe: batch size, clip length, learning rate and checkpoint"
                     + " interval must be positive, step counts not negative, at least one FFT size given, and the"
-                    + " log-sigma share between 0 and 1");
+                    + " log-sigma and short-clip shares between 0 and 1");
         }
+    }
+
+    /** A recipe with the standard short-clip stage, as runs saved before {@code shortClipShare} existed. */
+    public TrainingRecipe(long seed, long datasetSeed, int batchSize, double clipSeconds, long autoencoderSteps,
+                          long diffusionSteps, double peakLr, long warmupSteps, double weightDecay, double emaDecay,
+                          double cfgDropout, double klWeight, int[] fftSizes, int checkpointEvery, Double diffusionPeakLr,
+                          Double logSigmaShare) {
+        this(seed, datasetSeed, batchSize, clipSeconds, autoencoderSteps, diffusionSteps, peakLr, warmupSteps,
+                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr, logSigmaShare,
+                null);
     }
 
     /** A recipe with t drawn uniformly only, as runs saved before {@code logSigmaShare} existed. */
@@ -38,32 +53,38 @@ public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double 
                           long diffusionSteps, double peakLr, long warmupSteps, double weightDecay, double emaDecay,
                           double cfgDropout, double klWeight, int[] fftSizes, int checkpointEvery, Double diffusionPeakLr) {
         this(seed, datasetSeed, batchSize, clipSeconds, autoencoderSteps, diffusionSteps, peakLr, warmupSteps,
-                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr, null);
+                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr, null, null);
     }
 
     /** The same recipe with other step totals. */
     public TrainingRecipe withSteps(long autoencoder, long diffusion) {
         return new TrainingRecipe(seed, datasetSeed, batchSize, clipSeconds, autoencoder, diffusion, peakLr, warmupSteps,
-                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr, logSigmaShare);
+                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr, logSigmaShare,
+                shortClipShare);
     }
 
     /** The same recipe with another log-sigma share (a run may change it when it is resumed). */
     public TrainingRecipe withLogSigmaShare(Double share) {
         return new TrainingRecipe(seed, datasetSeed, batchSize, clipSeconds, autoencoderSteps, diffusionSteps, peakLr,
                 warmupSteps, weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr,
-                share);
+                share, shortClipShare);
     }
 
     /** The same recipe with other FFT sizes for the autoencoder's multi-resolution STFT loss. */
     public TrainingRecipe withFftSizes(int[] sizes) {
         return new TrainingRecipe(seed, datasetSeed, batchSize, clipSeconds, autoencoderSteps, diffusionSteps, peakLr,
                 warmupSteps, weightDecay, emaDecay, cfgDropout, klWeight, sizes, checkpointEvery, diffusionPeakLr,
-                logSigmaShare);
+                logSigmaShare, shortClipShare);
     }
 
     /** The log-sigma share as a number: 0 where the recipe has none. */
     public double logSigmaShareOrZero() {
         return logSigmaShare == null ? 0 : logSigmaShare;
+    }
+
+    /** Diffusion steps before this one train on half-length clips. */
+    public long shortClipSteps() {
+        return (long) Math.floor(diffusionSteps * (shortClipShare == null ? 0.5 : shortClipShare));
     }
 
     /** The autoencoder phase's schedule over {@code totalSteps}. */

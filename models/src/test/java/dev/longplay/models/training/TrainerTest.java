@@ -460,6 +460,29 @@ class TrainerTest {
     }
 
     @Test
+    void theShortClipStageCoversItsShareOfTheDiffusionSteps() throws IOException {
+        TrainingRecipe standard = recipe(0, 4);
+        TrainingRecipe none = new TrainingRecipe(3, 11, 2, 0.256, 0, 4, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
+                new int[] {128, 64, 32}, 1000, null, null, 0.0);
+        assertEquals(2, standard.shortClipSteps());
+        assertEquals(0, none.shortClipSteps());
+        assertEquals(3, recipe(0, 7).withLogSigmaShare(0.5).shortClipSteps(), "half, rounded down, as before");
+        assertThrows(IllegalArgumentException.class, () -> new TrainingRecipe(3, 11, 2, 0.256, 0, 4, 1e-3, 2, 1e-3,
+                0.9, 0.1, 1e-4, new int[] {128, 64, 32}, 1000, null, null, 1.5));
+        // same weights and batches: the losses differ only where the clip lengths do
+        double[] a;
+        double[] b;
+        try (Trainer t = start(tmp.resolve("standard"), standard)) {
+            a = new double[] {t.diffusionLoss(0), t.diffusionLoss(3)};
+        }
+        try (Trainer t = start(tmp.resolve("none"), none)) {
+            b = new double[] {t.diffusionLoss(0), t.diffusionLoss(3)};
+        }
+        assertNotEquals(a[0], b[0], 1e-9, "step 0: half-length clips against whole ones");
+        assertEquals(a[1], b[1], 1e-9, "step 3: whole clips in both");
+    }
+
+    @Test
     void autoencoderStepsAfterTheDiffusionPhaseBeganTrainTheDecoderOnly() throws IOException {
         Path dir = tmp.resolve("run");
         try (Trainer t = start(dir, recipe(2, 1))) {

@@ -68,6 +68,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " sigma range instead of t uniform (default 0, as the reference; a resumed run may change it)")
     Double logSigmaShare;
 
+    @Option(names = "--short-clip-share", paramLabel = "S",
+            description = "new runs only: share of the diffusion steps, from the first, on clips of half the length"
+                    + " (default 0.5, the reference's short-to-long stages; 0 with --init-from, whose diffusion model"
+                    + " went through them)")
+    Double shortClipShare;
+
     @Option(names = "--fft-sizes", paramLabel = "N", split = ",",
             description = "FFT sizes of the autoencoder's multi-resolution STFT loss (default 512,256,128,64,32; a"
                     + " resumed run may change them: autoencoder steps after the diffusion phase began train the"
@@ -107,7 +113,8 @@ final class TrainCommand implements Callable<Integer> {
                     learningRate == null ? standard.peakLr() : learningRate,
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
                     standard.klWeight(), fftSizes != null ? fftSizes : standard.fftSizes(), checkpointEvery,
-                    diffusionLearningRate, logSigmaShare);
+                    diffusionLearningRate, logSigmaShare,
+                    shortClipShare != null ? shortClipShare : initFrom != null ? Double.valueOf(0) : null);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
             byte[] t5Config = resource("tiny/text_encoder_config.json");
             byte[] tokenizer = resource("tiny/tokenizer.json");
