@@ -46,7 +46,7 @@ public final class PromptAdherence {
     public static Report measure(ClipSource source, int rate, long datasetSeed, int prompts, double seconds) {
         SyntheticDataset ds = new SyntheticDataset(datasetSeed);
         SoundSynth synth = new SoundSynth(rate);
-        int tempoHits = 0, tempoAsked = 0, keyHits = 0, keyNear = 0, keyAsked = 0, orderHits = 0, placeHits = 0;
+        int tempoHits = 0, tempoAsked = 0, keyNear = 0, orderHits = 0, placeHits = 0;
         List<float[]> generated = new ArrayList<>();
         List<float[]> reference = new ArrayList<>();
         Map<SoundKind, int[]> byKind = new EnumMap<>(SoundKind.class); // hits, asked
@@ -64,9 +64,7 @@ public final class PromptAdherence {
                 tempoHits += Math.abs(AudioMeasures.tempo(mono, rate, 70, 160) - spec.tempo()) <= 2 ? 1 : 0;
             }
             if (spec.kind().tonal()) {
-                keyAsked++;
                 int root = AudioMeasures.rootPitchClass(mono, rate);
-                keyHits += root == spec.keyPitchClass() ? 1 : 0;
                 keyNear += root >= 0 && semitonesApart(root, spec.keyPitchClass()) <= 1 ? 1 : 0;
                 int[] kind = byKind.computeIfAbsent(spec.kind(), k -> new int[2]);
                 kind[0] += root == spec.keyPitchClass() ? 1 : 0;
@@ -78,7 +76,13 @@ public final class PromptAdherence {
             placeHits += placementMatches(spec.placement(), AudioMeasures.balance(audio[0], audio[audio.length - 1])) ? 1 : 0;
         }
         Map<SoundKind, Double> rootByKind = new EnumMap<>(SoundKind.class);
-        byKind.forEach((kind, counts) -> rootByKind.put(kind, share(counts[0], counts[1])));
+        int keyHits = 0;
+        int keyAsked = 0;
+        for (Map.Entry<SoundKind, int[]> e : byKind.entrySet()) {
+            rootByKind.put(e.getKey(), share(e.getValue()[0], e.getValue()[1]));
+            keyHits += e.getValue()[0];
+            keyAsked += e.getValue()[1];
+        }
         return new Report(prompts, share(tempoHits, tempoAsked), share(keyHits, keyAsked), share(keyNear, keyAsked),
                 rootByKind, share(orderHits, prompts), share(placeHits, prompts), FrechetDistance.between(generated, reference, rate));
     }

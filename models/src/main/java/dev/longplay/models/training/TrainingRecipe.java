@@ -12,7 +12,7 @@ package dev.longplay.models.training;
  * training, and that is where a clip's layout (where the beats fall) is decided. {@code shortClipShare} is the
  * share of the diffusion steps, from the first, trained on clips of half the length (null: one half, the
  * reference's short-to-long stages, as runs saved before it had). A fine-tune of a diffusion model that already
- * went through that stage starts at full length: its positions past the half would drift while it trains short.
+ * went through that stage starts at full length: frames past the half would go untrained while it trains short.
  */
 public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double clipSeconds,
                              long autoencoderSteps, long diffusionSteps, double peakLr, long warmupSteps,

@@ -281,16 +281,8 @@ class TrainerTest {
                 () -> startOnAutoencoder(tmp.resolve("narrow"), deeperTransformer(8), recipe(0, 2), source));
 
         Path dir = tmp.resolve("dit");
-        Map<String, float[]> shipped;
-        try (SafetensorsFile f = SafetensorsFile.open(source.resolve("model.safetensors"));
-             NDManager m = NDManager.newBaseManager()) {
-            shipped = new java.util.TreeMap<>();
-            for (String k : f.keys()) {
-                if (k.startsWith("pretransform.")) {
-                    shipped.put(k, f.load(m, k, DataType.FLOAT32).toFloatArray());
-                }
-            }
-        }
+        Map<String, float[]> shipped = tensors(source.resolve("model.safetensors"));
+        shipped.keySet().removeIf(k -> !k.startsWith("pretransform."));
         try (Trainer t = startOnAutoencoder(dir, deeperTransformer(4), recipe(5, 3), source)) {
             assertEquals(0, t.progress().recipe().autoencoderSteps(), "the autoencoder phase is skipped");
             t.run((phase, step, total, loss, lr) -> assertEquals("diffusion", phase));
