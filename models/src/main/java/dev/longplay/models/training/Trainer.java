@@ -140,10 +140,7 @@ public final class Trainer implements AutoCloseable {
                                              TrainingRecipe recipe, ComputeTarget target, Path autoencoderModel)
             throws IOException {
         requireNoRun(dir);
-        ModelFiles source = ModelFiles.in(autoencoderModel);
-        if (!source.checkpoint().getFileName().toString().endsWith(".safetensors")) {
-            throw new CheckpointException(autoencoderModel + ": the autoencoder is read from model.safetensors");
-        }
+        ModelFiles source = safetensorsModel(autoencoderModel);
         SyntheticModel.write(dir, withPretransformOf(modelConfig, source.config()), t5Config, tokenizer,
                 recipe.seed(), true);
         copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), AE_PREFIX);
@@ -164,10 +161,7 @@ public final class Trainer implements AutoCloseable {
     public static Trainer startFrom(Path dir, TrainingRecipe recipe, ComputeTarget target, Path model)
             throws IOException {
         requireNoRun(dir);
-        ModelFiles source = ModelFiles.in(model);
-        if (!source.checkpoint().getFileName().toString().endsWith(".safetensors")) {
-            throw new CheckpointException(model + ": a run starts from model.safetensors");
-        }
+        ModelFiles source = safetensorsModel(model);
         Path textEncoder = source.dir().resolve("text_encoder");
         Path tokenizer = source.dir().resolve("tokenizer/tokenizer.json");
         for (Path p : new Path[] {textEncoder.resolve("config.json"), textEncoder.resolve("model.safetensors"), tokenizer}) {
@@ -192,6 +186,15 @@ public final class Trainer implements AutoCloseable {
         Trainer t = new Trainer(dir, recipe, dir.resolve("model.safetensors"), java.util.Set.of(), target);
         t.save();
         return t;
+    }
+
+    // a trained model folder whose weights are model.safetensors, the only format a run copies tensors from
+    private static ModelFiles safetensorsModel(Path model) {
+        ModelFiles source = ModelFiles.in(model);
+        if (!source.checkpoint().getFileName().toString().endsWith(".safetensors")) {
+            throw new CheckpointException(model + ": a run starts from a model's model.safetensors");
+        }
+        return source;
     }
 
     // the config without model.pretransform.scale, so that the diffusion phase measures it again

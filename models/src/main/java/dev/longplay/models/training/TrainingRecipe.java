@@ -38,16 +38,6 @@ public record TrainingRecipe(long seed, long datasetSeed, int batchSize, double 
         }
     }
 
-    /** A recipe with the standard short-clip stage, as runs saved before {@code shortClipShare} existed. */
-    public TrainingRecipe(long seed, long datasetSeed, int batchSize, double clipSeconds, long autoencoderSteps,
-                          long diffusionSteps, double peakLr, long warmupSteps, double weightDecay, double emaDecay,
-                          double cfgDropout, double klWeight, int[] fftSizes, int checkpointEvery, Double diffusionPeakLr,
-                          Double logSigmaShare) {
-        this(seed, datasetSeed, batchSize, clipSeconds, autoencoderSteps, diffusionSteps, peakLr, warmupSteps,
-                weightDecay, emaDecay, cfgDropout, klWeight, fftSizes, checkpointEvery, diffusionPeakLr, logSigmaShare,
-                null);
-    }
-
     /** A recipe with t drawn uniformly only, as runs saved before {@code logSigmaShare} existed. */
     public TrainingRecipe(long seed, long datasetSeed, int batchSize, double clipSeconds, long autoencoderSteps,
                           long diffusionSteps, double peakLr, long warmupSteps, double weightDecay, double emaDecay,
