@@ -3,40 +3,54 @@ package dev.longplay.server.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code longplay demo}: the README's first command: one clip from the embedded model, explained. */
+/** {@code longplay demo}: the README's first command: one clip from the default model, explained. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Make one clip with the embedded default model and say what happened.")
+        description = "Make one clip with the default model (the small one Longplay trained) and say what happened.")
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "DIR|HF-ID", description = "run a real model instead of the embedded one")
+    /** A label of the kind the trained default learned: kind, tempo, brightness, placement. */
+    static final String TRAINED_PROMPT = "drum loop, 120 BPM, bright, panned left";
+
+    @Option(names = "--model", paramLabel = "DIR|HF-ID", description = "run another model instead of the default one")
     String model;
 
     @Override
     public Integer call() {
-        System.out.println("Longplay demo: text to audio with " + (model == null
-                ? "the embedded default model.\n  It is a tiny Stable Audio Open-shaped model with RANDOM weights, made on this"
-                + "\n  machine on first use (nothing is downloaded). It runs the whole pipeline -- tokenizer,\n  T5, "
-                + "seconds conditioners, diffusion transformer, DPM-Solver++ sampling with guidance,\n  Oobleck decoder"
-                + " -- but its sound is noise-like, not music. Use --model for a real one."
-                : model + "."));
-        String[] args = {"--prompt", "warm analog pad with soft brushed drums, 90 BPM", "--seconds", "8",
-                "--seed", "42", "--out", "longplay-demo.wav"};
-        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
-        if (model != null) {
-            all.add("--model");
-            all.add(model);
+        String trained = model == null ? DefaultModel.spec() : null;
+        List<String> args = new ArrayList<>(List.of("--seed", "42", "--out", "longplay-demo.wav"));
+        if (trained != null) {
+            System.out.println("Longplay demo: text to audio with the default model, " + DefaultModel.FOLDER + ".\n"
+                    + "  Longplay trained it itself, in Java, on sounds it synthesises (nothing is downloaded): an\n"
+                    + "  Oobleck autoencoder, a T5 text encoder and a diffusion transformer, 8 kHz stereo, clips up\n"
+                    + "  to 2 s. It knows drum loops, bass lines, pad chords, plucks, risers, noise sweeps and one-shot\n"
+                    + "  hits, with tempo, key, dark or bright, and placement (README, \"Training\").");
+            args.addAll(List.of("--model", trained, "--prompt", TRAINED_PROMPT, "--seconds", "2"));
+        } else {
+            System.out.println("Longplay demo: text to audio with " + (model == null
+                    ? "the embedded tiny model.\n  (" + DefaultModel.FOLDER + " is not here: run the launcher from"
+                    + " the repository.)\n  It is Stable Audio Open-shaped with RANDOM weights, made on this machine"
+                    + " on first use. It runs\n  the whole pipeline -- tokenizer, T5, seconds conditioners, diffusion"
+                    + " transformer, DPM-Solver++\n  sampling with guidance, Oobleck decoder -- but its sound is"
+                    + " noise-like, not music."
+                    : model + "."));
+            args.addAll(List.of("--prompt", "warm analog pad with soft brushed drums, 90 BPM", "--seconds", "8"));
+            if (model != null) {
+                args.addAll(List.of("--model", model));
+            }
         }
-        int code = LongplayCli.commandLine(new GenerateCommand()).execute(all.toArray(String[]::new));
+        System.out.println("  Prompt: \"" + args.get(args.indexOf("--prompt") + 1) + "\"");
+        int code = LongplayCli.commandLine(new GenerateCommand()).execute(args.toArray(String[]::new));
         if (code == 0) {
             System.out.println("Play it: longplay-demo.wav (settings, seed and timings in longplay-demo.json).");
-            System.out.println("Next: ./longplay generate --help, ./longplay serve, ./longplay golden-check ../shared/golden");
-            if (model == null) {
-                System.out.println("A small model Longplay trained itself (8 kHz, clips up to 2 s; README,"
-                        + " \"Training\"):\n  ./longplay generate --model trained/small8k-x256"
-                        + " --prompt \"drum loop, 120 BPM, bright, panned left\" --seconds 2 --out loop.wav");
+            if (trained != null) {
+                System.out.println("Try another: ./longplay generate --prompt \"bass line, A minor, 100 BPM, dark,"
+                        + " centered\" --out bass.wav");
             }
+            System.out.println("Next: ./longplay generate --help, ./longplay serve, ./longplay golden-check ../shared/golden");
         }
         return code;
     }

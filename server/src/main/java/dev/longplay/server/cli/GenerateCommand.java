@@ -38,7 +38,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR|HF-ID",
-            description = "model folder or Hugging Face id in the local cache (default: the embedded tiny random model)")
+            description = "model folder or Hugging Face id in the local cache (default: " + DefaultModel.FOLDER
+                    + ", the small model Longplay trained; longplay-tiny-random-v1 names the random architecture check)")
     String model;
 
     @Option(names = {"-p", "--prompt"}, description = "what to make")
@@ -47,7 +48,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-n", "--negative"}, description = "what to steer away from (e.g. \"Low quality.\")")
     String negative;
 
-    @Option(names = {"-s", "--seconds"}, description = "length in seconds (with --continue: seconds to add; default 10)")
+    @Option(names = {"-s", "--seconds"}, description = "length in seconds (with --continue: seconds to add; default 10, or the model's window if shorter)")
     Double seconds;
 
     @Option(names = "--seed", description = "random seed (default: random; recorded in the sidecar)")
@@ -129,10 +130,15 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--clap scores clips against their prompt: give --prompt");
         }
         PromptAudioScorer scorer = clap == null ? null : ClapScorers.load(clap);
-        ModelClipRenderer renderer = ModelClipRenderer.forSpec(model, compute.target(), compute.lowMemory);
+        ModelClipRenderer renderer = ModelClipRenderer.forSpec(model != null ? model : DefaultModel.spec(),
+                compute.target(), compute.lowMemory);
         try {
             ProgressBar bar = new ProgressBar(quiet);
             renderer.load(null, bar);
+            double window = renderer.models().get(0).maxSeconds();
+            if (seconds == null && from == null && request.mode() == Mode.TEXT && request.seconds() > window) {
+                request = request.withSeconds(window); // a short-window model (the trained default: 2 s) still answers
+            }
             List<Candidate> made = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 GenerationRequest r = request.withSeed(request.seed() + i);

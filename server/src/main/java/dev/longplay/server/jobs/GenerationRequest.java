@@ -116,6 +116,12 @@ public record GenerationRequest(
                 initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, loras);
     }
 
+    /** The same request for a clip of another length. */
+    public GenerationRequest withSeconds(double newSeconds) {
+        return new GenerationRequest(mode, prompt, negativePrompt, newSeconds, seed, steps, cfgScale, sampler, initAudio,
+                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, loras);
+    }
+
     /** The same request with these LoRA adapters (resolved in another folder, or given on the command line). */
     public GenerationRequest withLoras(List<LoraChoice> adapters) {
         return new GenerationRequest(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio,

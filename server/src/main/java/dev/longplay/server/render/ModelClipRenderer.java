@@ -51,7 +51,10 @@ public final class ModelClipRenderer implements ClipRenderer {
     private final ReentrantReadWriteLock loraLock = new ReentrantReadWriteLock();
     private List<LoraChoice> merged = List.of();
 
-    /** modelSpec: a folder or Hugging Face id, or null for the embedded model (made under cacheDir). */
+    /**
+     * modelSpec: a folder or Hugging Face id, or null (or the embedded model's id, so a command line can name it)
+     * for the embedded model (made under cacheDir).
+     */
     public ModelClipRenderer(String modelSpec, Path cacheDir) {
         this(modelSpec, cacheDir, ComputeTarget.CPU, false);
     }
@@ -61,7 +64,7 @@ public final class ModelClipRenderer implements ClipRenderer {
      * its text encoder is let go between requests.
      */
     public ModelClipRenderer(String modelSpec, Path cacheDir, ComputeTarget target, boolean lowMemory) {
-        this.modelSpec = modelSpec;
+        this.modelSpec = EmbeddedModel.ID.equals(modelSpec) ? null : modelSpec;
         this.cacheDir = cacheDir;
         this.target = target;
         this.lowMemory = lowMemory;

@@ -19,7 +19,7 @@ class GenerateBatchTest {
     Path dir;
 
     private String[] args(String keep, Path out) {
-        return new String[]{"generate", "--prompt", "a soft pad", "--seconds", "1", "--steps", "2", "--seed", "40",
+        return new String[]{"generate", "--model", "longplay-tiny-random-v1", "--prompt", "a soft pad", "--seconds", "1", "--steps", "2", "--seed", "40",
                 "--count", "3", "--quiet", "--clap", ScoreCommandTest.CLAP.toString(), "--keep", keep, "-o", out.toString()};
     }
 
