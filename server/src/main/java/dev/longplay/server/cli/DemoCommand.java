@@ -27,7 +27,8 @@ public final class DemoCommand implements Callable<Integer> {
                     + "  Longplay trained it itself, in Java, on sounds it synthesises (nothing is downloaded): an\n"
                     + "  Oobleck autoencoder, a T5 text encoder and a diffusion transformer, 8 kHz stereo, clips up\n"
                     + "  to 2 s. It knows drum loops, bass lines, pad chords, plucks, risers, noise sweeps and one-shot\n"
-                    + "  hits, with tempo, key, dark or bright, and placement (README, \"Training\").");
+                    + "  hits, with a tempo, a key, dark or bright, and placement; it follows tempo, brightness and\n"
+                    + "  placement well, the key only roughly (README, \"Training\", has the measures).");
             args.addAll(List.of("--model", trained, "--prompt", TRAINED_PROMPT, "--seconds", "2"));
         } else {
             System.out.println("Longplay demo: text to audio with " + (model == null
