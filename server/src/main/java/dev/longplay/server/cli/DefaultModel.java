@@ -6,8 +6,9 @@ import java.nio.file.Path;
 /**
  * The model {@code demo} and {@code generate} run when no --model is given: the small model Longplay trained
  * itself, shipped in the repository (so nothing is downloaded). The launcher passes the install's root as
- * {@code longplay.home}, so the folder is found from any working directory. Without it (a bare {@code java -jar}
- * elsewhere) the answer is null: the embedded random tiny model, which always exists.
+ * {@code longplay.home}, so the folder is found from any working directory; without it (a bare {@code java -jar}) it is
+ * looked for in the working directory. Where it is missing the answer is null: the embedded random tiny model,
+ * which always exists.
  */
 final class DefaultModel {
 
@@ -22,11 +23,8 @@ final class DefaultModel {
     }
 
     static String spec(String home) {
-        for (Path dir : home == null ? new Path[] {Path.of(FOLDER)} : new Path[] {Path.of(home, FOLDER), Path.of(FOLDER)}) {
-            if (Files.isRegularFile(dir.resolve("model.safetensors")) && Files.isRegularFile(dir.resolve("model_config.json"))) {
-                return dir.toAbsolutePath().normalize().toString();
-            }
-        }
-        return null;
+        Path dir = home == null ? Path.of(FOLDER) : Path.of(home, FOLDER);
+        return Files.isRegularFile(dir.resolve("model.safetensors")) && Files.isRegularFile(dir.resolve("model_config.json"))
+                ? dir.toAbsolutePath().normalize().toString() : null;
     }
 }
