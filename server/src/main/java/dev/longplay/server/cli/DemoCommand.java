@@ -21,7 +21,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String trained = model == null ? DefaultModel.spec() : null;
-        List<String> args = new ArrayList<>(List.of("--seed", "42", "--out", "longplay-demo.wav"));
+        String prompt;
+        String seconds;
         if (trained != null) {
             System.out.println("Longplay demo: text to audio with the default model, " + DefaultModel.FOLDER + ".\n"
                     + "  Longplay trained it itself, in Java, on sounds it synthesises (nothing is downloaded): an\n"
@@ -29,7 +30,8 @@ public final class DemoCommand implements Callable<Integer> {
                     + "  to 2 s. It knows drum loops, bass lines, pad chords, plucks, risers, noise sweeps and one-shot\n"
                     + "  hits, with a tempo, a key, dark or bright, and placement; it follows tempo, brightness and\n"
                     + "  placement well, the key only roughly (README, \"Training\", has the measures).");
-            args.addAll(List.of("--model", trained, "--prompt", TRAINED_PROMPT, "--seconds", "2"));
+            prompt = TRAINED_PROMPT;
+            seconds = "2";
         } else {
             System.out.println("Longplay demo: text to audio with " + (model == null
                     ? "the embedded tiny model.\n  (" + DefaultModel.FOLDER + " is not here: run the launcher from"
@@ -38,12 +40,16 @@ public final class DemoCommand implements Callable<Integer> {
                     + " transformer, DPM-Solver++\n  sampling with guidance, Oobleck decoder -- but its sound is"
                     + " noise-like, not music."
                     : model + "."));
-            args.addAll(List.of("--prompt", "warm analog pad with soft brushed drums, 90 BPM", "--seconds", "8"));
-            if (model != null) {
-                args.addAll(List.of("--model", model));
-            }
+            prompt = "warm analog pad with soft brushed drums, 90 BPM";
+            seconds = "8";
         }
-        System.out.println("  Prompt: \"" + args.get(args.indexOf("--prompt") + 1) + "\"");
+        System.out.println("  Prompt: \"" + prompt + "\"");
+        List<String> args = new ArrayList<>(List.of("--prompt", prompt, "--seconds", seconds, "--seed", "42",
+                "--out", "longplay-demo.wav"));
+        String chosen = trained != null ? trained : model;
+        if (chosen != null) {
+            args.addAll(List.of("--model", chosen));
+        }
         int code = LongplayCli.commandLine(new GenerateCommand()).execute(args.toArray(String[]::new));
         if (code == 0) {
             System.out.println("Play it: longplay-demo.wav (settings, seed and timings in longplay-demo.json).");
