@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Makes the markdown table of tools/gpu/bench.sh runs from their folders (ROW.row, ROW.{longplay,reference}.json
-and .status, machine.txt). Prints markdown for docs/gpu.md. Standard library only.
+and .status, machine.txt) or the bench-results.tgz archives of those folders that a device call brings back.
+Prints markdown for docs/gpu.md. Standard library only.
 
-  python3 tools/gpu/bench_table.py FOLDER [FOLDER...]   # a row found in several folders: the last one's
+  python3 tools/gpu/bench_table.py FOLDER|ARCHIVE [...]   # a row found in several: the last one's
 
 Several folders: the results of device calls on different (fresh) machines, e.g. the rows a first call had no
 time for, run by a second call with BENCH_ROWS.
@@ -11,6 +12,8 @@ import glob
 import json
 import os
 import sys
+import tarfile
+import tempfile
 
 
 def load(path):
@@ -37,8 +40,27 @@ def fmt(v, digits=3):
     return str(v)
 
 
+def unpacked(arg):
+    """A folder as it is; a .tgz archive extracted into a temporary folder (removed at exit)."""
+    if os.path.isdir(arg):
+        return arg
+    scratch = tempfile.TemporaryDirectory()
+    _scratch.append(scratch)
+    with tarfile.open(arg, "r:gz") as tar:
+        for member in tar.getmembers():
+            # only plain files straight under the archive's root: bench.sh writes nothing else
+            name = os.path.normpath(member.name)
+            if member.isfile() and os.sep not in name and not name.startswith(".."):
+                with tar.extractfile(member) as src, open(os.path.join(scratch.name, name), "wb") as dst:
+                    dst.write(src.read())
+    return scratch.name
+
+
+_scratch = []
+
+
 def main():
-    folders = sys.argv[1:] or ["."]
+    folders = [unpacked(a) for a in sys.argv[1:]] or ["."]
     order = ["sao10-47s-fp32", "sao10-47s-fp16", "sao10-47s-bf16", "small-11s-fp32", "small-11s-fp16",
              "dit-285s-fp32", "dit-285s-fp16"]
     rows = {}
