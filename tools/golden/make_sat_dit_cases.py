@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Makes the stable-audio-tools DiT golden cases for options the shared set does not cover, under
+models/src/test/resources/golden/sat_*/ (format and `dit_forward` component of shared/golden/README.md).
+
+Reference: Stability-AI/stable-audio-tools (its stable_audio_tools package on the path, from `git archive HEAD
+stable_audio_tools`), built by its own factory (`create_model_from_config`) and run through its own conditioned
+wrapper, with einops and einops-exts from their sources. Run with Debian 12's python3-torch 1.13 (no PyPI on the
+build machines), which lacks a few torch 2 names the reference imports; the shims below supply them:
+  - F.scaled_dot_product_attention: the textbook formula softmax(q k^T / sqrt(d)) v (the reference's fallback
+    when neither flash-attn nor FlexAttention is used, which is the path these cases take);
+  - torch.compile (identity), torch.backends.cuda.sdp_kernel and torch.nn.attention.flex_attention (unused);
+  - huggingface_hub, k_diffusion, tqdm, safetensors, torchaudio, alias_free_torch and transformers as empty stand-ins: nothing here downloads,
+    samples or reads a checkpoint, and the T5 conditioner's language model is never run (its last hidden state
+    is an input of the case; the conditioner's own proj_out and mask are applied to it, as its forward does).
+
+Cases:
+  sat_dit_sinusoidal_prepend  use_sinusoidal_emb (scaled sinusoidal absolute positions, its learnt scale moved
+                              off its initial value) with the global condition prepended as a token, so the
+                              positions count that token; 2 heads of 32, prompt tokens projected to the DiT's
+                              width, 100 latent frames, batch 2, cfg 1
+  sat_dit_sinusoidal_cfg      the same option with adaLN global conditioning, and prompt tokens as Longplay's
+                              trained model has them: as wide as a head, not projected (one key/value head for
+                              4 query heads of 16); rotary off, odd length (77 frames), cfg 4.5 batched against zeroed conditioning
+
+Run:  mkdir -p /tmp/sat /tmp/vend
+      git --git-dir=<stable-audio-tools mirror> archive HEAD stable_audio_tools | tar -x -C /tmp/sat
+      git --git-dir=<einops mirror> archive HEAD einops | tar -x -C /tmp/vend
+      git --git-dir=<einops-exts mirror> archive HEAD einops_exts | tar -x -C /tmp/vend
+      apt-get install python3-torch python3-packaging
+      PYTHONPATH=/tmp/sat:/tmp/vend /usr/bin/python3 tools/golden/make_sat_dit_cases.py [out_dir]
+"""
+import copy
+import json
+import math
+import os
+import struct
+import sys
+import types
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def _module(name, **attrs):
+    m = types.ModuleType(name)
+    m.__dict__.update(attrs)
+    sys.modules[name] = m
+    return m
+
+
+def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    s = (q @ k.transpose(-2, -1)) * (scale if scale is not None else 1.0 / math.sqrt(q.shape[-1]))
+    if is_causal:
+        n, m = s.shape[-2], s.shape[-1]
+        s = s.masked_fill(torch.ones(n, m, dtype=torch.bool).triu(m - n + 1), float("-inf"))
+    if attn_mask is not None:
+        s = s.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else s + attn_mask
+    return torch.softmax(s, dim=-1) @ v
+
+
+if not hasattr(F, "scaled_dot_product_attention"):
+    F.scaled_dot_product_attention = _sdpa
+if not hasattr(torch, "compile"):
+    torch.compile = lambda f=None, **kw: f if f is not None else (lambda g: g)
+import torch.backends.cuda  # noqa: E402
+import torch.utils.checkpoint  # noqa: E402,F401  (the reference calls it without importing it)
+if not hasattr(torch.backends.cuda, "sdp_kernel"):
+    torch.backends.cuda.sdp_kernel = lambda **kw: None
+_module("torch.nn.attention")
+_module("torch.nn.attention.flex_attention", flex_attention=None)
+_module("huggingface_hub", hf_hub_download=None)
+_module("k_diffusion")
+_module("tqdm", tqdm=lambda x, *a, **k: x, trange=lambda *a, **k: range(*a))
+_module("tqdm.auto", tqdm=lambda x, *a, **k: x)
+_module("safetensors")
+_module("safetensors.torch", load_file=None, save_file=None)
+
+
+class _Unloaded(torch.nn.Module):
+    """Stands in for T5: built by the conditioner, never called here."""
+
+    @classmethod
+    def from_pretrained(cls, *a, **k):
+        return cls()
+
+
+_module("transformers", T5EncoderModel=_Unloaded, AutoTokenizer=_Unloaded, T5Tokenizer=_Unloaded)
+
+
+def _any_name(name):
+    # a module whose every attribute is a placeholder class: imported at module level, never called here
+    m = _module(name)
+    m.__getattr__ = lambda n: (_ for _ in ()).throw(AttributeError(n)) if n.startswith("__") else type(n, (), {})
+    return m
+
+
+_any_name("alias_free_torch")
+_any_name("torchaudio").transforms = _any_name("torchaudio.transforms")
+sys.modules["torchaudio"].functional = _any_name("torchaudio.functional")
+
+from stable_audio_tools.models.factory import create_model_from_config  # noqa: E402
+
+
+def save_safetensors(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        a = np.ascontiguousarray(t.detach().cpu().numpy().astype(np.float32))
+        b = a.tobytes()
+        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
+        blobs.append(b)
+        offset += len(b)
+    hjson = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    hjson += b" " * ((8 - len(hjson) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(hjson)))
+        f.write(hjson)
+        for b in blobs:
+            f.write(b)
+
+
+BASE = {
+    "model_type": "diffusion_cond", "sample_size": 1024, "sample_rate": 44100, "audio_channels": 2,
+    "model": {
+        "pretransform": {"type": "autoencoder", "iterate_batch": True, "config": {
+            "encoder": {"type": "oobleck", "config": {"in_channels": 2, "channels": 4, "c_mults": [1, 2],
+                                                      "strides": [2, 4], "latent_dim": 16, "use_snake": True}},
+            "decoder": {"type": "oobleck", "config": {"out_channels": 2, "channels": 4, "c_mults": [1, 2],
+                                                      "strides": [2, 4], "latent_dim": 8, "use_snake": True,
+                                                      "final_tanh": False}},
+            "bottleneck": {"type": "vae"}, "latent_dim": 8, "downsampling_ratio": 8, "io_channels": 2}},
+        "conditioning": {"configs": [
+            {"id": "prompt", "type": "t5", "config": {"t5_model_name": "t5-base", "max_length": 32}},
+            {"id": "seconds_start", "type": "number", "config": {"min_val": 0, "max_val": 512}},
+            {"id": "seconds_total", "type": "number", "config": {"min_val": 0, "max_val": 512}}],
+            "cond_dim": 64},
+        "diffusion": {"diffusion_objective": "v", "cross_attention_cond_ids": ["prompt", "seconds_start", "seconds_total"],
+                      "global_cond_ids": ["seconds_start", "seconds_total"], "type": "dit",
+                      "config": {"io_channels": 8, "embed_dim": 64, "depth": 2, "num_heads": 2, "cond_token_dim": 64,
+                                 "global_cond_dim": 128, "project_cond_tokens": True,
+                                 "transformer_type": "continuous_transformer", "global_cond_type": "prepend",
+                                 "use_sinusoidal_emb": True}},
+        "io_channels": 8}}
+
+
+def randomise(model, gen):
+    # Every parameter non-trivial (the reference zero-inits branch outputs; norms get gains near 1), small
+    # enough to keep activations in range through the layers.
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.dim() == 1 and ("gamma" in name or name.endswith("norm.weight")):
+                p.copy_(1.0 + 0.1 * torch.randn(p.shape, generator=gen))
+            elif name.endswith("pos_emb.scale"):
+                p.fill_(0.37)  # off dim ** -0.5, so a runtime that ignores the stored scale fails
+            else:
+                fan_in = p.shape[1] * (p.shape[2] if p.dim() > 2 else 1) if p.dim() > 1 else 16
+                p.copy_(torch.randn(p.shape, generator=gen) / math.sqrt(fan_in))
+
+
+def make_case(out_dir, name, config, frames, cfg_scale, seed, description):
+    gen = torch.Generator().manual_seed(seed)
+    model = create_model_from_config(config).eval()
+    randomise(model, gen)
+    dit = model.model.model
+    assert dit.transformer.use_sinusoidal_emb, "the reference did not take use_sinusoidal_emb"
+    batch, n_tokens = 2, 5
+    io = config["model"]["diffusion"]["config"]["io_channels"]
+    inputs = {
+        "x": torch.randn(batch, io, frames, generator=gen),
+        "t": torch.tensor([0.83, 0.21]),
+        "prompt_hidden": torch.randn(batch, n_tokens, 768, generator=gen),
+        "prompt_mask": torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=torch.float32),
+        "seconds_start": torch.tensor([0.0, 3.5]),
+        "seconds_total": torch.tensor([11.0, 47.0]),
+    }
+    with torch.no_grad():
+        cond = {}
+        t5 = model.conditioner.conditioners["prompt"]
+        mask = inputs["prompt_mask"].to(torch.bool)
+        # T5Conditioner.forward after its language model: proj_out, then zero the padded tokens
+        cond["prompt"] = (t5.proj_out(inputs["prompt_hidden"]) * mask.unsqueeze(-1).float(), mask)
+        for key in ("seconds_start", "seconds_total"):
+            cond[key] = model.conditioner.conditioners[key](inputs[key].tolist(), device="cpu")
+        v = model(inputs["x"], inputs["t"], cond, cfg_scale=cfg_scale, batch_cfg=True)
+    d = os.path.join(out_dir, name)
+    os.makedirs(d, exist_ok=True)
+    save_safetensors(os.path.join(d, "model.safetensors"), model.state_dict())
+    save_safetensors(os.path.join(d, "inputs.safetensors"), inputs)
+    save_safetensors(os.path.join(d, "outputs.safetensors"), {"v": v})
+    with open(os.path.join(d, "model_config.json"), "w") as f:
+        json.dump(config, f)
+    with open(os.path.join(d, "case.json"), "w") as f:
+        json.dump({"component": "dit_forward", "cfg_scale": cfg_scale, "description": description,
+                   "tolerance": {"atol": 2e-4, "rtol": 1e-4}}, f, indent=1)
+    print(f"{name}: v {tuple(v.shape)}, |v| max {v.abs().max().item():.3f}, std {v.std().item():.3f}")
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "models/src/test/resources/golden"
+    torch.manual_seed(0)
+    make_case(out, "sat_dit_sinusoidal_prepend", BASE, 100, 1.0, 20261206,
+              "dit_forward with use_sinusoidal_emb: x + scale * [sin, cos](pos * inv_freq) after the global token is "
+              "prepended (positions count it); 2 heads of 32, prompt tokens projected to the DiT's width; cfg 1")
+    c = copy.deepcopy(BASE)
+    dc = c["model"]["diffusion"]["config"]
+    # prompt tokens as Longplay's trained model has them: one head wide, not projected, so one key/value head serves 4
+    c["model"]["conditioning"]["cond_dim"] = 16
+    dc.update({"embed_dim": 64, "num_heads": 4, "cond_token_dim": 16, "project_cond_tokens": False,
+               "global_cond_dim": 32, "global_cond_type": "adaLN", "rotary_pos_emb": False})
+    make_case(out, "sat_dit_sinusoidal_cfg", c, 77, 4.5, 20261207,
+              "dit_forward with use_sinusoidal_emb, adaLN global conditioning, no rotary positions; 4 heads of 16 "
+              "and one key/value head in cross-attention (16-wide prompt tokens, not projected); cfg 4.5 batched "
+              "against zeroed conditioning")
+
+
+if __name__ == "__main__":
+    main()
