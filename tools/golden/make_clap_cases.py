@@ -33,14 +33,14 @@ Run: /work/venv/bin/python tools/golden/make_clap_cases.py [output_dir]
 import json
 import os
 import shutil
-import struct
 import sys
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
 from transformers import ClapConfig, ClapFeatureExtractor, ClapModel, PreTrainedTokenizerFast
+
+from golden_io import save_safetensors  # beside this script
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
     os.path.dirname(__file__), "..", "..", "models", "src", "test", "resources", "golden")
@@ -63,24 +63,6 @@ CORPUS = [
     "ambient drone, evolving textures, field recordings", "upbeat tropical house track with cheery vibes",
     "lo-fi hip hop beat with vinyl crackle", "the quick brown fox jumps over the lazy dog",
 ] * 4
-
-
-def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        integer = not t.dtype.is_floating_point  # HF's index buffers (position_ids) are int64
-        a = np.ascontiguousarray(t.detach().cpu().numpy().astype(np.int64 if integer else np.float32))
-        b = a.tobytes()
-        header[name] = {"dtype": "I64" if integer else "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    hjson = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hjson += b" " * ((8 - len(hjson) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hjson)))
-        f.write(hjson)
-        for b in blobs:
-            f.write(b)
 
 
 def make_tokenizer(path):

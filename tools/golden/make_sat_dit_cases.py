@@ -33,11 +33,9 @@ import copy
 import json
 import math
 import os
-import struct
 import sys
 import types
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -101,22 +99,7 @@ sys.modules["torchaudio"].functional = _any_name("torchaudio.functional")
 
 from stable_audio_tools.models.factory import create_model_from_config  # noqa: E402
 
-
-def save_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        a = np.ascontiguousarray(t.detach().cpu().numpy().astype(np.float32))
-        b = a.tobytes()
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    hjson = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hjson += b" " * ((8 - len(hjson) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hjson)))
-        f.write(hjson)
-        for b in blobs:
-            f.write(b)
+from golden_io import save_safetensors  # noqa: E402  (beside this script)
 
 
 BASE = {

@@ -39,12 +39,10 @@ The script writes safetensors itself (the format is 8-byte LE header length, JSO
 """
 import json
 import os
-import struct
 import sys
 import tempfile
 import types
 
-import numpy as np
 import torch
 
 _versions_check = types.ModuleType("transformers.dependency_versions_check")
@@ -66,27 +64,10 @@ sys.path.insert(0, _STUBS)
 import transformers  # noqa: E402
 from transformers import T5Config, T5EncoderModel  # noqa: E402
 
+from golden_io import save_safetensors  # noqa: E402  (beside this script)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "models/src/test/resources/golden")
-
-
-def save_safetensors(path, tensors):
-    """tensors: name -> float32 torch tensor. Offsets are relative to the data section."""
-    header = {}
-    blobs = []
-    offset = 0
-    for name, t in tensors.items():
-        data = t.detach().contiguous().to(torch.float32).numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    hjson = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    hjson += b" " * ((8 - len(hjson) % 8) % 8)  # keep the data 8-byte aligned
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(hjson)))
-        f.write(hjson)
-        for b in blobs:
-            f.write(b)
 
 
 def randomise(model, gen):
