@@ -22,14 +22,15 @@ import java.util.Map;
 public final class PromptAdherence {
 
     /**
-     * Shares in [0, 1] (higher is better) and the Fréchet distance (lower is better); NaN where nothing was asked.
+     * Shares of the prompts that asked for each thing (higher is better; each with its count and 95 % interval) and
+     * the Fréchet distance (lower is better).
      * {@code rootWithinSemitone} also counts a root one semitone off (chance 3/12): it tells a model that places
      * pitch roughly from one that ignores the key, which the exact pitch class alone does not.
      * {@code rootByKind} is the exact root for each tonal kind asked (bass lines, pads, plucks): a model may place
      * one kind's pitch and not another's.
      */
-    public record Report(int prompts, double tempoWithin2Bpm, double rootPitchClass, double rootWithinSemitone,
-                         Map<SoundKind, Double> rootByKind, double brightnessOrder, double placement, double frechet) {
+    public record Report(int prompts, Share tempoWithin2Bpm, Share rootPitchClass, Share rootWithinSemitone,
+                         Map<SoundKind, Share> rootByKind, Share brightnessOrder, Share placement, double frechet) {
         public Report {
             rootByKind = Map.copyOf(rootByKind);
         }
@@ -75,16 +76,17 @@ public final class PromptAdherence {
             orderHits += (spec.brightness() == Brightness.BRIGHT) == (c > cOther) ? 1 : 0;
             placeHits += placementMatches(spec.placement(), AudioMeasures.balance(audio[0], audio[audio.length - 1])) ? 1 : 0;
         }
-        Map<SoundKind, Double> rootByKind = new EnumMap<>(SoundKind.class);
+        Map<SoundKind, Share> rootByKind = new EnumMap<>(SoundKind.class);
         int keyHits = 0;
         int keyAsked = 0;
         for (Map.Entry<SoundKind, int[]> e : byKind.entrySet()) {
-            rootByKind.put(e.getKey(), share(e.getValue()[0], e.getValue()[1]));
+            rootByKind.put(e.getKey(), new Share(e.getValue()[0], e.getValue()[1]));
             keyHits += e.getValue()[0];
             keyAsked += e.getValue()[1];
         }
-        return new Report(prompts, share(tempoHits, tempoAsked), share(keyHits, keyAsked), share(keyNear, keyAsked),
-                rootByKind, share(orderHits, prompts), share(placeHits, prompts), FrechetDistance.between(generated, reference, rate));
+        return new Report(prompts, new Share(tempoHits, tempoAsked), new Share(keyHits, keyAsked),
+                new Share(keyNear, keyAsked), rootByKind, new Share(orderHits, prompts), new Share(placeHits, prompts),
+                FrechetDistance.between(generated, reference, rate));
     }
 
     /** The distance between two pitch classes around the circle of semitones: 0 to 6. */
@@ -99,9 +101,5 @@ public final class PromptAdherence {
             case RIGHT -> balance > 0.2;
             case CENTER -> Math.abs(balance) <= 0.2;
         };
-    }
-
-    private static double share(int hits, int asked) {
-        return asked == 0 ? Double.NaN : (double) hits / asked;
     }
 }

@@ -1,5 +1,6 @@
 package dev.longplay.server.cli;
 
+import dev.longplay.models.dataset.SoundKind;
 import dev.longplay.models.eval.ClipSource;
 import dev.longplay.models.eval.PromptAdherence;
 import dev.longplay.models.pipeline.StableAudioPipeline;
@@ -57,16 +58,31 @@ final class EvalCommand implements Callable<Integer> {
                 case synthesised -> ClipSource.synthesised(p.sampleRate());
             };
             PromptAdherence.Report r = PromptAdherence.measure(clips, p.sampleRate(), datasetSeed, prompts, seconds);
-            System.out.printf("prompts %d  tempo±2BPM %.2f  root %.2f  root±1 %.2f  dark<bright %.2f  placement %.2f"
-                    + "  Fréchet %.2f%n", r.prompts(), r.tempoWithin2Bpm(), r.rootPitchClass(), r.rootWithinSemitone(),
-                    r.brightnessOrder(), r.placement(), r.frechet());
+            System.out.printf(Locale.ROOT, "prompts %d  tempo±2BPM %.2f  root %.2f  root±1 %.2f  dark<bright %.2f"
+                    + "  placement %.2f  Fréchet %.2f%n", r.prompts(), r.tempoWithin2Bpm().value(),
+                    r.rootPitchClass().value(), r.rootWithinSemitone().value(), r.brightnessOrder().value(),
+                    r.placement().value(), r.frechet());
             if (!r.rootByKind().isEmpty()) {
                 StringBuilder line = new StringBuilder("root by kind:");
                 r.rootByKind().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> line.append(
-                        String.format("  %s %.2f", e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '), e.getValue())));
+                        String.format(Locale.ROOT, "  %s %.2f", kindName(e.getKey()), e.getValue().value())));
                 System.out.println(line);
             }
+            // The same shares with their 95 % intervals and counts: differences inside them are chance.
+            StringBuilder intervals = new StringBuilder("95% intervals:")
+                    .append("  tempo±2BPM ").append(r.tempoWithin2Bpm())
+                    .append("  root ").append(r.rootPitchClass())
+                    .append("  root±1 ").append(r.rootWithinSemitone())
+                    .append("  dark<bright ").append(r.brightnessOrder())
+                    .append("  placement ").append(r.placement());
+            r.rootByKind().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                    intervals.append("  root ").append(kindName(e.getKey())).append(' ').append(e.getValue()));
+            System.out.println(intervals);
         }
         return 0;
+    }
+
+    private static String kindName(SoundKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }
