@@ -40,6 +40,9 @@ def fmt(v, digits=3):
     return str(v)
 
 
+_scratch = []  # the temporary folders of unpacked archives, kept until exit
+
+
 def unpacked(arg):
     """A folder as it is; a .tgz archive extracted into a temporary folder (removed at exit)."""
     if os.path.isdir(arg):
@@ -54,9 +57,6 @@ def unpacked(arg):
                 with tar.extractfile(member) as src, open(os.path.join(scratch.name, name), "wb") as dst:
                     dst.write(src.read())
     return scratch.name
-
-
-_scratch = []
 
 
 def main():
