@@ -35,7 +35,7 @@ module level (to tell tied tensors apart when saving or sharding). The safetenso
 available, so the script writes a two-function safetensors/torch.py into its own temp dir. Without
 package metadata transformers still reports safetensors as unavailable, and neither function is called
 by the forward pass, so the T5 math is untouched.
-The script writes safetensors itself (the format is 8-byte LE header length, JSON header, raw LE data).
+Safetensors files are written by golden_io.py beside this script (8-byte LE header length, JSON header, raw LE data).
 """
 import json
 import os
