@@ -120,7 +120,7 @@ class ConsoleHttpTest {
 
     @Test
     void anotherLocalUserGetsNoSessionEvenWithTheRightHeaders() throws Exception {
-        assumeTrue(LoopbackPeerOwner.supported() && LoopbackPeerOwner.selfUid() == 0 && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+        assumeTrue(LoopbackPeerOwner.supported() && LoopbackPeerOwner.currentUid() == 0 && Files.isExecutable(Path.of("/usr/bin/setpriv")),
                 "needs Linux, root and setpriv to act as another user");
         int port = s.server.baseUri().getPort();
         String request = "POST /v1/session HTTP/1.1\\r\\nHost: 127.0.0.1:" + port + "\\r\\nOrigin: " + origin

@@ -521,20 +521,19 @@ public final class ApiHandler extends Handler.Abstract {
         if (!LoopbackPeerOwner.supported()) {
             return Optional.empty(); // no socket owners to read: the same-origin proof alone
         }
-        try {
-            java.util.OptionalInt owner = LoopbackPeerOwner.ownerOf(Request.getRemotePort(r), Request.getLocalPort(r));
-            if (owner.isEmpty()) {
-                return Optional.of("a console session is only opened for a browser on this machine; other clients use the install token");
-            }
-            if (owner.getAsInt() != LoopbackPeerOwner.selfUid()) {
-                return Optional.of("a console session is only opened for a browser of the user running the server (uid "
-                        + LoopbackPeerOwner.selfUid() + "); other users need the install token");
-            }
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot tell who owns a console client's connection: {}", e.toString());
-            return Optional.of("cannot tell which user is connecting; use the install token");
+        int self = LoopbackPeerOwner.currentUid();
+        java.util.OptionalInt owner = r.getConnectionMetaData().getRemoteSocketAddress() instanceof java.net.InetSocketAddress remote
+                && r.getConnectionMetaData().getLocalSocketAddress() instanceof java.net.InetSocketAddress local
+                ? LoopbackPeerOwner.tcpOwnerUid(remote, local) : java.util.OptionalInt.empty();
+        if (owner.isEmpty()) {
+            return Optional.of("a console session is only opened for a browser of the user running the server, and this "
+                    + "connection's owner is not known; other clients use the install token");
         }
+        if (self < 0 || owner.getAsInt() != self) {
+            return Optional.of("a console session is only opened for a browser of the user running the server (uid "
+                    + self + "); other users need the install token");
+        }
+        return Optional.empty();
     }
 
     /** A console file with its type, a strict Content-Security-Policy and revalidation by ETag. */
