@@ -27,6 +27,7 @@ import dev.longplay.server.security.ConsoleSessions;
 import dev.longplay.server.security.HostOriginGuard;
 import dev.longplay.server.security.InstallToken;
 import dev.longplay.server.security.LoopbackPeerOwner;
+import dev.longplay.server.security.PeerKey;
 import dev.longplay.server.security.RateLimiter;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -145,7 +146,7 @@ public final class ApiHandler extends Handler.Abstract {
                 new Route("POST", "/v1/play/{id}/stop", true, x -> audioCall(x, 200, a -> found(a.stop(x.param(0)), "play", x.param(0)))),
                 new Route("GET", "/v1/play/clock", false, x -> audioCall(x, 200, AudioControl::clock)),
                 new Route("GET", "/v1/play/events", false, this::playEvents),
-                new Route("POST", "/v1/capture", true, x -> audioCall(x, 202, a -> a.capture(jsonBody(x, CaptureRequest.class), clientKey(x.request())))),
+                new Route("POST", "/v1/capture", true, x -> audioCall(x, 202, a -> a.capture(jsonBody(x, CaptureRequest.class), peerKey(x.request())))),
                 new Route("POST", "/v1/bridge/attach", true, x -> audioCall(x, 201, a -> {
                     BridgeMessages.Attach m = jsonBody(x, BridgeMessages.Attach.class);
                     return a.bridge().attach(m.instanceId(), m.sampleRate(), m.capacityFrames());
@@ -282,9 +283,13 @@ public final class ApiHandler extends Handler.Abstract {
         if (refused.isPresent()) {
             throw new ApiException(403, "forbidden", refused.get());
         }
+        boolean ownOrigin = origin != null && ConsoleSessions.sameOrigin(request.getHeaders().get(HttpHeader.HOST), origin);
         if (origin != null) {
-            // Only loopback origins get here; echo the one origin (never "*") so its pages may read the answer.
-            response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            // Pages of this server's own origin may read answers; a local app on another port may send (a GET changes
+            // nothing, a write needs the token) but never read prompts or status back.
+            if (ownOrigin) {
+                response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            }
             response.getHeaders().put(HttpHeader.VARY, "Origin");
         }
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
@@ -306,13 +311,13 @@ public final class ApiHandler extends Handler.Abstract {
         }
         String allow = matching.stream().map(Route::method).distinct().collect(Collectors.joining(", "));
         if (request.getMethod().equals("OPTIONS")) {
-            preflight(response, callback, origin, allow);
+            preflight(response, callback, origin, ownOrigin, allow);
             return;
         }
         Route route = matching.stream().filter(r -> r.method().equals(request.getMethod())).findFirst()
                 .orElseThrow(() -> new ApiException(405, "method_not_allowed", request.getMethod() + " is not allowed here", Map.of("Allow", allow)));
 
-        String client = clientKey(request);
+        String client = peerKey(request);
         if (!readLimiter.tryAcquire(client)) {
             throw rateLimited(readLimiter, client);
         }
@@ -359,9 +364,12 @@ public final class ApiHandler extends Handler.Abstract {
         return params;
     }
 
-    private void preflight(Response response, Callback callback, String origin, String allow) {
+    private void preflight(Response response, Callback callback, String origin, boolean ownOrigin, String allow) {
         if (origin == null) {
             throw new ApiException(400, "bad_request", "a preflight request needs an Origin");
+        }
+        if (!ownOrigin) {
+            throw new ApiException(403, "forbidden", "cross-origin requests are allowed only from this server's own origin");
         }
         response.setStatus(204);
         response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, allow);
@@ -370,15 +378,35 @@ public final class ApiHandler extends Handler.Abstract {
         callback.succeeded();
     }
 
-    /** The rate-limit key: the peer address plus the client's self-chosen name (tools on one laptop share an address). */
+    /**
+     * The caller as the server sees it ({@link PeerKey}), worked out once per connection: the key of rate limits and
+     * capture budgets, which a header must not change.
+     */
+    private static String peerKey(Request request) {
+        var meta = request.getConnectionMetaData();
+        if (meta.getAttribute(PEER_KEY) instanceof String known) {
+            return known;
+        }
+        String key = meta.getRemoteSocketAddress() instanceof java.net.InetSocketAddress remote
+                && meta.getLocalSocketAddress() instanceof java.net.InetSocketAddress local ? PeerKey.tcp(remote, local) : "unknown";
+        meta.setAttribute(PEER_KEY, key);
+        return key;
+    }
+
+    private static final String PEER_KEY = "longplay.peerKey";
+
+    /**
+     * The job queue's fairness key: the peer plus its self-chosen tool name, so tools of one user share fairly. Only
+     * ordering depends on the name; budgets use {@link #peerKey}.
+     */
     private static String clientKey(Request request) {
         String name = request.getHeaders().get(CLIENT_HEADER);
-        String addr = Request.getRemoteAddr(request);
+        String peer = peerKey(request);
         if (name == null) {
-            return addr;
+            return peer;
         }
         String clean = name.replaceAll("[^A-Za-z0-9._-]", "");
-        return addr + "/" + (clean.length() > 64 ? clean.substring(0, 64) : clean);
+        return peer + "/" + (clean.length() > 64 ? clean.substring(0, 64) : clean);
     }
 
     private static ApiException rateLimited(RateLimiter limiter, String client) {
@@ -503,7 +531,7 @@ public final class ApiHandler extends Handler.Abstract {
         if (refused.isPresent()) {
             throw new ApiException(403, "forbidden", refused.get());
         }
-        String client = clientKey(r);
+        String client = peerKey(r);
         if (!writeLimiter.tryAcquire(client)) {
             throw rateLimited(writeLimiter, client);
         }

@@ -14,20 +14,20 @@ import java.util.concurrent.TimeUnit;
  * Runs {@link AttackerClient} as another local user (uid and gid 65534, "nobody", no supplementary groups) through
  * {@code setpriv}: the attacker of the security tests. Needs Linux and root (CI runs as root); tests skip elsewhere.
  */
-final class OtherUser {
+public final class OtherUser {
 
-    static final int UID = 65534;
+    public static final int UID = 65534;
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     /** The client's output and exit status. */
-    record Result(int exit, String out) {
+    public record Result(int exit, String out) {
     }
 
     private OtherUser() {
     }
 
     /** True where a test can act as another user: Linux socket tables, running as root, setpriv present. */
-    static boolean available() {
+    public static boolean available() {
         return LoopbackPeerOwner.supported() && LoopbackPeerOwner.currentUid() == 0 && Files.isExecutable(SETPRIV);
     }
 
@@ -35,12 +35,12 @@ final class OtherUser {
      * Runs the client as user 65534, feeding it {@code input}. {@code scratch} (a JUnit temp folder) is made
      * traversable for that user; its parent must be already (as the system temp folder is).
      */
-    static Result run(Path scratch, String input, String... args) throws IOException, InterruptedException {
+    public static Result run(Path scratch, String input, String... args) throws IOException, InterruptedException {
         return launch(scratch, true, input, args);
     }
 
     /** The same client as this test's own user: the control that must still succeed. */
-    static Result runAsSelf(Path scratch, String input, String... args) throws IOException, InterruptedException {
+    public static Result runAsSelf(Path scratch, String input, String... args) throws IOException, InterruptedException {
         return launch(scratch, false, input, args);
     }
 
