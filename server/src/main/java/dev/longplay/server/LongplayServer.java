@@ -18,6 +18,7 @@ import dev.longplay.osc.OscServerTransport;
 import dev.longplay.server.presets.PresetCatalog;
 import dev.longplay.server.security.HostOriginGuard;
 import dev.longplay.server.security.InstallToken;
+import dev.longplay.server.security.PrivateFiles;
 import dev.longplay.server.security.RateLimiter;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -116,10 +117,13 @@ public final class LongplayServer implements AutoCloseable {
             LOG.warn("==================================================================================");
         }
         InstallToken token = InstallToken.loadOrCreate(config.configDir());
+        PrivateFiles.directory(config.dataDir());
         ClipStore clips = ClipStore.open(config.dataDir().resolve("clips"), config.clipLimitBytes());
-        UploadStore uploads = UploadStore.open(config.dataDir().resolve("uploads"));
+        UploadStore uploads = UploadStore.open(config.dataDir().resolve("uploads"),
+                UploadStore.Limits.forFileCap(config.limits().maxUploadBytes()));
         PresetCatalog presets = PresetCatalog.load(config.dataDir().resolve("presets"));
         JobStore store = JobStore.open(config.dataDir().resolve("jobs.db"));
+        PrivateFiles.tighten(config.dataDir()); // folders and files an older version made readable by all
         JobRunner runner = runners.create(clips);
         JobEngine engine = new JobEngine(store, clips, runner, config.engine());
         engine.start();
@@ -147,6 +151,7 @@ public final class LongplayServer implements AutoCloseable {
         connector.setPort(config.port());
         jetty.addConnector(connector);
         jetty.setHandler(api);
+        jetty.setErrorHandler(new dev.longplay.server.http.JsonErrorHandler());
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();

@@ -215,6 +215,15 @@ public final class GenerateCommand implements Callable<Integer> {
         return new LoraChoice(file.getFileName().toString(), file.toAbsolutePath(), strength);
     }
 
+    /** Resolved through links: the renderer opens init audio without following them (stored clips must not be links). */
+    private static Path realPath(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     GenerationRequest request() {
         Mode mode;
         double secs = seconds != null ? seconds : 10.0;
@@ -249,7 +258,7 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(GenerationRequest.MAX_SEED + 1);
         return new GenerationRequest(mode, prompt, negative, secs, s, steps, cfg, sampler,
-                init == null ? null : init.toAbsolutePath(), initNoise, ranges, bpm, bars, null, Priority.BATCH, null,
+                init == null ? null : realPath(init), initNoise, ranges, bpm, bars, null, Priority.BATCH, null,
                 outputFormat(format));
     }
 

@@ -128,10 +128,11 @@ public final class ClipStore {
         Path wav = folder.file(id + ".wav");
         Path json = folder.file(id + ".json");
         WavWriter.Result[] result = new WavWriter.Result[1];
-        AtomicFiles.write(wav, false, out -> result[0] = WavWriter.write(out, clip.audio(), clip.sampleRate(), format));
+        AtomicFiles.write(wav, true, out -> result[0] = WavWriter.write(out, clip.audio(), clip.sampleRate(), format));
         Map<String, Object> all = new LinkedHashMap<>(meta);
         all.put("audio", audioSection(clip, format, result[0]));
-        AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all));
+        byte[] metaBytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all);
+        AtomicFiles.write(json, true, out -> out.write(metaBytes));
         return index(id, wav, json);
     }
 
@@ -143,8 +144,8 @@ public final class ClipStore {
         requireId(id);
         Path wav = folder.file(id + ".wav");
         Path json = folder.file(id + ".json");
-        AtomicFiles.write(wav, false, audio);
-        AtomicFiles.write(json, meta);
+        AtomicFiles.write(wav, true, audio);
+        AtomicFiles.write(json, true, out -> out.write(meta));
         return index(id, wav, json);
     }
 
@@ -231,12 +232,12 @@ public final class ClipStore {
 
     /** Opens a clip's audio for reading, refusing a file swapped for a link since it was written. */
     public static SeekableByteChannel openAudio(ClipInfo clip) throws IOException {
-        return Files.newByteChannel(clip.audio(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        return dev.longplay.server.security.NoFollowFiles.open(clip.audio());
     }
 
     /** Reads a clip's metadata JSON, refusing links like {@link #openAudio}. */
     public static byte[] readMeta(ClipInfo clip) throws IOException {
-        try (SeekableByteChannel ch = Files.newByteChannel(clip.meta(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (SeekableByteChannel ch = dev.longplay.server.security.NoFollowFiles.open(clip.meta())) {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(ch.size(), 16 * 1024 * 1024));
             while (buf.hasRemaining() && ch.read(buf) >= 0) {
                 // read until full or end of file

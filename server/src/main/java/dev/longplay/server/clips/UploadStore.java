@@ -2,13 +2,20 @@ package dev.longplay.server.clips;
 
 import dev.longplay.server.AtomicFiles;
 import dev.longplay.server.security.PathConfinement;
+import dev.longplay.server.security.PrivateFiles;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Set;
 import java.util.Optional;
@@ -17,34 +24,158 @@ import java.util.UUID;
 /**
  * Audio that clients upload for style transfer, inpainting and continuation: {@code <id>.wav} in one folder.
  * Only RIFF/WAVE files are accepted; the model runtime decodes them.
+ *
+ * <p>An upload streams to a private temp file through one fixed buffer (never the whole body in memory), counted
+ * against {@link Limits}: a size cap per file, a byte quota for the folder (stored files and uploads in flight
+ * together, see {@link UploadQuota}) and a cap on uploads arriving at once. Files are mode 0600.
  */
 public final class UploadStore {
 
-    private final PathConfinement folder;
+    private static final int BUFFER = 64 * 1024;
 
-    private UploadStore(PathConfinement folder) {
-        this.folder = folder;
+    /**
+     * @param maxFileBytes  the largest one upload may be
+     * @param quotaBytes    the folder's total, stored and arriving
+     * @param maxConcurrent uploads arriving at once; more are refused as busy, which also bounds their buffers
+     */
+    public record Limits(long maxFileBytes, long quotaBytes, int maxConcurrent) {
+        public Limits {
+            if (maxFileBytes <= 0 || quotaBytes <= 0 || maxConcurrent <= 0) {
+                throw new IllegalArgumentException("upload limits must be positive");
+            }
+        }
+
+        /** The defaults for a per-file cap: room for 16 such files, 8 arriving at once. */
+        public static Limits forFileCap(long maxFileBytes) {
+            return new Limits(maxFileBytes, Math.max(maxFileBytes, Math.min(Long.MAX_VALUE / 32, maxFileBytes) * 16), 8);
+        }
     }
 
-    /** Opens the folder and deletes temp files an interrupted upload left. */
+    private final PathConfinement folder;
+    private final Limits limits;
+    private final UploadQuota quota;
+    private final java.util.concurrent.Semaphore arriving;
+
+    private UploadStore(PathConfinement folder, Limits limits) {
+        this.folder = folder;
+        this.limits = limits;
+        this.quota = new UploadQuota(limits.quotaBytes());
+        this.arriving = new java.util.concurrent.Semaphore(limits.maxConcurrent());
+    }
+
+    /** {@link #open(Path, Limits)} with the defaults for 128 MiB files. */
     public static UploadStore open(Path dir) throws IOException {
-        UploadStore store = new UploadStore(new PathConfinement(dir));
+        return open(dir, Limits.forFileCap(128L * 1024 * 1024));
+    }
+
+    /** Opens the folder, deletes temp files an interrupted upload left and counts the stored ones against the quota. */
+    public static UploadStore open(Path dir, Limits limits) throws IOException {
+        UploadStore store = new UploadStore(new PathConfinement(dir), limits);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(store.folder.root())) {
             for (Path f : ds) {
                 if (AtomicFiles.isTemp(f)) {
                     Files.deleteIfExists(f);
+                } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    store.quota.addExisting(Files.size(f));
                 }
             }
         }
         return store;
     }
 
-    /** Stores a WAV file and returns its id; throws IllegalArgumentException if the bytes are not a WAV file. */
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Bytes counted against the folder's quota now (stored plus reserved by uploads in flight). */
+    public long usedBytes() {
+        return quota.used();
+    }
+
+    /**
+     * Stores a WAV file held in memory (a capture, a copy of a file OSC named) and returns its id; a refusal comes as
+     * an IllegalArgumentException with the reason's message.
+     */
     public String save(byte[] wav) throws IOException {
-        requireWav(wav);
+        try {
+            return save(new ByteArrayInputStream(wav), wav.length);
+        } catch (UploadRefusedException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Streams a WAV file to the folder and returns its id.
+     *
+     * @param in             the body; read to its end or until a limit is passed
+     * @param declaredLength its length when known up front (reserved at once, refused at once when too large), else -1
+     */
+    public String save(InputStream in, long declaredLength) throws IOException, UploadRefusedException {
+        if (declaredLength > limits.maxFileBytes()) {
+            throw tooLarge();
+        }
+        if (!arriving.tryAcquire()) {
+            throw new UploadRefusedException(UploadRefusedException.Reason.BUSY,
+                    limits.maxConcurrent() + " uploads are arriving already; try again shortly");
+        }
+        long reserved = 0;
         String id = UUID.randomUUID().toString();
-        AtomicFiles.write(folder.file(id + ".wav"), wav);
-        return id;
+        Path target = folder.file(id + ".wav");
+        Path tmp = target.resolveSibling("." + target.getFileName() + AtomicFiles.TEMP_MARKER + UUID.randomUUID());
+        try {
+            if (declaredLength >= 0) {
+                reserved = reserve(declaredLength);
+            }
+            long written = 0;
+            byte[] buffer = new byte[BUFFER];
+            byte[] head = new byte[12];
+            try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.fileAttributes())) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    if (written + n > limits.maxFileBytes()) {
+                        throw tooLarge();
+                    }
+                    if (written + n > reserved) {
+                        reserved += reserve(written + n - reserved);
+                    }
+                    if (written < head.length) {
+                        System.arraycopy(buffer, 0, head, (int) written, (int) Math.min(n, head.length - written));
+                    }
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                    written += n;
+                    if (written >= head.length && written - n < head.length) {
+                        requireRiffWave(head); // refuse a non-WAV body early, before it fills the disk
+                    }
+                }
+                requireWav(head, written);
+                out.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            if (reserved > written) {
+                quota.release(reserved - written);
+            }
+            reserved = 0; // now counted as a stored file
+            return id;
+        } finally {
+            Files.deleteIfExists(tmp);
+            quota.release(reserved);
+            arriving.release();
+        }
+    }
+
+    private long reserve(long bytes) throws UploadRefusedException {
+        if (!quota.tryReserve(bytes)) {
+            throw new UploadRefusedException(UploadRefusedException.Reason.FOLDER_FULL, "the uploads folder is full ("
+                    + quota.limitBytes() + " bytes); old uploads are deleted after a while, or reuse an upload by its id");
+        }
+        return bytes;
+    }
+
+    private UploadRefusedException tooLarge() {
+        return new UploadRefusedException(UploadRefusedException.Reason.TOO_LARGE, "an upload may be at most " + limits.maxFileBytes() + " bytes");
     }
 
     /** The upload's file, if it exists (and really lies inside the folder). */
@@ -66,21 +197,29 @@ public final class UploadStore {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder.root(), "*.wav")) {
             for (Path f : ds) {
                 if (!keep.contains(f.toAbsolutePath().normalize())
-                        && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && Files.deleteIfExists(f)) {
-                    deleted++;
+                        && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+                    long size = Files.size(f);
+                    if (Files.deleteIfExists(f)) {
+                        quota.release(size);
+                        deleted++;
+                    }
                 }
             }
         }
         return deleted;
     }
 
-    static void requireWav(byte[] b) {
-        if (b.length < 44) {
-            throw new IllegalArgumentException("not a WAV file: too short");
+    static void requireWav(byte[] head, long length) throws UploadRefusedException {
+        if (length < 44) {
+            throw new UploadRefusedException(UploadRefusedException.Reason.NOT_WAV, "not a WAV file: too short");
         }
-        ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        requireRiffWave(head);
+    }
+
+    private static void requireRiffWave(byte[] head) throws UploadRefusedException {
+        ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
         if (h.getInt(0) != 0x46464952 || h.getInt(8) != 0x45564157) { // "RIFF", "WAVE"
-            throw new IllegalArgumentException("not a WAV file: no RIFF/WAVE header");
+            throw new UploadRefusedException(UploadRefusedException.Reason.NOT_WAV, "not a WAV file: no RIFF/WAVE header");
         }
     }
 }

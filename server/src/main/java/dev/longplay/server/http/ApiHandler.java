@@ -14,6 +14,7 @@ import dev.longplay.server.jack.PlayRequest;
 import dev.longplay.server.jack.PlayerException;
 import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
+import dev.longplay.server.clips.UploadRefusedException;
 import dev.longplay.server.clips.UploadStore;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.JobEngine;
@@ -309,12 +310,15 @@ public final class ApiHandler extends Handler.Abstract {
         if (matching.isEmpty()) {
             throw new ApiException(404, "not_found", "no such endpoint: " + path);
         }
-        String allow = matching.stream().map(Route::method).distinct().collect(Collectors.joining(", "));
+        String allow = matching.stream().map(Route::method).flatMap(m -> m.equals("GET") ? java.util.stream.Stream.of("GET", "HEAD")
+                : java.util.stream.Stream.of(m)).distinct().collect(Collectors.joining(", "));
         if (request.getMethod().equals("OPTIONS")) {
             preflight(response, callback, origin, ownOrigin, allow);
             return;
         }
-        Route route = matching.stream().filter(r -> r.method().equals(request.getMethod())).findFirst()
+        boolean head = request.getMethod().equals("HEAD"); // a GET whose body Jetty leaves out
+        String method = head ? "GET" : request.getMethod();
+        Route route = matching.stream().filter(r -> r.method().equals(method)).findFirst()
                 .orElseThrow(() -> new ApiException(405, "method_not_allowed", request.getMethod() + " is not allowed here", Map.of("Allow", allow)));
 
         String client = peerKey(request);
@@ -329,6 +333,13 @@ public final class ApiHandler extends Handler.Abstract {
             if (!writeLimiter.tryAcquire(client)) {
                 throw rateLimited(writeLimiter, client);
             }
+        }
+        if (head && route.pattern().endsWith("/events")) {
+            // An event stream never ends: HEAD gets its headers without subscribing.
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            callback.succeeded();
+            return;
         }
         route.endpoint().handle(new Exchange(request, response, callback, params));
     }
@@ -737,12 +748,11 @@ public final class ApiHandler extends Handler.Abstract {
 
     private void upload(Exchange x) throws IOException {
         requireContentType(x.request(), "audio/wav", "audio/x-wav", "audio/wave");
-        byte[] wav = body(x.request(), limits.maxUploadBytes());
         String id;
-        try {
-            id = uploads.save(wav);
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_audio", e.getMessage());
+        try (InputStream in = Content.Source.asInputStream(x.request())) {
+            id = uploads.save(in, Math.min(x.request().getLength(), Long.MAX_VALUE)); // streamed to disk, never held whole
+        } catch (UploadRefusedException e) {
+            throw UploadErrors.toApi(e);
         }
         json(x, 201, Map.of("id", id));
     }
@@ -785,7 +795,18 @@ public final class ApiHandler extends Handler.Abstract {
             throw new ApiException(400, "malformed_json", "the body is empty");
         }
         try {
-            T value = Json.MAPPER.readValue(body, type);
+            T value;
+            try {
+                value = Json.MAPPER.readValue(body, type);
+            } catch (JsonMappingException e) {
+                // A syntax error found while binding (a duplicate key inside an object) is malformed JSON, not a bad value.
+                for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                    if (c instanceof JsonParseException p) {
+                        throw p;
+                    }
+                }
+                throw e;
+            }
             if (value == null) {
                 throw new ApiException(400, "malformed_json", "the body must be a JSON object");
             }
@@ -847,7 +868,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
         byte[] body;
         try {
-            body = Json.MAPPER.writeValueAsBytes(Map.of("code", e.code, "message", e.getMessage()));
+            body = Json.MAPPER.writeValueAsBytes(Map.of("code", e.code, "message", PlainWords.of(String.valueOf(e.getMessage()))));
         } catch (JsonProcessingException ex) {
             body = ("{\"code\":\"" + e.code + "\"}").getBytes(StandardCharsets.UTF_8);
         }

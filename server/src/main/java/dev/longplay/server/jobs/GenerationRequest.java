@@ -48,6 +48,8 @@ public record GenerationRequest(
     public static final double MAX_SECONDS = 600.0;
     public static final int MAX_PROMPT_CHARS = 2000;
     public static final int MAX_STEPS = 1000;
+    /** The shortest clip: 1 ms, at least one sample at any rate from 1 kHz up (shorter lengths round to no audio). */
+    public static final double MIN_SECONDS = 0.001;
     public static final long MAX_SEED = 0xFFFF_FFFFL; // the reference samplers take 32-bit seeds
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -55,8 +57,8 @@ public record GenerationRequest(
         require(mode != null, "mode is required");
         require(priority != null, "priority is required");
         require(format != null, "format is required");
-        require(Double.isFinite(seconds) && seconds > 0 && seconds <= MAX_SECONDS,
-                "seconds must be in (0, " + MAX_SECONDS + "], got " + seconds);
+        require(Double.isFinite(seconds) && seconds >= MIN_SECONDS && seconds <= MAX_SECONDS,
+                "seconds must be from " + MIN_SECONDS + " (1 ms) to " + MAX_SECONDS + ", got " + seconds);
         if (mode != Mode.INPAINT && mode != Mode.CONTINUE && mode != Mode.AUDIO_TO_AUDIO) {
             require(prompt != null && !prompt.isBlank(), "prompt is required for mode " + mode.wire());
         }

@@ -2,6 +2,7 @@ package dev.longplay.server.jobs;
 
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.UploadStore;
+import dev.longplay.server.security.NoFollowFiles;
 import dev.longplay.server.presets.Preset;
 import dev.longplay.server.presets.PresetCatalog;
 
@@ -126,10 +127,16 @@ public final class JobSpecResolver {
         if ((ref.clip() == null) == (ref.upload() == null)) {
             throw new IllegalArgumentException("initAudio needs exactly one of clip and upload");
         }
-        if (ref.clip() != null) {
-            return clips.get(ref.clip()).orElseThrow(() -> new IllegalArgumentException("initAudio: no clip " + ref.clip())).audio();
+        Path file = ref.clip() != null
+                ? clips.get(ref.clip()).orElseThrow(() -> new IllegalArgumentException("initAudio: no clip " + ref.clip())).audio()
+                : uploads.get(ref.upload()).orElseThrow(() -> new IllegalArgumentException("initAudio: no upload " + ref.upload()));
+        try {
+            NoFollowFiles.requireRegular(file); // the reader refuses links too; this says so before the job is queued
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("initAudio: " + (ref.clip() != null ? "clip " + ref.clip() : "upload " + ref.upload())
+                    + " is not a plain file in the server's folder");
         }
-        return uploads.get(ref.upload()).orElseThrow(() -> new IllegalArgumentException("initAudio: no upload " + ref.upload()));
+        return file;
     }
 
     @SafeVarargs

@@ -36,14 +36,16 @@ public final class JobStore implements AutoCloseable {
     }
 
     public static JobStore open(Path file) {
-        // sqlite-jdbc unpacks its native library on every start; into our cache rather than a shared /tmp.
-        if (System.getProperty("org.sqlite.tmpdir") == null) {
-            try {
-                System.setProperty("org.sqlite.tmpdir",
-                        java.nio.file.Files.createDirectories(DataDirs.cache().resolve("native")).toString());
-            } catch (java.io.IOException e) {
-                // keep sqlite's default (java.io.tmpdir)
+        SqliteNativeLibrary.prepare(DataDirs.cache().resolve("native"));
+        try {
+            // Prompts are private: the database is 0600 from its creation (SQLite gives its -wal and -shm the same mode).
+            if (!java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                java.nio.file.Files.createFile(file, dev.longplay.server.security.PrivateFiles.fileAttributes());
             }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // created meanwhile
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create the jobs database " + file + ": " + e.getMessage(), e);
         }
         try {
             Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());

@@ -210,7 +210,9 @@ public final class ModelClipRenderer implements ClipRenderer {
         if (r.initAudio() != null) {
             WavReader.Audio wav;
             try {
-                wav = WavReader.read(r.initAudio());
+                // A stored clip or upload, opened as a regular file only (a link in its place is refused).
+                wav = WavReader.decode(java.nio.ByteBuffer.wrap(dev.longplay.server.security.NoFollowFiles.readAll(r.initAudio(), Integer.MAX_VALUE - 8)),
+                        r.initAudio().getFileName().toString());
             } catch (IOException e) {
                 throw new RenderException(RenderException.Kind.BAD_ARGUMENT, "cannot read init audio: " + e.getMessage(), e);
             }

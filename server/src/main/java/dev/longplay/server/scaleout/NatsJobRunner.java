@@ -235,7 +235,8 @@ public final class NatsJobRunner implements JobRunner {
                 String init = null;
                 if (job.request().initAudio() != null) {
                     init = Subjects.initAudio(job.id());
-                    try (InputStream in = Files.newInputStream(job.request().initAudio())) {
+                    try (InputStream in = java.nio.channels.Channels.newInputStream(
+                            dev.longplay.server.security.NoFollowFiles.open(job.request().initAudio()))) {
                         bucket.put(init, in);
                     }
                 }

@@ -7,15 +7,20 @@ import java.nio.file.Path;
 /**
  * Keeps every path the server touches inside one of its folders. Paths are checked after resolving symbolic
  * links (a check on the spelled path alone lets a link inside the folder point anywhere).
+ *
+ * <p>A path that is outside the folder as spelled is refused before the file system is asked anything, with the same
+ * words whether it exists or not: the answer must not tell a caller which files exist where it cannot look.
  */
 public final class PathConfinement {
 
     private final Path root;
+    private final Path spelledRoot;
 
     /** Creates {@code root} if needed and confines to its real path. */
     public PathConfinement(Path root) throws IOException {
         Files.createDirectories(root);
         this.root = root.toRealPath();
+        this.spelledRoot = root.toAbsolutePath().normalize();
     }
 
     public Path root() {
@@ -37,6 +42,9 @@ public final class PathConfinement {
      */
     public Path check(Path path) {
         Path abs = path.toAbsolutePath().normalize();
+        if (!abs.startsWith(root) && !abs.startsWith(spelledRoot)) {
+            throw new ConfinementException(path + " is outside " + root); // no stat: exists or not, the same answer
+        }
         try {
             if (Files.exists(abs)) {
                 return inside(abs.toRealPath(), path);

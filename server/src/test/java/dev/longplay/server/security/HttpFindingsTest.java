@@ -95,4 +95,85 @@ class HttpFindingsTest {
         String answer = raw("GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nOrigin: " + own + "\r\n");
         assertTrue(answer.contains("Access-Control-Allow-Origin: " + own), answer);
     }
+
+    static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile(
+            "\\b(java|javax|com|org|dev|jdk|sun)\\.[a-z]|`|\\b[A-Z][A-Za-z]+(Exception|Error)\\b|\\$");
+
+    static com.fasterxml.jackson.databind.JsonNode jsonError(String answer, int status) throws Exception {
+        assertTrue(answer.startsWith("HTTP/1.1 " + status), answer);
+        int split = answer.indexOf("\r\n\r\n");
+        String headers = answer.substring(0, split).toLowerCase();
+        assertTrue(headers.contains("content-type: application/json"), answer);
+        var body = dev.longplay.server.Json.MAPPER.readTree(answer.substring(split + 4));
+        assertTrue(body.hasNonNull("code") && body.hasNonNull("message"), answer);
+        assertFalse(CLASS_NAME.matcher(body.get("message").asText()).find(), answer);
+        return body;
+    }
+
+    @Test
+    void secondsMustBeFiniteAndAtLeastOneMillisecond() throws Exception {
+        for (String bad : new String[]{"4.9e-324", "1e-9", "0.0009", "0", "-0.0", "-1", "1e400", "601"}) {
+            var r = s.postJob("{\"prompt\":\"x\",\"seconds\":" + bad + "}");
+            assertEquals(400, r.statusCode(), bad + ": " + r.body());
+            var body = TestServer.json(r);
+            assertEquals("invalid_argument", body.get("code").asText(), r.body());
+            assertTrue(body.get("message").asText().contains("seconds must be from 0.001"), r.body());
+        }
+        var ok = s.postJob("{\"prompt\":\"x\",\"seconds\":0.001,\"seed\":1}");
+        assertEquals(202, ok.statusCode(), ok.body());
+        assertEquals("succeeded", s.awaitJob(TestServer.json(ok).get("id").asText(), java.time.Duration.ofSeconds(20)).get("state").asText());
+    }
+
+    @Test
+    void duplicateJsonKeysAreRefused() throws Exception {
+        var r = s.postJob("{\"prompt\":\"x\",\"seconds\":1,\"seconds\":600}");
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals("malformed_json", TestServer.json(r).get("code").asText());
+        assertTrue(TestServer.json(r).get("message").asText().contains("seconds"), r.body());
+        var nested = s.postJob("{\"prompt\":\"x\",\"initAudio\":{\"clip\":\"a\",\"clip\":\"b\"},\"mode\":\"audio_to_audio\"}");
+        assertEquals(400, nested.statusCode(), nested.body());
+        assertEquals("malformed_json", TestServer.json(nested).get("code").asText());
+    }
+
+    @Test
+    void errorMessagesNameNoJavaClasses() throws Exception {
+        String[] bodies = {"{\"prompt\":\"x\",\"seconds\":\"long\"}", "{\"prompt\":\"x\",\"steps\":\"many\"}", "{\"prompt\":[\"a\"]}",
+                "{\"prompt\":\"x\",\"steps\":1.5}", "{\"prompt\":\"x\",\"mode\":7}", "{\"prompt\":\"x\",\"initAudio\":3}",
+                "{\"prompt\":\"x\",\"loras\":{}}", "{\"prompt\":\"x\",\"loras\":[{\"name\":1}]}", "{\"prompt\":\"x\",\"seed\":true}",
+                "{\"prompt\":\"x\",\"inpaintRanges\":[1]}", "[1]", "\"x\"", "{\"prompt\":\"x\"} trailing", "{\"prompt\":\"x\",\"priority\":{}}"};
+        for (String b : bodies) {
+            var r = s.postJob(b);
+            assertEquals(400, r.statusCode(), b + " -> " + r.body());
+            String message = TestServer.json(r).get("message").asText();
+            assertFalse(CLASS_NAME.matcher(message).find(), b + " -> " + message);
+        }
+    }
+
+    @Test
+    void jettysOwnErrorsComeBackAsJson() throws Exception {
+        jsonError(raw("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000) + "\r\n"), 431);
+        jsonError(raw("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n"), 400);
+        jsonError(raw("GET /v1/\u0001health HTTP/1.1\r\nHost: 127.0.0.1\r\n"), 400);
+        jsonError(raw("GET /v1/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n"), 400);
+        jsonError(raw("GET /" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"), 414);
+        // And the server still answers.
+        assertTrue(raw("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n").startsWith("HTTP/1.1 200"));
+    }
+
+    @Test
+    void headIsAnsweredWhereverGetIs() throws Exception {
+        String health = raw("HEAD /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        assertTrue(health.startsWith("HTTP/1.1 200"), health);
+        assertTrue(health.endsWith("\r\n\r\n"), "no body: " + health);
+        assertTrue(health.contains("Content-Type: application/json"), health);
+        var job = s.postJob("{\"prompt\":\"x\",\"seconds\":0.1,\"seed\":2}");
+        String id = TestServer.json(job).get("id").asText();
+        s.awaitJob(id, java.time.Duration.ofSeconds(20));
+        String clip = raw("HEAD /v1/clips/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        assertTrue(clip.startsWith("HTTP/1.1 200") && clip.contains("Content-Type: audio/wav") && clip.endsWith("\r\n\r\n"), clip);
+        String events = raw("HEAD /v1/jobs/" + id + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        assertTrue(events.startsWith("HTTP/1.1 200") && events.contains("text/event-stream") && events.endsWith("\r\n\r\n"), events);
+        assertTrue(raw("HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n").startsWith("HTTP/1.1 200"));
+        jsonError(raw("HEAD /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n").replaceFirst("\r\n\r\n$", "\r\n\r\n{\"code\":\"x\",\"message\":\"y\"}"), 404);
+    }
 }
