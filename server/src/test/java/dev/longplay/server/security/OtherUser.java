@@ -39,6 +39,20 @@ public final class OtherUser {
         return launch(scratch, true, input, args);
     }
 
+    /** Runs a command (no shell) as user 65534; returns its exit status and output. */
+    public static Result exec(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=" + UID, "--regid=" + UID, "--clear-groups"));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the command did not finish");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.ISO_8859_1));
+    }
+
     /** The same client as this test's own user: the control that must still succeed. */
     public static Result runAsSelf(Path scratch, String input, String... args) throws IOException, InterruptedException {
         return launch(scratch, false, input, args);

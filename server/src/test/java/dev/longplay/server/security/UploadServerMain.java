@@ -31,11 +31,19 @@ public final class UploadServerMain {
 
     /** Starts the server JVM with {@code jvmArgs} (a heap cap) and waits until it listens; returns it and its URI and token. */
     static Started spawn(Path root, long maxUploadBytes, String... jvmArgs) throws Exception {
+        return spawn(root, maxUploadBytes, java.util.Map.of(), jvmArgs);
+    }
+
+    /** As above, with extra environment variables for the server process. */
+    static Started spawn(Path root, long maxUploadBytes, java.util.Map<String, String> env, String... jvmArgs) throws Exception {
+        Files.deleteIfExists(root.resolve("ready"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of(jvmArgs));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), UploadServerMain.class.getName(), root.toString(),
                 Long.toString(maxUploadBytes)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve("server.log").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(root.resolve("server.log").toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         Path ready = root.resolve("ready");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.exists(ready)) {
