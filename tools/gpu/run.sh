@@ -30,7 +30,7 @@ die() { echo "gpu/run: $*" >&2; exit 1; }
 unpack() {
     local archive="$bundle/longplay-gpu.tar.xz"
     if [ ! -f "$archive" ] && [ -f "$work/app/.bundle" ]; then
-        # a later device call that did not carry the bundle again: the machine kept what the first unpacked
+        # a later run on the same host without the archive: what an earlier run unpacked is still there
         app="$work/app"
         java="$app/jre/bin/java"
         return
