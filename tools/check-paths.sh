@@ -21,7 +21,7 @@ ordinal='(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleve
 process="\\b${ordinal} (session|stretch)|\\bdevice calls?\\b"
 
 files() {
-    if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$(pwd -P)" ]; then
         git ls-files -z
     else # a copy without .git: every file but build outputs
         find . -type f ! -path './.git/*' ! -path '*/target/*' ! -path '*/node_modules/*' ! -path '*/build/*' \
@@ -50,7 +50,7 @@ while IFS= read -r hit; do
     allowed "$file" "$text" && continue
     echo "check-paths: $hit" >&2
     bad=$((bad + 1))
-done < <(files | xargs -0 -r grep -nIiE -e "$machine" -e "$process" -- 2>/dev/null || true)
+done < <(files | xargs -0 -r grep -HnIiE -e "$machine" -e "$process" -- 2>/dev/null || true)
 
 if [ "$bad" -gt 0 ]; then
     echo "check-paths: $bad line(s) name a machine's absolute path or date work by session; use an argument," \
