@@ -5,9 +5,9 @@
 #   tools/gpu/bundle.sh            # -> gpu-bundle/longplay-gpu.tar.xz (+ BUNDLE.txt), gpu-golden/golden.tar.xz
 #
 # Two folders, so that each can be copied to the host on its own: the bundle (~25 MiB) is all a run needs to run
-# Longplay; the golden cases (~9 MiB) go with it for the golden check. The end of this script prints what the
-# repository and each load weigh together, and fails when one is over $BUNDLE_LIMIT_MIB (when that is set; e.g.
-# 64 where the transfer to the GPU host is limited to 64 MiB).
+# Longplay; the golden cases (by default the repository's own) go with it for the golden check. The end of this
+# script prints what the repository and each load weigh together, and fails when one is over $BUNDLE_LIMIT_MIB
+# (when that is set; e.g. 64 where the transfer to the GPU host is limited to 64 MiB).
 #
 # The archive holds:
 #   jre/        a jlink runtime with only the modules the jars need (its include/ has jni.h for the JNI build)
