@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Longplay against the reference (stable-audio-tools) on the same GPU in one run, random weights, and the table
-# for docs/gpu.md. Run on the GPU host from the repository root, with gpu-bundle/ carried (docs/gpu.md):
+# for docs/gpu.md. Run on the GPU host from the repository root, with gpu-bundle/ copied there (docs/gpu.md):
 #
 #   tools/gpu/bench.sh [OUT_DIR]        # default: $OUT, else gpu-bench/
 #

@@ -182,7 +182,7 @@ case "$cmd" in
     golden-check)
         ensure_jni
         setup_env
-        # no folder among the arguments (only options such as --device cuda --precision fp16): the carried set
+        # no folder among the arguments (only options such as --device cuda --precision fp16): the set copied with gpu-golden/
         local_dir=""
         for a in "$@"; do [ -d "$a" ] && local_dir="$a"; done
         if [ -z "$local_dir" ]; then
@@ -191,7 +191,7 @@ case "$cmd" in
                 mkdir -p "$work/golden"
                 tar -xJf "$golden_archive" -C "$work/golden"
             fi
-            [ -d "$work/golden" ] || die "no $golden_archive (carry gpu-golden/, or give a folder)"
+            [ -d "$work/golden" ] || die "no $golden_archive (copy gpu-golden/ to this host, or give a folder)"
             set -- "$work/golden/$(ls "$work/golden" | head -1)" "$@"
         fi
         longplay golden-check "$@"
