@@ -41,7 +41,7 @@ then next to --repo (tools/gpu/bundle.sh puts both there). torch < 2.0 has no F.
 it is then given the plain math form (softmax(q k^T / sqrt(d)) v).
 
 Examples:
-  python3 tools/bench_reference.py --repo /tmp/sat --einops /tmp/einops \
+  python3 tools/bench_reference.py --repo "$SAT_DIR" --einops "$EINOPS_DIR" \
       --config models/src/main/resources/dev/longplay/models/bench/sao-1.0.json --seconds 2 --threads 2 --repeat 3
   python3 tools/bench_reference.py --repo gpu-run/app/reference/stable-audio-tools --device cuda --dtype fp16 \
       --config models/src/main/resources/dev/longplay/models/bench/sao-1.0.json --seconds 47 --steps 100 --generation

@@ -17,12 +17,11 @@ of `./longplay bench` (best of --repeat after one warm-up; --repeat 0: one cold 
   ...CpuSeconds    process CPU time of the same part over all its runs (one with --repeat 0): on a shared machine
                    the wall time mostly measures the other jobs, the CPU time much less so
 
-Setup (nothing of this is committed to Longplay):
-  mkdir /tmp/sa3ref && cd /tmp/sa3ref && \\
-    git --git-dir=/work/.mirror/Stability-AI+stable-audio-3/repo archive HEAD stable_audio_3 | tar x
-  /work/venv/bin/python tools/bench_reference_sa3.py --ref /tmp/sa3ref \\
+Setup (nothing of this is committed to Longplay; SA3_REF is any empty folder, PYTHON a Python with torch):
+  git clone https://github.com/Stability-AI/stable-audio-3 "$SA3_REF"
+  "$PYTHON" tools/bench_reference_sa3.py --ref "$SA3_REF" \\
       --config models/src/main/resources/dev/longplay/models/bench/sa3-small.json --seconds 30 --threads 2
-torch >= 2.7 (the reference pins 2.7.1; /work/venv has 2.13 CPU). flash-attn is absent on CPU, so attention is the
+torch >= 2.7 (the reference pins 2.7.1; the timings in docs/benchmarks.md used 2.13 CPU). flash-attn is absent on CPU, so attention is the
 reference's SDPA fallback. Modules the timed path never calls are stubbed: torchaudio (resampling in
 pretransforms/data) and the package __init__s (which would import the whole pipeline, T5Gemma and the Hub client).
 """

@@ -1,9 +1,8 @@
 """Makes the SAME autoencoder (Stable Audio 3) golden cases under models/src/test/resources/golden/.
 
-Reference: Stability-AI/stable-audio-3 @ HEAD of /work/.mirror/Stability-AI+stable-audio-3 (636f906),
-extracted with `git --git-dir=... archive HEAD stable_audio_3 | tar -x -C /tmp/sa3ref`, run with the
-/work/venv interpreter (torch 2.13 CPU; the reference pins torch 2.7.1 - nothing used here changed).
-  /work/venv/bin/python tools/golden/make_sa3_same_cases.py /tmp/sa3ref models/src/test/resources/golden
+Reference: Stability-AI/stable-audio-3 at commit 636f906 (SA3_REF: a checkout of it), run with torch 2.13 CPU
+(the reference pins torch 2.7.1 - nothing used here changed):
+  python3 tools/golden/make_sa3_same_cases.py "$SA3_REF" models/src/test/resources/golden
 
 Tiny random models built by the reference factory (create_autoencoder_from_config) from a full SA3
 model_config.json whose `model.pretransform.config` is the SAME section (tiny sizes). All parameters are

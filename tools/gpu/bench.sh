@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Longplay against the reference (stable-audio-tools) on the same GPU in one run, random weights, and the table
-# for docs/gpu.md. Run on the GPU host from the repository root, with gpu-bundle/ carried (docs/gpu.md):
+# for docs/gpu.md. Run on the GPU host from the repository root, with gpu-bundle/ copied there (docs/gpu.md):
 #
 #   tools/gpu/bench.sh [OUT_DIR]        # default: $OUT, else gpu-bench/
 #
@@ -15,11 +15,11 @@
 #   small-11s-fp16     SAO small in fp16
 #   sao10-47s-bf16     SAO 1.0 in bf16
 #
-# in that order (most wanted first; BENCH_ROWS picks and orders) within a time budget, so that a device call
-# (10 min) holds it. A side that fails or runs out of time is reported as such in the table; the other rows still
+# in that order (most wanted first; BENCH_ROWS picks and orders) within a time budget (BENCH_BUDGET), so that a
+# run of limited length on a GPU host still measures the rows that matter most. A side that fails or runs out of time is reported as such in the table; the other rows still
 # run. Every JSON, log and status goes to gpu-run/bench/ and, as one archive, to OUT_DIR/bench-results.tgz, with
 # gpu-bench.md (the markdown table for docs/gpu.md) and machine.txt beside it.
-# `python3 tools/gpu/bench_table.py A.tgz B.tgz` makes one table of several calls' results.
+# `python3 tools/gpu/bench_table.py A.tgz B.tgz` makes one table of several runs' results.
 #
 # Environment:
 #   BENCH_ROWS="a b ..."      only these rows (names above)
@@ -49,10 +49,10 @@ start=$SECONDS
 
 say() { echo "gpu/bench: $*" >&2; }
 mkdir -p "$out" "$keep"
-rm -f "$keep"/*  # this call's rows only; tools/gpu/bench_table.py joins the folders of several calls
-# A device call brings back at most 8 files from $OUT: every JSON, log and status of the call travels in one
-# archive (rewritten after each side, so a call cut short still returns what it measured), beside the table and
-# the machine's description.
+rm -f "$keep"/*  # this run's rows only; tools/gpu/bench_table.py joins the folders of several runs
+# Every JSON, log and status of the run travels back from the host as one archive (few files to copy; rewritten
+# after each side, so a run cut short still returns what it measured), beside the table and the machine's
+# description.
 publish() {
     tar -C "$keep" -czf "$out/bench-results.tgz.part" . 2>/dev/null && mv -f "$out/bench-results.tgz.part" "$out/bench-results.tgz"
     cp -f "$keep/machine.txt" "$out/" 2>/dev/null

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Makes the markdown table of tools/gpu/bench.sh runs from their folders (ROW.row, ROW.{longplay,reference}.json
-and .status, machine.txt) or the bench-results.tgz archives of those folders that a device call brings back.
+and .status, machine.txt) or the bench-results.tgz archives of those folders that a run on the GPU host leaves in its output folder.
 Prints markdown for docs/gpu.md. Standard library only.
 
   python3 tools/gpu/bench_table.py FOLDER|ARCHIVE [...]   # a row found in several: the last one's
 
-Several folders: the results of device calls on different (fresh) machines, e.g. the rows a first call had no
-time for, run by a second call with BENCH_ROWS.
+Several folders: the results of runs on different (fresh) machines, e.g. the rows a first run had no time for,
+run by a second one with BENCH_ROWS.
 """
 import glob
 import json

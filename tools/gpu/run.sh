@@ -30,7 +30,7 @@ die() { echo "gpu/run: $*" >&2; exit 1; }
 unpack() {
     local archive="$bundle/longplay-gpu.tar.xz"
     if [ ! -f "$archive" ] && [ -f "$work/app/.bundle" ]; then
-        # a later device call that did not carry the bundle again: the machine kept what the first unpacked
+        # a later run on the same host without the archive: what an earlier run unpacked is still there
         app="$work/app"
         java="$app/jre/bin/java"
         return
@@ -182,7 +182,7 @@ case "$cmd" in
     golden-check)
         ensure_jni
         setup_env
-        # no folder among the arguments (only options such as --device cuda --precision fp16): the carried set
+        # no folder among the arguments (only options such as --device cuda --precision fp16): the set copied with gpu-golden/
         local_dir=""
         for a in "$@"; do [ -d "$a" ] && local_dir="$a"; done
         if [ -z "$local_dir" ]; then
@@ -191,7 +191,7 @@ case "$cmd" in
                 mkdir -p "$work/golden"
                 tar -xJf "$golden_archive" -C "$work/golden"
             fi
-            [ -d "$work/golden" ] || die "no $golden_archive (carry gpu-golden/, or give a folder)"
+            [ -d "$work/golden" ] || die "no $golden_archive (copy gpu-golden/ to this host, or give a folder)"
             set -- "$work/golden/$(ls "$work/golden" | head -1)" "$@"
         fi
         longplay golden-check "$@"

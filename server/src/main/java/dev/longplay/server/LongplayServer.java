@@ -7,11 +7,12 @@ import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.JobEngine;
 import dev.longplay.server.jobs.JobRunner;
 import dev.longplay.server.jobs.LocalJobRunner;
-import dev.longplay.server.jobs.JobSpecResolver;
+import dev.longplay.server.requests.JobSpecResolver;
 import dev.longplay.server.jobs.LoraLibrary;
 import dev.longplay.server.jobs.JobStore;
 import dev.longplay.server.jobs.Retention;
-import dev.longplay.server.jack.AudioControl;
+import dev.longplay.server.jack.JackPlayerClient;
+import dev.longplay.server.live.AudioControl;
 import dev.longplay.server.osc.OscEdge;
 import dev.longplay.osc.OscServerConfig;
 import dev.longplay.osc.OscServerTransport;
@@ -217,6 +218,16 @@ public final class LongplayServer implements AutoCloseable {
         LOG.info("OSC listening on {} (UDP {}, TCP {})", config.bindAddress().getHostAddress(),
                 osc.udpAddress().map(a -> a.getPort()).orElse(-1), osc.tcpAddress().map(a -> a.getPort()).orElse(-1));
         return osc;
+    }
+
+    /**
+     * Starts the audio edges (the plugin bridge always; JACK when {@code jackConfig} is given and a JACK server
+     * answers, otherwise the server runs on without it and says so) and attaches them with {@link #attachAudio}.
+     */
+    public AudioControl startAudio(JackPlayerClient.Config jackConfig) {
+        AudioControl started = AudioControl.open(clips, uploads, engine, jackConfig);
+        attachAudio(started);
+        return started;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.longplay.server;
 
+import dev.longplay.server.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.server.http.ApiHandler;
 import org.junit.jupiter.api.AfterAll;

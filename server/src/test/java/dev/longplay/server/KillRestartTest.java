@@ -1,5 +1,7 @@
 package dev.longplay.server;
 
+import dev.longplay.server.io.AtomicFiles;
+import dev.longplay.server.io.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

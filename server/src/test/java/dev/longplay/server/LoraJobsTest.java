@@ -10,7 +10,7 @@ import dev.longplay.server.jobs.LoraChoice;
 import dev.longplay.server.jobs.ModelInfo;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
-import dev.longplay.server.jobs.RenderedClip;
+import dev.longplay.server.clips.RenderedClip;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.ModelInfo;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
-import dev.longplay.server.jobs.RenderedClip;
+import dev.longplay.server.clips.RenderedClip;
 import dev.longplay.server.jobs.Stage;
 
 import java.util.List;

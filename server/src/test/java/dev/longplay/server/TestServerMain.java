@@ -1,5 +1,6 @@
 package dev.longplay.server;
 
+import dev.longplay.server.io.AtomicFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

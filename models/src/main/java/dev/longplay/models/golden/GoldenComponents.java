@@ -1,19 +1,5 @@
 package dev.longplay.models.golden;
 
-import dev.longplay.models.autoencoder.VaeDecodeGolden;
-import dev.longplay.models.autoencoder.VaeEncodeGolden;
-import dev.longplay.models.clap.ClapAudioGolden;
-import dev.longplay.models.clap.ClapMelGolden;
-import dev.longplay.models.clap.ClapTextGolden;
-import dev.longplay.models.conditioning.NumberConditionerGolden;
-import dev.longplay.models.conditioning.T5EncoderGolden;
-import dev.longplay.models.pipeline.GoldenSampling;
-import dev.longplay.models.sa3.dit.Sa3DitForwardGolden;
-import dev.longplay.models.sa3.lora.Sa3LoraGolden;
-import dev.longplay.models.sa3.sampling.Sa3SampleGolden;
-import dev.longplay.models.sa3.text.T5GemmaGolden;
-import dev.longplay.models.sa3.same.SameGolden;
-import dev.longplay.models.transformer.DitForwardGolden;
 
 import java.util.List;
 

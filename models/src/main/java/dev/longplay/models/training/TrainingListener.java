@@ -17,7 +17,7 @@ public interface TrainingListener {
     }
 
     /**
-     * Asked after each checkpoint: false ends the run there, saved and resumable (a time budget on a lent GPU,
+     * Asked after each checkpoint: false ends the run there, saved and resumable (a time limit on a GPU host,
      * where a kill could land in the middle of writing the state).
      */
     default boolean keepGoing() {

@@ -20,7 +20,7 @@ import dev.longplay.models.weights.SyntheticTensors;
 import dev.longplay.models.diffusion.ModelFunction;
 import dev.longplay.models.diffusion.SeededNoise;
 import dev.longplay.models.nn.FusedAttention;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path cache = dev.longplay.server.DataDirs.cache().resolve("models");
+        Path cache = dev.longplay.server.io.DataDirs.cache().resolve("models");
         ComputeTarget target = compute.target();
         if (model.equals("sa3-small-random")) {
             // SA3: DiT step, the whole ping-pong sampling and the SAME-S decode, all with random weights

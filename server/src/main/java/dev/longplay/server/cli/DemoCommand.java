@@ -29,7 +29,7 @@ public final class DemoCommand implements Callable<Integer> {
                     + "  Oobleck autoencoder, a T5 text encoder and a diffusion transformer, 8 kHz stereo, clips up\n"
                     + "  to 2 s. It knows drum loops, bass lines, pad chords, plucks, risers, noise sweeps and one-shot\n"
                     + "  hits, with a tempo, a key, dark or bright, and placement; it follows tempo, brightness and\n"
-                    + "  placement well, the key only roughly (README, \"Training\", has the measures).");
+                    + "  placement well, the key only roughly (" + DefaultModel.FOLDER + "/MODEL_CARD.md\n  has the measures).");
             prompt = TRAINED_PROMPT;
             seconds = "2";
         } else {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.longplay.models.metrics.ClipMeasures;
 import dev.longplay.models.metrics.PromptAudioScorer;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.audio.WavReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,9 +1,9 @@
 package dev.longplay.server.cli;
 
 import dev.longplay.models.metrics.PromptAudioScorer;
-import dev.longplay.server.DataDirs;
+import dev.longplay.server.io.DataDirs;
 import dev.longplay.server.LongplayServer;
-import dev.longplay.server.jack.AudioControl;
+import dev.longplay.server.live.AudioControl;
 import dev.longplay.server.jack.JackPlayerClient;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.ClipRendererFactory;
@@ -234,7 +234,7 @@ public final class ServeCommand implements Callable<Integer> {
                 throw e;
             }
         }
-        AudioControl audio = AudioControl.start(server, jack ? new JackPlayerClient.Config(jackName, jackServer, jackVoices, bpm) : null);
+        AudioControl audio = server.startAudio(jack ? new JackPlayerClient.Config(jackName, jackServer, jackVoices, bpm) : null);
         System.out.println("longplay: serving on " + server.baseUri() + " (token in " + server.token().file() + ")"
                 + server.osc().flatMap(o -> o.udpAddress()).map(a -> "; OSC on udp/tcp " + a.getPort()).orElse("")
                 + (nats != null ? "; jobs go to NATS workers at " + JetStreamLayout.redacted(nats) : "")

@@ -1,7 +1,7 @@
 package dev.longplay.server.cli;
 
 import dev.longplay.models.metrics.PromptAudioScorer;
-import dev.longplay.server.DataDirs;
+import dev.longplay.server.io.DataDirs;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.LoraLibrary;
 import dev.longplay.server.jobs.ClipRendererFactory;

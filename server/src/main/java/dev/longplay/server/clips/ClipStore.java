@@ -1,10 +1,8 @@
 package dev.longplay.server.clips;
 
 import dev.longplay.models.metrics.ClipMeasures;
-import dev.longplay.server.AtomicFiles;
-import dev.longplay.server.Json;
-import dev.longplay.server.jobs.OutputFormat;
-import dev.longplay.server.jobs.RenderedClip;
+import dev.longplay.server.io.AtomicFiles;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.security.PathConfinement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

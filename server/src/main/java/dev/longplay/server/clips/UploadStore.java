@@ -1,6 +1,6 @@
 package dev.longplay.server.clips;
 
-import dev.longplay.server.AtomicFiles;
+import dev.longplay.server.io.AtomicFiles;
 import dev.longplay.server.security.PathConfinement;
 import dev.longplay.server.security.PrivateFiles;
 

@@ -1,6 +1,5 @@
 package dev.longplay.server.clips;
 
-import dev.longplay.server.jobs.OutputFormat;
 
 import java.io.IOException;
 import java.io.OutputStream;

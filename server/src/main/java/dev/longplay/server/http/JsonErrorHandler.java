@@ -1,6 +1,6 @@
 package dev.longplay.server.http;
 
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;

@@ -1,6 +1,6 @@
 package dev.longplay.server.jack;
 
-import dev.longplay.server.DataDirs;
+import dev.longplay.server.io.DataDirs;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.longplay.server.jobs;
 
+import dev.longplay.server.clips.RenderedClip;
 import java.util.List;
 
 /**

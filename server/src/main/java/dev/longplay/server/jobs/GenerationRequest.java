@@ -1,5 +1,6 @@
 package dev.longplay.server.jobs;
 
+import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.models.metrics.LoudnessTarget;
 
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.longplay.server.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.longplay.server.DataDirs;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.DataDirs;
+import dev.longplay.server.io.Json;
 
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,8 +1,9 @@
 package dev.longplay.server.jobs;
 
+import dev.longplay.server.clips.RenderedClip;
 import dev.longplay.models.metrics.ClipMeasures;
 import dev.longplay.models.metrics.PromptAudioScorer;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.clips.ClipStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

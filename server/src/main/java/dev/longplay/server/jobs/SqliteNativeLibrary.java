@@ -1,6 +1,6 @@
 package dev.longplay.server.jobs;
 
-import dev.longplay.server.AtomicFiles;
+import dev.longplay.server.io.AtomicFiles;
 import dev.longplay.server.security.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,7 +2,7 @@ package dev.longplay.server.osc;
 
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.UploadStore;
-import dev.longplay.server.jobs.JobSpec;
+import dev.longplay.server.requests.JobSpec;
 import dev.longplay.server.security.PathConfinement;
 
 import java.io.IOException;

@@ -7,7 +7,7 @@ import dev.longplay.osc.OscErrorCode;
 import dev.longplay.osc.OscOptions;
 import dev.longplay.osc.OscReplier;
 import dev.longplay.osc.OscRequest;
-import dev.longplay.server.jack.AudioControl;
+import dev.longplay.server.live.AudioControl;
 import dev.longplay.server.jack.ClockPosition;
 import dev.longplay.server.jack.PlayEnded;
 import dev.longplay.server.jack.PlayMode;

@@ -2,10 +2,10 @@ package dev.longplay.server.presets;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.Mode;
-import dev.longplay.server.jobs.OutputFormat;
+import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.server.jobs.Priority;
 import dev.longplay.server.security.PathConfinement;
 import org.slf4j.Logger;

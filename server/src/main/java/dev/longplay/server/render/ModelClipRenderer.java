@@ -13,7 +13,7 @@ import dev.longplay.models.sa3.Sa3Pipeline;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.ModelLocator;
-import dev.longplay.server.DataDirs;
+import dev.longplay.server.io.DataDirs;
 import dev.longplay.server.audio.WavReader;
 import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.ClipRenderer;
@@ -22,7 +22,7 @@ import dev.longplay.server.jobs.LoraChoice;
 import dev.longplay.server.jobs.ModelInfo;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
-import dev.longplay.server.jobs.RenderedClip;
+import dev.longplay.server.clips.RenderedClip;
 import dev.longplay.server.jobs.Stage;
 import dev.longplay.server.jobs.TimeRange;
 

@@ -1,6 +1,6 @@
 package dev.longplay.server.scaleout;
 
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.JobRecord;

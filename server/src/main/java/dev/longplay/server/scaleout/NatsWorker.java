@@ -1,7 +1,7 @@
 package dev.longplay.server.scaleout;
 
 import dev.longplay.models.metrics.PromptAudioScorer;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.jobs.ClipRenderer;

@@ -1,6 +1,6 @@
 package dev.longplay.server.scaleout;
 
-import dev.longplay.server.AtomicFiles;
+import dev.longplay.server.io.AtomicFiles;
 import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
 

@@ -1,6 +1,6 @@
 package dev.longplay.server.security;
 
-import dev.longplay.server.AtomicFiles;
+import dev.longplay.server.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.longplay.server.audio;
 
 import dev.longplay.server.clips.WavWriter;
-import dev.longplay.server.jobs.OutputFormat;
+import dev.longplay.server.clips.OutputFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,7 +1,7 @@
 package dev.longplay.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.audio.WavReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

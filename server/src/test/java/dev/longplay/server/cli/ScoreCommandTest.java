@@ -2,9 +2,9 @@ package dev.longplay.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.metrics.LoudnessMeter;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.clips.WavWriter;
-import dev.longplay.server.jobs.OutputFormat;
+import dev.longplay.server.clips.OutputFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -1,7 +1,5 @@
 package dev.longplay.server.clips;
 
-import dev.longplay.server.jobs.OutputFormat;
-import dev.longplay.server.jobs.RenderedClip;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package dev.longplay.server.jack;
 
+import dev.longplay.server.live.AudioControl;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.server.SineRenderer;
 import dev.longplay.server.TestServer;
@@ -39,7 +40,7 @@ class AudioHttpTest {
     @Test
     void bridgeHandshakeWithoutJack() throws Exception {
         try (TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
-             AudioControl audio = AudioControl.start(s.server, null)) {
+             AudioControl audio = s.server.startAudio(null)) {
             String clip = renderClip(s);
             String id = "inst-" + ProcessHandle.current().pid();
 
@@ -83,7 +84,7 @@ class AudioHttpTest {
     void playAndCaptureThroughJack() throws Exception {
         try (JackServerHarness jackd = JackServerHarness.start(256);
              TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
-             AudioControl audio = AudioControl.start(s.server, new JackPlayerClient.Config("lp-http", jackd.name, 2, 120))) {
+             AudioControl audio = s.server.startAudio(new JackPlayerClient.Config("lp-http", jackd.name, 2, 120))) {
             assertTrue(audio.jackAvailable());
             String clip = renderClip(s);
             JsonNode clock = TestServer.json(s.get("/v1/play/clock"));
@@ -103,7 +104,7 @@ class AudioHttpTest {
             assertEquals(200, post(s, "/v1/play/loop1/stop", "").statusCode());
             String data = events.body().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow();
             events.body().close();
-            JsonNode end = dev.longplay.server.Json.MAPPER.readTree(data.substring(6));
+            JsonNode end = dev.longplay.server.io.Json.MAPPER.readTree(data.substring(6));
             assertEquals("loop1", end.get("playId").asText());
             assertEquals("stopped", end.get("reason").asText());
             assertEquals(404, post(s, "/v1/play/loop1/stop", "").statusCode());

@@ -1,5 +1,6 @@
 package dev.longplay.server.jack;
 
+import dev.longplay.server.live.AudioControl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.illposed.osc.OSCMessage;
 import dev.longplay.osc.OscServerConfig;
@@ -36,7 +37,7 @@ class OscPlaybackTest {
     @Test
     void withoutJackPlaybackCommandsFailWithNoAudio() throws Exception {
         try (TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
-             AudioControl audio = AudioControl.start(s.server, null);
+             AudioControl audio = s.server.startAudio(null);
              OscTestClient osc = osc(s)) {
             osc.send.send("/play", "p", "someclip");
             assertFail(osc.reply("/play"), "E_NO_AUDIO");
@@ -50,7 +51,7 @@ class OscPlaybackTest {
         try (JackServerHarness jackd = JackServerHarness.start(512);
              TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
              OscTestClient osc = osc(s);
-             AudioControl audio = AudioControl.start(s.server, new JackPlayerClient.Config("lp-osc", jackd.name, 2, 120))) {
+             AudioControl audio = s.server.startAudio(new JackPlayerClient.Config("lp-osc", jackd.name, 2, 120))) {
             assertTrue(audio.jackAvailable());
             LinkedBlockingQueue<PlayEnded> ends = new LinkedBlockingQueue<>();
             audio.addPlayEndListener(ends::add, () -> { });
@@ -115,7 +116,7 @@ class OscPlaybackTest {
     void aPluginHostsTransportDrivesTheClock() throws Exception {
         try (JackServerHarness jackd = JackServerHarness.start(512);
              TestServer s = TestServer.start(root, new SineRenderer(2, 0, 0.5f), 1, 8);
-             AudioControl audio = AudioControl.start(s.server, new JackPlayerClient.Config("lp-host", jackd.name, 1, 120))) {
+             AudioControl audio = s.server.startAudio(new JackPlayerClient.Config("lp-host", jackd.name, 1, 120))) {
             String id = "host-" + ProcessHandle.current().pid();
             assertEquals(201, AudioHttpTest.post(s, "/v1/bridge/attach", "{\"instanceId\":\"" + id + "\",\"sampleRate\":48000}").statusCode());
             try {

@@ -1,5 +1,7 @@
 package dev.longplay.server.jobs;
 
+import dev.longplay.server.clips.RenderedClip;
+import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.server.clips.ClipStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.longplay.server.jobs;
 
+import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.server.clips.UploadStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

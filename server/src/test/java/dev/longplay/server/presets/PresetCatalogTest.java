@@ -1,7 +1,7 @@
 package dev.longplay.server.presets;
 
-import dev.longplay.server.jobs.JobSpec;
-import dev.longplay.server.jobs.JobSpecResolver;
+import dev.longplay.server.requests.JobSpec;
+import dev.longplay.server.requests.JobSpecResolver;
 import dev.longplay.server.jobs.Mode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package dev.longplay.server.scaleout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.pipeline.EmbeddedModel;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.LongplayServer;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.jobs.JobEvent;

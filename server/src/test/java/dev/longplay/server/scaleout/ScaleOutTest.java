@@ -2,7 +2,7 @@ package dev.longplay.server.scaleout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.pipeline.EmbeddedModel;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import com.illposed.osc.OSCMessage;
 import dev.longplay.server.LongplayServer;
 import dev.longplay.server.OscTestClient;
@@ -19,7 +19,7 @@ import dev.longplay.server.jobs.LocalJobRunner;
 import dev.longplay.server.jobs.ModelInfo;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
-import dev.longplay.server.jobs.RenderedClip;
+import dev.longplay.server.clips.RenderedClip;
 import dev.longplay.server.jobs.Stage;
 import dev.longplay.server.render.ModelClipRenderer;
 import io.nats.client.Connection;

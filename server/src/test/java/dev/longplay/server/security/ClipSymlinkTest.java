@@ -4,7 +4,7 @@ import dev.longplay.server.SineRenderer;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.Mode;
-import dev.longplay.server.jobs.OutputFormat;
+import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.server.jobs.Priority;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.render.ModelClipRenderer;

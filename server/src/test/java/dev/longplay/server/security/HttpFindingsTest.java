@@ -104,7 +104,7 @@ class HttpFindingsTest {
         int split = answer.indexOf("\r\n\r\n");
         String headers = answer.substring(0, split).toLowerCase();
         assertTrue(headers.contains("content-type: application/json"), answer);
-        var body = dev.longplay.server.Json.MAPPER.readTree(answer.substring(split + 4));
+        var body = dev.longplay.server.io.Json.MAPPER.readTree(answer.substring(split + 4));
         assertTrue(body.hasNonNull("code") && body.hasNonNull("message"), answer);
         assertFalse(CLASS_NAME.matcher(body.get("message").asText()).find(), answer);
         return body;

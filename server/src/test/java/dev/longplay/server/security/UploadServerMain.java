@@ -1,6 +1,6 @@
 package dev.longplay.server.security;
 
-import dev.longplay.server.AtomicFiles;
+import dev.longplay.server.io.AtomicFiles;
 import dev.longplay.server.LongplayServer;
 import dev.longplay.server.SineRenderer;
 import dev.longplay.server.TestServer;

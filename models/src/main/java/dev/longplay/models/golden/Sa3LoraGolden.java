@@ -1,11 +1,11 @@
-package dev.longplay.models.sa3.lora;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.sa3.lora.LoraAdapter;
+import dev.longplay.models.sa3.lora.LoraWeights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
 import dev.longplay.models.sa3.Sa3Config;
 import dev.longplay.models.sa3.dit.Sa3Dit;
 import dev.longplay.models.weights.SafetensorsFile;

@@ -1,11 +1,11 @@
-package dev.longplay.models.autoencoder;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.autoencoder.AudioAutoencoder;
+import dev.longplay.models.autoencoder.VaeBottleneck;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.nn.Precision;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.ReducedPrecisionComponent;
 
 import java.util.Map;
 

@@ -1,11 +1,10 @@
-package dev.longplay.models.clap;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.clap.ClapMel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.config.ModelConfig;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
 import dev.longplay.models.weights.CheckpointException;
 
 import java.io.IOException;

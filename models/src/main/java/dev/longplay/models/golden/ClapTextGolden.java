@@ -1,5 +1,6 @@
-package dev.longplay.models.clap;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.clap.ClapTextConditioner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,8 +10,6 @@ import dev.longplay.models.conditioning.ConditionerOutput;
 import dev.longplay.models.conditioning.T5Tokenizer;
 import dev.longplay.models.config.ConditioningConfig;
 import dev.longplay.models.config.ModelConfig;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;

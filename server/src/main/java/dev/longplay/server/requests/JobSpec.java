@@ -1,5 +1,9 @@
-package dev.longplay.server.jobs;
+package dev.longplay.server.requests;
 
+import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.Priority;
+import dev.longplay.server.jobs.TimeRange;
+import dev.longplay.server.clips.OutputFormat;
 import java.util.List;
 
 /**

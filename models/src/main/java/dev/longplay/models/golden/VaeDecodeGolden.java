@@ -1,10 +1,9 @@
-package dev.longplay.models.autoencoder;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.autoencoder.AudioAutoencoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.ReducedPrecisionComponent;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
 

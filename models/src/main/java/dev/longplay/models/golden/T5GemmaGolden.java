@@ -1,10 +1,10 @@
-package dev.longplay.models.sa3.text;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.sa3.text.T5GemmaConfig;
+import dev.longplay.models.sa3.text.T5GemmaEncoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
 

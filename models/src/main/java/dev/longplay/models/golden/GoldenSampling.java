@@ -1,4 +1,4 @@
-package dev.longplay.models.pipeline;
+package dev.longplay.models.golden;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,9 +12,6 @@ import dev.longplay.models.diffusion.ModelFunction;
 import dev.longplay.models.diffusion.Sampler;
 import dev.longplay.models.diffusion.Sigmas;
 import dev.longplay.models.diffusion.StepListener;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.ReducedPrecisionComponent;
-import dev.longplay.models.golden.GoldenConditioning;
 import dev.longplay.models.transformer.DiffusionTransformer;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;

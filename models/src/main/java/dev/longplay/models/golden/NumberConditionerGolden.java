@@ -1,12 +1,13 @@
-package dev.longplay.models.conditioning;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.conditioning.Conditioner;
+import dev.longplay.models.conditioning.ConditionerOutput;
+import dev.longplay.models.conditioning.NumberConditioner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.config.ConditioningConfig;
 import dev.longplay.models.config.ModelConfig;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;

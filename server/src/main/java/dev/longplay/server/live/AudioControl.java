@@ -1,7 +1,17 @@
-package dev.longplay.server.jack;
+package dev.longplay.server.live;
 
-import dev.longplay.server.LongplayServer;
+import dev.longplay.server.jack.CaptureRequest;
+import dev.longplay.server.jack.ClockPosition;
+import dev.longplay.server.jack.JackCapture;
+import dev.longplay.server.jack.JackPlayerClient;
+import dev.longplay.server.jack.JackUnavailableException;
+import dev.longplay.server.jack.PlayEnded;
+import dev.longplay.server.jack.PlayRequest;
+import dev.longplay.server.jack.PlayableClip;
+import dev.longplay.server.jack.Player;
+import dev.longplay.server.jack.PlayerException;
 import dev.longplay.server.bridge.BridgeRegistry;
+import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.UploadStore;
 import dev.longplay.server.clips.WavWriter;
 import dev.longplay.server.jobs.GenerationRequest;
@@ -9,7 +19,7 @@ import dev.longplay.server.jobs.JobEngine;
 import dev.longplay.server.jobs.JobRecord;
 import dev.longplay.server.jobs.JobRejectedException;
 import dev.longplay.server.jobs.Mode;
-import dev.longplay.server.jobs.OutputFormat;
+import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.server.jobs.Priority;
 
 import org.slf4j.Logger;
@@ -45,11 +55,12 @@ public final class AudioControl implements AutoCloseable {
     private final java.util.List<Runnable> closeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * Starts the audio edges of a running server and enables its HTTP routes: the bridge always; JACK when
-     * {@code jackConfig} is given and a JACK server answers (otherwise the server runs on without it and says so).
+     * Opens the audio edges over a server's clips, uploads and engine: the bridge always; JACK when
+     * {@code jackConfig} is given and a JACK server answers (otherwise it runs on without JACK and says so).
      */
-    public static AudioControl start(LongplayServer server, JackPlayerClient.Config jackConfig) {
-        Player.ClipSource clips = (id, rate) -> PlayableClip.load(server.clips(), id, rate);
+    public static AudioControl open(ClipStore clipStore, UploadStore uploads, JobEngine engine,
+                                    JackPlayerClient.Config jackConfig) {
+        Player.ClipSource clips = (id, rate) -> PlayableClip.load(clipStore, id, rate);
         JackPlayerClient jack = null;
         if (jackConfig == null) {
             LOG.info("JACK: off (start with --jack to play clips into JACK)");
@@ -63,9 +74,7 @@ public final class AudioControl implements AutoCloseable {
                         e.getMessage());
             }
         }
-        AudioControl audio = new AudioControl(jack, new BridgeRegistry(clips), server.uploads(), server.engine());
-        server.attachAudio(audio);
-        return audio;
+        return new AudioControl(jack, new BridgeRegistry(clips), uploads, engine);
     }
 
     public AudioControl(JackPlayerClient jack, BridgeRegistry bridge, UploadStore uploads, JobEngine engine) {

@@ -1,10 +1,11 @@
-package dev.longplay.models.sa3.dit;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.sa3.dit.DitInputs;
+import dev.longplay.models.sa3.dit.GuidedVelocity;
+import dev.longplay.models.sa3.dit.Sa3Dit;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.ReducedPrecisionComponent;
 import dev.longplay.models.sa3.Sa3Config;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;

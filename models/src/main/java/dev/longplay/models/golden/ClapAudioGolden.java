@@ -1,12 +1,11 @@
-package dev.longplay.models.clap;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.clap.ClapModel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
 import dev.longplay.models.weights.CheckpointException;
 
 import java.util.ArrayList;

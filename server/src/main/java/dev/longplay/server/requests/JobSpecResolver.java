@@ -1,5 +1,11 @@
-package dev.longplay.server.jobs;
+package dev.longplay.server.requests;
 
+import dev.longplay.server.jobs.GenerationRequest;
+import dev.longplay.server.jobs.LoraChoice;
+import dev.longplay.server.jobs.LoraLibrary;
+import dev.longplay.server.jobs.Mode;
+import dev.longplay.server.jobs.Priority;
+import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.UploadStore;
 import dev.longplay.server.security.NoFollowFiles;

@@ -1,4 +1,4 @@
-package dev.longplay.server;
+package dev.longplay.server.io;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.longplay.server.jobs;
+package dev.longplay.server.clips;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.longplay.server;
+package dev.longplay.server.io;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

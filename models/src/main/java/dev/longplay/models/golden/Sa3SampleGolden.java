@@ -1,13 +1,13 @@
-package dev.longplay.models.sa3.sampling;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.sa3.sampling.DistributionShift;
+import dev.longplay.models.sa3.sampling.Sa3Schedule;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.diffusion.ExplicitNoise;
 import dev.longplay.models.diffusion.PingPongSampler;
 import dev.longplay.models.diffusion.StepListener;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.GoldenComponent;
 import dev.longplay.models.sa3.Sa3Conditioners;
 import dev.longplay.models.sa3.Sa3Config;
 import dev.longplay.models.sa3.dit.DitInputs;

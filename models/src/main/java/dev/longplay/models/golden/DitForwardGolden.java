@@ -1,13 +1,11 @@
-package dev.longplay.models.transformer;
+package dev.longplay.models.golden;
 
+import dev.longplay.models.transformer.DiffusionTransformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.config.ModelConfig;
-import dev.longplay.models.golden.GoldenCase;
-import dev.longplay.models.golden.ReducedPrecisionComponent;
-import dev.longplay.models.golden.GoldenConditioning;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
 
