@@ -63,14 +63,14 @@ class HttpFindingsTest {
         try (TestServer t = new TestServer(LongplayServer.start(slow, new SineRenderer(1, 1, 0.5f)))) {
             int p = t.server.baseUri().getPort();
             int limited = 0;
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 10; i++) {
                 String answer = raw(p, "127.0.0." + (2 + i), "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Longplay-Client: tool-" + i + "\r\n", "");
                 if (answer.startsWith("HTTP/1.1 429")) {
                     limited++;
                     assertTrue(answer.contains("\"code\":\"rate_limited\"") && answer.contains("Retry-After"), answer);
                 }
             }
-            assertTrue(limited >= 3, "a fresh name and address each time still shares one budget: " + limited + " of 8 limited");
+            assertTrue(limited >= 3, "a fresh name and address each time still shares one budget: " + limited + " of 10 limited");
             if (OtherUser.available()) {
                 // Budgets are per local user: another user's flood leaves this one's untouched, and vice versa.
                 OtherUser.Result r = OtherUser.run(other, "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
