@@ -47,7 +47,7 @@ public final class UploadStore {
 
         /** The defaults for a per-file cap: room for 16 such files, 8 arriving at once. */
         public static Limits forFileCap(long maxFileBytes) {
-            return new Limits(maxFileBytes, Math.max(maxFileBytes, Math.min(Long.MAX_VALUE / 32, maxFileBytes) * 16), 8);
+            return new Limits(maxFileBytes, maxFileBytes > Long.MAX_VALUE / 16 ? Long.MAX_VALUE : maxFileBytes * 16, 8);
         }
     }
 
@@ -93,12 +93,13 @@ public final class UploadStore {
     }
 
     /**
-     * Stores a WAV file held in memory (a capture, a copy of a file OSC named) and returns its id; a refusal comes as
-     * an IllegalArgumentException with the reason's message.
+     * Stores a WAV file the server made or was allowed to read (a capture, a copy of a file OSC named) and returns its
+     * id. The per-file cap is for clients' bodies and does not apply; the folder's quota does. A refusal comes as an
+     * IllegalArgumentException with the reason's message.
      */
     public String save(byte[] wav) throws IOException {
         try {
-            return save(new ByteArrayInputStream(wav), wav.length);
+            return save(new ByteArrayInputStream(wav), wav.length, Math.max(limits.maxFileBytes(), wav.length));
         } catch (UploadRefusedException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -111,7 +112,11 @@ public final class UploadStore {
      * @param declaredLength its length when known up front (reserved at once, refused at once when too large), else -1
      */
     public String save(InputStream in, long declaredLength) throws IOException, UploadRefusedException {
-        if (declaredLength > limits.maxFileBytes()) {
+        return save(in, declaredLength, limits.maxFileBytes());
+    }
+
+    private String save(InputStream in, long declaredLength, long maxFileBytes) throws IOException, UploadRefusedException {
+        if (declaredLength > maxFileBytes) {
             throw tooLarge();
         }
         if (!arriving.tryAcquire()) {
@@ -132,7 +137,7 @@ public final class UploadStore {
             try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.fileAttributes())) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
-                    if (written + n > limits.maxFileBytes()) {
+                    if (written + n > maxFileBytes) {
                         throw tooLarge();
                     }
                     if (written + n > reserved) {

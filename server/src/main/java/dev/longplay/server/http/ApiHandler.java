@@ -750,7 +750,7 @@ public final class ApiHandler extends Handler.Abstract {
         requireContentType(x.request(), "audio/wav", "audio/x-wav", "audio/wave");
         String id;
         try (InputStream in = Content.Source.asInputStream(x.request())) {
-            id = uploads.save(in, Math.min(x.request().getLength(), Long.MAX_VALUE)); // streamed to disk, never held whole
+            id = uploads.save(in, x.request().getLength()); // streamed to disk, never held whole; -1: length not declared
         } catch (UploadRefusedException e) {
             throw UploadErrors.toApi(e);
         }
