@@ -381,7 +381,8 @@ public final class JobEngine implements AutoCloseable {
             finish(a, JobState.FAILED, null, "clip_write_failed", "cannot write the clip: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("job {}: unexpected failure", rec.id(), e);
-            finish(a, JobState.FAILED, null, "internal_error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            // Clients see plain words; the exception and its stack are in the log line above.
+            finish(a, JobState.FAILED, null, "internal_error", "the job failed inside the server (its log has the details)");
         }
     }
 

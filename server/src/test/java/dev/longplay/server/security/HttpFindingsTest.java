@@ -176,4 +176,39 @@ class HttpFindingsTest {
         assertTrue(raw("HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n").startsWith("HTTP/1.1 200"));
         jsonError(raw("HEAD /v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n").replaceFirst("\r\n\r\n$", "\r\n\r\n{\"code\":\"x\",\"message\":\"y\"}"), 404);
     }
+
+    @Test
+    void anUnexpectedRenderFailureNamesNoJavaClass(@TempDir Path other) throws Exception {
+        SineRenderer sine = new SineRenderer(1, 1, 0.5f);
+        dev.longplay.server.jobs.ClipRenderer broken = new dev.longplay.server.jobs.ClipRenderer() {
+            @Override
+            public java.util.List<dev.longplay.server.jobs.ModelInfo> models() {
+                return sine.models();
+            }
+
+            @Override
+            public void load(String modelId, dev.longplay.server.jobs.ProgressListener progress) throws dev.longplay.server.jobs.RenderException {
+                sine.load(modelId, progress);
+            }
+
+            @Override
+            public dev.longplay.server.clips.RenderedClip render(dev.longplay.server.jobs.GenerationRequest request,
+                    dev.longplay.server.jobs.ProgressListener progress, dev.longplay.server.jobs.CancellationCheck cancel) {
+                throw new ArrayIndexOutOfBoundsException("Index 0 out of bounds for length 0 in java.util.ArrayList");
+            }
+
+            @Override
+            public void close() {
+                sine.close();
+            }
+        };
+        try (TestServer t = TestServer.start(other, broken, 1, 16)) {
+            var job = t.postJob("{\"prompt\":\"x\",\"seconds\":0.1}");
+            var done = t.awaitJob(TestServer.json(job).get("id").asText(), java.time.Duration.ofSeconds(20));
+            assertEquals("failed", done.get("state").asText());
+            assertEquals("internal_error", done.get("error").get("code").asText(), done.toString());
+            String message = done.get("error").get("message").asText();
+            assertFalse(CLASS_NAME.matcher(message).find() || message.contains("Index"), message);
+        }
+    }
 }
