@@ -6,12 +6,14 @@ import java.util.regex.Pattern;
 
 /**
  * Error messages in the API's words: Java type names (as JSON parsing and the JDK put them in messages) become the
- * JSON type a client knows, so no answer shows the server's classes.
+ * JSON type a client knows, so no answer shows the server's classes. Only names under the usual package roots are
+ * touched, so a client's own values quoted in a message (a preset called "lofi.Chill") stay as they were.
  */
 final class PlainWords {
 
     /** A qualified Java name ({@code java.lang.Integer}, {@code dev.longplay.server.jobs.JobSpec$Lora}), maybe in backticks. */
-    private static final Pattern QUALIFIED = Pattern.compile("`?\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)(\\[])?`?");
+    private static final Pattern QUALIFIED = Pattern.compile(
+            "`?\\b(?:java|javax|jdk|sun|com|org|dev|io|net)\\.(?:[a-z][a-z0-9_]*\\.)*([A-Z][A-Za-z0-9_$]*)(\\[])?`?");
     private static final Pattern TOKEN = Pattern.compile("\\s*\\(token `[^`]*`\\)");
     private static final Pattern SIMPLE = Pattern.compile("`([A-Za-z][A-Za-z0-9_$]*)(\\[])?`");
     private static final Map<String, String> JSON_TYPES = Map.ofEntries(
