@@ -40,25 +40,29 @@ public final class PrivateFiles {
         return posix() ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
     }
 
-    /** Creates {@code dir} (and missing parents) and makes it 0700; returns it. */
+    /**
+     * Creates {@code dir} (and missing parents) and makes it 0700; returns it. A {@code dir} that is itself a link to a
+     * folder (an operator's choice of disk) is followed: the folder it names is made private.
+     */
     public static Path directory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, posix() ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(DIR)} : new FileAttribute<?>[0]);
         }
-        if (posix() && !Files.isSymbolicLink(dir)) {
-            Files.setPosixFilePermissions(dir, DIR);
+        if (posix()) {
+            Files.setPosixFilePermissions(dir.toRealPath(), DIR);
         }
         return dir;
     }
 
     /**
-     * Makes every folder under {@code root} (itself included) 0700 and every file 0600 where they are looser (an install
+     * Makes every folder under {@code folder} (itself included) 0700 and every file 0600 where they are looser (an install
      * made before files were private); logs how many changed. Returns that count.
      */
-    public static int tighten(Path root) throws IOException {
-        if (!posix() || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+    public static int tighten(Path folder) throws IOException {
+        if (!posix() || !Files.isDirectory(folder)) {
             return 0;
         }
+        Path root = folder.toRealPath(); // the folder itself may be a link the operator made; nothing inside is followed
         int[] changed = {0};
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
