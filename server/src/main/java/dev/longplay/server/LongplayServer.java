@@ -117,6 +117,10 @@ public final class LongplayServer implements AutoCloseable {
             LOG.warn("unless you really mean to serve a network.");
             LOG.warn("==================================================================================");
         }
+        if (!dev.longplay.server.security.LoopbackPeerOwner.supported()) {
+            LOG.warn("This system does not say which user owns a loopback connection: any local user can open a web console "
+                    + "session. On a machine shared with other users, use clients with the install token instead.");
+        }
         InstallToken token = InstallToken.loadOrCreate(config.configDir());
         PrivateFiles.directory(config.dataDir());
         ClipStore clips = ClipStore.open(config.dataDir().resolve("clips"), config.clipLimitBytes());
