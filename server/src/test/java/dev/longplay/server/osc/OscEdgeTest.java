@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -252,6 +253,15 @@ class OscEdgeTest {
             OSCMessage alloc = scsynth.await("/b_allocRead", Duration.ofSeconds(5));
             assertNotNull(alloc);
             assertEquals(List.of(7, made.getArguments().get(3)), alloc.getArguments());
+
+            // Not to other hosts (192.0.2.1 is a documentation address), and never through a name lookup.
+            c.send.send("/clip/load_sc", clipId, 8, "192.0.2.1", 57110);
+            assertFail(c.reply("/clip/load_sc"), "E_BAD_ARG", "must be this machine (loopback) or your own address");
+            for (String host : List.of("999.999.999.999", "scsynth.example")) {
+                c.send.send("/clip/load_sc", clipId, 8, host, scsynth.localPort());
+                assertFail(c.reply("/clip/load_sc"), "E_BAD_ARG", "must be an IP address literal");
+            }
+            assertNull(scsynth.await("/b_allocRead", Duration.ofMillis(300)));
         }
     }
 
