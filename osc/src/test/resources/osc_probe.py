@@ -2,8 +2,10 @@
 """A minimal OSC client for tests that must run as another local user (setpriv), where the JVM's class path is
 out of reach. Standard library only.
 
-  osc_probe.py talk udp|tcp PORT JSON   send each message of JSON (a list of [address, [tag, value], ...]) and print
-                                        the first reply to each as a JSON line (null when none came in 2 s)
+  osc_probe.py talk udp|tcp PORT JSON [FROM]
+                                        send each message of JSON (a list of [address, [tag, value], ...]) and print
+                                        the first reply to each as a JSON line (null when none came in 2 s); UDP
+                                        from local port FROM if given
   osc_probe.py hold PORT N SECONDS      open N TCP connections, send nothing, print how many connected, then after
                                         SECONDS how many the server has closed
 """
@@ -90,10 +92,10 @@ def tcp_frames(sock, buffer):
         buffer.extend(data)
 
 
-def talk(proto, port, messages):
+def talk(proto, port, messages, source_port=0):
     if proto == "udp":
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", source_port))
     else:
         sock = socket.create_connection(("127.0.0.1", port), timeout=5)
     sock.settimeout(2)
@@ -138,6 +140,6 @@ def hold(port, n, seconds):
 
 if __name__ == "__main__":
     if sys.argv[1] == "talk":
-        talk(sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4]))
+        talk(sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) > 5 else 0)
     else:
         hold(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))

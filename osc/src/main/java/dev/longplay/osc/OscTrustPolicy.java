@@ -17,7 +17,7 @@ import java.time.Duration;
 public record OscTrustPolicy(PeerOwners owners, boolean trustAnyLocalUser, Duration ownerRecheck, Duration authExpiry) {
 
     public static OscTrustPolicy defaults() {
-        return new OscTrustPolicy(PeerOwners.system(), false, Duration.ofSeconds(1), Duration.ofMinutes(30));
+        return new OscTrustPolicy(PeerOwners.system(), false, Duration.ofMillis(500), Duration.ofMinutes(30));
     }
 
     public OscTrustPolicy withOwners(PeerOwners o) {

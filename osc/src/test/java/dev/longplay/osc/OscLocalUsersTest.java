@@ -89,6 +89,23 @@ class OscLocalUsersTest {
     }
 
     @Test
+    void aPortTheServersUserClosedGivesAnotherUserNothing() throws Exception {
+        OtherUser.assumeAvailable();
+        start(OscServerConfig.defaults("1"));
+        int port;
+        try (OscClient mine = OscClient.udp(server.udpAddress().orElseThrow())) {
+            port = mine.localPort();
+            mine.send("/status");
+            assertNotNull(mine.await("/status.reply", WAIT));
+        }
+        // The same address and port, now another user's socket: the owner is read again, not remembered.
+        Thread.sleep(OscTrustPolicy.defaults().ownerRecheck().toMillis() + 100);
+        List<JsonNode> r = OtherUser.talkFrom(port, "udp", udpPort(), new Object[]{"/gen/text", 1, "pad", 2});
+        assertEquals("E_AUTH", r.get(0).get(2).asText(), r.toString());
+        assertEquals(0, generated());
+    }
+
+    @Test
     void withoutASecretOnlyTheServersUserIsServed() throws Exception {
         OtherUser.assumeAvailable();
         start(OscServerConfig.defaults("1"));

@@ -44,6 +44,12 @@ final class OtherUser {
 
     /** Sends each message as the other user (UDP or TCP) and returns the first reply to each (null: none). */
     static List<JsonNode> talk(String transport, int port, Object[]... messages) throws IOException, InterruptedException {
+        return talkFrom(0, transport, port, messages);
+    }
+
+    /** As {@link #talk}, over UDP from local port {@code fromPort} (0: any). */
+    static List<JsonNode> talkFrom(int fromPort, String transport, int port, Object[]... messages)
+            throws IOException, InterruptedException {
         List<Object> json = new ArrayList<>();
         for (Object[] m : messages) {
             List<Object> msg = new ArrayList<>();
@@ -54,7 +60,7 @@ final class OtherUser {
             }
             json.add(msg);
         }
-        Process p = start("talk", transport, Integer.toString(port), JSON.writeValueAsString(json));
+        Process p = start("talk", transport, Integer.toString(port), JSON.writeValueAsString(json), Integer.toString(fromPort));
         List<JsonNode> replies = lines(p);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
