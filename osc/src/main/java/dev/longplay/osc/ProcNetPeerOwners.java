@@ -17,7 +17,9 @@ import java.util.TreeSet;
  * port (IPv4-mapped IPv6 rows included, since Java's sockets are dual-stack); when several sockets match with
  * different owners the answer is unknown rather than a guess.
  *
- * <p>Only this network namespace's sockets are listed: a peer in another namespace (a container) is unknown.
+ * <p>Only this network namespace's sockets are listed: a peer in another namespace (a container) is unknown. So is a
+ * sender whose socket is closed by the time its packet is read (one-shot tools such as liblo's {@code oscsend}): a
+ * closed socket has no owner left to read, and rows of closed sockets show uid 0 whoever opened them.
  */
 final class ProcNetPeerOwners implements PeerOwners {
     private static final Path NET = Path.of("/proc/net");
@@ -84,7 +86,9 @@ final class ProcNetPeerOwners implements PeerOwners {
         for (String line : table.split("\n")) {
             // "sl local_address rem_address st tx:rx tr:when retrnsmt uid ...", addresses as HEXADDR:HEXPORT
             String[] f = line.trim().split("\\s+");
-            if (f.length < 8 || !f[0].endsWith(":")) {
+            // Inode 0: no process holds the socket any more (closed, TIME_WAIT); such rows show uid 0 whoever
+            // opened them, so they say nothing about an owner.
+            if (f.length < 10 || !f[0].endsWith(":") || f[9].equals("0")) {
                 continue;
             }
             Endpoint local = Endpoint.parse(f[1]);

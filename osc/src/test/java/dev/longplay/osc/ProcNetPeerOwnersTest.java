@@ -48,6 +48,15 @@ class ProcNetPeerOwnersTest {
     }
 
     @Test
+    void rowsOfClosedSocketsSayNothing() {
+        assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "rows below are written as x86 and ARM write them");
+        InetSocketAddress client = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0xDF1C);
+        // TIME_WAIT (06) and orphaned sockets: uid 0 and inode 0, whoever opened them.
+        String tcp = HEADER + String.format("   0: 0100007F:DF1C 0100007F:DF64 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000%n");
+        assertEquals(Set.of(), ProcNetPeerOwners.matches(tcp, client, SERVER, false));
+    }
+
+    @Test
     void twoOwnersOfOnePortAreAmbiguous() {
         assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN, "rows below are written as x86 and ARM write them");
         InetSocketAddress client = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0xDF1C);
