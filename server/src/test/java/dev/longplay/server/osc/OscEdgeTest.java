@@ -191,8 +191,44 @@ class OscEdgeTest {
                 OSCMessage m = c.reply("/gen/a2a", req);
                 assertFail(m, "E_BAD_ARG", "");
                 String message = (String) m.getArguments().get(2);
-                assertTrue(message.contains("outside") || message.contains("absolute") || message.contains("not an uploaded"),
+                assertTrue(message.contains("outside") || message.contains("absolute") || message.contains("not an uploaded")
+                                || message.contains("links are not followed"),
                         path + ": " + message);
+            }
+        }
+    }
+
+    @Test
+    void aPathOutsideTheFoldersGetsOneAnswerWhetherItExistsOrNot() throws Exception {
+        Path outside = Files.createDirectories(root.resolve("private"));
+        Files.write(outside.resolve("there.wav"), new byte[64]);
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
+            List<String> answers = new ArrayList<>();
+            for (String name : List.of("there.wav", "missing.wav")) {
+                String path = outside.resolve(name).toString();
+                int req = REQ.incrementAndGet();
+                c.send.send("/gen/a2a", req, path, "brass", 1f);
+                OSCMessage m = c.reply("/gen/a2a", req);
+                assertFail(m, "E_BAD_ARG", "outside the server's folders");
+                answers.add(((String) m.getArguments().get(2)).replace(path, "PATH"));
+            }
+            assertEquals(answers.get(0), answers.get(1));
+        }
+    }
+
+    @Test
+    void linksInsideTheFoldersAreNotFollowed() throws Exception {
+        Path real = importDir.resolve("real.wav");
+        Files.write(real, new byte[64]);
+        Path link = importDir.resolve("link.wav");
+        Files.createSymbolicLink(link, real);
+        Path linkedFolder = importDir.resolve("linked");
+        Files.createSymbolicLink(linkedFolder, importDir);
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
+            for (Path p : List.of(link, linkedFolder.resolve("real.wav"))) {
+                int req = REQ.incrementAndGet();
+                c.send.send("/gen/a2a", req, p.toString(), "brass", 1f);
+                assertFail(c.reply("/gen/a2a", req), "E_BAD_ARG", "links are not followed");
             }
         }
     }
