@@ -78,8 +78,4 @@ final class OscTrust {
     private static String keyOf(OscSession s, OptionalInt uid) {
         return uid.isPresent() ? "uid:" + uid.getAsInt() : "host:" + s.remote().getAddress().getHostAddress();
     }
-
-    boolean hasOwnerTables() {
-        return self.isPresent();
-    }
 }
