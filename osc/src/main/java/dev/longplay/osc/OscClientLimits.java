@@ -43,7 +43,8 @@ public record OscClientLimits(double globalRatePerSecond, int globalBurst, int m
                 maxTcpPerOwner, idle, auth);
     }
 
-    public OscClientLimits withPerClient(int scheduled, int registered, int tcp) {
+    /** Scheduled commands per client, /notify registrations and TCP connections per owner. */
+    public OscClientLimits withShares(int scheduled, int registered, int tcp) {
         return new OscClientLimits(globalRatePerSecond, globalBurst, scheduled, registered, tcp, tcpIdleTimeout,
                 tcpAuthTimeout);
     }

@@ -6,10 +6,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,24 +40,50 @@ class OscFairnessTest {
         }
     }
 
+    /** Sends one junk packet; the flood's only difference between UDP and TCP. */
+    private interface Sender {
+        void send(byte[] packet) throws IOException;
+    }
+
     @Test
     @Timeout(60)
     void statusRoundTripsStayFastWhileAnotherClientFloods() throws Exception {
         server = OscServerTransport.start(OscServerConfig.defaults("1").withPorts(0, -1), handler);
         InetSocketAddress address = server.udpAddress().orElseThrow();
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            probeWhileFlooding(p -> s.send(new DatagramPacket(p, p.length, address)), OscClient.udp(address));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void tcpStatusRoundTripsStayFastWhileAnotherConnectionFloods() throws Exception {
+        server = OscServerTransport.start(OscServerConfig.defaults("1").withPorts(-1, 0), handler);
+        InetSocketAddress address = server.tcpAddress().orElseThrow();
+        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            probeWhileFlooding(p -> out.write(SlipFraming.encode(p)), OscClient.tcp(address));
+        }
+    }
+
+    /**
+     * Floods junk from one client while another sends {@code PROBES} /status round trips, one at a time, and checks
+     * that the flood is cut at its own bucket and the probes' p99 stays under 10 ms.
+     */
+    private void probeWhileFlooding(Sender flood, OscClient prober) throws Exception {
         AtomicBoolean probing = new AtomicBoolean(true);
         AtomicLong flooded = new AtomicLong();
         Thread flooder = new Thread(() -> {
             byte[] junk = new byte[64];
             new Random(1).nextBytes(junk);
-            try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                DatagramPacket p = new DatagramPacket(junk, junk.length, address);
+            try {
                 // Bursts of 50 every millisecond: up to 50,000 packets a second, 100 times a client's allowance,
                 // without taking a whole core of a two-core machine from the server (that would measure the CPU
                 // scheduler, not the server).
                 while (probing.get() && flooded.get() < MAX_FLOOD) {
                     for (int i = 0; i < 50; i++) {
-                        s.send(p);
+                        flood.send(junk);
                     }
                     flooded.addAndGet(50);
                     LockSupport.parkNanos(1_000_000);
@@ -67,7 +95,7 @@ class OscFairnessTest {
         flooder.start();
         long[] rtt = new long[PROBES];
         long floodAtStart;
-        try (OscClient prober = OscClient.udp(address)) {
+        try (prober) {
             // Warm-up: the flood is under way and the server's code compiled before anything is measured. A cold
             // receiver falls behind the flood and the kernel drops what overflows its buffer, probes included.
             // The prober stays within its own allowance (burst 1000, 500/s): at most 200 warm-up probes, 2 ms apart.
@@ -109,7 +137,7 @@ class OscFairnessTest {
         // 8 scheduled commands in all, 4 per client: without the share, one client would take all 8.
         server = OscServerTransport.start(OscServerConfig.defaults("1").withPorts(0, -1)
                 .withCapacity(64, 32, 8, Duration.ofSeconds(60))
-                .withLimits(OscClientLimits.defaults().withPerClient(4, 16, 8)), handler);
+                .withLimits(OscClientLimits.defaults().withShares(4, 16, 8)), handler);
         InetSocketAddress address = server.udpAddress().orElseThrow();
         try (OscClient greedy = OscClient.udp(address); OscClient other = OscClient.udp(address)) {
             Instant later = Instant.now().plusSeconds(50);

@@ -173,7 +173,7 @@ class OscLocalUsersTest {
     void oneUserAtItsNotifyShareDoesNotShutOutAnother() throws Exception {
         OtherUser.assumeAvailable();
         start(OscServerConfig.defaults("1").withSecret(SECRET).withCapacity(6, 32, 10_000, Duration.ofSeconds(60))
-                .withLimits(OscClientLimits.defaults().withPerClient(256, 3, 8)));
+                .withLimits(OscClientLimits.defaults().withShares(256, 3, 8)));
         InetSocketAddress address = server.udpAddress().orElseThrow();
         List<OscClient> mine = new java.util.ArrayList<>();
         try {
