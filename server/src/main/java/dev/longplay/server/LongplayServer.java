@@ -190,7 +190,9 @@ public final class LongplayServer implements AutoCloseable {
     }
 
     /**
-     * Starts the OSC edge (UDP and TCP as {@code config} says) beside HTTP, and tells OSCQuery its port.
+     * Starts the OSC edge (UDP and TCP as {@code config} says) beside HTTP, and tells OSCQuery its port. Clients of
+     * another local user (or any client where socket owners cannot be told) must {@code /auth} with the install token
+     * unless {@code config} names its own secret (LAN mode's {@code --osc-secret}).
      *
      * @param importDir a folder besides the clip and upload folders whose audio files OSC commands may name
      */
@@ -202,6 +204,9 @@ public final class LongplayServer implements AutoCloseable {
         AudioControl attached = audio;
         if (attached != null) {
             edge.attachAudio(attached);
+        }
+        if (config.secret().isEmpty()) {
+            config = config.withSecret(token.value());
         }
         if (config.beatClock().isEmpty()) {
             // atBeat on any command: the player's clock, once (and while) the audio edges run.
