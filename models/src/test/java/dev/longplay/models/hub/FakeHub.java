@@ -34,15 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code Retry-After}. Raw sockets, so faults can be injected at the byte level: a cut connection, wrong bytes, a
  * stall, a server that is gone.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
 
-    record Seen(String host, String method, String target, Map<String, String> headers) {
+    public record Seen(String host, String method, String target, Map<String, String> headers) {
     }
 
-    record Repo(String id, String commit, Map<String, byte[]> files, boolean gated) {
+    public record Repo(String id, String commit, Map<String, byte[]> files, boolean gated) {
     }
 
-    final List<Seen> requests = Collections.synchronizedList(new ArrayList<>());
+    public final List<Seen> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
@@ -51,19 +51,19 @@ final class FakeHub implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
 
-    volatile String acceptedToken = "hf_granted";
+    public volatile String acceptedToken = "hf_granted";
     /** The file host closes the connection after this absolute offset, once (-1: never). */
-    final AtomicLong cutAtOnce = new AtomicLong(-1);
+    public final AtomicLong cutAtOnce = new AtomicLong(-1);
     /** The file host stops sending (keeps the socket open) at this absolute offset (-1: never). */
-    volatile long stallAt = -1;
+    public volatile long stallAt = -1;
     /** The file host flips a byte of everything it sends. */
-    volatile boolean corrupt;
+    public volatile boolean corrupt;
     /** The file host sleeps this long per 8 KiB (to make downloads overlap). */
-    volatile int millisPer8k;
+    public volatile int millisPer8k;
     /** This many Hub requests answer 429 first. */
-    final AtomicInteger tooManyRequests = new AtomicInteger();
+    public final AtomicInteger tooManyRequests = new AtomicInteger();
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         hub = new ServerSocket(0, 50, lo);
         cdn = new ServerSocket(0, 50, lo);
@@ -71,11 +71,11 @@ final class FakeHub implements AutoCloseable {
         accept(cdn, "cdn");
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + hub.getLocalPort());
     }
 
-    String addRepo(String id, Map<String, byte[]> files, boolean gated) {
+    public String addRepo(String id, Map<String, byte[]> files, boolean gated) {
         String commit = sha1Hex((id + files.keySet() + System.nanoTime()).getBytes(StandardCharsets.UTF_8));
         repos.put(id, new Repo(id, commit, new LinkedHashMap<>(files), gated));
         files.forEach((p, b) -> {
@@ -86,26 +86,26 @@ final class FakeHub implements AutoCloseable {
         return commit;
     }
 
-    void rename(String oldId, String newId) {
+    public void rename(String oldId, String newId) {
         renamed.put(oldId, newId);
     }
 
-    List<Seen> seen(String host, String method) {
+    public List<Seen> seen(String host, String method) {
         synchronized (requests) {
             return requests.stream().filter(r -> r.host().equals(host) && r.method().equals(method)).toList();
         }
     }
 
-    static boolean lfs(String path) {
+    public static boolean lfs(String path) {
         return path.endsWith(".safetensors") || path.endsWith(".ckpt");
     }
 
-    static String sha256Hex(byte[] b) {
+    public static String sha256Hex(byte[] b) {
         return digest("SHA-256", b, null);
     }
 
     /** A git blob id: sha1 of "blob LEN\0" and the bytes. */
-    static String gitSha1(byte[] b) {
+    public static String gitSha1(byte[] b) {
         return digest("SHA-1", b, ("blob " + b.length + "\0").getBytes(StandardCharsets.US_ASCII));
     }
 
