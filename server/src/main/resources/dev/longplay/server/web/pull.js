@@ -4,7 +4,7 @@ import * as api from './api.js';
 import { $, bytes } from './dom.js';
 
 function show(text, isError = false) {
-  $('pull-text').textContent = text;
+  $('pull-text').textContent = isError ? '' : text;
   $('pull-error').textContent = isError ? text : '';
 }
 
