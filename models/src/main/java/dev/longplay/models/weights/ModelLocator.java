@@ -57,7 +57,7 @@ public final class ModelLocator {
         String id = at < 0 ? pathOrId : pathOrId.substring(0, at);
         String revision = at < 0 ? null : pathOrId.substring(at + 1);
         if (!HF_ID.matcher(id).matches() || pathOrId.contains("..")
-                || (revision != null && !revision.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,199}"))) {
+                || (revision != null && !revision.matches("[A-Za-z0-9][A-Za-z0-9_./-]{0,199}"))) {
             throw new CheckpointException("model not found: '" + pathOrId + "' is neither a folder nor a Hugging Face id");
         }
         Path repo = repoFolder(id);

@@ -125,6 +125,22 @@ class PullCommandTest {
     }
 
     @Test
+    void twoPullProcessesAtOnceShareOneDownload(@TempDir Path tmp) throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("hf"));
+        Files.writeString(home.resolve("token"), "hf_granted");
+        hub.millisPer8k = 20; // about a second for the checkpoint: the two overlap
+        Process a = start(home, tmp.resolve("a.log"), Map.of(), "pull", SMALL);
+        Process b = start(home, tmp.resolve("b.log"), Map.of(), "pull", SMALL);
+        assertTrue(a.waitFor(120, TimeUnit.SECONDS) && b.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, a.exitValue(), Files.readString(tmp.resolve("a.log")));
+        assertEquals(0, b.exitValue(), Files.readString(tmp.resolve("b.log")));
+        Path blob = home.resolve("hub/models--stabilityai--stable-audio-open-small/blobs/" + FakeHub.sha256Hex(ckpt));
+        assertArrayEquals(ckpt, Files.readAllBytes(blob));
+        long gets = hub.seen("cdn", "GET").stream().filter(s -> s.target().contains(FakeHub.sha256Hex(ckpt))).count();
+        assertEquals(1, gets, "one process downloaded, the other waited on the blob's lock: " + hub.requests);
+    }
+
+    @Test
     void offlineWithNothingCachedSaysSo(@TempDir Path tmp) throws Exception {
         Path home = Files.createDirectories(tmp.resolve("hf"));
         Run r = run(home, Map.of("HF_HUB_OFFLINE", "1"), "pull", SMALL);
