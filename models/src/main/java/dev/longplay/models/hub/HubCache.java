@@ -58,7 +58,7 @@ public final class HubCache {
     public Path snapshotFile(RepoRef ref, String commit, String path) {
         Path dir = snapshotDir(ref, commit);
         Path p = dir.resolve(path).normalize();
-        if (path.startsWith("/") || path.contains("\\") || !p.startsWith(dir) || p.equals(dir)) {
+        if (path.startsWith("/") || path.contains("\\") || path.contains("..") || !p.startsWith(dir) || p.equals(dir)) {
             throw new HubException(HubException.Reason.NETWORK, "refusing the repo path '" + path + "': it leaves the snapshot folder");
         }
         return p;

@@ -59,6 +59,9 @@ public final class ModelPuller {
         } else {
             plan = PullPlan.forEncoder(ref, info);
         }
+        for (String f : plan.files()) {
+            cache.snapshotFile(ref, commit, f); // refuses a path that would leave the snapshot, before any byte is fetched
+        }
         long total = 0;
         for (String f : plan.files()) {
             long size = info.sibling(f).map(RevisionInfo.Sibling::size).orElse(-1L);

@@ -158,6 +158,21 @@ class HubPullTest {
     }
 
     @Test
+    void aRepoPathThatWouldLeaveTheSnapshotIsRefusedBeforeAnyDownload(@TempDir Path cache) throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("model_config.json", CONFIG);
+        files.put("model.safetensors", ckpt);
+        files.put("text_encoder/../../../../escaped.safetensors", random(100, 8));
+        hub.addRepo("evil/model", files, false);
+        HubException e = assertThrows(HubException.class, () -> puller(cache).pull(RepoRef.parse("evil/model"), PullListener.NONE));
+        assertTrue(e.getMessage().contains("leaves the snapshot folder"), e.getMessage());
+        assertTrue(hub.seen("cdn", "GET").isEmpty(), "no weights were fetched");
+        try (Stream<Path> all = Files.walk(cache)) { // the path would land at the cache root
+            assertTrue(all.noneMatch(p -> p.getFileName().toString().startsWith("escaped")));
+        }
+    }
+
+    @Test
     void aConnectionCutMidFileResumesWithARangeRequest(@TempDir Path cache) throws Exception {
         addSmall(false);
         addT5();

@@ -212,6 +212,8 @@ public final class ModelPulls implements AutoCloseable {
             pull.emit("done", Map.of("commit", r.commit(), "snapshot", r.snapshot().toString(), "encoders", encoders));
         } catch (HubException e) {
             fail(pull, e.reason().code(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            fail(pull, "invalid_argument", e.getMessage()); // a malformed HF_ENDPOINT or timeout in the server's environment
         } catch (RuntimeException e) {
             LOG.error("model pull {} failed", pull.ref, e);
             fail(pull, "internal_error", "the pull failed: " + e);
