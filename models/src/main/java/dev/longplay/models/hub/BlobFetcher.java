@@ -103,7 +103,7 @@ final class BlobFetcher {
                 boolean progressed = have > before;
                 if (!progressed || ++resumes > MAX_RESUMES) {
                     String why = e instanceof SocketTimeoutException
-                            ? "the server stopped sending for " + client.endpoint().stallTimeout().toSeconds()
+                            ? "the server stopped sending for " + client.endpoint().stallTimeout().toMillis() / 1000.0
                               + " s (HF_HUB_DOWNLOAD_TIMEOUT raises the limit)"
                             : "the connection failed: " + e.getMessage();
                     throw new HubException(e instanceof SocketTimeoutException ? HubException.Reason.TIMEOUT : HubException.Reason.NETWORK,

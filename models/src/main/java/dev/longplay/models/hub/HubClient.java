@@ -212,7 +212,7 @@ public final class HubClient {
         String where = uri.getScheme() + "://" + uri.getAuthority();
         if (e instanceof SocketTimeoutException) {
             return new HubException(HubException.Reason.TIMEOUT, where + " did not answer within "
-                    + hub.metadataTimeout().toSeconds() + " s (HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT raise it)", e);
+                    + hub.metadataTimeout().toMillis() / 1000.0 + " s (HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT raise it)", e);
         }
         if (e instanceof ConnectException || e instanceof UnknownHostException) {
             return new HubException(HubException.Reason.NETWORK, "cannot reach " + where + " (" + e.getMessage()

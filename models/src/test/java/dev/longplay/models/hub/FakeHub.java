@@ -60,6 +60,8 @@ public final class FakeHub implements AutoCloseable {
     public volatile boolean corrupt;
     /** The file host sleeps this long per 8 KiB (to make downloads overlap). */
     public volatile int millisPer8k;
+    /** The Hub reads requests and never answers. */
+    public volatile boolean hubSilent;
     /** This many Hub requests answer 429 first. */
     public final AtomicInteger tooManyRequests = new AtomicInteger();
 
@@ -167,6 +169,10 @@ public final class FakeHub implements AutoCloseable {
     }
 
     private void hub(String method, String target, Map<String, String> headers, OutputStream out) throws IOException {
+        if (hubSilent) {
+            awaitClose();
+            return;
+        }
         if (tooManyRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             respond(out, 429, Map.of("Retry-After", "0"), new byte[0], method);
             return;

@@ -223,6 +223,19 @@ class HubPullTest {
     }
 
     @Test
+    void aHubThatNeverAnswersTimesOut(@TempDir Path cache) {
+        addSmall(false);
+        hub.hubSilent = true;
+        ModelPuller p = new ModelPuller(new HubEndpoint(hub.endpoint(), Optional.empty(), Duration.ofMillis(400),
+                Duration.ofMillis(400), false), new HubCache(cache));
+        long t0 = System.nanoTime();
+        HubException e = assertThrows(HubException.class, () -> p.pull(RepoRef.parse(SMALL), PullListener.NONE));
+        assertEquals(HubException.Reason.TIMEOUT, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("did not answer") && e.getMessage().contains("HF_HUB_ETAG_TIMEOUT"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "gave up within a few seconds");
+    }
+
+    @Test
     void aServerThatIsGoneIsANetworkErrorNotAStackTrace(@TempDir Path cache) throws Exception {
         addSmall(false);
         ModelPuller p = puller(cache);
