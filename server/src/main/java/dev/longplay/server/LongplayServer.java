@@ -148,6 +148,7 @@ public final class LongplayServer implements AutoCloseable {
         connector.setPort(config.port());
         jetty.addConnector(connector);
         jetty.setHandler(api);
+        api.attachPulls(new dev.longplay.server.pull.ModelPulls(dev.longplay.models.hub.ModelPuller::fromEnvironment)); // only on request
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();
