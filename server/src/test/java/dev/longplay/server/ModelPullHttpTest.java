@@ -77,7 +77,7 @@ class ModelPullHttpTest {
                 if (line.startsWith("event: ")) {
                     event = line.substring(7);
                 } else if (line.startsWith("data: ")) {
-                    out.add(Map.entry(event, dev.longplay.server.Json.MAPPER.readTree(line.substring(6))));
+                    out.add(Map.entry(event, dev.longplay.server.io.Json.MAPPER.readTree(line.substring(6))));
                     if (event.equals("done") || event.equals("failed")) {
                         break;
                     }

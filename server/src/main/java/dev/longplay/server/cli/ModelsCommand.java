@@ -2,7 +2,7 @@ package dev.longplay.server.cli;
 
 import dev.longplay.models.hub.LocalModel;
 import dev.longplay.models.weights.ModelLocator;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,7 +2,7 @@ package dev.longplay.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longplay.server.Json;
+import dev.longplay.server.io.Json;
 import dev.longplay.server.pull.ModelPulls;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
