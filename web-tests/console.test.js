@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,7 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 // A first generation loads (or on a fresh machine first makes) the tiny model.
 const JOB_TIMEOUT = 240_000;
 
-let server, base, browser, page, temp;
+let server, base, browser, page, temp, hub, hubUrl;
 const logs = [];
 const pageErrors = [];
 
@@ -31,6 +32,32 @@ function freePort() {
     s.listen(0, '127.0.0.1', () => {
       const { port } = s.address();
       s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A Hugging Face Hub on loopback that knows one gated model: its revision answers, its files answer 401 with
+ * X-Error-Code GatedRepo (as the Hub does without an accepted licence); any other repo is RepoNotFound.
+ */
+function gatedHub() {
+  return new Promise(resolve => {
+    const s = createHttpServer((req, res) => {
+      const path = new URL(req.url, 'http://hub').pathname;
+      if (path === '/api/models/stabilityai/stable-audio-open-small/revision/main') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ sha: 'a'.repeat(40), siblings: [{ rfilename: 'model_config.json' }, { rfilename: 'model.ckpt' }] }));
+      } else if (path.startsWith('/stabilityai/stable-audio-open-small/resolve/')) {
+        res.writeHead(401, { 'X-Error-Code': 'GatedRepo' });
+        res.end();
+      } else {
+        res.writeHead(401, { 'X-Error-Code': 'RepoNotFound' });
+        res.end();
+      }
+    });
+    s.listen(0, '127.0.0.1', () => {
+      hubUrl = `http://127.0.0.1:${s.address().port}`;
+      resolve(s);
     });
   });
 }
@@ -65,8 +92,10 @@ before(async () => {
   temp = mkdtempSync(join(tmpdir(), 'longplay-web-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  hub = await gatedHub();
   server = spawn(join(repo, 'longplay'), ['serve', '--port', String(port), '--osc-port', '-1',
-    '--data-dir', join(temp, 'data'), '--config-dir', join(temp, 'config')], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--data-dir', join(temp, 'data'), '--config-dir', join(temp, 'config')], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HF_ENDPOINT: hubUrl, HF_HOME: join(temp, 'hf'), HF_TOKEN: '' } });
   server.stdout.on('data', d => logs.push(d.toString()));
   server.stderr.on('data', d => logs.push(d.toString()));
   // The first call of ./longplay may build the jar.
@@ -93,6 +122,7 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close();
+  if (hub) hub.close();
   if (server && server.exitCode === null) {
     const exited = new Promise(r => server.once('exit', r));
     server.kill('SIGTERM');
@@ -262,6 +292,20 @@ test('a failed job is listed under recent failures with its message', async () =
   await page.selectOption('#sampler', '');
   await page.waitForFunction(() => document.getElementById('failures').textContent.includes('sampler'), null, { timeout: 10_000 });
   assert.match(await page.textContent('#failures'), new RegExp(jobId.slice(0, 8)));
+});
+
+test('pull a model: a gated model shows the licence page, an unknown one is named', async () => {
+  await page.fill('#pull-model', 'stabilityai/stable-audio-open-small');
+  await page.click('#pull-button');
+  await page.waitForFunction(() => document.getElementById('pull-error').textContent.includes('gated'), null, { timeout: 30_000 });
+  const gated = await page.textContent('#pull-error');
+  assert.ok(gated.includes(hubUrl + '/stabilityai/stable-audio-open-small') && gated.includes('licence'), gated);
+  await page.waitForFunction(() => !document.getElementById('pull-button').disabled, null, { timeout: 10_000 });
+  await page.fill('#pull-model', 'nobody/nothing');
+  await page.click('#pull-button');
+  await page.waitForFunction(() => document.getElementById('pull-error').textContent.startsWith('not_found'), null, { timeout: 30_000 });
+  assert.ok((await page.textContent('#pull-error')).includes('nobody/nothing'));
+  await page.screenshot({ path: join(out, 'pull.png') });
 });
 
 test('a refused request shows the server message; the page raised no errors', async () => {

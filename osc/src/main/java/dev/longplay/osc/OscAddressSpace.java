@@ -140,9 +140,11 @@ public final class OscAddressSpace {
                     List.of(), List.of(done(NOTIFY, "Registered or unregistered.",
                             required("clientId", INT, "Your client number (0 after unregistering)."))),
                     List.of(E_BAD_ARG, E_QUEUE_FULL)),
-            command(AUTH, "LAN mode: prove you know the shared secret. Until then every other command from this "
-                            + "sender (UDP: host and port; TCP: connection) fails with E_AUTH.",
-                    List.of(required("secret", STRING, "The server's shared secret.")),
+            command(AUTH, "Prove you know the secret, if you are not trusted already (clients of the server's own user "
+                            + "on Linux are). Until then every command but /auth and /version from this sender (UDP: "
+                            + "address, port and user; TCP: connection) fails with E_AUTH.",
+                    List.of(required("secret", STRING, "The install token (the server's config folder, file token), "
+                            + "or the secret given with --osc-secret.")),
                     List.of(), List.of(done(AUTH, "Authenticated.")), List.of(E_AUTH)),
             command(STATUS, "Ask how the server is doing.", List.of(), List.of(),
                     List.of(new OscReplyForm(STATUS_REPLY, List.of(
@@ -205,7 +207,8 @@ public final class OscAddressSpace {
             command(CLIP_LOAD_SC, "Load a clip into a SuperCollider buffer: the server sends /b_allocRead to "
                             + "scsynth (default 127.0.0.1 57110), which reads the WAV file itself.",
                     List.of(CLIP_ID, required("bufnum", INT, "scsynth buffer number.").range(0, Integer.MAX_VALUE),
-                            optional("host", STRING, "scsynth's host."),
+                            optional("host", STRING, "scsynth's IP address (a literal, no names): loopback, or your "
+                                    + "own address in LAN mode."),
                             optional("port", INT, "scsynth's UDP port.").range(1, 65535)), List.of(),
                     List.of(done(CLIP_LOAD_SC, "/b_allocRead was sent.", CLIP_ID,
                             required("bufnum", INT, "The buffer number."))),

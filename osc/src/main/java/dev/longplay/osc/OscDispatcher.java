@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +35,10 @@ import static dev.longplay.osc.OscAddressSpace.VERSION;
  * bundles, authenticate, check against the namespace, schedule by timetag or at/atBeat, answer the
  * built-in commands, call the handler. No method lets an exception escape, because one bad packet must
  * never stop the receiver (JavaOSC's own listener dies that way).
+ *
+ * <p>Fairness: each client (UDP address and port, or TCP connection) has its own token bucket, checked before
+ * anything is parsed, so a flooding client's packets are dropped at the cost of a map lookup while others' pass;
+ * one shared bucket caps the total. Scheduled commands are capped per client as well as in total.
  */
 final class OscDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OscDispatcher.class);
@@ -44,7 +49,13 @@ final class OscDispatcher implements AutoCloseable {
     private final OscRequestHandler handler;
     private final OscClientRegistry registry;
     private final OscPacketCodec codec;
-    private final TokenBucketRateLimiter<java.net.InetAddress> limiter;
+    /** Commands anyone may send: the way to become trusted, and the version (nothing private). */
+    private static final Set<String> OPEN = Set.of(AUTH, VERSION);
+    private static final Object ALL_CLIENTS = new Object();
+
+    private final TokenBucketRateLimiter<Object> limiter;
+    private final TokenBucketRateLimiter<Object> globalLimiter;
+    private final OscTrust trust;
     private final byte[] secret;
     private final ScheduledExecutorService scheduler;
     private final AtomicInteger scheduled = new AtomicInteger();
@@ -61,6 +72,8 @@ final class OscDispatcher implements AutoCloseable {
         this.registry = registry;
         this.codec = codec;
         this.limiter = new TokenBucketRateLimiter<>(config.ratePerSecond(), config.burst(), config.maxClients() * 16);
+        this.globalLimiter = new TokenBucketRateLimiter<>(config.limits().globalRatePerSecond(), config.limits().globalBurst(), 1);
+        this.trust = new OscTrust(config.trust());
         this.secret = config.secret().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "osc-scheduler");
@@ -69,11 +82,20 @@ final class OscDispatcher implements AutoCloseable {
         });
     }
 
-    /** One received packet; {@code session} is only created once the packet is admitted and parsed. */
-    void onPacket(ByteBuffer bytes, InetAddress host, Supplier<OscSession> session) {
+    OscTrust trust() {
+        return trust;
+    }
+
+    /**
+     * One received packet; {@code session} is only created once the packet is admitted and parsed.
+     *
+     * @param client the client's rate limit key: its UDP address and port, or its TCP session
+     */
+    void onPacket(ByteBuffer bytes, Object client, InetAddress host, Supplier<OscSession> session) {
         packets.increment();
         try {
-            if (!limiter.tryAcquire(host, System.nanoTime())) {
+            long now = System.nanoTime();
+            if (!limiter.tryAcquire(client, now) || !globalLimiter.tryAcquire(ALL_CLIENTS, now)) {
                 rateLimited.increment();
                 return;
             }
@@ -83,7 +105,9 @@ final class OscDispatcher implements AutoCloseable {
                 log.debug("Dropped a malformed packet from {}: {}", host, m.reason());
                 return;
             }
-            dispatch(((OscPacketCodec.Packet) decoded).packet(), session.get(), null);
+            OscSession s = session.get();
+            trust.seen(s, now);
+            dispatch(((OscPacketCodec.Packet) decoded).packet(), s, null);
         } catch (RuntimeException | StackOverflowError e) {
             log.error("Packet from {} dropped by an unexpected error", host, e);
         }
@@ -120,7 +144,7 @@ final class OscDispatcher implements AutoCloseable {
         String address = message.getAddress();
         List<Object> raw = message.getArguments();
         try {
-            if (secret != null && !session.authenticated() && !AUTH.equals(address)) {
+            if (!OPEN.contains(address) && !trust.trusted(session, System.nanoTime())) {
                 throw new OscCommandException(OscErrorCode.E_AUTH, address + ": not authenticated; send /auth <secret> first");
             }
             OscAddressSpace.Checked c = OscAddressSpace.check(address, raw);
@@ -172,14 +196,21 @@ final class OscDispatcher implements AutoCloseable {
         }
         if (due != null && due.isAfter(now.plus(config.maxScheduleAhead()))) {
             throw new OscCommandException(OscErrorCode.E_BAD_ARG,
-                    "due more than " + config.maxScheduleAhead().toHours() + " h ahead (timetag " + due + ")");
+                    "due more than " + config.maxScheduleAhead().toSeconds() + " s ahead (timetag " + due + ")");
         }
         return due;
     }
 
     private void schedule(OscRequest request, OscSession session, Instant due) {
+        int perClient = config.limits().maxScheduledPerClient();
+        if (session.scheduled.incrementAndGet() > perClient) {
+            session.scheduled.decrementAndGet();
+            throw new OscCommandException(OscErrorCode.E_QUEUE_FULL,
+                    "this client has " + perClient + " commands scheduled already");
+        }
         if (scheduled.incrementAndGet() > config.maxScheduled()) {
             scheduled.decrementAndGet();
+            session.scheduled.decrementAndGet();
             throw new OscCommandException(OscErrorCode.E_QUEUE_FULL,
                     config.maxScheduled() + " commands are scheduled already");
         }
@@ -187,10 +218,12 @@ final class OscDispatcher implements AutoCloseable {
         try {
             scheduler.schedule(() -> {
                 scheduled.decrementAndGet();
+                session.scheduled.decrementAndGet();
                 execute(request, session);
             }, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             scheduled.decrementAndGet();
+            session.scheduled.decrementAndGet();
             throw new OscCommandException(OscErrorCode.E_CANCELLED, "the server is shutting down");
         }
     }
@@ -218,7 +251,8 @@ final class OscDispatcher implements AutoCloseable {
     private void notify(OscRequest request, OscSession session) {
         if (request.integer("flag") == 1) {
             int replyPort = (Integer) request.arg("replyPort").orElse(0);
-            session.done(NOTIFY, registry.register(session, replyPort));
+            session.done(NOTIFY, registry.register(session, replyPort, trust.ownerKey(session, System.nanoTime()),
+                    config.limits().maxRegisteredPerOwner()));
         } else {
             registry.unregister(session);
             session.done(NOTIFY, 0);
@@ -226,12 +260,16 @@ final class OscDispatcher implements AutoCloseable {
     }
 
     private void authenticate(OscRequest request, OscSession session) {
+        if (secret == null) {
+            throw new OscCommandException(OscErrorCode.E_AUTH, "/auth: this server has no secret; only its own user's "
+                    + "local clients may command it");
+        }
         byte[] given = request.string("secret").getBytes(StandardCharsets.UTF_8);
-        if (secret != null && !MessageDigest.isEqual(secret, given)) {
+        if (!MessageDigest.isEqual(secret, given)) {
             log.warn("Wrong OSC secret from {}", session);
             throw new OscCommandException(OscErrorCode.E_AUTH, "/auth: wrong secret");
         }
-        session.authenticate();
+        trust.authenticate(session, System.nanoTime());
         session.done(AUTH);
     }
 

@@ -10,10 +10,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,6 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Threads: one UDP receiver, one TCP acceptor, two per TCP connection (reader, and a writer behind a
  * bounded queue, ending within a second of the connection closing, so a client that stops reading cannot block a job thread), and the bundle scheduler.
+ *
+ * <p>TCP connections are capped in total and per owner (see {@link OscClientLimits}), and closed when idle, or when
+ * not trusted and not authenticated soon after connecting, so idle sockets of one user cannot lock out the rest.
  */
 public final class OscServerTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OscServerTransport.class);
@@ -43,6 +49,9 @@ public final class OscServerTransport implements AutoCloseable {
     private final DatagramChannel udp;
     private final ServerSocket tcp;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    /** Open TCP connections per owner key; guarded by itself. */
+    private final Map<String, Integer> connectionsPerOwner = new HashMap<>();
+    private final InetSocketAddress udpLocal;
     private volatile boolean open = true;
 
     private OscServerTransport(OscServerConfig config, OscRequestHandler handler) throws IOException {
@@ -70,6 +79,7 @@ public final class OscServerTransport implements AutoCloseable {
         }
         this.udp = u;
         this.tcp = t;
+        this.udpLocal = u == null ? null : (InetSocketAddress) u.getLocalAddress();
     }
 
     /** Binds the sockets and starts receiving; the handler gets every checked command (see its contract). */
@@ -128,8 +138,8 @@ public final class OscServerTransport implements AutoCloseable {
                     dispatcher.countOversized();
                     continue;
                 }
-                dispatcher.onPacket(buffer, from.getAddress(),
-                        () -> registry.udpSession(from, f -> new OscSession("udp", f, this::sendUdp, codec)));
+                dispatcher.onPacket(buffer, from, from.getAddress(),
+                        () -> registry.udpSession(from, f -> new OscSession("udp", f, udpLocal, this::sendUdp, codec)));
             } catch (ClosedChannelException e) {
                 break;
             } catch (Throwable e) { // one packet must never end the receiver
@@ -159,28 +169,48 @@ public final class OscServerTransport implements AutoCloseable {
                 }
                 continue;
             }
-            if (connections.size() >= config.maxTcpConnections()) {
-                log.warn("OSC TCP connection from {} refused: {} open already", socket.getRemoteSocketAddress(),
-                        connections.size());
+            try {
+                admit(socket);
+            } catch (RuntimeException e) {
+                log.error("OSC TCP connection from {} failed", socket.getRemoteSocketAddress(), e);
                 closeQuietly(socket);
-                continue;
             }
-            connections.add(socket);
-            serveTcp(socket);
         }
     }
 
-    private void serveTcp(Socket socket) {
+    /** Serves {@code socket} unless the total or its owner's share of connections is taken. */
+    private void admit(Socket socket) {
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
         BlockingQueue<byte[]> outbox = new ArrayBlockingQueue<>(TCP_SEND_QUEUE);
         // Decided by the client's first byte; nothing is sent to a client before it has sent something.
         AtomicReference<TcpFraming> framing = new AtomicReference<>(TcpFraming.SLIP);
-        OscSession session = new OscSession("tcp", remote, (packet, to) -> {
+        OscSession session = new OscSession("tcp", remote, local, (packet, to) -> {
             if (!socket.isClosed() && !outbox.offer(framing.get().encode(packet))) {
                 log.warn("OSC TCP client {} does not read its replies; disconnecting", remote);
                 closeQuietly(socket);
             }
         }, codec);
+        dispatcher.trust().ownTcp(session);
+        String owner = session.ownerKey();
+        synchronized (connectionsPerOwner) {
+            int mine = connectionsPerOwner.getOrDefault(owner, 0);
+            if (connections.size() >= config.maxTcpConnections() || mine >= config.limits().maxTcpPerOwner()) {
+                log.debug("OSC TCP connection from {} ({}) refused: {} open, {} of them its owner's", remote, owner,
+                        connections.size(), mine);
+                closeQuietly(socket);
+                return;
+            }
+            connectionsPerOwner.put(owner, mine + 1);
+            connections.add(socket);
+        }
+        serveTcp(socket, session, outbox, framing);
+    }
+
+    private void serveTcp(Socket socket, OscSession session, BlockingQueue<byte[]> outbox,
+                          AtomicReference<TcpFraming> framing) {
+        InetSocketAddress remote = session.remote();
+        long acceptedNanos = System.nanoTime();
         String name = "osc-tcp-" + remote.getAddress().getHostAddress() + ":" + remote.getPort();
         daemon(name + "-out", () -> writeTcp(socket, outbox)).start();
         daemon(name, () -> {
@@ -188,25 +218,49 @@ public final class OscServerTransport implements AutoCloseable {
             TcpFraming.FrameDecoder decoder = null;
             try (InputStream in = socket.getInputStream()) {
                 int n;
-                while ((n = in.read(buffer)) > 0) {
+                while (true) {
+                    socket.setSoTimeout(readTimeoutMillis(session, acceptedNanos));
+                    if ((n = in.read(buffer)) <= 0) {
+                        break;
+                    }
                     if (decoder == null) {
                         framing.set(TcpFraming.detect(buffer[0]));
                         decoder = framing.get().decoder(config.maxPacketBytes(),
-                                frame -> dispatcher.onPacket(ByteBuffer.wrap(frame), remote.getAddress(), () -> session),
+                                frame -> dispatcher.onPacket(ByteBuffer.wrap(frame), session, remote.getAddress(), () -> session),
                                 dispatcher::countOversized);
                     }
                     decoder.feed(buffer, 0, n);
                 }
+            } catch (SocketTimeoutException e) {
+                log.debug("OSC TCP {} closed: idle, or not authenticated in time", remote);
             } catch (IOException e) {
                 log.debug("OSC TCP {} closed: {}", remote, e.getMessage());
             } catch (Throwable e) {
                 log.error("OSC TCP {} reader failed", remote, e);
             } finally {
                 registry.unregister(session);
-                connections.remove(socket);
+                synchronized (connectionsPerOwner) {
+                    connections.remove(socket);
+                    connectionsPerOwner.computeIfPresent(session.ownerKey(), (k, v) -> v <= 1 ? null : v - 1);
+                }
                 closeQuietly(socket);
             }
         }).start();
+    }
+
+    /**
+     * How long the next read may wait: the idle timeout for a trusted connection, else what is left of the time an
+     * untrusted one has to authenticate (at least 1 ms: 0 would mean forever).
+     */
+    private int readTimeoutMillis(OscSession session, long acceptedNanos) {
+        long now = System.nanoTime();
+        OscClientLimits limits = config.limits();
+        long millis = limits.tcpIdleTimeout().toMillis();
+        if (!dispatcher.trust().trusted(session, now)) {
+            long left = limits.tcpAuthTimeout().toMillis() - (now - acceptedNanos) / 1_000_000;
+            millis = Math.min(millis, left);
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
     }
 
     private static void writeTcp(Socket socket, BlockingQueue<byte[]> outbox) {

@@ -4,7 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Token buckets per key (OSC: the sender's host, so it cannot escape by changing ports; HTTP: the client): each
+ * Token buckets per key (OSC: each client, a UDP address and port or a TCP connection, beside one shared bucket for
+ * all; HTTP: the client): each
  * request costs one token, tokens refill at {@code ratePerSecond} up to {@code burst}. The table is bounded (least
  * recently seen keys are forgotten, which only ever gives them a fresh, full bucket).
  */

@@ -34,17 +34,19 @@ class LibloInteropTest {
     void oscsendfileCommandsAndOscdumpReceivesTheReplies() throws Exception {
         assumeTrue(ExternalTools.which("oscsendfile").isPresent() && ExternalTools.which("oscdump").isPresent(),
                 "liblo-tools is not installed");
-        server = OscServerTransport.start(OscServerConfig.defaults("1").withPorts(0, 0), handler);
+        server = OscServerTransport.start(OscServerConfig.defaults("1").withPorts(0, 0).withSecret("liblo-secret-42"), handler);
         String port = Integer.toString(server.udpAddress().orElseThrow().getPort());
         int dumpPort = ExternalTools.freeUdpPort();
         dump = new ProcessBuilder("oscdump", "-L", Integer.toString(dumpPort)).redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(dump.getInputStream(), StandardCharsets.UTF_8));
         Thread.sleep(300); // let oscdump bind
 
-        // oscsendfile sends every line from one socket, so /notify's replyPort holds for the lines after it;
-        // like Max and Pd it cannot receive, so replies go to oscdump's port.
+        // oscsendfile sends every line from one socket, so /auth and /notify's replyPort hold for the lines after
+        // them; like Max and Pd it cannot receive, so replies go to oscdump's port. It closes its socket as soon as it
+        // has sent, before the server can see who owned it, so it authenticates like another user's client.
         java.nio.file.Path script = java.nio.file.Files.createTempFile("longplay-liblo", ".txt");
         java.nio.file.Files.writeString(script, String.join("\n",
+                "00000000.00000001 /auth s \"liblo-secret-42\"",
                 "00000000.00000001 /notify ii 1 " + dumpPort,
                 "00000000.00000001 /gen/text isfsi 4 \"pad\" 2.5 \"seed\" 9",
                 "00000000.00000001 /gen/loop isfi 5 \"drums\" 120 0") + "\n");
@@ -75,12 +77,21 @@ class LibloInteropTest {
     @Test
     void oscsendOneShotWithAPromptWithSpaces() throws Exception {
         assumeTrue(ExternalTools.which("oscsend").isPresent(), "liblo-tools is not installed");
-        server = OscServerTransport.start(OscServerConfig.defaults("1").withPorts(0, 0), handler);
+        server = OscServerTransport.start(oneShotConfig(), handler);
         String port = Integer.toString(server.udpAddress().orElseThrow().getPort());
         assertEquals(0, ExternalTools.run("oscsend", "127.0.0.1", port, "/gen/text", "isf", "4", "warm pad", "2.5"));
         OscRequest r = awaitFirst();
         assertEquals("warm pad", r.string("prompt"));
         assertEquals(2.5, r.number("seconds"));
+    }
+
+    /**
+     * oscsend sends one message and closes its socket at once, so its owner cannot be read and it cannot /auth first:
+     * these wire-format tests serve it as a single-user machine would with serve --osc-trust-local-users.
+     */
+    private static OscServerConfig oneShotConfig() {
+        OscServerConfig c = OscServerConfig.defaults("1").withPorts(0, 0);
+        return c.withTrust(c.trust().trustingAnyLocalUser());
     }
 
     private OscRequest awaitFirst() throws InterruptedException {
@@ -94,7 +105,7 @@ class LibloInteropTest {
     @Test
     void oscsendOverTcp() throws Exception {
         assumeTrue(ExternalTools.which("oscsend").isPresent(), "liblo-tools is not installed");
-        server = OscServerTransport.start(OscServerConfig.defaults("1").withPorts(0, 0), handler);
+        server = OscServerTransport.start(oneShotConfig(), handler);
         String url = "osc.tcp://127.0.0.1:" + server.tcpAddress().orElseThrow().getPort();
         assertEquals(0, ExternalTools.run("oscsend", url, "/clip/info", "s", "abc"));
         OscRequest r = awaitFirst();

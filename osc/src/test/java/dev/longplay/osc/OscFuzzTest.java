@@ -45,7 +45,7 @@ class OscFuzzTest {
     void survivesAHundredThousandBadPackets() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         OscServerConfig config = OscServerConfig.defaults("fuzz").withPorts(0, 0).withRateLimit(1e7, 10_000_000)
-                .withMaxPacketBytes(MAX_PACKET);
+                .withLimits(OscClientLimits.defaults().withGlobalRate(1e7, 10_000_000)).withMaxPacketBytes(MAX_PACKET);
         long heapBefore = usedHeapAfterGc();
         Set<Integer> sent = new HashSet<>();
         Set<Integer> done = new HashSet<>();

@@ -194,10 +194,11 @@ class OscServerTransportTest {
         InetAddress any = InetAddress.getByName("0.0.0.0");
         assertThrows(IllegalArgumentException.class,
                 () -> new OscServerConfig(any, 0, 0, Optional.empty(), 1024, 10, 10, 4, 4, 4, Duration.ofHours(1), "1",
-                        Optional.empty()));
+                        Optional.empty(), OscTrustPolicy.defaults(), OscClientLimits.defaults()));
         assertThrows(IllegalArgumentException.class, () -> OscServerConfig.defaults("1").withBind(any, "short"));
-        // The same checks apply on loopback when a secret is set (no LAN needed to test them).
-        start(OscServerConfig.defaults("1").withBind(InetAddress.getLoopbackAddress(), "correct horse battery"));
+        // A LAN peer's owner is unknown: on loopback, a system that cannot tell socket owners is the same case.
+        start(OscServerConfig.defaults("1").withBind(InetAddress.getLoopbackAddress(), "correct horse battery")
+                .withTrust(OscTrustPolicy.defaults().withOwners(PeerOwners.unknown())));
         for (OscClient c : List.of(udp(), tcp())) {
             try (c) {
                 c.send("/status");

@@ -157,6 +157,7 @@ public final class LongplayServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setHandler(api);
         jetty.setErrorHandler(new dev.longplay.server.http.JsonErrorHandler());
+        api.attachPulls(new dev.longplay.server.pull.ModelPulls(dev.longplay.models.hub.ModelPuller::fromEnvironment)); // only on request
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();
@@ -199,7 +200,9 @@ public final class LongplayServer implements AutoCloseable {
     }
 
     /**
-     * Starts the OSC edge (UDP and TCP as {@code config} says) beside HTTP, and tells OSCQuery its port.
+     * Starts the OSC edge (UDP and TCP as {@code config} says) beside HTTP, and tells OSCQuery its port. Clients of
+     * another local user (or any client where socket owners cannot be told) must {@code /auth} with the install token
+     * unless {@code config} names its own secret (LAN mode's {@code --osc-secret}).
      *
      * @param importDir a folder besides the clip and upload folders whose audio files OSC commands may name
      */
@@ -211,6 +214,9 @@ public final class LongplayServer implements AutoCloseable {
         AudioControl attached = audio;
         if (attached != null) {
             edge.attachAudio(attached);
+        }
+        if (config.secret().isEmpty()) {
+            config = config.withSecret(token.value());
         }
         if (config.beatClock().isEmpty()) {
             // atBeat on any command: the player's clock, once (and while) the audio edges run.

@@ -104,11 +104,16 @@ public final class StableAudioPipeline implements AudioGenerator {
                 for (ConditioningConfig.Conditioner c : cc.configs()) {
                     conds.put(c.id(), switch (c.type()) {
                         case "number" -> NumberConditioner.fromConfig(c, conditionerWeights, cc.condDim());
-                        case "t5" -> T5Conditioner.load(c, cc.condDim(), files.textEncoderDir(), files.tokenizerDir(),
-                                conditionerWeights, manager);
+                        case "t5" -> {
+                            ModelFiles.EncoderFolders t5 = files.textEncoder(c.id());
+                            yield T5Conditioner.load(c, cc.condDim(), t5.encoder(), t5.tokenizer(), conditionerWeights, manager);
+                        }
                         // Stable Audio 2.0: the CLAP folder (HF layout) as text_encoder/
-                        case "clap_text" -> ClapTextConditioner.load(c, cc.condDim(), files.textEncoderDir(),
-                                files.tokenizerDir(), conditionerWeights, manager);
+                        case "clap_text" -> {
+                            ModelFiles.EncoderFolders clap = files.textEncoder(c.id());
+                            yield ClapTextConditioner.load(c, cc.condDim(), clap.encoder(), clap.tokenizer(),
+                                    conditionerWeights, manager);
+                        }
                         default -> throw new CheckpointException("unsupported conditioner type '" + c.type()
                                 + "' (id '" + c.id() + "') in " + files.config());
                     });

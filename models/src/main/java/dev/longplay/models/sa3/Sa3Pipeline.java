@@ -98,7 +98,7 @@ public final class Sa3Pipeline implements AudioGenerator {
         NDManager manager = target.newManager();
         Sa3TextEncoder text = null;
         try {
-            text = Sa3TextEncoder.load(files.dir().resolve(config.prompt().subfolder()), config.prompt().maxLength(), manager);
+            text = Sa3TextEncoder.load(files.textEncoder("prompt").encoder(), config.prompt().maxLength(), manager);
             try (SafetensorsFile file = SafetensorsFile.open(files.checkpoint())) {
                 NDManager weights = manager.newSubManager();
                 StateDict sd = new StateDict(file, weights, target.precision());

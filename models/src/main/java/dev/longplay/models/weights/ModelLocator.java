@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds a model by folder path or by Hugging Face id ({@code org/name}) in the local HF cache
- * ({@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}). It never
- * downloads: a model that is not on disk is an error that says where it looked.
+ * Finds a model by folder path or by Hugging Face id ({@code org/name}, optionally {@code @revision}) in the local
+ * HF cache ({@code $HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else {@code ~/.cache/huggingface/hub}). It reads the
+ * disk only: a model that is not there is an error that says where it looked and the {@code longplay pull}
+ * command that fetches it.
  */
 public final class ModelLocator {
 
@@ -50,25 +51,55 @@ public final class ModelLocator {
     public ModelFiles locate(String pathOrId) {
         Path asPath = Path.of(pathOrId);
         if (Files.isDirectory(asPath)) {
-            return ModelFiles.in(asPath);
+            return ModelFiles.in(asPath, hubCache);
         }
-        if (!HF_ID.matcher(pathOrId).matches() || pathOrId.contains("..")) {
+        int at = pathOrId.indexOf('@');
+        String id = at < 0 ? pathOrId : pathOrId.substring(0, at);
+        String revision = at < 0 ? null : pathOrId.substring(at + 1);
+        if (!HF_ID.matcher(id).matches() || pathOrId.contains("..")
+                || (revision != null && !revision.matches("[A-Za-z0-9][A-Za-z0-9_./-]{0,199}"))) {
             throw new CheckpointException("model not found: '" + pathOrId + "' is neither a folder nor a Hugging Face id");
         }
-        Path repo = hubCache.resolve("models--" + pathOrId.replace("/", "--"));
-        Path snapshot = snapshot(repo).orElseThrow(() -> new CheckpointException("model '" + pathOrId
-                + "' is not in the local Hugging Face cache (looked in " + repo + "); Longplay never downloads — "
-                + "fetch it with your HF tools or pass a folder path"));
-        return ModelFiles.in(snapshot);
+        Path repo = repoFolder(id);
+        Path snapshot = snapshot(repo, revision).orElseThrow(() -> new CheckpointException("model '" + pathOrId
+                + "' is not in the local Hugging Face cache (looked in " + repo + "); fetch it with: longplay pull "
+                + pathOrId + " (or pass a model folder)"));
+        return ModelFiles.in(snapshot, hubCache);
     }
 
-    /** The snapshot {@code refs/main} points at, else the most recently modified one. */
-    private static Optional<Path> snapshot(Path repo) {
+    /** The cache folder of a Hugging Face id: {@code models--ORG--NAME}. */
+    public Path repoFolder(String repoId) {
+        return hubCache.resolve("models--" + repoId.replace("/", "--"));
+    }
+
+    /** The snapshot of a cached repo that {@code refs/main} names (else the newest), if the repo is cached. */
+    public Optional<Path> cachedSnapshot(String repoId) {
+        if (!HF_ID.matcher(repoId).matches() || repoId.contains("..")) {
+            return Optional.empty();
+        }
+        return snapshot(repoFolder(repoId), null);
+    }
+
+    /**
+     * The snapshot {@code refs/REVISION} points at, or the commit's own snapshot; with no revision the one
+     * {@code refs/main} names, else the most recently modified one.
+     */
+    private static Optional<Path> snapshot(Path repo, String revision) {
         Path snapshots = repo.resolve("snapshots");
         if (!Files.isDirectory(snapshots)) {
             return Optional.empty();
         }
         try {
+            if (revision != null) {
+                Path byCommit = snapshots.resolve(revision);
+                if (revision.matches("[0-9a-f]{40}") && Files.isDirectory(byCommit)) {
+                    return Optional.of(byCommit);
+                }
+                Path ref = repo.resolve("refs").resolve(revision);
+                String rev = Files.isRegularFile(ref) ? Files.readString(ref).trim() : "";
+                return rev.matches("[0-9a-f]{40}") && Files.isDirectory(snapshots.resolve(rev))
+                        ? Optional.of(snapshots.resolve(rev)) : Optional.empty();
+            }
             Path ref = repo.resolve("refs").resolve("main");
             if (Files.isRegularFile(ref)) {
                 String rev = Files.readString(ref).trim();

@@ -39,11 +39,29 @@ class ModelLocatorTest {
     }
 
     @Test
-    void missingModelSaysWhereItLookedAndNeverDownloads(@TempDir Path hub) {
+    void missingModelSaysWhereItLookedAndHowToPullIt(@TempDir Path hub) {
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> new ModelLocator(hub).locate("stabilityai/stable-audio-open-small"));
         assertTrue(e.getMessage().contains("models--stabilityai--stable-audio-open-small"), e.getMessage());
-        assertTrue(e.getMessage().contains("never downloads"), e.getMessage());
+        assertTrue(e.getMessage().contains("longplay pull stabilityai/stable-audio-open-small"), e.getMessage());
+    }
+
+    @Test
+    void aRevisionPicksItsOwnSnapshot(@TempDir Path hub) throws Exception {
+        Path repo = hub.resolve("models--org--m");
+        String a = "a".repeat(40);
+        String b = "b".repeat(40);
+        Path snapA = fakeModel(repo.resolve("snapshots").resolve(a));
+        Path snapB = fakeModel(repo.resolve("snapshots").resolve(b));
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), b);
+        Files.writeString(repo.resolve("refs/v1"), a);
+        ModelLocator locator = new ModelLocator(hub);
+        assertEquals(snapB, locator.locate("org/m").dir());
+        assertEquals(snapA, locator.locate("org/m@v1").dir());
+        assertEquals(snapA, locator.locate("org/m@" + a).dir());
+        CheckpointException e = assertThrows(CheckpointException.class, () -> locator.locate("org/m@v2"));
+        assertTrue(e.getMessage().contains("longplay pull org/m@v2"), e.getMessage());
     }
 
     @Test

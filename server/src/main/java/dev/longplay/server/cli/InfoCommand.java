@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 final class InfoCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR|HF-ID",
-            description = "a model folder, or a Hugging Face id found in the local HF cache (never downloaded)")
+            description = "a model folder, or a Hugging Face id in the local HF cache (longplay pull fetches it)")
     String model;
 
     @Override

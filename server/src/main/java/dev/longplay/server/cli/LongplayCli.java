@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 GoldenCheckCommand.class,
                 InfoCommand.class,
+                PullCommand.class,
+                ModelsCommand.class,
                 ServeCommand.class,
                 WorkerCommand.class,
                 GenerateCommand.class,

@@ -13,6 +13,7 @@ import dev.longplay.server.jobs.LocalJobRunner;
 import dev.longplay.server.scaleout.JetStreamLayout;
 import dev.longplay.server.scaleout.NatsJobRunner;
 import dev.longplay.models.pipeline.EmbeddedModel;
+import dev.longplay.osc.OscClientLimits;
 import dev.longplay.osc.OscServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,6 +99,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--osc-secret", description = "shared secret OSC clients send with /auth (required for LAN mode; at least 12 characters)")
     String oscSecret;
 
+    @Option(names = "--osc-trust-local-users", description = "serve every loopback OSC client without /auth, whoever runs it: "
+            + "only for single-user machines whose system does not tell socket owners (on Linux, clients of the server's own "
+            + "user are trusted anyway)")
+    boolean oscTrustLocalUsers;
+
+    @Option(names = "--osc-idle-timeout", description = "seconds after which an OSC TCP connection that sends nothing is closed (default: ${DEFAULT-VALUE})")
+    int oscIdleTimeout = (int) OscClientLimits.defaults().tcpIdleTimeout().toSeconds();
+
     @Option(names = "--osc-import-dir", description = "a folder whose audio files OSC commands (/gen/a2a, /gen/inpaint) may name, besides the clip and upload folders")
     Path oscImportDir;
 
@@ -146,7 +155,14 @@ public final class ServeCommand implements Callable<Integer> {
         if (oscPort == -1) {
             return Optional.empty();
         }
+        if (oscIdleTimeout < 1) {
+            throw new IllegalArgumentException("--osc-idle-timeout must be at least 1 second");
+        }
         OscServerConfig c = OscServerConfig.defaults("0.1.0").withPorts(oscPort, oscPort);
+        c = c.withLimits(c.limits().withTcpTimeouts(Duration.ofSeconds(oscIdleTimeout), c.limits().tcpAuthTimeout()));
+        if (oscTrustLocalUsers) {
+            c = c.withTrust(c.trust().trustingAnyLocalUser());
+        }
         InetAddress bind = InetAddress.getByName(oscBind);
         if (oscSecret != null) {
             c = c.withBind(bind, oscSecret);

@@ -105,6 +105,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final AtomicLong sseIds = new AtomicLong();
     private final ConsoleSessions sessions = new ConsoleSessions();
     private final ConsoleAssets assets = new ConsoleAssets();
+    private final ModelPullEndpoints pulls = new ModelPullEndpoints();
     private final java.time.Instant startedAt = java.time.Instant.now();
     private volatile AudioControl audio; // null until the server's audio edges are attached
     private volatile int oscPort = -1; // the OSC edge's UDP port, -1 until it is attached
@@ -129,6 +130,9 @@ public final class ApiHandler extends Handler.Abstract {
                 new Route("GET", "/v1/health", false, this::health),
                 new Route("GET", "/v1/status", false, this::status),
                 new Route("GET", "/v1/models", false, this::models),
+                new Route("POST", "/v1/models/pull", true, pulls::start),
+                new Route("GET", "/v1/models/pulls/{id}", false, pulls::status),
+                new Route("GET", "/v1/models/pulls/{id}/events", false, pulls::events),
                 new Route("GET", "/v1/presets", false, this::presets),
                 new Route("GET", "/v1/loras", false, this::loras),
                 new Route("GET", "/v1/openapi.json", false, x -> bytes(x, 200, "application/json", openApi)),
@@ -160,6 +164,11 @@ public final class ApiHandler extends Handler.Abstract {
                     return a.hostTransport(x.param(0), t.tempo(), t.ppq(), t.playing());
                 })),
                 new Route("DELETE", "/v1/bridge/{id}", true, x -> audioCall(x, 200, a -> found(a.bridge().detach(x.param(0)), "instance", x.param(0)))));
+    }
+
+    /** Enables the /v1/models/pull routes (until then they answer 503). */
+    public void attachPulls(dev.longplay.server.pull.ModelPulls modelPulls) {
+        pulls.attach(modelPulls);
     }
 
     /** Enables the /v1/play, /v1/capture and /v1/bridge routes (until then they answer 503). */

@@ -389,16 +389,29 @@ public final class OscEdge implements OscRequestHandler {
         int bufnum = r.integer("bufnum");
         String host = r.arg("host").map(String.class::cast).orElse(SCSYNTH_HOST);
         int port = r.arg("port").map(Integer.class::cast).orElse(SCSYNTH_PORT);
-        // Literal addresses only: a name lookup could block the transport thread.
-        if (!host.matches("[0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*") && !host.equals("localhost")) {
-            throw new OscCommandException(OscErrorCode.E_BAD_ARG, "/clip/load_sc: host must be an IP address, got " + host);
-        }
-        try (OscClient scsynth = OscClient.udp(new InetSocketAddress(InetAddress.getByName(host), port))) {
+        InetAddress target = scsynthAddress(host, r.sender().getAddress());
+        try (OscClient scsynth = OscClient.udp(new InetSocketAddress(target, port))) {
             scsynth.send(OscAddressSpace.B_ALLOC_READ, bufnum, m.path());
         } catch (IOException e) {
             throw new OscCommandException(OscErrorCode.E_BAD_ARG, "/clip/load_sc: cannot send to " + host + ":" + port + ": " + e.getMessage());
         }
         replier.done(r.address(), m.id(), bufnum);
+    }
+
+    /**
+     * Where /clip/load_sc may send: a loopback address, or the sender's own address (a LAN client's scsynth), never a
+     * third host (the server would send packets anywhere for anyone). Literals only, read without any name lookup,
+     * which could block the transport thread and leak what was asked to a name server; "localhost" means 127.0.0.1.
+     */
+    static InetAddress scsynthAddress(String host, InetAddress sender) {
+        InetAddress a = host.equals("localhost") ? InetAddress.getLoopbackAddress() : IpLiteral.parse(host)
+                .orElseThrow(() -> new OscCommandException(OscErrorCode.E_BAD_ARG,
+                        "/clip/load_sc: host must be an IP address literal, got " + host));
+        if (!a.isLoopbackAddress() && !a.equals(sender)) {
+            throw new OscCommandException(OscErrorCode.E_BAD_ARG, "/clip/load_sc: host must be this machine (loopback) "
+                    + "or your own address, not " + host);
+        }
+        return a;
     }
 
     private void presetList(OscReplier replier) {

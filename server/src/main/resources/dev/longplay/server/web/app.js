@@ -3,6 +3,7 @@ import * as api from './api.js';
 import * as generate from './generate.js';
 import * as clips from './clips.js';
 import * as status from './status.js';
+import * as pull from './pull.js';
 import { $ } from './dom.js';
 
 async function main() {
@@ -17,6 +18,7 @@ async function main() {
   clips.init({ rerun: generate.rerun, useClip: generate.useClip });
   await generate.init(() => { clips.refresh(); status.tick(); });
   status.start(() => clips.refresh());
+  pull.init();
   await clips.refresh();
   document.body.dataset.ready = 'true';
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -190,8 +191,44 @@ class OscEdgeTest {
                 OSCMessage m = c.reply("/gen/a2a", req);
                 assertFail(m, "E_BAD_ARG", "");
                 String message = (String) m.getArguments().get(2);
-                assertTrue(message.contains("outside") || message.contains("absolute") || message.contains("not an uploaded"),
+                assertTrue(message.contains("outside") || message.contains("absolute") || message.contains("not an uploaded")
+                                || message.contains("links are not followed"),
                         path + ": " + message);
+            }
+        }
+    }
+
+    @Test
+    void aPathOutsideTheFoldersGetsOneAnswerWhetherItExistsOrNot() throws Exception {
+        Path outside = Files.createDirectories(root.resolve("private"));
+        Files.write(outside.resolve("there.wav"), new byte[64]);
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
+            List<String> answers = new ArrayList<>();
+            for (String name : List.of("there.wav", "missing.wav")) {
+                String path = outside.resolve(name).toString();
+                int req = REQ.incrementAndGet();
+                c.send.send("/gen/a2a", req, path, "brass", 1f);
+                OSCMessage m = c.reply("/gen/a2a", req);
+                assertFail(m, "E_BAD_ARG", "outside the server's folders");
+                answers.add(((String) m.getArguments().get(2)).replace(path, "PATH"));
+            }
+            assertEquals(answers.get(0), answers.get(1));
+        }
+    }
+
+    @Test
+    void linksInsideTheFoldersAreNotFollowed() throws Exception {
+        Path real = importDir.resolve("real.wav");
+        Files.write(real, new byte[64]);
+        Path link = importDir.resolve("link.wav");
+        Files.createSymbolicLink(link, real);
+        Path linkedFolder = importDir.resolve("linked");
+        Files.createSymbolicLink(linkedFolder, importDir);
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
+            for (Path p : List.of(link, linkedFolder.resolve("real.wav"))) {
+                int req = REQ.incrementAndGet();
+                c.send.send("/gen/a2a", req, p.toString(), "brass", 1f);
+                assertFail(c.reply("/gen/a2a", req), "E_BAD_ARG", "links are not followed");
             }
         }
     }
@@ -252,6 +289,15 @@ class OscEdgeTest {
             OSCMessage alloc = scsynth.await("/b_allocRead", Duration.ofSeconds(5));
             assertNotNull(alloc);
             assertEquals(List.of(7, made.getArguments().get(3)), alloc.getArguments());
+
+            // Not to other hosts (192.0.2.1 is a documentation address), and never through a name lookup.
+            c.send.send("/clip/load_sc", clipId, 8, "192.0.2.1", 57110);
+            assertFail(c.reply("/clip/load_sc"), "E_BAD_ARG", "must be this machine (loopback) or your own address");
+            for (String host : List.of("999.999.999.999", "scsynth.example")) {
+                c.send.send("/clip/load_sc", clipId, 8, host, scsynth.localPort());
+                assertFail(c.reply("/clip/load_sc"), "E_BAD_ARG", "must be an IP address literal");
+            }
+            assertNull(scsynth.await("/b_allocRead", Duration.ofMillis(300)));
         }
     }
 

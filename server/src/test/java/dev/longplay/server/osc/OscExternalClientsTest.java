@@ -70,10 +70,12 @@ class OscExternalClientsTest {
         int dumpPort = freeUdpPort();
         BlockingQueue<String> dump = lines(start("oscdump", "-L", Integer.toString(dumpPort)));
         Thread.sleep(300); // let oscdump bind
-        // One socket for every line, so /notify's replyPort holds for the command after it (oscsendfile cannot
-        // send a string with a space, hence the one-word prompt).
+        // One socket for every line, so /auth and /notify's replyPort hold for the command after them (oscsendfile
+        // cannot send a string with a space, hence the one-word prompt). It closes its socket before the server can
+        // read who owned it, so it authenticates with the install token like another user's client.
         Path script = root.resolve("liblo.txt");
         Files.writeString(script, String.join("\n",
+                "00000000.00000001 /auth s \"" + s.server.token().value() + "\"",
                 "00000000.00000001 /notify ii 1 " + dumpPort,
                 "00000000.00000001 /gen/text isfsisi 4 \"pad\" 1.0 \"seed\" 9 \"steps\" 2") + "\n");
         Process send = start("oscsendfile", "127.0.0.1", Integer.toString(oscPort), script.toString());

@@ -32,6 +32,7 @@ class OscServeOptionsTest {
         assertEquals(2, serve(dir, "--osc-bind", "0.0.0.0", "--osc-secret", "short"));
         assertEquals(2, serve(dir, "--osc-port", "70000"));
         assertEquals(2, serve(dir, "--osc-port", "-2"));
+        assertEquals(2, serve(dir, "--osc-idle-timeout", "0"));
         assertFalse(Files.exists(dir.resolve("data")));
     }
 }
