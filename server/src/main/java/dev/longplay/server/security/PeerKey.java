@@ -26,7 +26,7 @@ public final class PeerKey {
         if (remote == null || remote.getAddress() == null) {
             return "unknown";
         }
-        InetAddress a = LoopbackPeerOwner.fold(remote.getAddress());
+        InetAddress a = remote.getAddress(); // Java already gives IPv4-mapped IPv6 peers as IPv4
         if (!a.isLoopbackAddress()) {
             return "addr:" + a.getHostAddress();
         }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,24 +66,5 @@ class ConsoleSessionsTest {
         assertTrue(ConsoleSessions.refuseOpening(HOST, "https://127.0.0.1:7860", "same-origin").isPresent());
         assertTrue(ConsoleSessions.refuseOpening(HOST, "http://127.0.0.1:7861", "same-origin").isPresent());
         assertTrue(ConsoleSessions.refuseOpening(HOST, null, "same-origin").isPresent());
-    }
-
-    @Test
-    void theClientSocketsOwnerIsItsRowByFullAddressAndPortBothWays() throws Exception {
-        // Both ends of one loopback connection 127.0.0.1:51000 (0xC738) <-> 127.0.0.1:7860 (0x1EB4), plus the listener.
-        String table = """
-                  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-                   0: 0100007F:1EB4 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 100 1 0 100 0 0 10 0
-                   1: 0100007F:1EB4 0100007F:C738 01 00000000:00000000 00:00000000 00000000     0        0 101 1 0 20 4 30 10 -1
-                   2: 0100007F:C738 0100007F:1EB4 01 00000000:00000000 00:00000000 00000000  1000        0 102 1 0 20 4 30 10 -1
-                """;
-        var rows = LoopbackPeerOwner.parse(table);
-        assertEquals(3, rows.size());
-        var server = new java.net.InetSocketAddress("127.0.0.1", 7860);
-        assertEquals(OptionalInt.of(1000), LoopbackPeerOwner.tcpOwner(rows, new java.net.InetSocketAddress("127.0.0.1", 0xC738), server));
-        assertEquals(OptionalInt.empty(), LoopbackPeerOwner.tcpOwner(rows, new java.net.InetSocketAddress("127.0.0.1", 51001), server));
-        assertEquals(OptionalInt.empty(), LoopbackPeerOwner.tcpOwner(rows, new java.net.InetSocketAddress("127.0.0.2", 0xC738), server),
-                "same ports, another address");
-        assertEquals(List.of(), LoopbackPeerOwner.parse("garbage\n: : :\n"));
     }
 }

@@ -17,8 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The socket-owner lookup against real sockets of this process and of another user (UDP, as OSC's edge uses it). */
+/**
+ * The socket-owner lookup against real sockets of this process and of another user. The table matching itself is
+ * unit-tested where it lives ({@code dev.longplay.osc.ProcNetPeerOwnersTest}).
+ */
 class LoopbackPeerOwnerTest {
+
+    static final dev.longplay.osc.PeerOwners UDP = dev.longplay.osc.PeerOwners.system();
 
     @TempDir
     Path scratch;
@@ -38,10 +43,12 @@ class LoopbackPeerOwnerTest {
                 assertEquals(OptionalInt.empty(), LoopbackPeerOwner.tcpOwnerUid(new InetSocketAddress("127.0.0.4", remote.getPort()), local));
             }
         }
+        // UDP through the same shared reading (PeerOwners), as the OSC edge asks it.
+        InetSocketAddress server = new InetSocketAddress("127.0.0.1", 9);
         try (DatagramSocket wildcard = new DatagramSocket(0); DatagramSocket bound = new DatagramSocket(0, InetAddress.getByName("127.0.0.5"))) {
-            assertEquals(OptionalInt.of(self), LoopbackPeerOwner.udpOwnerUid(new InetSocketAddress("127.0.0.1", wildcard.getLocalPort())));
-            assertEquals(OptionalInt.of(self), LoopbackPeerOwner.udpOwnerUid(new InetSocketAddress("127.0.0.5", bound.getLocalPort())));
-            assertEquals(OptionalInt.empty(), LoopbackPeerOwner.udpOwnerUid(new InetSocketAddress("127.0.0.6", bound.getLocalPort())));
+            assertEquals(OptionalInt.of(self), UDP.udpOwner(new InetSocketAddress("127.0.0.1", wildcard.getLocalPort()), server));
+            assertEquals(OptionalInt.of(self), UDP.udpOwner(new InetSocketAddress("127.0.0.5", bound.getLocalPort()), server));
+            assertEquals(OptionalInt.empty(), UDP.udpOwner(new InetSocketAddress("127.0.0.6", bound.getLocalPort()), server));
         }
     }
 
@@ -61,21 +68,10 @@ class LoopbackPeerOwnerTest {
             });
             DatagramPacket p = new DatagramPacket(new byte[64], 64);
             server.receive(p);
-            assertEquals(OptionalInt.of(OtherUser.UID), LoopbackPeerOwner.udpOwnerUid((InetSocketAddress) p.getSocketAddress()));
+            assertEquals(OptionalInt.of(OtherUser.UID), UDP.udpOwner((InetSocketAddress) p.getSocketAddress(),
+                    (InetSocketAddress) server.getLocalSocketAddress()));
             server.send(new DatagramPacket(new byte[]{'o', 'k'}, 2, p.getSocketAddress()));
             assertTrue(sender.get().out().contains("ok"), sender.get().out());
         }
-    }
-
-    @Test
-    void twoSocketsOnOneUdpPortNameNobody() {
-        String table = """
-                  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
-                  1: 00000000:1F90 00000000:0000 07 00000000:00000000 00:00000000 00000000  1000        0 201 2 0 0
-                  2: 0200007F:1F90 00000000:0000 07 00000000:00000000 00:00000000 00000000 65534        0 202 2 0 0
-                """;
-        var rows = LoopbackPeerOwner.parse(table);
-        assertEquals(OptionalInt.empty(), LoopbackPeerOwner.udpOwner(rows, new InetSocketAddress("127.0.0.2", 8080)), "ambiguous");
-        assertEquals(OptionalInt.of(1000), LoopbackPeerOwner.udpOwner(rows, new InetSocketAddress("127.0.0.1", 8080)), "the wildcard only");
     }
 }
