@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 final class PlainWords {
 
-    /** A qualified Java name ({@code java.lang.Integer}, {@code dev.longplay.server.jobs.JobSpec$Lora}), maybe in backticks. */
+    /** A qualified Java name ({@code java.lang.Integer}, {@code dev.longplay.server.requests.JobSpec$Lora}), maybe in backticks. */
     private static final Pattern QUALIFIED = Pattern.compile(
             "`?\\b(?:java|javax|jdk|sun|com|org|dev|io|net)\\.(?:[a-z][a-z0-9_]*\\.)*([A-Z][A-Za-z0-9_$]*)(\\[])?`?");
     private static final Pattern TOKEN = Pattern.compile("\\s*\\(token `[^`]*`\\)");
