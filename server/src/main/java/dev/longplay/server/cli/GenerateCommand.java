@@ -255,7 +255,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private static double wavSeconds(Path wav) {
         try {
-            var a = dev.longplay.server.audio.WavReader.read(wav);
+            var a = dev.longplay.server.audio.AudioFileReader.read(wav);
             return (double) a.frames() / a.sampleRate();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + wav + ": " + e.getMessage());

@@ -1,6 +1,10 @@
 package dev.longplay.server.clips;
 
 import dev.longplay.server.AtomicFiles;
+import dev.longplay.server.audio.AudioContainer;
+import dev.longplay.server.audio.AudioFileReader;
+import dev.longplay.server.audio.DecodedAudio;
+import dev.longplay.server.jobs.OutputFormat;
 import dev.longplay.server.security.PathConfinement;
 
 import java.io.IOException;
@@ -10,13 +14,16 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Audio that clients upload for style transfer, inpainting and continuation: {@code <id>.wav} in one folder.
- * Only RIFF/WAVE files are accepted; the model runtime decodes them.
+ * A RIFF/WAVE upload is stored as sent (the model runtime decodes it); any other format {@link AudioFileReader}
+ * reads (FLAC, AIFF, Ogg, MP3, …) is decoded once here and stored as 32-bit float WAV, so everything downstream
+ * reads one format and a file that cannot be decoded is refused when it is uploaded.
  */
 public final class UploadStore {
 
@@ -39,11 +46,33 @@ public final class UploadStore {
         return store;
     }
 
-    /** Stores a WAV file and returns its id; throws IllegalArgumentException if the bytes are not a WAV file. */
-    public String save(byte[] wav) throws IOException {
-        requireWav(wav);
+    /** The request content types an upload may declare; the bytes decide the format, whichever is given. */
+    public static final List<String> CONTENT_TYPES = List.of("audio/wav", "audio/x-wav", "audio/wave",
+            "audio/vnd.wave", "audio/flac", "audio/x-flac", "audio/aiff", "audio/x-aiff", "audio/ogg",
+            "audio/vorbis", "audio/opus", "application/ogg", "audio/mpeg", "audio/mp3", "audio/mp4",
+            "audio/x-m4a", "application/octet-stream");
+
+    /**
+     * Stores an audio file and returns its id; throws IllegalArgumentException, with a message for the client, if
+     * the bytes are not audio Longplay reads.
+     */
+    public String save(byte[] audio) throws IOException {
+        AudioContainer container = AudioContainer.sniff(audio);
         String id = UUID.randomUUID().toString();
-        AtomicFiles.write(folder.file(id + ".wav"), wav);
+        Path file = folder.file(id + ".wav");
+        if (container == null || container == AudioContainer.WAV) {
+            requireWav(audio);
+            AtomicFiles.write(file, audio);
+            return id;
+        }
+        DecodedAudio decoded;
+        try {
+            decoded = AudioFileReader.decode(audio, "the upload");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        AtomicFiles.write(file, false, out -> WavWriter.write(out, decoded.samples(), decoded.sampleRate(),
+                OutputFormat.WAV_FLOAT32));
         return id;
     }
 
@@ -76,11 +105,11 @@ public final class UploadStore {
 
     static void requireWav(byte[] b) {
         if (b.length < 44) {
-            throw new IllegalArgumentException("not a WAV file: too short");
+            throw new IllegalArgumentException("not an audio file Longplay reads: too short");
         }
         ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         if (h.getInt(0) != 0x46464952 || h.getInt(8) != 0x45564157) { // "RIFF", "WAVE"
-            throw new IllegalArgumentException("not a WAV file: no RIFF/WAVE header");
+            throw new IllegalArgumentException("not an audio file Longplay reads (" + AudioContainer.SUPPORTED + ")");
         }
     }
 }

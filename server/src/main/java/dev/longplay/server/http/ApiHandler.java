@@ -709,7 +709,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private void upload(Exchange x) throws IOException {
-        requireContentType(x.request(), "audio/wav", "audio/x-wav", "audio/wave");
+        requireContentType(x.request(), UploadStore.CONTENT_TYPES.toArray(String[]::new));
         byte[] wav = body(x.request(), limits.maxUploadBytes());
         String id;
         try {

@@ -14,7 +14,8 @@ import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.ModelLocator;
 import dev.longplay.server.DataDirs;
-import dev.longplay.server.audio.WavReader;
+import dev.longplay.server.audio.AudioFileReader;
+import dev.longplay.server.audio.DecodedAudio;
 import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.GenerationRequest;
@@ -208,9 +209,9 @@ public final class ModelClipRenderer implements ClipRenderer {
         double seconds = r.seconds();
         List<GenerationParams.TimeSpan> keep = new ArrayList<>();
         if (r.initAudio() != null) {
-            WavReader.Audio wav;
+            DecodedAudio wav;
             try {
-                wav = WavReader.read(r.initAudio());
+                wav = AudioFileReader.read(r.initAudio());
             } catch (IOException e) {
                 throw new RenderException(RenderException.Kind.BAD_ARGUMENT, "cannot read init audio: " + e.getMessage(), e);
             }

@@ -1,0 +1,91 @@
+package dev.longplay.server.audio;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one way Longplay reads an audio file someone gives it (init audio, inpaint and continue sources, uploads):
+ * WAV, AIFF/AIFC, FLAC, Ogg Vorbis and MP3 with Java decoders, and Ogg Opus, compressed AIFC and M4A through
+ * ffmpeg where it is installed. The format is recognised from the bytes, never from the name.
+ *
+ * <p>Invariants: every failure is an {@link IOException} whose message names the file and what is wrong with it
+ * (decoder bugs on hostile input included); decoding stops at {@link #MAX_SAMPLES} samples and refuses more than
+ * {@link #MAX_SECONDS}, so memory stays bounded whatever a small compressed file claims.
+ */
+public final class AudioFileReader {
+    /** The longest audio a request can use (a clip and its continuation together). */
+    public static final double MAX_SECONDS = 600;
+    /** Samples over all channels: 256 MiB as floats. */
+    public static final long MAX_SAMPLES = 1L << 26;
+    /** Files are read into memory once; nothing longer than {@link #MAX_SECONDS} needs more than this. */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
+    private AudioFileReader() {
+    }
+
+    public static DecodedAudio read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new AudioTooLongException(file + " is larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        return decode(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Decodes a file held in memory; {@code name} is only for messages. */
+    public static DecodedAudio decode(byte[] bytes, String name) throws IOException {
+        AudioContainer container = AudioContainer.sniff(bytes);
+        if (container == null) {
+            throw new IOException(name + " is not an audio file Longplay reads (" + AudioContainer.SUPPORTED + ")");
+        }
+        DecodedAudio audio;
+        try {
+            audio = switch (container) {
+                case WAV -> wav(bytes, name);
+                case AIFF -> aiff(bytes, name);
+                case FLAC -> FlacDecoder.decode(bytes, name, MAX_SAMPLES);
+                case OGG -> ogg(bytes, name);
+                case MP3 -> Mp3Decoder.decode(bytes, name, MAX_SAMPLES);
+                case MP4 -> FfmpegDecoder.decode(bytes, name, "mov", "M4A/MP4", container, MAX_SAMPLES);
+            };
+        } catch (RuntimeException e) {
+            // The Java decoders index tables with bits from the file; hostile bytes can throw anything unchecked.
+            throw new IOException(name + ": not a valid " + container.label() + " file (the decoder failed: "
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+        if (audio.seconds() > MAX_SECONDS) {
+            throw new AudioTooLongException(name + " is " + Math.round(audio.seconds()) + " s long; at most "
+                    + Math.round(MAX_SECONDS) + " s can be used");
+        }
+        return audio;
+    }
+
+    private static DecodedAudio wav(byte[] bytes, String name) throws IOException {
+        try {
+            WavReader.Audio a = WavReader.decode(ByteBuffer.wrap(bytes), name, MAX_SAMPLES);
+            return new DecodedAudio(a.samples(), a.sampleRate(), AudioContainer.WAV);
+        } catch (WavReader.UnsupportedEncoding e) {
+            // μ-law, A-law, ADPCM and other codecs in a WAV wrapper
+            return FfmpegDecoder.decode(bytes, name, "wav", "WAV in this encoding", AudioContainer.WAV,
+                    MAX_SAMPLES);
+        }
+    }
+
+    private static DecodedAudio aiff(byte[] bytes, String name) throws IOException {
+        try {
+            return AiffDecoder.decode(bytes, name, MAX_SAMPLES);
+        } catch (AiffDecoder.UnsupportedVariant e) {
+            return FfmpegDecoder.decode(bytes, name, "aiff", "compressed AIFC", AudioContainer.AIFF, MAX_SAMPLES);
+        }
+    }
+
+    private static DecodedAudio ogg(byte[] bytes, String name) throws IOException {
+        try {
+            return VorbisDecoder.decode(bytes, name, MAX_SAMPLES);
+        } catch (VorbisDecoder.UnsupportedCodec e) {
+            return FfmpegDecoder.decode(bytes, name, "ogg", e.what,
+                    AudioContainer.OGG, MAX_SAMPLES);
+        }
+    }
+}
