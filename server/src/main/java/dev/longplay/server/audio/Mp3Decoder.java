@@ -22,6 +22,11 @@ import java.io.IOException;
 final class Mp3Decoder {
     /** The synthesis filterbank's delay that standard decoders add (528 samples) plus one, as LAME counts it. */
     static final int DECODER_DELAY = 529;
+    /**
+     * The gain JLayer's synthesis filter applies for its 16-bit output: 32700, not 32768 (it leaves headroom against
+     * clipping). Dividing by it gives the stream's own level, as other decoders output it.
+     */
+    static final float JLAYER_SCALE = 32700f;
 
     private Mp3Decoder() {
     }
@@ -57,7 +62,7 @@ final class Mp3Decoder {
                 for (int c = 0; c < channels; c++) {
                     float[] s = buffer.samples[c];
                     for (int i = 0; i < n; i++) {
-                        out.put(c, i, s[i] / 32768f);
+                        out.put(c, i, s[i] / JLAYER_SCALE);
                     }
                 }
                 out.advance(n);
@@ -86,7 +91,7 @@ final class Mp3Decoder {
         return new DecodedAudio(out.toArrays(), rate, AudioContainer.MP3);
     }
 
-    /** Receives one frame's decoded samples per channel, as floats at 16-bit scale. */
+    /** Receives one frame's decoded samples per channel, as floats at JLayer's scale. */
     private static final class FloatOutput extends Obuffer {
         final float[][] samples = new float[2][1152];
         private final int[] written = new int[2];
