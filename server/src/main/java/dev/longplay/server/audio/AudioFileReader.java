@@ -1,5 +1,6 @@
 package dev.longplay.server.audio;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -49,6 +50,15 @@ public final class AudioFileReader {
                 case MP3 -> Mp3Decoder.decode(bytes, name, MAX_SAMPLES);
                 case MP4 -> FfmpegDecoder.decode(bytes, name, "mov", "M4A/MP4", container, MAX_SAMPLES);
             };
+        } catch (IOException e) {
+            String m = e.getMessage();
+            if (m != null && m.contains(name)) {
+                throw e;
+            }
+            // A library's own exception (jflac's EOFException has no message at all): say which file and format.
+            throw new IOException(name + ": not a valid " + container.label() + " file ("
+                    + (m != null ? m : e instanceof EOFException ? "it ends too early" : e.getClass().getSimpleName())
+                    + ")", e);
         } catch (RuntimeException e) {
             // The Java decoders index tables with bits from the file; hostile bytes can throw anything unchecked.
             throw new IOException(name + ": not a valid " + container.label() + " file (the decoder failed: "
@@ -73,14 +83,16 @@ public final class AudioFileReader {
     }
 
     private static DecodedAudio aiff(byte[] bytes, String name) throws IOException {
+        AiffChunks.check(bytes, name);
         try {
             return AiffDecoder.decode(bytes, name, MAX_SAMPLES);
         } catch (AiffDecoder.UnsupportedVariant e) {
-            return FfmpegDecoder.decode(bytes, name, "aiff", "compressed AIFC", AudioContainer.AIFF, MAX_SAMPLES);
+            return FfmpegDecoder.decode(bytes, name, "aiff", "AIFF/AIFC", AudioContainer.AIFF, MAX_SAMPLES);
         }
     }
 
     private static DecodedAudio ogg(byte[] bytes, String name) throws IOException {
+        OggPageChain.check(bytes, name);
         try {
             return VorbisDecoder.decode(bytes, name, MAX_SAMPLES);
         } catch (VorbisDecoder.UnsupportedCodec e) {

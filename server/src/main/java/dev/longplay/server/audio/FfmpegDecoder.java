@@ -68,7 +68,8 @@ final class FfmpegDecoder {
             }
             feeder.join(1000);
             errors.join(1000);
-            if (p.exitValue() != 0 || wav.size() == 0) {
+            // At -loglevel error ffmpeg prints only errors: one means damaged input even where it still exits 0.
+            if (p.exitValue() != 0 || wav.size() == 0 || err.size() > 0) {
                 String msg = err.toString().strip();
                 int nl = msg.lastIndexOf('\n');
                 throw new IOException(name + ": not a readable " + what + " file (ffmpeg: "

@@ -32,6 +32,7 @@ final class Mp3Decoder {
     }
 
     static DecodedAudio decode(byte[] bytes, String name, long maxSamples) throws IOException {
+        long chain = Mp3FrameChain.walk(bytes, name);
         Mp3GaplessInfo gapless = Mp3GaplessInfo.find(bytes);
         Bitstream stream = new Bitstream(new ByteArrayInputStream(bytes));
         Decoder decoder = new Decoder();
@@ -75,6 +76,9 @@ final class Mp3Decoder {
         }
         if (out == null || out.frames() == 0) {
             throw new IOException(name + ": no MP3 audio frames found");
+        }
+        if (frames != chain) {
+            throw new IOException(name + ": MP3 stream is damaged (" + frames + " of " + chain + " frames decoded)");
         }
         if (gapless != null) {
             int perFrame = out.frames() / frames;

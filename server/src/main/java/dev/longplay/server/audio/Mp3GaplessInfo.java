@@ -13,11 +13,7 @@ record Mp3GaplessInfo(long frames, int delay, int padding, boolean lame) {
 
     /** Reads the tag of the file's first MPEG frame, or null if that frame is ordinary audio. */
     static Mp3GaplessInfo find(byte[] b) {
-        int p = 0;
-        if (b.length >= 10 && b[0] == 'I' && b[1] == 'D' && b[2] == '3') {
-            long size = ((b[6] & 0x7FL) << 21) | ((b[7] & 0x7F) << 14) | ((b[8] & 0x7F) << 7) | (b[9] & 0x7F);
-            p = (int) Math.min(b.length, 10 + size + ((b[5] & 0x10) != 0 ? 10 : 0));
-        }
+        int p = Mp3FrameChain.id3v2End(b);
         while (p + 4 <= b.length && !((b[p] & 0xFF) == 0xFF && (b[p + 1] & 0xE0) == 0xE0)) {
             p++; // the first frame sync, after any padding the tag left
         }
