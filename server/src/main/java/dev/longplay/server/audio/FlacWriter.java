@@ -8,7 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes FLAC (16- or 24-bit), the format sample libraries ship, through javaFlacEncoder in the calling thread.
+ * Writes FLAC (16- or 24-bit), the format sample libraries ship, through javaFlacEncoder ({@code encodeSamples}
+ * encodes in the calling thread).
  *
  * <p>Peaks above full scale are handled as the WAV writer handles them: one gain for the whole clip brings the peak
  * down to {@link #CEILING}, rather than clipping sample by sample; the gain is returned.
@@ -48,7 +49,6 @@ public final class FlacWriter {
         int fullScale = (1 << (bits - 1)) - 1;
 
         FLACEncoder encoder = new FLACEncoder();
-        encoder.setThreadCount(0);
         StreamConfiguration config = new StreamConfiguration(channels, BLOCK, BLOCK, sampleRate, bits);
         if (!config.isValid() || !encoder.setStreamConfiguration(config)) {
             throw new IllegalArgumentException("FLAC cannot hold " + channels + " channels at " + sampleRate + " Hz");

@@ -74,6 +74,20 @@ final class AudioTools {
         return out;
     }
 
+    /** sox's decode (libvorbisfile, libFLAC, libmad, …) as planar floats. */
+    static float[][] soxDecode(Path file, int channels) throws IOException, InterruptedException {
+        byte[] raw = run("sox", file.toString(), "-t", "f32", "-e", "floating-point", "-b", "32", "-L", "-");
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        int frames = raw.length / 4 / channels;
+        float[][] out = new float[channels][frames];
+        for (int i = 0; i < frames; i++) {
+            for (int c = 0; c < channels; c++) {
+                out[c][i] = b.getFloat();
+            }
+        }
+        return out;
+    }
+
     /** A command line from words, for readability at the call site. */
     static String[] cmd(String line, Path... files) {
         List<String> words = new ArrayList<>();
