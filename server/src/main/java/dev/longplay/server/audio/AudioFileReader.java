@@ -36,6 +36,11 @@ public final class AudioFileReader {
 
     /** Decodes a file held in memory; {@code name} is only for messages. */
     public static DecodedAudio decode(byte[] bytes, String name) throws IOException {
+        return decode(bytes, name, MAX_SAMPLES);
+    }
+
+    /** As {@link #decode(byte[], String)} with another sample cap (tests use a small one). */
+    static DecodedAudio decode(byte[] bytes, String name, long maxSamples) throws IOException {
         AudioContainer container = AudioContainer.sniff(bytes);
         if (container == null) {
             throw new IOException(name + " is not an audio file Longplay reads (" + AudioContainer.SUPPORTED + ")");
@@ -43,12 +48,12 @@ public final class AudioFileReader {
         DecodedAudio audio;
         try {
             audio = switch (container) {
-                case WAV -> wav(bytes, name);
-                case AIFF -> aiff(bytes, name);
-                case FLAC -> FlacDecoder.decode(bytes, name, MAX_SAMPLES);
-                case OGG -> ogg(bytes, name);
-                case MP3 -> Mp3Decoder.decode(bytes, name, MAX_SAMPLES);
-                case MP4 -> FfmpegDecoder.decode(bytes, name, "mov", "M4A/MP4", container, MAX_SAMPLES);
+                case WAV -> wav(bytes, name, maxSamples);
+                case AIFF -> aiff(bytes, name, maxSamples);
+                case FLAC -> FlacDecoder.decode(bytes, name, maxSamples);
+                case OGG -> ogg(bytes, name, maxSamples);
+                case MP3 -> Mp3Decoder.decode(bytes, name, maxSamples);
+                case MP4 -> FfmpegDecoder.decode(bytes, name, "mov", "M4A/MP4", container, maxSamples);
             };
         } catch (IOException e) {
             String m = e.getMessage();
@@ -71,33 +76,33 @@ public final class AudioFileReader {
         return audio;
     }
 
-    private static DecodedAudio wav(byte[] bytes, String name) throws IOException {
+    private static DecodedAudio wav(byte[] bytes, String name, long maxSamples) throws IOException {
         try {
-            WavReader.Audio a = WavReader.decode(ByteBuffer.wrap(bytes), name, MAX_SAMPLES);
+            WavReader.Audio a = WavReader.decode(ByteBuffer.wrap(bytes), name, maxSamples);
             return new DecodedAudio(a.samples(), a.sampleRate(), AudioContainer.WAV);
         } catch (WavReader.UnsupportedEncoding e) {
             // μ-law, A-law, ADPCM and other codecs in a WAV wrapper
             return FfmpegDecoder.decode(bytes, name, "wav", "WAV in this encoding", AudioContainer.WAV,
-                    MAX_SAMPLES);
+                    maxSamples);
         }
     }
 
-    private static DecodedAudio aiff(byte[] bytes, String name) throws IOException {
+    private static DecodedAudio aiff(byte[] bytes, String name, long maxSamples) throws IOException {
         AiffChunks.check(bytes, name);
         try {
-            return AiffDecoder.decode(bytes, name, MAX_SAMPLES);
+            return AiffDecoder.decode(bytes, name, maxSamples);
         } catch (AiffDecoder.UnsupportedVariant e) {
-            return FfmpegDecoder.decode(bytes, name, "aiff", "AIFF/AIFC", AudioContainer.AIFF, MAX_SAMPLES);
+            return FfmpegDecoder.decode(bytes, name, "aiff", "AIFF/AIFC", AudioContainer.AIFF, maxSamples);
         }
     }
 
-    private static DecodedAudio ogg(byte[] bytes, String name) throws IOException {
+    private static DecodedAudio ogg(byte[] bytes, String name, long maxSamples) throws IOException {
         OggPageChain.check(bytes, name);
         try {
-            return VorbisDecoder.decode(bytes, name, MAX_SAMPLES);
+            return VorbisDecoder.decode(bytes, name, maxSamples);
         } catch (VorbisDecoder.UnsupportedCodec e) {
             return FfmpegDecoder.decode(bytes, name, "ogg", e.what,
-                    AudioContainer.OGG, MAX_SAMPLES);
+                    AudioContainer.OGG, maxSamples);
         }
     }
 }

@@ -18,8 +18,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FfmpegDecoder {
     static final long TIMEOUT_SECONDS = 120;
-    /** The program to run: {@code LONGPLAY_FFMPEG} if set (tests point it at a missing file), else ffmpeg on PATH. */
-    static final String PROGRAM = System.getenv().getOrDefault("LONGPLAY_FFMPEG", "ffmpeg");
+    /** Names the ffmpeg to run instead of the one on PATH (also the environment variable {@code LONGPLAY_FFMPEG}). */
+    static final String PROGRAM_PROPERTY = "longplay.ffmpeg";
+
+    static String program() {
+        String p = System.getProperty(PROGRAM_PROPERTY);
+        return p != null ? p : System.getenv().getOrDefault("LONGPLAY_FFMPEG", "ffmpeg");
+    }
 
     private FfmpegDecoder() {
     }
@@ -30,7 +35,12 @@ final class FfmpegDecoder {
      */
     static DecodedAudio decode(byte[] bytes, String name, String demuxer, String what, AudioContainer container,
                                long maxSamples) throws IOException {
-        List<String> cmd = List.of(PROGRAM, "-hide_banner", "-nostats", "-loglevel", "error",
+        return decode(bytes, name, demuxer, what, container, maxSamples, TIMEOUT_SECONDS);
+    }
+
+    static DecodedAudio decode(byte[] bytes, String name, String demuxer, String what, AudioContainer container,
+                               long maxSamples, long timeoutSeconds) throws IOException {
+        List<String> cmd = List.of(program(), "-hide_banner", "-nostats", "-loglevel", "error",
                 "-protocol_whitelist", "pipe", "-f", demuxer, "-i", "pipe:0",
                 "-map", "0:a:0", "-c:a", "pcm_f32le", "-f", "wav", "pipe:1");
         Process p;
@@ -48,7 +58,7 @@ final class FfmpegDecoder {
             AtomicBoolean timedOut = new AtomicBoolean();
             daemon(() -> {
                 try {
-                    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || timedOut.get()) {
+                    if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                         timedOut.set(true);
                         p.destroyForcibly();
                     }
@@ -63,8 +73,8 @@ final class FfmpegDecoder {
                 p.destroyForcibly();
                 throw new AudioTooLongException(name + " decodes to more than " + maxSamples + " samples");
             }
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || timedOut.get()) {
-                throw new IOException(name + ": ffmpeg took longer than " + TIMEOUT_SECONDS + " s to decode it");
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || timedOut.get()) {
+                throw new IOException(name + ": ffmpeg took longer than " + timeoutSeconds + " s to decode it");
             }
             feeder.join(1000);
             errors.join(1000);

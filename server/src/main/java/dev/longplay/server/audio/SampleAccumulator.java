@@ -32,9 +32,8 @@ final class SampleAccumulator {
     void reserve(int n) throws IOException {
         long needed = (long) frames + n;
         if (needed > maxFrames) {
-            throw new AudioTooLongException(name + " decodes to more than " + maxFrames + " frames per channel ("
-                    + AudioFileReader.MAX_SECONDS + " s, or " + AudioFileReader.MAX_SAMPLES
-                    + " samples over all channels, at most)");
+            throw new AudioTooLongException(name + " decodes to more audio than can be used (at most "
+                    + maxFrames * channels.length + " samples over all channels)");
         }
         if (needed > channels[0].length) {
             int size = (int) Math.min(Math.max(needed, (long) channels[0].length * 2), Math.min(maxFrames, Integer.MAX_VALUE - 8));

@@ -68,6 +68,23 @@ class DamagedAudioFileTest {
         refused(b, f + " with 2000 random bytes in the middle", pcm(f));
     }
 
+    /** Small files that decode to too much: refused while decoding (memory stays bounded), with a clear reason. */
+    @Test
+    void filesThatDecodeToTooMuchAudioAreRefused(@TempDir Path dir) throws Exception {
+        // 30 s of 48 kHz stereo silence: a small FLAC, 2.9 M samples, past a cap of 1 M samples
+        Path flac = dir.resolve("long.flac");
+        AudioTools.run(AudioTools.cmd("sox -D -n -r 48000 -c 2 -b 16 % trim 0 30", flac));
+        byte[] small = Files.readAllBytes(flac);
+        assertTrue(small.length < 200_000, small.length + " bytes");
+        IOException e = assertThrows(AudioTooLongException.class, () -> AudioFileReader.decode(small, "long.flac", 1 << 20));
+        assertTrue(e.getMessage().contains("long.flac") && e.getMessage().contains("samples"), e.getMessage());
+        // 11 minutes of 8 kHz mono: within the sample cap, past the 600 s a request can use
+        Path ogg = dir.resolve("long.ogg");
+        AudioTools.run(AudioTools.cmd("sox -D -n -r 8000 -c 1 % trim 0 660", ogg));
+        e = assertThrows(AudioTooLongException.class, () -> AudioFileReader.read(ogg));
+        assertTrue(e.getMessage().contains("long.ogg") && e.getMessage().contains("600 s"), e.getMessage());
+    }
+
     private static boolean pcm(AudioFileReaderTest.Fixture f) {
         return f.file().endsWith(".wav") || f.file().endsWith(".aiff") || f.file().endsWith(".aifc");
     }
