@@ -14,9 +14,11 @@ final class AiffChunks {
 
     static void check(byte[] b, String name) throws IOException {
         long form = Integer.toUnsignedLong(int32(b, 4)) + 8;
-        if (form > b.length) {
+        // One byte of slack: some writers count the pad byte after an odd-sized last chunk but leave it out.
+        if (form > b.length + 1L) {
             throw new IOException(name + ": AIFF file is truncated (" + b.length + " of " + form + " bytes)");
         }
+        form = Math.min(form, b.length);
         int p = 12;
         boolean sound = false;
         while (p + 8 <= form) {

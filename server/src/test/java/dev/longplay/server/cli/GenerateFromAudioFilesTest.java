@@ -108,6 +108,25 @@ class GenerateFromAudioFilesTest {
     }
 
     @Test
+    void flacTakesAreInpaintAndContinueSources() throws Exception {
+        Path flac = dir.resolve("source.flac");
+        exec("sox", take.toString(), flac.toString());
+        // without --seconds, inpainting keeps the take's length, read from the FLAC
+        List<String> inpaint = new java.util.ArrayList<>(List.of(generate(flac, dir.resolve("inpainted.wav"))));
+        int at = inpaint.indexOf("--seconds");
+        inpaint.remove(at + 1);
+        inpaint.remove(at);
+        inpaint.addAll(List.of("--inpaint", "0.25:0.5"));
+        ScoreCommandTest.Run r = ScoreCommandTest.run(inpaint.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(44100, wav(dir.resolve("inpainted.wav"))[0].length);
+        ScoreCommandTest.Run c = ScoreCommandTest.run(generate(flac, dir.resolve("continued.wav"), "--continue"));
+        assertEquals(0, c.code(), c.err());
+        float[][] continued = wav(dir.resolve("continued.wav"));
+        assertEquals(2 * 44100, continued[0].length, "the take's second and one more");
+    }
+
+    @Test
     void aDamagedTakeIsACleanError() throws Exception {
         Path bad = dir.resolve("bad.flac");
         byte[] good = Files.readAllBytes(take);
