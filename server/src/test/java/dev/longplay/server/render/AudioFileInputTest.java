@@ -180,6 +180,13 @@ class AudioFileInputTest {
                 assertEquals("/done", done.getAddress(), ext + ": " + done.getArguments());
                 assertEquals(44100, done.getArguments().get(4), ext);
             }
+            // An inpaint source too: the job keeps the FLAC take's length.
+            c.send.send("/gen/inpaint", ++req, importDir.resolve("take.flac").toString(), "snare fill", 0.25f, 0.5f,
+                    "steps", 2);
+            OSCMessage inpainted = c.reply("/gen/inpaint", req);
+            assertEquals("/done", inpainted.getAddress(), inpainted.getArguments().toString());
+            assertEquals(44100, inpainted.getArguments().get(4));
+
             Path bad = importDir.resolve("cut.ogg");
             byte[] ogg = Files.readAllBytes(importDir.resolve("take.ogg"));
             Files.write(bad, Arrays.copyOf(ogg, ogg.length - 100));
