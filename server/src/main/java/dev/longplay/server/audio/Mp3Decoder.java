@@ -32,9 +32,11 @@ final class Mp3Decoder {
     }
 
     static DecodedAudio decode(byte[] bytes, String name, long maxSamples) throws IOException {
-        long chain = Mp3FrameChain.walk(bytes, name);
+        Mp3FrameChain.Chain chain = Mp3FrameChain.walk(bytes, name);
         Mp3GaplessInfo gapless = Mp3GaplessInfo.find(bytes);
-        Bitstream stream = new Bitstream(new ByteArrayInputStream(bytes));
+        // Without the trailing tags: JLayer takes a frame as real only if another frame header or the end of the
+        // stream follows it, so the last frame before an ID3v1 tag (sox writes one) would be lost.
+        Bitstream stream = new Bitstream(new ByteArrayInputStream(bytes, 0, chain.end()));
         Decoder decoder = new Decoder();
         FloatOutput buffer = new FloatOutput();
         decoder.setOutputBuffer(buffer);
@@ -77,8 +79,8 @@ final class Mp3Decoder {
         if (out == null || out.frames() == 0) {
             throw new IOException(name + ": no MP3 audio frames found");
         }
-        if (frames != chain) {
-            throw new IOException(name + ": MP3 stream is damaged (" + frames + " of " + chain + " frames decoded)");
+        if (frames != chain.frames()) {
+            throw new IOException(name + ": MP3 stream is damaged (" + frames + " of " + chain.frames() + " frames decoded)");
         }
         if (gapless != null) {
             int perFrame = out.frames() / frames;

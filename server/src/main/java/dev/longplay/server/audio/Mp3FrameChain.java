@@ -16,11 +16,15 @@ final class Mp3FrameChain {
     // Hz by [version bits][rate index]; version bits 0 = MPEG-2.5, 2 = MPEG-2, 3 = MPEG-1
     private static final int[][] RATES = {{11025, 12000, 8000}, null, {22050, 24000, 16000}, {44100, 48000, 32000}};
 
+    /** @param frames how many frames; @param end the offset just past the last frame (trailing tags start there) */
+    record Chain(long frames, int end) {
+    }
+
     private Mp3FrameChain() {
     }
 
-    /** The number of frames; throws naming the offset where the chain breaks. */
-    static long walk(byte[] b, String name) throws IOException {
+    /** The frames; throws naming the offset where the chain breaks. */
+    static Chain walk(byte[] b, String name) throws IOException {
         int p = id3v2End(b);
         while (p + 4 <= b.length && (b[p] & 0xFF) != 0xFF) {
             p++; // zero padding some taggers leave after the ID3v2 tag
@@ -30,7 +34,7 @@ final class Mp3FrameChain {
             int len = frameLength(b, p);
             if (len < 0) {
                 if (frames > 0 && isTrailingTag(b, p)) {
-                    return frames;
+                    return new Chain(frames, p);
                 }
                 throw new IOException(name + ": MP3 stream is damaged (no frame where one should start, at byte " + p
                         + " of " + b.length + ")");
@@ -44,7 +48,7 @@ final class Mp3FrameChain {
         if (frames == 0) {
             throw new IOException(name + ": no MP3 audio frames found");
         }
-        return frames;
+        return new Chain(frames, p);
     }
 
     static int id3v2End(byte[] b) {
