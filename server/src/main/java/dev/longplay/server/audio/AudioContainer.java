@@ -1,7 +1,5 @@
 package dev.longplay.server.audio;
 
-import java.util.Locale;
-
 /**
  * The kinds of audio file Longplay reads, recognised by their first bytes (never by the file name or a declared
  * MIME type, which clients get wrong).
@@ -25,11 +23,6 @@ public enum AudioContainer {
 
     public String label() {
         return label;
-    }
-
-    /** The lower-case name used in messages and on the command line. */
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The container these bytes start with, or null if none Longplay reads. */

@@ -55,8 +55,4 @@ public enum ClipDownloadFormat {
     private static int bitsOf(ByteBuffer wav) {
         return wav.limit() >= 36 ? (wav.get(34) & 0xFF) | ((wav.get(35) & 0xFF) << 8) : 0;
     }
-
-    public String mimeType() {
-        return this == FLAC ? "audio/flac" : "audio/wav";
-    }
 }
