@@ -7,9 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * RIFF/WAVE reading: PCM 8/16/24/32-bit and IEEE float 32/64-bit (also WAVE_FORMAT_EXTENSIBLE), any channel
- * count, into planar float samples ({@code samples[channel][frame]}). Anything else is refused with a
- * message naming what was found.
+ * RIFF/WAVE (and RF64) reading: PCM 8/16/24/32-bit and IEEE float 32/64-bit (also WAVE_FORMAT_EXTENSIBLE), any
+ * channel count, into planar float samples ({@code samples[channel][frame]}). Anything else is refused with a
+ * message naming what was found. A data chunk shorter than its header says is refused as truncated, except where
+ * the size is 0xFFFFFFFF (RF64 and streamed WAV, whose real size is not in the chunk header).
  */
 public final class WavReader {
 
@@ -24,6 +25,13 @@ public final class WavReader {
         }
     }
 
+    /** A WAV file whose sample encoding this reader does not decode (μ-law, ADPCM, …). */
+    public static final class UnsupportedEncoding extends IOException {
+        UnsupportedEncoding(String message) {
+            super(message);
+        }
+    }
+
     private WavReader() {
     }
 
@@ -33,8 +41,13 @@ public final class WavReader {
 
     /** Parses a WAV held in memory (an upload), with clear errors for anything it cannot read. */
     public static Audio decode(ByteBuffer bytes, String name) throws IOException {
+        return decode(bytes, name, Long.MAX_VALUE);
+    }
+
+    /** As {@link #decode(ByteBuffer, String)}, refusing files of more than {@code maxSamples} samples in all. */
+    public static Audio decode(ByteBuffer bytes, String name, long maxSamples) throws IOException {
         ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        if (b.remaining() < 12 || !tag(b, 0, "RIFF") || !tag(b, 8, "WAVE")) {
+        if (b.remaining() < 12 || !(tag(b, 0, "RIFF") || tag(b, 0, "RF64")) || !tag(b, 8, "WAVE")) {
             throw new IOException(name + " is not a WAV file (no RIFF/WAVE header)");
         }
         int pos = 12;
@@ -61,8 +74,12 @@ public final class WavReader {
                 if (fmtTag < 0) {
                     throw new IOException(name + ": data chunk before fmt chunk");
                 }
+                if (size != 0xFFFF_FFFFL && size > b.limit() - body) {
+                    throw new IOException(name + ": WAV file is truncated (the data chunk has " + (b.limit() - body)
+                            + " of " + size + " bytes)");
+                }
                 long available = Math.min(size, b.limit() - body);
-                return samples(b, body, available, fmtTag, channels, rate, bits, name);
+                return samples(b, body, available, fmtTag, channels, rate, bits, name, maxSamples);
             }
             pos = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));
         }
@@ -70,17 +87,20 @@ public final class WavReader {
     }
 
     private static Audio samples(ByteBuffer b, int start, long length, int fmtTag, int channels, int rate, int bits,
-                                 String name) throws IOException {
+                                 String name, long maxSamples) throws IOException {
         if (channels < 1 || channels > 64 || rate < 1000 || rate > 768000) {
             throw new IOException(name + ": unsupported layout (" + channels + " channels at " + rate + " Hz)");
         }
         boolean pcm = fmtTag == 1 && (bits == 8 || bits == 16 || bits == 24 || bits == 32);
         boolean flt = fmtTag == 3 && (bits == 32 || bits == 64);
         if (!pcm && !flt) {
-            throw new IOException(name + ": unsupported sample format (tag " + fmtTag + ", " + bits + " bits)");
+            throw new UnsupportedEncoding(name + ": unsupported sample format (tag " + fmtTag + ", " + bits + " bits)");
         }
         int bytesPerSample = bits / 8;
         int frames = (int) Math.min(Integer.MAX_VALUE, length / ((long) bytesPerSample * channels));
+        if ((long) frames * channels > maxSamples) {
+            throw new AudioTooLongException(name + " holds more than " + maxSamples + " samples");
+        }
         float[][] out = new float[channels][frames];
         int p = start;
         for (int i = 0; i < frames; i++) {

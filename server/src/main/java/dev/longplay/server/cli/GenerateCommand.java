@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.metrics.PromptAudioScorer;
 import dev.longplay.server.io.AtomicFiles;
 import dev.longplay.server.io.Json;
+import dev.longplay.server.audio.FlacWriter;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.WavWriter;
 import dev.longplay.server.jobs.GenerationRequest;
@@ -92,10 +93,11 @@ public final class GenerateCommand implements Callable<Integer> {
             + "against its prompt, rank them (see --keep)")
     Path clap;
 
-    @Option(names = "--format", description = "16, 24 or 32f (float) WAV (default 24)")
+    @Option(names = "--format", description = "16, 24 or 32f (float) WAV, or flac (24-bit FLAC; default 24)")
     String format = "24";
 
-    @Option(names = {"-o", "--out"}, description = "output WAV (default: longplay.wav)")
+    @Option(names = {"-o", "--out"}, description = "output WAV, or FLAC when it ends in .flac (default: longplay.wav, "
+            + "longplay.flac with --format flac)")
     Path out = Path.of("longplay.wav");
 
     @Option(names = "--from", paramLabel = "JSON", description = "regenerate from a clip's sidecar JSON (its settings and seed)")
@@ -121,6 +123,13 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         if (count < 1 || count > 100) {
             throw new IllegalArgumentException("--count must be in [1, 100]");
+        }
+        if (format.equals("flac")) {
+            if (out.equals(Path.of("longplay.wav"))) {
+                out = Path.of("longplay.flac");
+            } else if (!isFlac(out)) {
+                throw new IllegalArgumentException("--format flac writes FLAC: give an --out name ending in .flac");
+            }
         }
         GenerationRequest request = from != null ? fromSidecar(from) : request();
         if (!lora.isEmpty()) {
@@ -264,7 +273,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     private static double wavSeconds(Path wav) {
         try {
-            var a = dev.longplay.server.audio.WavReader.read(wav);
+            var a = dev.longplay.server.audio.AudioFileReader.read(wav);
             return (double) a.frames() / a.sampleRate();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + wav + ": " + e.getMessage());
@@ -276,7 +285,8 @@ public final class GenerateCommand implements Callable<Integer> {
             case "16" -> OutputFormat.WAV_PCM16;
             case "24" -> OutputFormat.WAV_PCM24;
             case "32f", "float", "32" -> OutputFormat.WAV_FLOAT32;
-            default -> throw new IllegalArgumentException("--format is 16, 24 or 32f, got " + f);
+            case "flac" -> OutputFormat.WAV_PCM24; // the sample format; the file is FLAC because --out ends in .flac
+            default -> throw new IllegalArgumentException("--format is 16, 24, 32f or flac, got " + f);
         };
     }
 
@@ -297,7 +307,14 @@ public final class GenerateCommand implements Callable<Integer> {
         return p.resolveSibling(stem + "-" + n + ext);
     }
 
-    /** The WAV, then its sidecar: same shape as the clip store's metadata, so both regenerate the same way. */
+    static boolean isFlac(Path p) {
+        return p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".flac");
+    }
+
+    /**
+     * The WAV (or FLAC, where the name ends in .flac: 16-bit for --format 16, else 24-bit), then its sidecar: same
+     * shape as the clip store's metadata, so both regenerate the same way.
+     */
     static void writeClip(Path target, RenderedClip clip, GenerationRequest r, String modelId, double seconds,
                           Map<String, Object> extra) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
@@ -305,7 +322,16 @@ public final class GenerateCommand implements Callable<Integer> {
             Files.createDirectories(dir);
         }
         WavWriter.Result[] result = new WavWriter.Result[1];
-        AtomicFiles.write(target, false, o -> result[0] = WavWriter.write(o, clip.audio(), clip.sampleRate(), r.format()));
+        boolean flac = isFlac(target);
+        int flacBits = r.format() == OutputFormat.WAV_PCM16 ? 16 : 24;
+        if (flac) {
+            AtomicFiles.write(target, false, o -> {
+                FlacWriter.Result w = FlacWriter.write(o, clip.audio(), clip.sampleRate(), flacBits);
+                result[0] = new WavWriter.Result(w.peak(), w.gain(), 0);
+            });
+        } else {
+            AtomicFiles.write(target, false, o -> result[0] = WavWriter.write(o, clip.audio(), clip.sampleRate(), r.format()));
+        }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("createdAt", Instant.now().toString());
         meta.put("mode", r.mode().wire());
@@ -316,7 +342,11 @@ public final class GenerateCommand implements Callable<Integer> {
         meta.put("modelHash", clip.metadata().get("modelHash"));
         meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
         meta.put("renderer", clip.metadata());
-        meta.put("audio", ClipStore.audioSection(clip, r.format(), result[0]));
+        Map<String, Object> audio = ClipStore.audioSection(clip, r.format(), result[0]);
+        if (flac) {
+            audio.put("format", "flac" + flacBits);
+        }
+        meta.put("audio", audio);
         meta.putAll(extra);
         Path json = sidecarOf(target);
         AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));

@@ -1,5 +1,8 @@
 package dev.longplay.server.clips;
 
+import dev.longplay.server.audio.AudioContainer;
+import dev.longplay.server.audio.AudioFileReader;
+import dev.longplay.server.audio.DecodedAudio;
 import dev.longplay.server.io.AtomicFiles;
 import dev.longplay.server.security.PathConfinement;
 import dev.longplay.server.security.PrivateFiles;
@@ -17,13 +20,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 /**
  * Audio that clients upload for style transfer, inpainting and continuation: {@code <id>.wav} in one folder.
- * Only RIFF/WAVE files are accepted; the model runtime decodes them.
+ * A RIFF/WAVE upload is stored as sent (the model runtime decodes it); any other format {@link AudioFileReader}
+ * reads (FLAC, AIFF, Ogg, MP3, …) is decoded once here and stored as 32-bit float WAV, so everything downstream
+ * reads one format and a file that cannot be decoded is refused when it is uploaded. The first bytes decide:
+ * a body that is no audio format Longplay reads is refused before it fills the disk.
  *
  * <p>An upload streams to a private temp file through one fixed buffer (never the whole body in memory), counted
  * against {@link Limits}: a size cap per file, a byte quota for the folder (stored files and uploads in flight
@@ -32,6 +40,18 @@ import java.util.UUID;
 public final class UploadStore {
 
     private static final int BUFFER = 64 * 1024;
+
+    /** The request content types an upload may declare; the bytes decide the format, whichever is given. */
+    public static final List<String> CONTENT_TYPES = List.of("audio/wav", "audio/x-wav", "audio/wave",
+            "audio/vnd.wave", "audio/flac", "audio/x-flac", "audio/aiff", "audio/x-aiff", "audio/ogg",
+            "audio/vorbis", "audio/opus", "application/ogg", "audio/mpeg", "audio/mp3", "audio/mp4",
+            "audio/x-m4a", "application/octet-stream");
+
+    /**
+     * Compressed uploads are decoded one at a time: a decode holds up to {@link AudioFileReader#MAX_SAMPLES} floats,
+     * and uploads arriving at once must not multiply that.
+     */
+    private static final Semaphore DECODING = new Semaphore(1);
 
     /**
      * @param maxFileBytes  the largest one upload may be
@@ -93,8 +113,8 @@ public final class UploadStore {
     }
 
     /**
-     * Stores a WAV file the server made or was allowed to read (a capture, a copy of a file OSC named) and returns its
-     * id. The per-file cap is for clients' bodies and does not apply; the folder's quota does. A refusal comes as an
+     * Stores an audio file the server made or was allowed to read (a capture, a copy of a file OSC named) and returns
+     * its id. The per-file cap is for clients' bodies and does not apply; the folder's quota does. A refusal comes as an
      * IllegalArgumentException with the reason's message.
      */
     public String save(byte[] wav) throws IOException {
@@ -106,7 +126,7 @@ public final class UploadStore {
     }
 
     /**
-     * Streams a WAV file to the folder and returns its id.
+     * Streams an audio file to the folder and returns its id (a non-WAV one decoded and stored as float WAV).
      *
      * @param in             the body; read to its end or until a limit is passed
      * @param declaredLength its length when known up front (reserved at once, refused at once when too large), else -1
@@ -152,11 +172,17 @@ public final class UploadStore {
                     }
                     written += n;
                     if (written >= head.length && written - n < head.length) {
-                        requireRiffWave(head); // refuse a non-WAV body early, before it fills the disk
+                        requireAudio(head); // refuse a body that is no audio early, before it fills the disk
                     }
                 }
-                requireWav(head, written);
+                if (requireAudio(head) == AudioContainer.WAV) {
+                    requireWav(head, written);
+                }
                 out.force(true);
+            }
+            if (!isRiffWave(head)) {
+                written = decodeToFloatWav(tmp, written, reserved);
+                reserved = Math.max(reserved, written);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             if (reserved > written) {
@@ -168,6 +194,34 @@ public final class UploadStore {
             Files.deleteIfExists(tmp);
             quota.release(reserved);
             arriving.release();
+        }
+    }
+
+    /**
+     * Replaces the encoded file {@code tmp} with its decoding as 32-bit float WAV; returns the new size, whose growth
+     * past what is reserved is reserved too.
+     */
+    private long decodeToFloatWav(Path tmp, long encodedBytes, long reserved) throws IOException, UploadRefusedException {
+        DecodedAudio decoded;
+        DECODING.acquireUninterruptibly();
+        try {
+            try {
+                decoded = AudioFileReader.read(tmp);
+            } catch (IOException e) {
+                throw new UploadRefusedException(UploadRefusedException.Reason.NOT_WAV, e.getMessage());
+            }
+            long size = 44 + 4L * decoded.channels() * decoded.frames(); // float WAV: header plus 4 bytes a sample
+            if (size > reserved) {
+                reserve(size - reserved);
+            }
+            Path wav = tmp.resolveSibling(tmp.getFileName() + ".wav");
+            try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(Files.createFile(wav, PrivateFiles.fileAttributes())))) {
+                WavWriter.write(out, decoded.samples(), decoded.sampleRate(), OutputFormat.WAV_FLOAT32);
+            }
+            Files.move(wav, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return Files.size(tmp);
+        } finally {
+            DECODING.release();
         }
     }
 
@@ -216,15 +270,21 @@ public final class UploadStore {
 
     static void requireWav(byte[] head, long length) throws UploadRefusedException {
         if (length < 44) {
-            throw new UploadRefusedException(UploadRefusedException.Reason.NOT_WAV, "not a WAV file: too short");
+            throw new UploadRefusedException(UploadRefusedException.Reason.NOT_WAV, "not an audio file Longplay reads: too short");
         }
-        requireRiffWave(head);
     }
 
-    private static void requireRiffWave(byte[] head) throws UploadRefusedException {
-        ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-        if (h.getInt(0) != 0x46464952 || h.getInt(8) != 0x45564157) { // "RIFF", "WAVE"
-            throw new UploadRefusedException(UploadRefusedException.Reason.NOT_WAV, "not a WAV file: no RIFF/WAVE header");
+    private static AudioContainer requireAudio(byte[] head) throws UploadRefusedException {
+        AudioContainer container = AudioContainer.sniff(head);
+        if (container == null) {
+            throw new UploadRefusedException(UploadRefusedException.Reason.NOT_WAV,
+                    "not an audio file Longplay reads (" + AudioContainer.SUPPORTED + ")");
         }
+        return container;
+    }
+
+    private static boolean isRiffWave(byte[] head) {
+        ByteBuffer h = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+        return h.getInt(0) == 0x46464952 && h.getInt(8) == 0x45564157; // "RIFF", "WAVE"
     }
 }

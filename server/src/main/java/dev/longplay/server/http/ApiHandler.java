@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.core.JsonParseException;
 import dev.longplay.server.io.Json;
+import dev.longplay.server.audio.ClipDownloadFormat;
 import dev.longplay.server.bridge.BridgeMessages;
 import dev.longplay.server.live.AudioControl;
 import dev.longplay.server.jack.CaptureRequest;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -708,6 +710,10 @@ public final class ApiHandler extends Handler.Abstract {
             throw clipNotFound(x.param(0));
         }
         try {
+            if (flacWanted(x)) {
+                flacClip(x, clip, channel);
+                return;
+            }
             long size = channel.size();
             long[] range = ByteRange.parse(x.request().getHeaders().get(HttpHeader.RANGE), size);
             Response response = x.response();
@@ -733,6 +739,29 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
+    private static boolean flacWanted(Exchange x) {
+        try {
+            return ClipDownloadFormat.of(Request.extractQueryParameters(x.request()).getValue("format"),
+                    x.request().getHeaders().get(HttpHeader.ACCEPT)) == ClipDownloadFormat.FLAC;
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "invalid_argument", e.getMessage());
+        }
+    }
+
+    /** The clip encoded as FLAC on the fly (whole, so without ranges). */
+    private static void flacClip(Exchange x, ClipInfo clip, SeekableByteChannel channel) throws IOException {
+        ByteBuffer wav;
+        try (channel) {
+            wav = ByteBuffer.allocate((int) Math.min(channel.size(), Integer.MAX_VALUE - 8));
+            while (wav.hasRemaining() && channel.read(wav) >= 0) {
+                // read the whole file
+            }
+        }
+        byte[] flac = ClipDownloadFormat.flacOf(wav.flip(), clip.id());
+        x.response().getHeaders().put(HttpHeader.CONTENT_DISPOSITION, "inline; filename=\"" + clip.id() + ".flac\"");
+        bytes(x, 200, "audio/flac", flac);
+    }
+
     private void deleteClip(Exchange x) throws IOException {
         if (!clips.delete(x.param(0))) {
             throw clipNotFound(x.param(0));
@@ -756,7 +785,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private void upload(Exchange x) throws IOException {
-        requireContentType(x.request(), "audio/wav", "audio/x-wav", "audio/wave");
+        requireContentType(x.request(), UploadStore.CONTENT_TYPES.toArray(String[]::new));
         String id;
         try (InputStream in = Content.Source.asInputStream(x.request())) {
             id = uploads.save(in, x.request().getLength()); // streamed to disk, never held whole; -1: length not declared

@@ -11,7 +11,8 @@ import dev.longplay.osc.OscReplier;
 import dev.longplay.osc.OscRequest;
 import dev.longplay.osc.OscRequestHandler;
 import dev.longplay.server.io.Json;
-import dev.longplay.server.audio.WavReader;
+import dev.longplay.server.audio.AudioFileReader;
+import dev.longplay.server.audio.DecodedAudio;
 import dev.longplay.server.clips.ClipInfo;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.UploadStore;
@@ -163,7 +164,7 @@ public final class OscEdge implements OscRequestHandler {
         try {
             // Inpainting keeps the recording's length. Read the file the job will read, not the spelled path.
             Path file = ref.clip() != null ? clips.get(ref.clip()).orElseThrow().audio() : uploads.get(ref.upload()).orElseThrow();
-            WavReader.Audio a = WavReader.read(file);
+            DecodedAudio a = AudioFileReader.read(file);
             seconds = a.samples()[0].length / (double) a.sampleRate();
         } catch (IOException | RuntimeException e) {
             throw new OscCommandException(OscErrorCode.E_BAD_ARG, "cannot read " + path + ": " + e.getMessage());

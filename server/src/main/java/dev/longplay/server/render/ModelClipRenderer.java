@@ -14,7 +14,8 @@ import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.ModelLocator;
 import dev.longplay.server.io.DataDirs;
-import dev.longplay.server.audio.WavReader;
+import dev.longplay.server.audio.AudioFileReader;
+import dev.longplay.server.audio.DecodedAudio;
 import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.GenerationRequest;
@@ -208,10 +209,10 @@ public final class ModelClipRenderer implements ClipRenderer {
         double seconds = r.seconds();
         List<GenerationParams.TimeSpan> keep = new ArrayList<>();
         if (r.initAudio() != null) {
-            WavReader.Audio wav;
+            DecodedAudio wav;
             try {
                 // A stored clip or upload, opened as a regular file only (a link in its place is refused).
-                wav = WavReader.decode(java.nio.ByteBuffer.wrap(dev.longplay.server.security.NoFollowFiles.readAll(r.initAudio(), Integer.MAX_VALUE - 8)),
+                wav = AudioFileReader.decode(dev.longplay.server.security.NoFollowFiles.readAll(r.initAudio(), AudioFileReader.MAX_FILE_BYTES),
                         r.initAudio().getFileName().toString());
             } catch (IOException e) {
                 throw new RenderException(RenderException.Kind.BAD_ARGUMENT, "cannot read init audio: " + e.getMessage(), e);

@@ -61,6 +61,8 @@ export const submitJob = spec => write('POST', '/v1/jobs', spec);
 export const cancelJob = id => write('DELETE', '/v1/jobs/' + encodeURIComponent(id));
 export const deleteClip = id => write('DELETE', '/v1/clips/' + encodeURIComponent(id));
 export const uploadWav = blob => write('POST', '/v1/uploads', blob, 'audio/wav');
+/** A file as it is (FLAC, AIFF, MP3, Ogg, …): the server recognises the format from its bytes and decodes it. */
+export const uploadFile = blob => write('POST', '/v1/uploads', blob, 'application/octet-stream');
 export const listClips = (offset, limit) => get(`/v1/clips?offset=${offset}&limit=${limit}`);
 export const status = () => get('/v1/status');
 export const presets = () => get('/v1/presets');

@@ -151,16 +151,24 @@ async function toggleRecording() {
   $('init-state').textContent = 'recording…';
 }
 
-/** Any decodable audio becomes a WAV upload, then the style-transfer source. */
+/**
+ * Audio the browser decodes becomes a WAV upload; a file it cannot decode (AIFF in most browsers) goes up as it is,
+ * for the server to decode. Then it is the style-transfer source.
+ */
 async function useRecording(blob, name) {
   showError('');
   $('init-state').textContent = 'uploading ' + name + '…';
   try {
-    const audio = await decode(await blob.arrayBuffer());
-    const up = await api.uploadWav(encodeWav(audio));
+    let audio = null;
+    try {
+      audio = await decode(await blob.arrayBuffer());
+    } catch (e) {
+      if (!(blob instanceof File)) throw e; // a recording the browser cannot decode: nothing else to send
+    }
+    const up = audio ? await api.uploadWav(encodeWav(audio)) : await api.uploadFile(blob);
     initAudio = { upload: up.id };
     $('mode').value = 'audio_to_audio';
-    $('init-state').textContent = name + ' (' + audio.duration.toFixed(1) + ' s)';
+    $('init-state').textContent = audio ? name + ' (' + audio.duration.toFixed(1) + ' s)' : name;
   } catch (e) {
     initAudio = null;
     $('init-state').textContent = 'none';
