@@ -31,7 +31,8 @@ class ClipSymlinkTest {
 
     @Test
     void aClipReplacedByALinkIsRefusedByEveryReader() throws Exception {
-        Path secret = Files.write(root.resolve("secret.wav"), UploadMemoryTest.header(4096)); // a WAV outside the folders
+        byte[] whole = java.util.Arrays.copyOf(UploadMemoryTest.header(4096), 4096); // header and 4052 bytes of silence
+        Path secret = Files.write(root.resolve("secret.wav"), whole); // a whole WAV outside the folders
         try (TestServer s = TestServer.start(root, new SineRenderer(1, 1, 0.5f), 1, 16)) {
             var job = s.postJob("{\"prompt\":\"x\",\"seconds\":0.1,\"seed\":5}");
             String id = TestServer.json(job).get("id").asText();
