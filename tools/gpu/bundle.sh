@@ -31,7 +31,7 @@ djl_tag="${DJL_TAG:-v0.36.0}"
 sat_git="${SAT_GIT:-/work/.mirror/Stability-AI+stable-audio-tools/repo}"
 einops_git="${EINOPS_GIT:-/work/.mirror/arogozhnikov+einops/repo}"
 kdiff_git="${KDIFF_GIT:-/work/.mirror/crowsonkb+k-diffusion/repo}"
-golden="${LONGPLAY_GOLDEN_DIR:-$root/../shared/golden}"
+golden="${LONGPLAY_GOLDEN_DIR:-$root/models/src/test/resources/golden}"
 
 say() { echo "bundle: $*" >&2; }
 die() { echo "bundle: $*" >&2; exit 1; }
