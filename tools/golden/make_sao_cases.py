@@ -21,8 +21,8 @@ run in float64 (default dtype float64, the model in double, and the reference's 
 and rotary embeddings widened to float64), stored as float32. The script also runs every case in float32 and prints
 how much of each case's tolerance that run spends against the float64 result (it should be a small fraction).
 
-Every case is also checked against the bug it exists to catch (the script prints the error of the mutated run in
-units of the tolerance; it must exceed 1): see MUTATIONS.
+Every case with an input-level mutation is also checked against the bug it exists to catch: the reference run with
+that bug put in (MUTATIONS) must miss the case by more than 10 tolerances; the script prints by how many.
 
 Run:  mkdir -p /tmp/sat /tmp/kd
       git --git-dir=<stable-audio-tools mirror> archive HEAD stable_audio_tools | tar -x -C /tmp/sat
@@ -341,6 +341,46 @@ def cases(gen):
          "encode_noise": randn(1, 8, frames), "sde_noises": randn(7, 1, 8, frames)}
 
 
+def _no_cfg(spec, inputs):
+    return {**spec, "cfg_scale": 1.0}, inputs
+
+
+def _all_prompt_tokens(spec, inputs):
+    return spec, {**inputs, "prompt_mask": torch.ones_like(inputs["prompt_mask"])}
+
+
+def _sde_noise_reversed(spec, inputs):
+    return spec, {**inputs, "sde_noises": inputs["sde_noises"].flip(0)}
+
+
+def _step_noise_shifted(spec, inputs):
+    return spec, {**inputs, "step_noises": inputs["step_noises"].roll(1, 0)}
+
+
+def _init_audio_ignored(spec, inputs):
+    return spec, {**inputs, "init_audio": torch.zeros_like(inputs["init_audio"])}
+
+
+def _encode_noise_ignored(spec, inputs):
+    return spec, {**inputs, "noise": torch.zeros_like(inputs["noise"])}
+
+
+# The bug each case exists to catch, put into the reference's run: the mutated result must miss the case (the
+# script prints by how many tolerances). vae_decode and number_conditioner have no input-level mutation here; the
+# Java tests cover them (ChunkedDecoderTest, AudioAutoencoderLoadTest's strict loading).
+MUTATIONS = {
+    "vae_encode": [("encode noise ignored (latents = mean)", _encode_noise_ignored)],
+    "dit_forward_cfg1": [("padded prompt tokens not masked", _all_prompt_tokens)],
+    "dit_forward_cfg6": [("CFG ignored", _no_cfg)],
+    "dit_forward_adaln_cfg6": [("CFG ignored", _no_cfg)],
+    "sample_dpmpp_2m": [("CFG ignored", _no_cfg)],
+    "sample_dpmpp_3m_sde": [("SDE noise drawn in another order", _sde_noise_reversed), ("CFG ignored", _no_cfg)],
+    "sample_rf_pingpong": [("step noise drawn in another order", _step_noise_shifted)],
+    "style_transfer": [("init audio ignored", _init_audio_ignored), ("SDE noise drawn in another order",
+                                                                     _sde_noise_reversed)],
+}
+
+
 def worst_ratio(out, ref, tol):
     worst = 0.0
     for k, r in ref.items():
@@ -390,6 +430,13 @@ def main():
         shapes = ", ".join(f"{k} {tuple(v.shape)} max {v.abs().max().item():.3g}" for k, v in ref.items())
         print(f"{case}: {shapes}; float32 run spends {worst_ratio(results[torch.float32], ref, spec['tolerance']):.3f} "
               f"of the tolerance")
+        for what, mutate in MUTATIONS.get(case, []):
+            m_spec, m_inputs = mutate(spec, inputs)
+            with precision(torch.float32), torch.no_grad():
+                model = build(all_configs[model_name], states[model_name])
+                off = worst_ratio(runner(model, m_spec, m_inputs), ref, spec["tolerance"])
+            print(f"  with {what}: {off:.1f} tolerances off")
+            assert off > 10, f"{case} does not catch '{what}'"
 
 
 if __name__ == "__main__":
