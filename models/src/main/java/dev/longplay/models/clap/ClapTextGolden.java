@@ -45,7 +45,7 @@ public final class ClapTextGolden implements GoldenComponent {
             throw new CheckpointException("case names conditioner '" + id + "', which is no clap_text conditioner");
         }
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile());
-             ClapTextConditioner cond = ClapTextConditioner.load(c, cc.condDim(), gc.dir().resolve("clap"), null,
+             ClapTextConditioner cond = ClapTextConditioner.load(c, cc.condDim(), gc.modelDir().resolve("clap"), null,
                      new StateDict(file, manager, DataType.FLOAT32), manager)) {
             T5Tokenizer.Batch batch = cond.tokenize(prompts);
             ConditionerOutput out = cond.encode(prompts, manager);
@@ -61,10 +61,10 @@ public final class ClapTextGolden implements GoldenComponent {
     // the conditioning block alone: the case's model_config.json has no autoencoder or DiT
     private static ConditioningConfig conditioning(GoldenCase gc) {
         try {
-            JsonNode root = ModelConfig.JSON.readTree(Files.readString(gc.dir().resolve("model_config.json")));
+            JsonNode root = ModelConfig.JSON.readTree(Files.readString(gc.modelDir().resolve("model_config.json")));
             return ModelConfig.JSON.treeToValue(root.path("model").path("conditioning"), ConditioningConfig.class);
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + gc.dir().resolve("model_config.json") + ": "
+            throw new CheckpointException("cannot read " + gc.modelDir().resolve("model_config.json") + ": "
                     + e.getMessage(), e);
         }
     }
