@@ -10,7 +10,7 @@ padded positions (keys stay in the softmax) -- the cases capture exactly that pa
 Stub: the reference imports torchaudio (Resample in pretransforms, transforms in data/utils) at module
 level; nothing here calls it, so empty modules stand in for it.
 
-Cases (format of shared/golden/README.md; model.safetensors keys as the full checkpoint has them:
+Cases (format of models/src/test/resources/golden/README.md; model.safetensors keys as the full checkpoint has them:
 model.model.* for the DiT, conditioner.conditioners.<id>.* for the conditioners):
   sa3_dit_forward       small-like DiT (adaLN, rms norms, rms qk-norm, 4 memory tokens, expo timestep
                         features, local_add_cond, partial rotary 32 of 64), batch 2, padding mask, cfg 1

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Makes the T5 encoder golden cases under models/src/test/resources/golden/.
 
-What it makes: two case folders in the format of shared/golden/README.md, component "t5_encoder",
+What it makes: case folders in the format of models/src/test/resources/golden/README.md, component "t5_encoder",
 each from a tiny randomly initialised Hugging Face T5EncoderModel run in float32 on CPU (eval mode,
 dropout 0):
   t5_relu        - ReLU feed-forward as t5-base (d_model 32, d_kv 8, 4 heads, d_ff 64, 2 layers,
@@ -10,6 +10,11 @@ dropout 0):
   t5_gated_gelu  - gated-gelu as T5 v1.1 / Flan-T5 (d_model 40, d_kv 16, 2 heads, d_ff 96, 3 layers,
                    vocab 120, 16 buckets, max distance 12, so that sequence length 16 reaches the
                    clamped far buckets); model.safetensors as save_pretrained writes it (tied copy left out).
+  t5_odd_buckets - 39 relative-position buckets, max distance 49 (one ReLU layer, sequence 24): distance 21 lies on
+                   a bucket boundary that the reference's float32 formula decides (see main()). Made with
+                   transformers 5.18.0 and torch 2.13 (pip wheels; their T5 bucket code is the same):
+                   python3 tools/golden/make_t5_cases.py models/src/test/resources/golden t5_odd_buckets
+                   (the optional second argument names the cases to make, comma-separated).
 Each folder: case.json, config.json (config.to_dict()), model.safetensors (HF key names),
 inputs.safetensors (input_ids, attention_mask as float32 [2, N]; row 1 padded with id 0 and mask 0
 at the end), outputs.safetensors (last_hidden_state [2, N, d_model]).
