@@ -1,4 +1,4 @@
-#!/work/venv/bin/python
+#!/usr/bin/env python3
 """Makes the CLAP golden cases under models/src/test/resources/golden/clap_*/.
 
 Reference: stable-audio-tools (git 50049e3) stable_audio_tools/models/conditioners.py, CLAPTextConditioner,
@@ -28,7 +28,7 @@ The tokenizer is a tiny byte-level BPE trained here with the `tokenizers` librar
 (ByteLevel pre-tokenizer and decoder, RobertaProcessing, <s>=0 <pad>=1 </s>=2 <unk>=3); the golden
 input_ids come from transformers' PreTrainedTokenizerFast over that tokenizer.json.
 
-Run: /work/venv/bin/python tools/golden/make_clap_cases.py [output_dir]
+Run: python3 tools/golden/make_clap_cases.py [output_dir]   (a python3 with torch and transformers)
 """
 import json
 import os

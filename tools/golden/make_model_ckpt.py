@@ -3,8 +3,8 @@ the layout of the model.ckpt files that Stability AI's Hugging Face repos ship b
 ({"state_dict": {...}} with the same keys). A folder holding only that file must generate exactly what the
 safetensors folder generates.
 
-Run with /work/venv/bin/python after `./longplay demo` has made the embedded model:
-  /work/venv/bin/python tools/golden/make_model_ckpt.py ~/.cache/longplay/models/longplay-tiny-random-v1
+Run with python3 after `./longplay demo` has made the embedded model:
+  python3 tools/golden/make_model_ckpt.py ~/.cache/longplay/models/longplay-tiny-random-v1
 """
 import collections
 import pathlib

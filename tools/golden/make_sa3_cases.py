@@ -29,8 +29,9 @@ model.model.* for the DiT, conditioner.conditioners.<id>.* for the conditioners)
   sa3_dit_lora          the small-like DiT with two stacked LoRA files (lora at 0.7, dora-rows at 1.3, same target modules) applied
                         by the reference's load_and_apply_loras / set_lora_strength, run in float64; lora_0/1.safetensors
 
-Run:  cd /tmp/sa3ref && git --git-dir=<mirror>/repo archive HEAD stable_audio_3 | tar x
-      PYTHONPATH=/tmp/sa3ref /work/venv/bin/python tools/golden/make_sa3_cases.py [out_dir [case ...]]
+Run:  cd $SCRATCH/sa3ref && git --git-dir=<stable-audio-3 mirror> archive HEAD stable_audio_3 | tar x
+      PYTHONPATH=$SCRATCH/sa3ref python3 tools/golden/make_sa3_cases.py [out_dir [case ...]]
+      (python3: torch 2.13, transformers 5.18, safetensors, einops; $SCRATCH: a folder outside the repository)
 """
 import json
 import math

@@ -1,9 +1,9 @@
 """Makes the SAME autoencoder (Stable Audio 3) golden cases under models/src/test/resources/golden/.
 
-Reference: Stability-AI/stable-audio-3 @ HEAD of /work/.mirror/Stability-AI+stable-audio-3 (636f906),
-extracted with `git --git-dir=... archive HEAD stable_audio_3 | tar -x -C /tmp/sa3ref`, run with the
-/work/venv interpreter (torch 2.13 CPU; the reference pins torch 2.7.1 - nothing used here changed).
-  /work/venv/bin/python tools/golden/make_sa3_same_cases.py /tmp/sa3ref models/src/test/resources/golden
+Reference: Stability-AI/stable-audio-3 @ 636f906, extracted with
+`git --git-dir=<stable-audio-3 mirror> archive HEAD stable_audio_3 | tar -x -C $SCRATCH/sa3ref`, run with a python3
+that has torch 2.13 CPU, safetensors and einops (the reference pins torch 2.7.1 - nothing used here changed):
+  PYTHONPATH=$SCRATCH/sa3ref python3 tools/golden/make_sa3_same_cases.py $SCRATCH/sa3ref models/src/test/resources/golden
 
 Tiny random models built by the reference factory (create_autoencoder_from_config) from a full SA3
 model_config.json whose `model.pretransform.config` is the SAME section (tiny sizes). All parameters are

@@ -12,7 +12,7 @@ tokenizers (the library transformers' fast tokenizers run on; version printed in
       A 96-entry word-level vocabulary that fits the tiny T5Gemma of the sa3_t5gemma golden case, for
       the pipeline tests (no numbers are checked against it).
 
-Run: /work/venv/bin/python tools/golden/make_sa3_tokenizers.py
+Run: python3 tools/golden/make_sa3_tokenizers.py
 """
 import json
 import os

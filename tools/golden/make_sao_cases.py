@@ -24,11 +24,12 @@ how much of each case's tolerance that run spends against the float64 result (it
 Every case with an input-level mutation is also checked against the bug it exists to catch: the reference run with
 that bug put in (MUTATIONS) must miss the case by more than 10 tolerances; the script prints by how many.
 
-Run:  mkdir -p /tmp/sat /tmp/kd
-      git --git-dir=<stable-audio-tools mirror> archive HEAD stable_audio_tools | tar -x -C /tmp/sat
-      git --git-dir=<k-diffusion mirror> archive HEAD k_diffusion | tar -x -C /tmp/kd
-      python3 -m venv /tmp/venv && /tmp/venv/bin/pip install torch numpy einops packaging
-      PYTHONPATH=/tmp/sat /tmp/venv/bin/python tools/golden/make_sao_cases.py /tmp/kd [out_dir]
+Run ($SCRATCH: any scratch folder outside the repository):
+      mkdir -p $SCRATCH/sat $SCRATCH/kd
+      git --git-dir=<stable-audio-tools mirror> archive HEAD stable_audio_tools | tar -x -C $SCRATCH/sat
+      git --git-dir=<k-diffusion mirror> archive HEAD k_diffusion | tar -x -C $SCRATCH/kd
+      python3 -m venv $SCRATCH/venv && $SCRATCH/venv/bin/pip install torch numpy einops packaging
+      PYTHONPATH=$SCRATCH/sat $SCRATCH/venv/bin/python tools/golden/make_sao_cases.py $SCRATCH/kd [out_dir]
 """
 import contextlib
 import copy

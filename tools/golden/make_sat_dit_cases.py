@@ -22,12 +22,13 @@ Cases:
                               trained model has them: as wide as a head, not projected (one key/value head for
                               4 query heads of 16); rotary off, odd length (77 frames), cfg 4.5 batched against zeroed conditioning
 
-Run:  mkdir -p /tmp/sat /tmp/vend
-      git --git-dir=<stable-audio-tools mirror> archive HEAD stable_audio_tools | tar -x -C /tmp/sat
-      git --git-dir=<einops mirror> archive HEAD einops | tar -x -C /tmp/vend
-      git --git-dir=<einops-exts mirror> archive HEAD einops_exts | tar -x -C /tmp/vend
+Run ($SCRATCH: any scratch folder outside the repository):
+      mkdir -p $SCRATCH/sat $SCRATCH/vend
+      git --git-dir=<stable-audio-tools mirror> archive HEAD stable_audio_tools | tar -x -C $SCRATCH/sat
+      git --git-dir=<einops mirror> archive HEAD einops | tar -x -C $SCRATCH/vend
+      git --git-dir=<einops-exts mirror> archive HEAD einops_exts | tar -x -C $SCRATCH/vend
       apt-get install python3-torch python3-packaging
-      PYTHONPATH=/tmp/sat:/tmp/vend /usr/bin/python3 tools/golden/make_sat_dit_cases.py [out_dir]
+      PYTHONPATH=$SCRATCH/sat:$SCRATCH/vend python3 tools/golden/make_sat_dit_cases.py [out_dir]
 """
 import copy
 import json

@@ -3,7 +3,7 @@
 golden CLAP case, plus a few tensors that exercise the reader (a transposed view, float16, bfloat16, int64, a shared
 storage). The Java reader must return every tensor equal to torch's own view of it.
 
-Run with /work/venv/bin/python (torch 2.x); no arguments.
+Run with python3 (torch 2.x); no arguments.
 """
 import collections
 import pathlib
