@@ -130,11 +130,16 @@ def sa_config(cond_dim, clap_cfg):
     }
 
 
-def text_case(name, model, tokenizer_path, ids, mask, use_text_features, layer_ix, cond_dim, gen, description):
+def text_case(name, model, tokenizer_path, ids, mask, use_text_features, layer_ix, cond_dim, gen, description,
+              clap_dir=None):
+    """clap_dir: another case's CLAP folder (relative to this case) holding the same model, stored once there."""
     d = os.path.join(OUT, name)
     if os.path.isdir(d):
         shutil.rmtree(d)
-    write_clap_folder(os.path.join(d, "clap"), model, tokenizer_path, text_only=True)
+    if clap_dir:
+        os.makedirs(d)
+    else:
+        write_clap_folder(os.path.join(d, "clap"), model, tokenizer_path, text_only=True)
     text = model.text_model
     with torch.no_grad():
         out = text(input_ids=ids, attention_mask=mask, output_hidden_states=True)
@@ -162,7 +167,8 @@ def text_case(name, model, tokenizer_path, ids, mask, use_text_features, layer_i
     with open(os.path.join(d, "model_config.json"), "w") as f:
         json.dump(sa_config(cond_dim, clap_cfg), f, indent=2)
     with open(os.path.join(d, "case.json"), "w") as f:
-        json.dump({"component": "clap_text_conditioner", "prompts": PROMPTS, "conditioner_id": "prompt",
+        json.dump({"component": "clap_text_conditioner", **({"clap_dir": clap_dir} if clap_dir else {}),
+                   "prompts": PROMPTS, "conditioner_id": "prompt",
                    "tolerance": {"atol": 1e-4, "rtol": 1e-4}, "description": description,
                    "reference": REFERENCE}, f, indent=2, ensure_ascii=False)
 
@@ -275,7 +281,8 @@ def main():
     text_case("clap_text_embedding", model, tmp_tok, ids, mask, False, -1, 20, gen,
               "CLAPTextConditioner with use_text_features=false: tokens = proj_out(text_embeds).unsqueeze(1) "
               "[4, 1, 20], mask = ones [4, 1]; text_embeds = normalize(text_projection(pooler_output)) [4, 24]; "
-              "also input_ids/attention_mask and text_features = hidden_states[-1] [4, 77, 32].")
+              "also input_ids/attention_mask and text_features = hidden_states[-1] [4, 77, 32].",
+              clap_dir="../clap_text_features/clap")
     with torch.no_grad():
         text_embeds = F.normalize(model.text_projection(model.text_model(input_ids=ids, attention_mask=mask)
                                                         .pooler_output), dim=-1)

@@ -42,11 +42,11 @@ assert tr.flash_attn_func is None
 from stable_audio_3.factory import create_pretransform_from_config
 
 
-def same_config(kind):
+def same_config(kind, chunk_size=8):
     common = dict(channels=8, c_mults=[1, 2], strides=[2, 4], transformer_depths=[2, 4], dim_heads=8,
                   latent_dim=6, differential=True, mask_noise=0.0, ff_mult=3)
     if kind == 's':
-        extra = dict(chunk_size=8, chunk_midpoint_shift=True, dyt=True, conv_mapping=False)
+        extra = dict(chunk_size=chunk_size, chunk_midpoint_shift=True, dyt=True, conv_mapping=False)
         dec_sin = [0, 3]
     else:
         extra = dict(sliding_window=[2, 1], dyt=False, conv_mapping=True)
@@ -62,9 +62,9 @@ def same_config(kind):
     }
 
 
-def build(kind, chunked, seed):
+def build(kind, chunked, seed, chunk_size=8):
     model_cfg = {"model_type": "diffusion_cond", "sample_rate": 44100, "audio_channels": 2,
-                 "model": {"pretransform": {"type": "autoencoder", "chunked": chunked, "config": same_config(kind)}}}
+                 "model": {"pretransform": {"type": "autoencoder", "chunked": chunked, "config": same_config(kind, chunk_size)}}}
     torch.manual_seed(seed)
     pt = create_pretransform_from_config(model_cfg["model"], 44100).eval()
     with torch.no_grad():
@@ -77,19 +77,38 @@ def build(kind, chunked, seed):
                 p.copy_(1 + 0.2 * torch.randn_like(p))
             else:
                 p.copy_(torch.randn_like(p) / max(1, p.shape[-1]) ** 0.5)
-    sd = {('pretransform.' + k): v.contiguous() for k, v in pt.state_dict().items()}
+    sd = {('pretransform.' + k): v.detach().clone().contiguous() for k, v in pt.state_dict().items()}
     return model_cfg, pt, sd
 
 
-def write(name, component, desc, model_cfg, sd, inputs, outputs, tol=(2e-4, 2e-4)):
+def write(name, component, desc, model_cfg, sd, inputs, outputs, tol=(2e-4, 2e-4), model_dir=None):
     d = os.path.join(out_root, name); os.makedirs(d, exist_ok=True)
-    json.dump({"component": component, "description": desc, "tolerance": {"atol": tol[0], "rtol": tol[1]}},
-              open(os.path.join(d, 'case.json'), 'w'), indent=2)
-    json.dump(model_cfg, open(os.path.join(d, 'model_config.json'), 'w'), indent=2)
-    save_file(sd, os.path.join(d, 'model.safetensors'))
+    spec = {"component": component}
+    if model_dir:  # the model is stored once, in the folder of the first case that uses it
+        spec["model_dir"] = model_dir
+        for stale in ('model_config.json', 'model.safetensors'):
+            if os.path.exists(os.path.join(d, stale)):
+                os.remove(os.path.join(d, stale))
+    spec.update({"description": desc, "tolerance": {"atol": tol[0], "rtol": tol[1]}})
+    json.dump(spec, open(os.path.join(d, 'case.json'), 'w'), indent=2)
+    if not model_dir:
+        json.dump(model_cfg, open(os.path.join(d, 'model_config.json'), 'w'), indent=2)
+        save_file(sd, os.path.join(d, 'model.safetensors'))
     save_file({k: v.contiguous() for k, v in inputs.items()}, os.path.join(d, 'inputs.safetensors'))
-    save_file({k: v.contiguous() for k, v in outputs.items()}, os.path.join(d, 'outputs.safetensors'))
+    save_file({k: v.float().contiguous() for k, v in outputs.items()}, os.path.join(d, 'outputs.safetensors'))
     print(name, {k: tuple(v.shape) for k, v in outputs.items()})
+
+
+def ratio(out, ref, tol=(2e-4, 2e-4)):
+    """max |out - ref| in units of the case's tolerance."""
+    return ((out.double() - ref.double()).abs().max() / (tol[0] + tol[1] * ref.double().abs().max())).item()
+
+
+def run64(pt, fn, x):
+    """The reference in float64 on the float32 weights and inputs (the outputs are stored as float32)."""
+    pt.double()  # in place: the state dict written is a float32 copy taken before
+    with torch.no_grad():
+        return fn(pt, x.double())
 
 
 torch.set_num_threads(1)
@@ -97,29 +116,39 @@ for kind, seed in [('s', 1), ('l', 2)]:
     cfg, pt, sd = build(kind, False, seed)
     g = torch.Generator().manual_seed(seed + 10)
     lat = torch.randn(1, 6, 20, generator=g)
-    with torch.no_grad():
-        audio = pt.decode(lat)
+    audio = run64(pt, lambda m, x: m.decode(x), lat)
     write(f'sa3_same_{kind}_decode', 'sa3_same_decode',
           'audio = pretransform.decode(latents) (SoftNorm decode without noise, SAME decoder, unpatchify)', cfg, sd,
           {'latents': lat}, {'audio': audio})
     wav = 0.5 * torch.randn(2, 2, 128 * 18, generator=g)
-    with torch.no_grad():
-        z = pt.encode(wav)
+    z = run64(pt, lambda m, x: m.encode(x), wav)
     write(f'sa3_same_{kind}_encode', 'sa3_same_encode',
           'latents = pretransform.encode(audio) (patchify, SAME encoder, SoftNorm encode), batch 2', cfg, sd,
-          {'audio': wav}, {'latents': z})
+          {'audio': wav}, {'latents': z}, model_dir=f'../sa3_same_{kind}_decode')
 
-cfg, pt, sd = build('s', True, 3)
-lat = torch.randn(1, 6, 300, generator=torch.Generator().manual_seed(33))
-with torch.no_grad():
-    audio = pt.decode(lat)
+# Chunked (tiled) decode and encode: 128-latent tiles with overlap 32 at 0, 96 and, anchored to the end, 301 - 128 =
+# 173, which lies off the attention-chunk grid at every level of the model (the chunks are 8 tokens, shifted by 4
+# in alternate layers), so a tile's attention chunks are not the whole signal's: decoding or encoding the signal in
+# one piece misses the case by far (printed below), while tiling it as the reference does passes it.
+LATENTS = int(os.environ.get("SA3_CHUNKED_LATENTS", "300"))
+CHUNK = int(os.environ.get("SA3_CHUNK", "12"))
+cfg, pt, sd = build('s', True, 3, CHUNK)
+lat = torch.randn(1, 6, LATENTS, generator=torch.Generator().manual_seed(33))
+audio = run64(pt, lambda m, x: m.decode(x), lat)
+whole = run64(pt, lambda m, x: m.decode(x, chunked=False), lat)
+print(f'decode: untiled result is {ratio(whole, audio):.1f} tolerances off the tiled one')
+assert ratio(whole, audio) > 10
 write('sa3_same_s_decode_chunked', 'sa3_same_decode',
-      'audio = pretransform.decode(latents) with chunked decode (128-latent chunks, overlap 32, last chunk '
-      'end-anchored, half overlaps trimmed)', cfg, sd, {'latents': lat}, {'audio': audio})
+      f'audio = pretransform.decode(latents) with chunked decode of {LATENTS} latents (128-latent chunks, overlap 32, '
+      'last chunk end-anchored at 173, off the attention-chunk grid, half overlaps trimmed); decoding in one piece '
+      'fails the case', cfg, sd, {'latents': lat}, {'audio': audio})
 
-wav = 0.5 * torch.randn(1, 2, 128 * 300, generator=torch.Generator().manual_seed(34))
-with torch.no_grad():
-    z = pt.encode(wav)
+wav = 0.5 * torch.randn(1, 2, 128 * LATENTS, generator=torch.Generator().manual_seed(34))
+z = run64(pt, lambda m, x: m.encode(x), wav)
+whole = run64(pt, lambda m, x: m.model.encode_audio(x, chunked=False) / m.scale, wav)
+print(f'encode: untiled result is {ratio(whole, z):.1f} tolerances off the tiled one')
+assert ratio(whole, z) > 10
 write('sa3_same_s_encode_chunked', 'sa3_same_encode',
-      'latents = pretransform.encode(audio) with chunked encode (128-latent tiles, overlap 32, last tile '
-      'end-anchored, half overlaps trimmed)', cfg, sd, {'audio': wav}, {'latents': z})
+      f'latents = pretransform.encode(audio) with chunked encode of {LATENTS} latents\' worth (128-latent tiles, '
+      'overlap 32, last tile end-anchored at 173, off the attention-chunk grid, half overlaps trimmed); encoding in '
+      'one piece fails the case', cfg, sd, {'audio': wav}, {'latents': z}, model_dir='../sa3_same_s_decode_chunked')

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Makes the stable-audio-tools DiT golden cases for options the shared set does not cover, under
-models/src/test/resources/golden/sat_*/ (format and `dit_forward` component of shared/golden/README.md).
+models/src/test/resources/golden/sat_*/ (format and `dit_forward` component of models/src/test/resources/golden/README.md).
 
 Reference: Stability-AI/stable-audio-tools (its stable_audio_tools package on the path, from `git archive HEAD
 stable_audio_tools`), built by its own factory (`create_model_from_config`) and run through its own conditioned

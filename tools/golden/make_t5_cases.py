@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Makes the T5 encoder golden cases under models/src/test/resources/golden/.
 
-What it makes: two case folders in the format of shared/golden/README.md, component "t5_encoder",
+What it makes: case folders in the format of models/src/test/resources/golden/README.md, component "t5_encoder",
 each from a tiny randomly initialised Hugging Face T5EncoderModel run in float32 on CPU (eval mode,
 dropout 0):
   t5_relu        - ReLU feed-forward as t5-base (d_model 32, d_kv 8, 4 heads, d_ff 64, 2 layers,
@@ -10,6 +10,11 @@ dropout 0):
   t5_gated_gelu  - gated-gelu as T5 v1.1 / Flan-T5 (d_model 40, d_kv 16, 2 heads, d_ff 96, 3 layers,
                    vocab 120, 16 buckets, max distance 12, so that sequence length 16 reaches the
                    clamped far buckets); model.safetensors as save_pretrained writes it (tied copy left out).
+  t5_odd_buckets - 39 relative-position buckets, max distance 49 (one ReLU layer, sequence 24): distance 21 lies on
+                   a bucket boundary that the reference's float32 formula decides (see main()). Made with
+                   transformers 5.18.0 and torch 2.13 (pip wheels; their T5 bucket code is the same):
+                   python3 tools/golden/make_t5_cases.py models/src/test/resources/golden t5_odd_buckets
+                   (the optional second argument names the cases to make, comma-separated).
 Each folder: case.json, config.json (config.to_dict()), model.safetensors (HF key names),
 inputs.safetensors (input_ids, attention_mask as float32 [2, N]; row 1 padded with id 0 and mask 0
 at the end), outputs.safetensors (last_hidden_state [2, N, d_model]).
@@ -49,17 +54,20 @@ _versions_check = types.ModuleType("transformers.dependency_versions_check")
 _versions_check.dep_version_check = lambda pkg, hint=None: None  # used only by deepspeed / trainer code
 sys.modules["transformers.dependency_versions_check"] = _versions_check
 
-_STUBS = tempfile.mkdtemp(prefix="t5golden_stubs_")
-os.makedirs(os.path.join(_STUBS, "safetensors"))
-with open(os.path.join(_STUBS, "safetensors", "__init__.py"), "w") as _f:
-    _f.write("# stub: only safetensors.torch.storage_ptr / storage_size, see make_t5_cases.py\n")
-with open(os.path.join(_STUBS, "safetensors", "torch.py"), "w") as _f:
-    _f.write("import torch\n\n\n"
-             "def storage_ptr(tensor):\n"
-             "    return tensor.storage().data_ptr()\n\n\n"
-             "def storage_size(tensor):\n"
-             "    return tensor.storage().size() * tensor.element_size()\n")
-sys.path.insert(0, _STUBS)
+try:  # a torch environment with the safetensors package needs no stand-in
+    import safetensors.torch  # noqa: F401
+except ImportError:
+    _STUBS = tempfile.mkdtemp(prefix="t5golden_stubs_")
+    os.makedirs(os.path.join(_STUBS, "safetensors"))
+    with open(os.path.join(_STUBS, "safetensors", "__init__.py"), "w") as _f:
+        _f.write("# stub: only safetensors.torch.storage_ptr / storage_size, see make_t5_cases.py\n")
+    with open(os.path.join(_STUBS, "safetensors", "torch.py"), "w") as _f:
+        _f.write("import torch\n\n\n"
+                 "def storage_ptr(tensor):\n"
+                 "    return tensor.storage().data_ptr()\n\n\n"
+                 "def storage_size(tensor):\n"
+                 "    return tensor.storage().size() * tensor.element_size()\n")
+    sys.path.insert(0, _STUBS)
 
 import transformers  # noqa: E402
 from transformers import T5Config, T5EncoderModel  # noqa: E402
@@ -84,7 +92,9 @@ def randomise(model, gen):
                 p.copy_(torch.randn(p.shape, generator=gen) / p.shape[1] ** 0.5)
 
 
-def make_case(name, cfg_kwargs, seq_len, valid_second_row, seed, tied_copy, description):
+def make_case(name, cfg_kwargs, seq_len, valid_second_row, seed, tied_copy, description, only=None):
+    if only and name not in only:
+        return
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     config = T5Config(dropout_rate=0.0, **cfg_kwargs)
@@ -125,11 +135,12 @@ def make_case(name, cfg_kwargs, seq_len, valid_second_row, seed, tied_copy, desc
 
 def main():
     torch.set_num_threads(1)
+    only = sys.argv[2].split(",") if len(sys.argv) > 2 else None
     make_case("t5_relu",
               dict(vocab_size=100, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=4,
                    relative_attention_num_buckets=32, relative_attention_max_distance=128,
                    feed_forward_proj="relu"),
-              seq_len=12, valid_second_row=7, seed=1234, tied_copy=True,
+              seq_len=12, valid_second_row=7, seed=1234, tied_copy=True, only=only,
               description="T5EncoderModel (ReLU feed-forward, as t5-base) on input_ids [2, 12] with "
                           "attention_mask (row 1 padded after 7 tokens); output last_hidden_state [2, 12, 32], "
                           "padded positions included. Weights: config.json + model.safetensors (HF key names).")
@@ -137,11 +148,26 @@ def main():
               dict(vocab_size=120, d_model=40, d_kv=16, d_ff=96, num_layers=3, num_heads=2,
                    relative_attention_num_buckets=16, relative_attention_max_distance=12,
                    feed_forward_proj="gated-gelu"),
-              seq_len=16, valid_second_row=10, seed=4321, tied_copy=False,
+              seq_len=16, valid_second_row=10, seed=4321, tied_copy=False, only=only,
               description="T5EncoderModel (gated-gelu, gelu_new, as T5 v1.1 / Flan-T5) on input_ids [2, 16] with "
                           "attention_mask (row 1 padded after 10 tokens); output last_hidden_state [2, 16, 40], "
                           "padded positions included. Max distance 12 < 16 reaches the clamped buckets. "
                           "model.safetensors has shared.weight only (no tied encoder.embed_tokens.weight).")
+    # 39 buckets (19 a direction, 9 exact) and max distance 49: distance 21 lies exactly on a bucket boundary
+    # (log(21/9) / log(49/9) * 10 = 5); the reference's float32 formula lands on 5.0 and truncates to bucket 14 of a
+    # direction, double arithmetic lands just below and gives 13. The sequence of 24 reaches it in both directions;
+    # the reference's vectorised and scalar float32 logs agree there.
+    make_case("t5_odd_buckets",
+              dict(vocab_size=90, d_model=32, d_kv=8, d_ff=64, num_layers=1, num_heads=4,
+                   relative_attention_num_buckets=39, relative_attention_max_distance=49,
+                   feed_forward_proj="relu"),
+              seq_len=24, valid_second_row=24, seed=3939, tied_copy=False,
+              description="T5EncoderModel (ReLU, one layer) with an odd bucket count (39) and max distance 49 on "
+                          "input_ids [2, 24] (no padding); output last_hidden_state [2, 24, 32]. Distance 21 is "
+                          "a bucket boundary (log(21/9) / log(49/9) * 10 = 5): the reference's float32 log formula, "
+                          "truncated, puts it in bucket 14 of a direction, double arithmetic in 13, so a runtime that "
+                          "computes the buckets otherwise fails the case.",
+              only=only)
 
 
 if __name__ == "__main__":

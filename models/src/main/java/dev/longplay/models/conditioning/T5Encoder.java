@@ -162,7 +162,12 @@ public final class T5Encoder implements AutoCloseable {
         return values.reshape(n, n, config.numHeads()).transpose(2, 0, 1).expandDims(0);
     }
 
-    /** Hugging Face's _relative_position_bucket for an encoder (bidirectional). */
+    /**
+     * Hugging Face's _relative_position_bucket for an encoder (bidirectional), in its arithmetic: the log-spaced
+     * part is float32 throughout (the ratio, its log, the division by the log range, which is taken in double and
+     * then used as a float32 operand, and the product) and truncated, so that a position whose value lands next to
+     * a bucket boundary takes the reference's bucket, not the one exact arithmetic would give.
+     */
     int bucket(int relativePosition) {
         int numBuckets = config.relativeAttentionNumBuckets() / 2;
         int result = relativePosition > 0 ? numBuckets : 0;
@@ -171,8 +176,9 @@ public final class T5Encoder implements AutoCloseable {
         if (rel < maxExact) {
             return result + rel;
         }
-        int large = maxExact + (int) ((float) (Math.log((float) rel / maxExact)
-                / Math.log((float) config.relativeAttentionMaxDistance() / maxExact)) * (numBuckets - maxExact));
+        float logRatio = (float) Math.log((float) rel / maxExact);
+        float logRange = (float) Math.log((double) config.relativeAttentionMaxDistance() / maxExact);
+        int large = maxExact + (int) (logRatio / logRange * (numBuckets - maxExact));
         return result + Math.min(large, numBuckets - 1);
     }
 

@@ -37,7 +37,7 @@ public final class ClapAudioGolden implements GoldenComponent {
         if (clips.isEmpty() || prompts.isEmpty()) {
             throw new CheckpointException("case " + gc.name() + " needs prompts and inputs audio_0, audio_1, ...");
         }
-        try (ClapModel clap = ClapModel.load(gc.dir().resolve("clap"))) {
+        try (ClapModel clap = ClapModel.load(gc.modelDir().resolve("clap"))) {
             List<float[][]> mels = new ArrayList<>();
             NDList embeds = new NDList();
             for (float[] clip : clips) {

@@ -16,6 +16,7 @@ import dev.longplay.models.weights.StateDict;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class ClapTextGolden implements GoldenComponent {
             throw new CheckpointException("case names conditioner '" + id + "', which is no clap_text conditioner");
         }
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile());
-             ClapTextConditioner cond = ClapTextConditioner.load(c, cc.condDim(), gc.dir().resolve("clap"), null,
+             ClapTextConditioner cond = ClapTextConditioner.load(c, cc.condDim(), clapDir(gc), null,
                      new StateDict(file, manager, DataType.FLOAT32), manager)) {
             T5Tokenizer.Batch batch = cond.tokenize(prompts);
             ConditionerOutput out = cond.encode(prompts, manager);
@@ -57,13 +58,19 @@ public final class ClapTextGolden implements GoldenComponent {
         }
     }
 
+    // case.json's clap_dir (relative to the case) where cases share one CLAP model, else clap/ beside the model
+    private static Path clapDir(GoldenCase gc) {
+        String shared = gc.spec().path("clap_dir").asText("");
+        return shared.isEmpty() ? gc.modelDir().resolve("clap") : gc.dir().resolve(shared).normalize();
+    }
+
     // the conditioning block alone: the case's model_config.json has no autoencoder or DiT
     private static ConditioningConfig conditioning(GoldenCase gc) {
         try {
-            JsonNode root = ModelConfig.JSON.readTree(Files.readString(gc.dir().resolve("model_config.json")));
+            JsonNode root = ModelConfig.JSON.readTree(Files.readString(gc.modelDir().resolve("model_config.json")));
             return ModelConfig.JSON.treeToValue(root.path("model").path("conditioning"), ConditioningConfig.class);
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + gc.dir().resolve("model_config.json") + ": "
+            throw new CheckpointException("cannot read " + gc.modelDir().resolve("model_config.json") + ": "
                     + e.getMessage(), e);
         }
     }

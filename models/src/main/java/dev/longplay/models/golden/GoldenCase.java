@@ -15,8 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One golden case folder: {@code case.json}, {@code model_config.json}, {@code model.safetensors},
- * {@code inputs.safetensors}, {@code outputs.safetensors} (format: shared/golden/README.md).
+ * One golden case folder: {@code case.json}, {@code inputs.safetensors}, {@code outputs.safetensors}, and the model
+ * ({@code model_config.json}, {@code model.safetensors} and whatever else the component reads) either in the case
+ * folder itself or, where several cases share one model, in the folder that case.json's {@code model_dir} names
+ * relative to the case folder (format: models/src/test/resources/golden/README.md).
  */
 public record GoldenCase(Path dir, JsonNode spec) {
 
@@ -49,12 +51,26 @@ public record GoldenCase(Path dir, JsonNode spec) {
         return spec.path("tolerance").path("rtol").asDouble(1e-4);
     }
 
+    /** Where the case's model files are: case.json's {@code model_dir} (relative to the case), else the case itself. */
+    public Path modelDir() {
+        String shared = spec.path("model_dir").asText("");
+        if (shared.isEmpty()) {
+            return dir;
+        }
+        Path model = dir.resolve(shared).normalize();
+        if (!Files.isDirectory(model)) {
+            throw new CheckpointException("golden case " + name() + ": model_dir " + shared + " is not a folder ("
+                    + model + ")");
+        }
+        return model;
+    }
+
     public ModelConfig modelConfig() {
-        return ModelConfig.load(dir.resolve("model_config.json"));
+        return ModelConfig.load(modelDir().resolve("model_config.json"));
     }
 
     public Path modelFile() {
-        return dir.resolve("model.safetensors");
+        return modelDir().resolve("model.safetensors");
     }
 
     public Map<String, NDArray> inputs(NDManager manager) {

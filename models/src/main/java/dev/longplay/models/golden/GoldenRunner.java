@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Runs golden cases and applies the pass rule of shared/golden/README.md: for every output tensor,
+ * Runs golden cases and applies the pass rule of models/src/test/resources/golden/README.md: for every output tensor,
  * {@code max|out - ref| <= atol + rtol * max|ref|}. On a GPU or in reduced precision the case's tolerances are
  * widened to the floor {@link GoldenTolerance} documents for that target.
  */

@@ -22,7 +22,7 @@ public final class Sa3DitForwardGolden implements ReducedPrecisionComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager, DataType precision) {
-        Sa3Config cfg = Sa3Config.load(gc.dir().resolve("model_config.json"));
+        Sa3Config cfg = Sa3Config.load(gc.modelDir().resolve("model_config.json"));
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {
             Sa3Dit dit = Sa3Dit.load(new StateDict(file, manager, precision).scope("model.model"), cfg.dit());
             GuidedVelocity v = new GuidedVelocity(dit, gc.spec().path("cfg_scale").asDouble(1.0),

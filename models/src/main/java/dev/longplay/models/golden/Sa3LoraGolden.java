@@ -25,7 +25,7 @@ public final class Sa3LoraGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager) {
-        Sa3Config cfg = Sa3Config.load(gc.dir().resolve("model_config.json"));
+        Sa3Config cfg = Sa3Config.load(gc.modelDir().resolve("model_config.json"));
         List<LoraWeights.Applied> applied = new ArrayList<>();
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {
             for (JsonNode l : gc.spec().path("loras")) {

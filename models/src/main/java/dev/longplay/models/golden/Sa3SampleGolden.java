@@ -31,7 +31,7 @@ public final class Sa3SampleGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager) {
-        Sa3Config cfg = Sa3Config.load(gc.dir().resolve("model_config.json"));
+        Sa3Config cfg = Sa3Config.load(gc.modelDir().resolve("model_config.json"));
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {
             StateDict sd = new StateDict(file, manager, DataType.FLOAT32);
             Sa3Dit dit = Sa3Dit.load(sd.scope("model.model"), cfg.dit());

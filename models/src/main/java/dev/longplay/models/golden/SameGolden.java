@@ -37,7 +37,7 @@ public final class SameGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase goldenCase, Map<String, NDArray> inputs, NDManager manager) {
-        SameConfig config = SameConfig.load(goldenCase.dir().resolve("model_config.json"));
+        SameConfig config = SameConfig.load(goldenCase.modelDir().resolve("model_config.json"));
         try (SafetensorsFile file = SafetensorsFile.open(goldenCase.modelFile())) {
             StateDict sd = new StateDict(file, manager, DataType.FLOAT32);
             SameAutoencoder ae = SameAutoencoder.load(sd.scope("pretransform.model"), config, manager);

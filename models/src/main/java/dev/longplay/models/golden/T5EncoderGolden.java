@@ -24,7 +24,7 @@ public final class T5EncoderGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> inputs, NDManager manager) {
-        T5Config config = T5Config.load(gc.dir().resolve("config.json"));
+        T5Config config = T5Config.load(gc.modelDir().resolve("config.json"));
         long[][] ids = rows(inputs, "input_ids");
         long[][] mask = rows(inputs, "attention_mask");
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile());

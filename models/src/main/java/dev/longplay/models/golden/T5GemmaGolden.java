@@ -20,7 +20,7 @@ public final class T5GemmaGolden implements GoldenComponent {
 
     @Override
     public Map<String, NDArray> run(GoldenCase gc, Map<String, NDArray> in, NDManager manager) {
-        T5GemmaConfig cfg = T5GemmaConfig.load(gc.dir().resolve("config.json"));
+        T5GemmaConfig cfg = T5GemmaConfig.load(gc.modelDir().resolve("config.json"));
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {
             T5GemmaEncoder enc = T5GemmaEncoder.load(new StateDict(file, manager, DataType.FLOAT32), cfg);
             return Map.of("last_hidden_state", enc.forward(in.get("input_ids"), in.get("attention_mask")));

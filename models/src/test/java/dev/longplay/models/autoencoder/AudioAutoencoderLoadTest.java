@@ -36,7 +36,7 @@ class AudioAutoencoderLoadTest {
     Path dir;
 
     private static GoldenCase golden() {
-        return GoldenCase.open(GoldenDirs.shared().resolve("vae_decode"));
+        return GoldenCase.open(GoldenDirs.ownCase("vae_decode"));
     }
 
     private static AudioAutoencoder load(Path model, ModelConfig cfg, NDManager m) {
@@ -81,7 +81,7 @@ class AudioAutoencoderLoadTest {
     void snakeWeightsUnderAnEluConfigAreUnexpected() throws IOException {
         GoldenCase gc = golden();
         ObjectNode json = (ObjectNode) ModelConfig.JSON.readTree(java.nio.file.Files.readString(
-                gc.dir().resolve("model_config.json")));
+                gc.modelDir().resolve("model_config.json")));
         ((ObjectNode) json.at("/model/pretransform/config/decoder/config")).put("use_snake", false);
         ModelConfig elu = ModelConfig.parse(json.toString(), "test");
         String msg = loadError(TestSafetensors.copyOf(gc.modelFile()), elu);

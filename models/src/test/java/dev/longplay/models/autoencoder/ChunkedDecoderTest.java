@@ -29,8 +29,8 @@ class ChunkedDecoderTest {
 
     @BeforeAll
     static void load() {
-        Path dir = GoldenDirs.shared().resolve("vae_decode");
-        assertTrue(Files.isDirectory(dir), "golden case " + dir + " is missing (set LONGPLAY_GOLDEN_DIR)");
+        Path dir = GoldenDirs.ownCase("vae_decode");
+        assertTrue(Files.isDirectory(dir), "golden case " + dir + " is missing");
         GoldenCase gc = GoldenCase.open(dir);
         manager = NDManager.newBaseManager();
         try (SafetensorsFile file = SafetensorsFile.open(gc.modelFile())) {

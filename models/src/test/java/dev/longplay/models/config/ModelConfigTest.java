@@ -1,5 +1,6 @@
 package dev.longplay.models.config;
 
+import dev.longplay.models.golden.GoldenCase;
 import dev.longplay.models.golden.GoldenDirs;
 import dev.longplay.models.weights.CheckpointException;
 import org.junit.jupiter.api.Test;
@@ -13,10 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelConfigTest {
 
-    /** The shared golden config is in the official schema: every part Longplay reads comes through. */
+    /** The golden cases' config is in the official schema: every part Longplay reads comes through. */
     @Test
     void readsTheOfficialSchema() throws Exception {
-        Path file = GoldenDirs.shared().resolve("dit_forward_cfg6/model_config.json");
+        Path file = GoldenCase.open(GoldenDirs.ownCase("dit_forward_cfg6")).modelDir().resolve("model_config.json");
         ModelConfig c = ModelConfig.load(file);
         assertEquals("diffusion_cond", c.modelType());
         assertEquals(44100, c.sampleRate());
@@ -45,7 +46,7 @@ class ModelConfigTest {
 
     @Test
     void unsupportedPretransformIsNamed() throws Exception {
-        String json = Files.readString(GoldenDirs.shared().resolve("vae_decode/model_config.json"))
+        String json = Files.readString(GoldenCase.open(GoldenDirs.ownCase("vae_decode")).modelDir().resolve("model_config.json"))
                 .replaceFirst("\"type\": \"autoencoder\"", "\"type\": \"wavelet\"");
         CheckpointException e = assertThrows(CheckpointException.class, () -> ModelConfig.parse(json, "z.json"));
         assertTrue(e.getMessage().contains("wavelet"), e.getMessage());

@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every golden case against the reference's outputs, within the case's tolerance: the shared set (a case of a
- * component Longplay has not implemented is skipped) and the project's own cases (clap_*, sa3_*, ... made by
- * tools/golden/; every one of those must run).
+ * Every golden case against the reference's outputs, within the case's tolerance: the project's own cases (made by
+ * tools/golden/; every one of those must run) and, where LONGPLAY_GOLDEN_DIR names one, an extra set made the same
+ * way (a case of a component Longplay has not implemented is skipped there).
  */
 class GoldenCasesTest {
 
@@ -26,7 +26,8 @@ class GoldenCasesTest {
         Path own = GoldenDirs.own();
         for (Path dir : GoldenDirs.all()) {
             if (!Files.isDirectory(dir)) {
-                fail("golden folder " + dir + " does not exist (set LONGPLAY_GOLDEN_DIR)");
+                fail("golden folder " + dir + " does not exist" + (dir.equals(own) ? ""
+                        : " (LONGPLAY_GOLDEN_DIR names it; unset it to run the project's own cases alone)"));
             }
             boolean ours = dir.equals(own);
             for (Path caseDir : GoldenRunner.caseDirs(dir)) {

@@ -1,11 +1,14 @@
 package dev.longplay.models.golden;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Where tests find golden sets: $LONGPLAY_GOLDEN_DIR (default ../shared/golden) and the project's own cases. */
+/**
+ * Where tests find golden sets: the project's own cases (always, inside the repository) and, only when
+ * {@code LONGPLAY_GOLDEN_DIR} is set, one extra set made the same way.
+ */
 public final class GoldenDirs {
 
     private GoldenDirs() {
@@ -16,9 +19,10 @@ public final class GoldenDirs {
         return p != null ? Path.of(p) : Path.of("..").toAbsolutePath().normalize();
     }
 
-    public static Path shared() {
+    /** The optional extra golden set named by {@code LONGPLAY_GOLDEN_DIR}; empty when it is unset or blank. */
+    public static Optional<Path> extra() {
         String env = System.getenv("LONGPLAY_GOLDEN_DIR");
-        return env != null && !env.isBlank() ? Path.of(env) : projectDir().resolve("../shared/golden").normalize();
+        return env != null && !env.isBlank() ? Optional.of(Path.of(env).toAbsolutePath().normalize()) : Optional.empty();
     }
 
     /** The cases this project made itself from the reference (tools/golden/). */
@@ -26,14 +30,16 @@ public final class GoldenDirs {
         return projectDir().resolve("models/src/test/resources/golden");
     }
 
-    /** Every golden folder the tests run: the shared set plus the cases this project made itself. */
+    /** One of the project's own cases, by name. */
+    public static Path ownCase(String name) {
+        return own().resolve(name);
+    }
+
+    /** Every golden folder the tests run: the project's own cases, then the extra set where one is named. */
     public static List<Path> all() {
         List<Path> dirs = new ArrayList<>();
-        dirs.add(shared());
-        Path own = own();
-        if (Files.isDirectory(own)) {
-            dirs.add(own);
-        }
+        dirs.add(own());
+        extra().ifPresent(dirs::add);
         return dirs;
     }
 }

@@ -57,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
                 System.out.println("Try another: ./longplay generate --prompt \"bass line, A minor, 100 BPM, dark,"
                         + " centered\" --out bass.wav");
             }
-            System.out.println("Next: ./longplay generate --help, ./longplay serve, ./longplay golden-check ../shared/golden");
+            System.out.println("Next: ./longplay generate --help, ./longplay serve, ./longplay golden-check models/src/test/resources/golden");
         }
         return code;
     }

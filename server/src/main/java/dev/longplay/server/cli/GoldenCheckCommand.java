@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         description = "Run every golden case in DIR and compare with the reference within each case's tolerance.")
 final class GoldenCheckCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "a folder of golden cases (see shared/golden/README.md)")
+    @Parameters(index = "0", paramLabel = "DIR", description = "a folder of golden cases (format: models/src/test/resources/golden/README.md)")
     Path dir;
 
     @picocli.CommandLine.Mixin
