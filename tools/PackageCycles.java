@@ -17,6 +17,8 @@ import java.util.spi.ToolProvider;
  *
  * <p>Run as a single-file program, one class folder per module:
  * {@code java tools/PackageCycles.java models/target/classes osc/target/classes server/target/classes}.
+ * With {@code --markdown} first it prints the picture of all the folders together instead (each package with the
+ * project packages it uses, then any cycles), as docs/architecture.md shows it, and exits 0.
  * Package dependencies come from the JDK's {@code jdeps}; cycles are the strongly connected components of
  * that graph with more than one package (Tarjan). Imports must flow one way so that each package can be
  * read, tested and replaced on its own.
@@ -24,9 +26,13 @@ import java.util.spi.ToolProvider;
 public final class PackageCycles {
 
     public static void main(String[] args) {
-        if (args.length == 0) {
-            System.err.println("usage: java tools/PackageCycles.java CLASS_DIR...");
+        if (args.length == 0 || args[0].equals("--markdown") && args.length == 1) {
+            System.err.println("usage: java tools/PackageCycles.java [--markdown] CLASS_DIR...");
             System.exit(2);
+        }
+        if (args[0].equals("--markdown")) {
+            printMarkdown(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         int cycles = 0;
         for (String dir : args) {
@@ -44,6 +50,26 @@ public final class PackageCycles {
             System.out.println(dir + ": " + graph.size() + " packages, " + found.size() + " cycles");
         }
         System.exit(cycles == 0 ? 0 : 1);
+    }
+
+    private static void printMarkdown(String[] classDirs) {
+        Map<String, Set<String>> all = new TreeMap<>();
+        for (String dir : classDirs) {
+            packageGraph(dir).forEach((p, uses) -> all.computeIfAbsent(p, k -> new TreeSet<>()).addAll(uses));
+        }
+        System.out.println("| package | uses |\n|---|---|");
+        all.forEach((p, uses) -> System.out.println("| `" + shortName(p) + "` | "
+                + (uses.isEmpty() ? "–" : String.join(", ", uses.stream().map(PackageCycles::shortName).toList())) + " |"));
+        List<List<String>> cycles = stronglyConnected(all);
+        System.out.println();
+        System.out.println(all.size() + " packages; " + cycles.size() + " cycle(s)" + (cycles.isEmpty() ? "." : ":"));
+        for (List<String> c : cycles) {
+            System.out.println("- " + c.size() + " packages: " + String.join(", ", c.stream().map(x -> "`" + shortName(x) + "`").toList()));
+        }
+    }
+
+    private static String shortName(String pkg) {
+        return pkg.startsWith("dev.longplay.") ? pkg.substring("dev.longplay.".length()) : pkg;
     }
 
     /** Package to the project packages it uses, from {@code jdeps -verbose:package}. */
