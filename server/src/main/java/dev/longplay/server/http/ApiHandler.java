@@ -55,8 +55,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -68,7 +66,6 @@ public final class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     static final String CLIENT_HEADER = "X-Longplay-Client";
-    private static final long HEARTBEAT_SECONDS = 15;
 
     /** Size caps for request bodies. */
     public record Limits(int maxJsonBytes, long maxUploadBytes) {
@@ -104,7 +101,6 @@ public final class ApiHandler extends Handler.Abstract {
     private final Limits limits;
     private final byte[] openApi;
     private final List<Route> routes;
-    private final AtomicLong sseIds = new AtomicLong();
     private final ConsoleSessions sessions = new ConsoleSessions();
     private final ConsoleAssets assets = new ConsoleAssets();
     private final ModelPullEndpoints pulls = new ModelPullEndpoints();
@@ -196,11 +192,11 @@ public final class ApiHandler extends Handler.Abstract {
                 LOG.warn("closing a /play/end subscription failed", e);
             }
         });
-        sub[0] = a.addPlayEndListener(e -> stream.send(sse("play_end", e), false), () -> stream.send(": audio stopped\n\n", true));
+        sub[0] = a.addPlayEndListener(e -> stream.send(SseStream.event("play_end", e), false), () -> stream.send(": audio stopped\n\n", true));
         x.response().setStatus(200);
         x.response().getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         x.response().getHeaders().put("X-Accel-Buffering", "no");
-        schedulePing(x.request().getComponents().getScheduler(), stream, heartbeat);
+        stream.keepAlive(x.request().getComponents().getScheduler(), heartbeat);
         stream.begin(": " + (a.jackAvailable() ? "play_end events follow" : "JACK is off: no playback events") + "\n\n", false);
     }
 
@@ -666,7 +662,7 @@ public final class ApiHandler extends Handler.Abstract {
                 sub[0].close();
             }
         });
-        Optional<JobEngine.Subscription> subscription = engine.subscribe(x.param(0), e -> stream.send(sse("job", e), e.terminal()));
+        Optional<JobEngine.Subscription> subscription = engine.subscribe(x.param(0), e -> stream.send(SseStream.event("job", e), e.terminal()));
         sub[0] = subscription.orElseThrow(() -> jobNotFound(x.param(0)));
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
@@ -674,28 +670,12 @@ public final class ApiHandler extends Handler.Abstract {
         JobEngine.JobStatus initial = sub[0].initial();
         boolean finished = initial.record().state().terminal();
         if (!finished) {
-            schedulePing(scheduler, stream, heartbeat);
+            stream.keepAlive(scheduler, heartbeat);
         }
-        stream.begin(sse("status", JobView.of(initial)), finished);
+        stream.begin(SseStream.event("status", JobView.of(initial)), finished);
     }
 
-    private void schedulePing(Scheduler scheduler, SseStream stream, Scheduler.Task[] holder) {
-        // Comments keep idle proxies and Jetty's idle timeout from closing a quiet stream during a long job.
-        holder[0] = scheduler.schedule(() -> {
-            if (!stream.isSucceeded() && !stream.isFailed()) {
-                stream.send(": ping\n\n", false);
-                schedulePing(scheduler, stream, holder);
-            }
-        }, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
-    }
 
-    private String sse(String event, Object data) {
-        try {
-            return "id: " + sseIds.incrementAndGet() + "\nevent: " + event + "\ndata: " + Json.MAPPER.writeValueAsString(data) + "\n\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private void clip(Exchange x) throws IOException {
         ClipInfo clip = clips.get(x.param(0)).orElseThrow(() -> clipNotFound(x.param(0)));

@@ -14,8 +14,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code POST /v1/models/pull} (a write: the install token or a console session), {@code GET /v1/models/pulls/{id}}
@@ -25,9 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ModelPullEndpoints {
 
     private static final int MAX_BODY = 4096;
-    private static final long HEARTBEAT_SECONDS = 15;
 
-    private final AtomicLong sseIds = new AtomicLong();
     private volatile ModelPulls pulls;
 
     void attach(ModelPulls pulls) {
@@ -101,34 +97,19 @@ final class ModelPullEndpoints {
                 sub[0].close();
             }
         });
-        sub[0] = p.subscribe(x.param(0), e -> stream.send(sse(e.type(), Map.of("data", e.data(), "pull", e.pull())), e.terminal()))
+        sub[0] = p.subscribe(x.param(0), e -> stream.send(SseStream.event(e.type(), Map.of("data", e.data(), "pull", e.pull())), e.terminal()))
                 .orElseThrow(() -> notFound(x.param(0)));
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         response.getHeaders().put("X-Accel-Buffering", "no");
         boolean finished = sub[0].initial().state().terminal();
         if (!finished) {
-            ping(scheduler, stream, heartbeat);
+            stream.keepAlive(scheduler, heartbeat);
         }
-        stream.begin(sse("status", Map.of("pull", sub[0].initial())), finished);
+        stream.begin(SseStream.event("status", Map.of("pull", sub[0].initial())), finished);
     }
 
-    private void ping(Scheduler scheduler, SseStream stream, Scheduler.Task[] holder) {
-        holder[0] = scheduler.schedule(() -> {
-            if (!stream.isSucceeded() && !stream.isFailed()) {
-                stream.send(": ping\n\n", false);
-                ping(scheduler, stream, holder);
-            }
-        }, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
-    }
 
-    private String sse(String event, Object data) {
-        try {
-            return "id: " + sseIds.incrementAndGet() + "\nevent: " + event + "\ndata: " + Json.MAPPER.writeValueAsString(data) + "\n\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static ApiException notFound(String id) {
         return new ApiException(404, "pull_not_found", "no model pull " + id);

@@ -1,12 +1,17 @@
 package dev.longplay.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.longplay.server.io.Json;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Server-Sent Events response, written without blocking: messages queue up and are written one at a time
@@ -19,6 +24,8 @@ final class SseStream extends IteratingCallback {
     }
 
     private static final int MAX_PENDING = 1024;
+    private static final long HEARTBEAT_SECONDS = 15;
+    private static final AtomicLong IDS = new AtomicLong();
 
     private final Response response;
     private final Callback done;
@@ -32,6 +39,28 @@ final class SseStream extends IteratingCallback {
         this.response = response;
         this.done = done;
         this.onEnd = onEnd;
+    }
+
+    /** One event: a fresh id, its name and its data as JSON. */
+    static String event(String name, Object data) {
+        try {
+            return "id: " + IDS.incrementAndGet() + "\nevent: " + name + "\ndata: " + Json.MAPPER.writeValueAsString(data) + "\n\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends a comment every 15 s until the stream ends, so idle proxies and Jetty's idle timeout do not close a
+     * quiet stream during a long job; {@code holder[0]} is the pending task, for cancelling it.
+     */
+    void keepAlive(Scheduler scheduler, Scheduler.Task[] holder) {
+        holder[0] = scheduler.schedule(() -> {
+            if (!isSucceeded() && !isFailed()) {
+                send(": ping\n\n", false);
+                keepAlive(scheduler, holder);
+            }
+        }, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
     void begin(String first, boolean last) {
