@@ -46,7 +46,8 @@ juce::AudioProcessorValueTreeState::ParameterLayout layout() {
     // Saves the clips' audio in the project itself (restores without the server or the local cache).
     l.add(std::make_unique<AudioParameterBool>(ParameterID{"embed", 1}, "Embed audio in project", false));
     // The instrument: clip slots that MIDI notes C3 (60) upward trigger.
-    l.add(std::make_unique<AudioParameterBool>(ParameterID{"timeline", 1}, "Timeline playback", true));
+    // Off by default: a host that resets parameters it cannot read to 0 (Ardour, LV2) leaves the timeline playing.
+    l.add(std::make_unique<AudioParameterBool>(ParameterID{"slotsOnly", 1}, "Slots only (timeline muted)", false));
     l.add(std::make_unique<AudioParameterInt>(ParameterID{"newClipSlot", 1}, "New clips to slot (0 = none)", 0, SlotBank::kSlots, 1));
     l.add(std::make_unique<AudioParameterChoice>(ParameterID{"slotMode", 1}, "Slot notes", StringArray{"one-shot", "gated"}, 0));
     for (int k = 1; k <= SlotBank::kSlots; ++k) {
@@ -79,7 +80,7 @@ LongplayProcessor::LongplayProcessor()
     }
     slotMode = params.getRawParameterValue("slotMode");
     newClipSlot = params.getRawParameterValue("newClipSlot");
-    timelinePlayback = params.getRawParameterValue("timeline");
+    slotsOnly = params.getRawParameterValue("slotsOnly");
     quantumParam = params.getRawParameterValue("quantum");
     params.addParameterListener("generate", this);
     params.addParameterListener("styleTransfer", this);
@@ -398,7 +399,7 @@ void LongplayProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::Mid
             clipArrived.wait(20);
         }
     }
-    if (timelinePlayback->load() >= 0.5f) {
+    if (slotsOnly->load() < 0.5f) {
         player.render(buffer, n, t, getSampleRate());
     } else {
         buffer.clear();

@@ -84,7 +84,7 @@ private:
     std::array<std::atomic<float>*, SlotBank::kSlots> slotPitch{};
     std::atomic<float>* slotMode = nullptr;
     std::atomic<float>* newClipSlot = nullptr;
-    std::atomic<float>* timelinePlayback = nullptr;
+    std::atomic<float>* slotsOnly = nullptr;
     std::atomic<float>* quantumParam = nullptr;
     InputRecorder recorder;
 

@@ -1,6 +1,6 @@
 -- Drives the Longplay plugin inside Ardour, headless (ardour7-lua on the Dummy backend), the way a musician
 -- would: a session at LP_RATE with LP_BLOCK-frame cycles and Ardour's default tempo map (120 BPM, 4/4 from
--- sample 0), a stereo track with the plugin, Generate pressed, and the session exported (the master bus,
+-- sample 0), a MIDI track with the plugin (stereo out), Generate pressed, and the session exported (the master bus,
 -- 32-bit float WAV) over a range that starts mid-bar, so the plugin must find the next bar itself from what
 -- Ardour reports. Run by bridge-native/ardour-test.sh, which checks the files this writes.
 --
@@ -12,6 +12,7 @@
 --   LP_RATE, LP_BLOCK the Dummy backend's sample rate and cycle size
 --   LP_START, LP_END  the export range in samples
 --   LP_OUT            the exported WAV's folder; LP_LABEL its name
+--   LP_PRESET         (optional) load this preset instead of setting parameters and pressing Generate
 --   LP_CACHE          the plugin's clip cache (LONGPLAY_CLIP_CACHE): a WAV there means the clip arrived
 --   LP_REPORT         a file this script writes "key value" lines to (what the shell test checks)
 
@@ -95,8 +96,7 @@ local function wav_count ()
 end
 
 local function export (lbl)
-	local e = ARDOUR.SimpleExport ()
-	e:set_session (Session)
+	local e = Session:simple_export ()
 	e:set_preset ("4c6f6e67-706c-6179-2d70-726573657400")
 	e:set_folder (out_dir)
 	e:set_name (lbl)
@@ -122,26 +122,41 @@ end
 
 if phase == "create" then
 	if not create_session (dir, name, rate) then fail ("could not create the session") end
-	local tl = Session:new_audio_track (2, 2, nil, 1, "Longplay", ARDOUR.PresentationInfo.max_order,
-	                                    ARDOUR.TrackMode.Normal, true)
+	-- A MIDI track, as for any instrument: the plugin takes MIDI, and Ardour's LV2 host writes time:Position
+	-- into an atom port that also carries MIDI only where the route has MIDI buffers (not on an audio track).
+	local tl = Session:new_midi_track (ARDOUR.ChanCount (ARDOUR.DataType ("midi"), 1),
+	                                   ARDOUR.ChanCount (ARDOUR.DataType ("audio"), 2), false, ARDOUR.PluginInfo (),
+	                                   nil, nil, 1, "Longplay", ARDOUR.PresentationInfo.max_order,
+	                                   ARDOUR.TrackMode.Normal, true, false)
 	local track = tl:front ()
 	local proc = ARDOUR.LuaAPI.new_plugin (Session, "Longplay", plugin_type, "")
 	if proc:isnil () then fail ("Ardour does not find the " .. format .. " plugin \"Longplay\"") end
 	if track:add_processor_by_index (proc, 0, nil, true) ~= 0 then fail ("could not insert the plugin") end
 	say ("inserted", format)
-	set_param (proc, "Seconds", 2)
-	set_param (proc, "Seed", 5)
-	set_param (proc, "Steps", 8)
-	local before = wav_count ()
-	set_param (proc, "Generate", 1)
-	-- The transport is stopped: the plugin asks the server on its own thread; wait for the clip to land.
-	local waited = 0
-	while wav_count () <= before and waited < 300 do
-		ARDOUR.LuaAPI.usleep (200000)
-		waited = waited + 0.2
+	local preset = env ("LP_PRESET", "")
+	if preset ~= "" then
+		-- A preset that holds a generated clip (LV2: Ardour lists JUCE's parameters as patch properties, which
+		-- its Lua API cannot set; a preset is how an LV2 user brings a sound in).
+		local plug = proc:to_insert ():plugin (0)
+		local pr = plug:preset_by_label (preset)
+		if pr == nil or not plug:load_preset (pr) then fail ("could not load the preset " .. preset) end
+		say ("preset", preset)
+		ARDOUR.LuaAPI.usleep (2000000)  -- the plugin decodes the clip from its local copy on its own thread
+	else
+		set_param (proc, "Seconds", 2)
+		set_param (proc, "Seed", 5)
+		set_param (proc, "Steps", 8)
+		local before = wav_count ()
+		set_param (proc, "Generate", 1)
+		-- The transport is stopped: the plugin asks the server on its own thread; wait for the clip to land.
+		local waited = 0
+		while wav_count () <= before and waited < 300 do
+			ARDOUR.LuaAPI.usleep (200000)
+			waited = waited + 0.2
+		end
+		if wav_count () <= before then fail ("no clip arrived within 300 s") end
+		say ("clip_after_s", waited)
 	end
-	if wav_count () <= before then fail ("no clip arrived within 300 s") end
-	say ("clip_after_s", waited)
 	say ("stopped_peak_db", master_peak (1))
 	export (label)
 	Session:save_state ("", false, false, false, false, false)
