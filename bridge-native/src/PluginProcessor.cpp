@@ -399,11 +399,9 @@ void LongplayProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::Mid
             clipArrived.wait(20);
         }
     }
-    if (slotsOnly->load() < 0.5f) {
-        player.render(buffer, n, t, getSampleRate());
-    } else {
-        buffer.clear();
-    }
+    // The player runs even when muted: it takes new clips (an offline bounce waits for that) and keeps its anchor.
+    player.render(buffer, n, t, getSampleRate());
+    if (slotsOnly->load() >= 0.5f) buffer.clear();
     slotBank.render(buffer, n, midi, t, getSampleRate(), quantumParam->load() < 0.5f, slotMode->load() >= 0.5f);
     midi.clear();  // nothing goes out
 }

@@ -1310,10 +1310,10 @@ int slots(const juce::StringArray& args) {
     setPlain(*plugin, "New clips to slot", 0.0f, 8.0f, 3.0f);
     setPlain(*plugin, "Bars", 0.0f, 32.0f, 1.0f);
     if (auto* q = param(*plugin, "Start at")) q->setValue(1.0f);  // next beat
-    if (auto* g = param(*plugin, "Generate")) g->setValue(1.0f);
-    idle(100);
     int clipsBefore = 0;
     newestClip(cache, &clipsBefore);
+    if (auto* g = param(*plugin, "Generate")) g->setValue(1.0f);
+    idle(100);
     renderNotes(*plugin, head, rate, block, at(19), at(20) - at(19), {});  // the clip arrives (offline wait)
     int clipsAfter = 0;
     newestClip(cache, &clipsAfter);
