@@ -51,10 +51,9 @@ void ClipPlayer::render(juce::AudioBuffer<float>& out, int numSamples, const Tra
     }
     const double beatsPerSample = t.beatsPerSample(sampleRate);
     if (!anchorFixed) {
-        // The sample nearest the anchor's PPQ on the best beat grid so far (nearest, not the first one after:
-        // a grid estimated from rounded PPQs is a fraction of a sample off either way); refined every block
-        // until playback reaches it (the grid gets more exact as the host's PPQs come in).
-        anchorSample = t.sample + static_cast<int64_t>(std::llround((anchor - t.ppq) / beatsPerSample));
+        // The anchor's sample on the best beat grid so far, refined every block until playback reaches it (the
+        // grid gets more exact as the host's PPQs come in).
+        anchorSample = t.sampleAt(anchor, sampleRate);
         anchorPlaced = true;
         anchorFixed = anchorSample < t.sample + numSamples;
         anchorSampleOut.store(t.hostSamples ? anchorSample : -1, std::memory_order_relaxed);

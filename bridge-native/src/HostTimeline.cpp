@@ -22,8 +22,9 @@ void HostTimeline::startSegment(int64_t s, double beat, double bpmNow) noexcept 
     count = 0;
 }
 
-Transport HostTimeline::advance(const PlayHeadReading& r, int numSamples, double sampleRate, WhenUnknown whenUnknown,
-                                double fallbackBpm) noexcept {
+Transport HostTimeline::advance(const PlayHeadReading& reading, int numSamples, double sampleRate,
+                                WhenUnknown whenUnknown, double fallbackBpm) noexcept {
+    PlayHeadReading r = reading;
     Transport t;
     if (sampleRate <= 0) return t;
     bool jumped = false;
@@ -44,6 +45,13 @@ Transport HostTimeline::advance(const PlayHeadReading& r, int numSamples, double
     } else {
         const int64_t expected = next;
         const bool wasKnown = known;
+        if (r.hasSamples && r.hasPpq && known && playing && r.playing && r.samples == lastHostSamples
+            && r.ppq - lastHostPpq > 1e-6) {
+            samplesStuck = true;
+        }
+        lastHostSamples = r.samples;
+        lastHostPpq = r.ppq;
+        if (samplesStuck) r.hasSamples = false;  // from here on, as if the host had given no sample position
         const double bpmNow = r.bpm > 0 ? r.bpm : (known ? bpm : (fallbackBpm > 0 ? fallbackBpm : 120.0));
         const int64_t s = r.hasSamples ? r.samples : (known ? expected : 0);
         playing = r.playing;
@@ -76,6 +84,7 @@ Transport HostTimeline::advance(const PlayHeadReading& r, int numSamples, double
     t.sigNumerator = sigNumerator;
     t.sigDenominator = sigDenominator;
     t.jumped = jumped;
+    t.gridExact = count < 2 || maxResidual - minResidual < 1e-7;
     if (playing) next += numSamples;
     return t;
 }

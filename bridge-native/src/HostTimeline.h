@@ -9,6 +9,7 @@
 // reported PPQ only places the beat grid on it: within a stretch of constant tempo the grid's offset is the
 // centre of the spread of the reported PPQs around the predicted ones, which converges on the true grid for
 // a host that rounds or jitters symmetrically. Audio thread only; no allocation.
+#include <cmath>
 #include <cstdint>
 
 namespace longplay {
@@ -40,6 +41,17 @@ struct Transport {
     int sigDenominator = 4;
     /** The position moved by other than the previous block's length (start, locate, loop). */
     bool jumped = false;
+    /**
+     * The host's PPQs so far fall exactly on the grid (no rounding seen): a grid line's sample is then the first
+     * one at or after it; on a grid estimated from rounded PPQs it is the nearest one.
+     */
+    bool gridExact = true;
+
+    /** The host sample for a musical position `ppq` (quarter notes) on this block's grid. */
+    int64_t sampleAt(double ppqWanted, double sampleRate) const {
+        const double x = (ppqWanted - ppq) / beatsPerSample(sampleRate);
+        return sample + static_cast<int64_t>(gridExact ? std::ceil(x - 1e-6) : std::llround(x));
+    }
 
     double beatsPerSample(double sampleRate) const { return bpm / 60.0 / sampleRate; }
 };
@@ -60,7 +72,7 @@ public:
                       double fallbackBpm) noexcept;
 
     /** Forgets everything (the next reading starts a new timeline). */
-    void reset() noexcept { known = false; }
+    void reset() noexcept { known = false; samplesStuck = false; }
 
 private:
     double rawBeatAt(int64_t s, double sampleRate) const noexcept;
@@ -69,6 +81,11 @@ private:
 
     bool known = false;
     bool playing = false;
+    // A host whose sample position stands still while it plays and its PPQ moves (JUCE's VST3 host when its own
+    // play head gives no time in samples reports 0) is timed from its PPQ alone.
+    bool samplesStuck = false;
+    int64_t lastHostSamples = 0;
+    double lastHostPpq = 0;
     bool hostSamples = false;
     int64_t next = 0;  // the sample where the next block should start
     int64_t segSample = 0;

@@ -80,12 +80,12 @@ void SlotBank::render(juce::AudioBuffer<float>& out, int numSamples, const juce:
         Slot& s = slots[static_cast<size_t>(slot)];
         const int64_t at = t.sample + meta.samplePosition;
         if (m.isNoteOn()) {
-            // The sample nearest the next beat (bar) line at or after the note (as ClipPlayer places its anchor).
+            // The next beat (bar) line at or after the note, placed on the samples as ClipPlayer places its anchor.
             const double notePpq = t.ppq + meta.samplePosition * beatsPerSample;
             const double startPpq = std::ceil(notePpq / quantum - 1e-9) * quantum;
             Voice v;
             v.active = true;
-            v.start = t.sample + static_cast<int64_t>(std::llround((startPpq - t.ppq) / beatsPerSample));
+            v.start = t.sampleAt(startPpq, sampleRate);
             v.velocity = m.getFloatVelocity();
             s.next = v;
         } else if (gated) {
