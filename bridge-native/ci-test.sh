@@ -110,7 +110,7 @@ else
     echo "skip (lv2_validate not installed: Debian package lv2-dev)"
 fi
 
-echo "== Ardour 7, headless (VST3 and LV2)"
+echo "== Ardour 7, headless (the LV2; see ardour-test.sh for the VST3)"
 "$here/ardour-test.sh" "$build" "$LONGPLAY_URL" "$tmp/ardour"
 
 echo "== editor (under Xvfb)"
