@@ -6,7 +6,7 @@
 #                 feature: each left only in the list where it belongs.
 #   manifest.ttl  the one preset JUCE writes for program 0 has an empty label and a state key it never defines;
 #                 the plugin has one program and nothing to preset: dropped.
-# Run after the helper: cmake -DBUNDLE=<dir of Longplay.lv2> -P FixLv2Ttl.cmake (idempotent).
+# Run after juce_lv2_helper: cmake -DBUNDLE=<dir of Longplay.lv2> -P FixLv2Ttl.cmake (idempotent).
 if(NOT BUNDLE)
     message(FATAL_ERROR "BUNDLE (the .lv2 folder) is required")
 endif()
