@@ -11,7 +11,10 @@
 #   7. the editor, under Xvfb: controls, the server's preset list, a clip entry that is a WAV file, a PNG snapshot;
 #   8. the plugin starts the server itself with the command set in the project;
 #   9. the server is killed mid-job: processBlock stays fast, the plugin reconnects after a restart;
-#  10. the standalone build starts under Xvfb (when xvfb-run is installed).
+#  10. the standalone build starts under Xvfb (when xvfb-run is installed);
+#  11. hosts that round (Ardour: 1/1920 beat) or jitter their PPQ, and Ardour's sparse LV2 positions: sample-exact;
+#  12. the instrument: MIDI notes trigger clip slots on the beat/bar, velocity, pan, pitch, host tempo;
+#  13. longplay_bridge.h as C++; lv2_validate on the generated TTL; the plugin in Ardour (ardour-test.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -86,6 +89,29 @@ LV2_PATH="$lv2dir" run_host lv2-96k offline --format LV2 --plugin "$uri" --rate 
 run_host capture capture --format VST3 --plugin "$vst3" --uploads "$tmp/data/uploads"
 run_host loop loop --format VST3 --plugin "$vst3"
 run_host embedded embedded --format VST3 --plugin "$vst3" --token-file "$LONGPLAY_TOKEN_FILE"
+# Hosts that round or jitter the PPQ they report, or (Ardour's LV2) report a position only now and then.
+run_host timeline-ardour timeline --format VST3 --plugin "$vst3" --rate 48000 --block 1024 --ppq ardour
+run_host timeline-jitter timeline --format VST3 --plugin "$vst3" --rate 44100 --block 1000 --ppq jitter
+LV2_PATH="$lv2dir" run_host timeline-lv2 timeline --format LV2 --plugin "$uri" --rate 48000 --block 1024 --ppq ardour-lv2
+run_host slots slots --format VST3 --plugin "$vst3"
+
+echo "== the shared-memory ring's header compiles and reads as C++17 and C++23"
+"$build/LongplayBridgeHeaderCheck17" && "$build/LongplayBridgeHeaderCheck23" && echo "ok   longplay_bridge.h under C++17 and C++23"
+
+echo "== lv2_validate"
+if command -v lv2_validate >/dev/null; then
+    lv2_validate "$lv2dir/Longplay.lv2"/*.ttl >"$tmp/lv2_validate.log" 2>&1 || true
+    cat "$tmp/lv2_validate.log"
+    errors="$(grep -c '^error' "$tmp/lv2_validate.log" || true)"
+    { [ "$errors" = 0 ] && grep -q '^Found 0 errors' "$tmp/lv2_validate.log"; } \
+        || { echo "FAIL lv2_validate reports $errors errors"; exit 1; }
+    echo "ok   lv2_validate: no errors"
+else
+    echo "skip (lv2_validate not installed: Debian package lv2-dev)"
+fi
+
+echo "== Ardour 7, headless (the LV2; see ardour-test.sh for the VST3)"
+"$here/ardour-test.sh" "$build" "$LONGPLAY_URL" "$tmp/ardour"
 
 echo "== editor (under Xvfb)"
 if command -v xvfb-run >/dev/null; then

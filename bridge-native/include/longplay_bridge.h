@@ -35,9 +35,30 @@
 #ifndef LONGPLAY_BRIDGE_H
 #define LONGPLAY_BRIDGE_H
 
+/*
+ * C11 and C++ (17 or later) alike: the two positions are _Atomic uint64_t in C and std::atomic<uint64_t> in C++,
+ * both a lock-free 64-bit word with the same layout and memory-order semantics on the platforms the server runs
+ * on (checked below), so a C writer and a C++ reader share one ring.
+ */
+#ifdef __cplusplus
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+typedef std::atomic<uint64_t> longplay_bridge_pos;
+#define LONGPLAY_BRIDGE_LOAD(p, order) (p)->load(std::memory_order_##order)
+#define LONGPLAY_BRIDGE_STORE(p, v, order) (p)->store((v), std::memory_order_##order)
+#define LONGPLAY_BRIDGE_STATIC_ASSERT static_assert
+static_assert(std::atomic<uint64_t>::is_always_lock_free, "the ring positions must be lock-free");
+static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t), "an atomic position is one 64-bit word");
+#else
 #include <stdint.h>
 #include <stdatomic.h>
 #include <stddef.h>
+typedef _Atomic uint64_t longplay_bridge_pos;
+#define LONGPLAY_BRIDGE_LOAD(p, order) atomic_load_explicit((p), memory_order_##order)
+#define LONGPLAY_BRIDGE_STORE(p, v, order) atomic_store_explicit((p), (v), memory_order_##order)
+#define LONGPLAY_BRIDGE_STATIC_ASSERT _Static_assert
+#endif
 
 #define LONGPLAY_BRIDGE_MAGIC 0x5242504Cu /* 'L' 'P' 'B' 'R' as bytes in memory */
 #define LONGPLAY_BRIDGE_VERSION 1u
@@ -53,15 +74,15 @@ typedef struct longplay_bridge_header {
     uint32_t capacity;
     uint32_t header_bytes;
     uint8_t reserved0[40];
-    _Atomic uint64_t write_pos;
+    longplay_bridge_pos write_pos;
     uint8_t reserved1[56];
-    _Atomic uint64_t read_pos;
+    longplay_bridge_pos read_pos;
     uint8_t reserved2[56];
 } longplay_bridge_header;
 
-_Static_assert(sizeof(longplay_bridge_header) == LONGPLAY_BRIDGE_HEADER_BYTES, "header size");
-_Static_assert(offsetof(longplay_bridge_header, write_pos) == LONGPLAY_BRIDGE_WRITE_POS_OFFSET, "write_pos offset");
-_Static_assert(offsetof(longplay_bridge_header, read_pos) == LONGPLAY_BRIDGE_READ_POS_OFFSET, "read_pos offset");
+LONGPLAY_BRIDGE_STATIC_ASSERT(sizeof(longplay_bridge_header) == LONGPLAY_BRIDGE_HEADER_BYTES, "header size");
+LONGPLAY_BRIDGE_STATIC_ASSERT(offsetof(longplay_bridge_header, write_pos) == LONGPLAY_BRIDGE_WRITE_POS_OFFSET, "write_pos offset");
+LONGPLAY_BRIDGE_STATIC_ASSERT(offsetof(longplay_bridge_header, read_pos) == LONGPLAY_BRIDGE_READ_POS_OFFSET, "read_pos offset");
 
 /** Total size of a ring's mapping. */
 static inline size_t longplay_bridge_size(uint32_t capacity, uint32_t channels) {
@@ -86,8 +107,8 @@ static inline int longplay_bridge_valid(const longplay_bridge_header *h, size_t 
  * Real-time safe.
  */
 static inline uint32_t longplay_bridge_read(longplay_bridge_header *h, float *dst, uint32_t max_frames) {
-    uint64_t w = atomic_load_explicit(&h->write_pos, memory_order_acquire);
-    uint64_t r = atomic_load_explicit(&h->read_pos, memory_order_relaxed);
+    uint64_t w = LONGPLAY_BRIDGE_LOAD(&h->write_pos, acquire);
+    uint64_t r = LONGPLAY_BRIDGE_LOAD(&h->read_pos, relaxed);
     uint64_t available = w - r;
     uint32_t n = available < max_frames ? (uint32_t)available : max_frames;
     const float *frames = longplay_bridge_frames(h);
@@ -99,7 +120,7 @@ static inline uint32_t longplay_bridge_read(longplay_bridge_header *h, float *ds
             dst[(size_t)i * ch + c] = src[c];
         }
     }
-    atomic_store_explicit(&h->read_pos, r + n, memory_order_release);
+    LONGPLAY_BRIDGE_STORE(&h->read_pos, r + n, release);
     return n;
 }
 

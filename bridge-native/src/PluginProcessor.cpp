@@ -1,5 +1,6 @@
 #include "PluginProcessor.h"
 #include "PluginEditor.h"
+#include "ClipStretcher.h"
 #include <juce_cryptography/juce_cryptography.h>
 #include <cmath>
 
@@ -44,6 +45,20 @@ juce::AudioProcessorValueTreeState::ParameterLayout layout() {
     l.add(std::make_unique<AudioParameterBool>(ParameterID{"styleTransfer", 1}, "Style transfer from input", false));
     // Saves the clips' audio in the project itself (restores without the server or the local cache).
     l.add(std::make_unique<AudioParameterBool>(ParameterID{"embed", 1}, "Embed audio in project", false));
+    // The instrument: clip slots that MIDI notes C3 (60) upward trigger.
+    // Off by default: a host that resets parameters it cannot read to 0 (Ardour, LV2) leaves the timeline playing.
+    l.add(std::make_unique<AudioParameterBool>(ParameterID{"slotsOnly", 1}, "Slots only (timeline muted)", false));
+    l.add(std::make_unique<AudioParameterInt>(ParameterID{"newClipSlot", 1}, "New clips to slot (0 = none)", 0, SlotBank::kSlots, 1));
+    l.add(std::make_unique<AudioParameterChoice>(ParameterID{"slotMode", 1}, "Slot notes", StringArray{"one-shot", "gated"}, 0));
+    for (int k = 1; k <= SlotBank::kSlots; ++k) {
+        const String n(k);
+        l.add(std::make_unique<AudioParameterFloat>(ParameterID{"slot" + n + "Gain", 1}, "Slot " + n + " gain dB",
+                                                    NormalisableRange<float>(-60.0f, 12.0f, 0.1f), 0.0f));
+        l.add(std::make_unique<AudioParameterFloat>(ParameterID{"slot" + n + "Pan", 1}, "Slot " + n + " pan",
+                                                    NormalisableRange<float>(-1.0f, 1.0f, 0.01f), 0.0f));
+        l.add(std::make_unique<AudioParameterFloat>(ParameterID{"slot" + n + "Pitch", 1}, "Slot " + n + " pitch",
+                                                    NormalisableRange<float>(-12.0f, 12.0f, 0.01f), 0.0f));
+    }
     return l;
 }
 }  // namespace
@@ -58,6 +73,15 @@ LongplayProcessor::LongplayProcessor()
     texts.set(kModel, "");
     texts.set(kServerCmd, env("LONGPLAY_SERVER_CMD", {}));
     captureBars = params.getRawParameterValue("captureBars");  // looked up once: the lookup allocates
+    for (int k = 0; k < SlotBank::kSlots; ++k) {
+        const juce::String n(k + 1);
+        slotBank.setMixSources(k, params.getRawParameterValue("slot" + n + "Gain"), params.getRawParameterValue("slot" + n + "Pan"));
+        slotPitch[static_cast<size_t>(k)] = params.getRawParameterValue("slot" + n + "Pitch");
+    }
+    slotMode = params.getRawParameterValue("slotMode");
+    newClipSlot = params.getRawParameterValue("newClipSlot");
+    slotsOnly = params.getRawParameterValue("slotsOnly");
+    quantumParam = params.getRawParameterValue("quantum");
     params.addParameterListener("generate", this);
     params.addParameterListener("styleTransfer", this);
     params.addParameterListener("quantum", this);
@@ -151,6 +175,8 @@ GenerateRequest LongplayProcessor::buildRequest(const juce::String& mode) const 
 
 void LongplayProcessor::tick() {
     player.collectGarbage();
+    slotBank.collectGarbage();
+    renderSlots();
     if (generateRequested.load()) {
         const juce::String mode = requestedContinue.load() ? "continue" : "text";
         // Count the job as pending before clearing the flag, so an offline render never sees neither.
@@ -175,11 +201,11 @@ void LongplayProcessor::tick() {
         ClipEntry e;
         e.id = currentClipId;
         e.loopBeats = currentLoopBeats;
-        offerClip(e, currentAudio, player.currentAnchor());
+        offerClip(e, currentAudio, player.currentAnchor(), -1);
     }
 }
 
-void LongplayProcessor::offerClip(const ClipEntry& e, const DecodedAudio& audio, double anchorPpq) {
+void LongplayProcessor::offerClip(const ClipEntry& e, const DecodedAudio& audio, double anchorPpq, int64_t anchorSample) {
     const double rate = hostRate.load() > 0 ? hostRate.load() : audio.sampleRate;
     auto clip = std::make_unique<Clip>();
     clip->id = e.id;
@@ -187,6 +213,8 @@ void LongplayProcessor::offerClip(const ClipEntry& e, const DecodedAudio& audio,
     clip->sampleRate = rate;
     clip->loopBeats = e.loopBeats;
     clip->anchorPpq = anchorPpq;
+    // A sample position is only valid at the rate it was counted in; after a rate change the PPQ places it.
+    clip->anchorSample = std::abs(rate - offeredRate) < 1e-6 || offeredRate == 0 ? anchorSample : -1;
     offeredRate = rate;
     player.offer(std::move(clip));
     clipArrived.signal();
@@ -209,6 +237,7 @@ void LongplayProcessor::onClip(ClipResult r) {
     e.label = r.request.prompt.isNotEmpty() ? r.request.prompt : r.clipId;
     const bool loop = *params.getRawParameterValue("loop") >= 0.5f;
     e.loopBeats = loop && r.request.mode == "loop" && r.request.bars > 0 ? r.request.bars * 4.0 : 0.0;
+    e.bpm = r.request.mode == "loop" && r.request.bpm > 0 ? r.request.bpm : 0.0;
     auto dir = clipCacheDir();
     dir.createDirectory();
     e.file = dir.getChildFile(e.sha256.substring(0, 16) + "-" + r.clipId.retainCharacters(
@@ -220,12 +249,23 @@ void LongplayProcessor::onClip(ClipResult r) {
         if (c.id == e.id) { c = e; known = true; }
     }
     if (!known) clips.push_back(e);
+    const int toSlot = static_cast<int>(newClipSlot->load()) - 1;
+    if (toSlot >= 0 && toSlot < SlotBank::kSlots && !restoreAnchors.contains(e.id)) {
+        auto& src = slotSources[static_cast<size_t>(toSlot)];
+        src.clipId = e.id;
+        src.audio = audio;
+        src.sourceBpm = r.request.mode == "loop" && r.request.bpm > 0 ? r.request.bpm : 0.0;
+        src.renderedRate = 0;  // render it on the next tick
+        slotsDirty.store(true);
+    }
     currentClipId = e.id;
     currentAudio = std::move(audio);
     currentLoopBeats = e.loopBeats;
     offerClip(e, currentAudio, restoreAnchors.contains(e.id) ? (double) restoreAnchors[e.id]
-                                                                 : std::numeric_limits<double>::quiet_NaN());
+                                                                 : std::numeric_limits<double>::quiet_NaN(),
+              restoreAnchorSamples.contains(e.id) ? restoreAnchorSamples[e.id].toString().getLargeIntValue() : -1);
     restoreAnchors.remove(e.id);
+    restoreAnchorSamples.remove(e.id);
 }
 
 std::vector<ClipEntry> LongplayProcessor::clipList() const {
@@ -245,38 +285,99 @@ void LongplayProcessor::playClip(const juce::String& id) {
                 currentClipId = c.id;
                 currentAudio = std::move(audio);
                 currentLoopBeats = c.loopBeats;
-                offerClip(c, currentAudio, std::numeric_limits<double>::quiet_NaN());
+                offerClip(c, currentAudio, std::numeric_limits<double>::quiet_NaN(), -1);
             }
+        }
+    }
+}
+
+void LongplayProcessor::renderSlots() {
+    // Client thread: re-render each slot whose host rate, host tempo (slots with a tempo) or pitch changed.
+    const double rate = hostRate.load();
+    const double bpm = lastBpm.load();
+    if (rate <= 0) return;
+    for (int k = 0; k < SlotBank::kSlots; ++k) {
+        SlotSource copy;
+        {
+            const juce::ScopedLock sl(stateLock);
+            auto& src = slotSources[static_cast<size_t>(k)];
+            const double pitch = slotPitch[static_cast<size_t>(k)]->load();
+            const double wantBpm = src.sourceBpm > 0 ? bpm : 0;
+            if (src.audio.sampleRate <= 0 || (src.renderedRate == rate && src.renderedBpm == wantBpm && src.renderedPitch == pitch))
+                continue;
+            src.renderedRate = rate;
+            src.renderedBpm = wantBpm;
+            src.renderedPitch = pitch;
+            copy = src;
+        }
+        auto out = std::make_unique<SlotAudio>();
+        const double ratio = copy.sourceBpm > 0 && copy.renderedBpm > 0 ? copy.sourceBpm / copy.renderedBpm : 1.0;
+        out->audio = stretchClip(resample(copy.audio, rate), rate, ratio, copy.renderedPitch);
+        slotBank.offer(k, std::move(out));
+    }
+    slotsDirty.store(false);
+}
+
+void LongplayProcessor::assignSlot(int slot, const juce::String& clipId) {
+    if (slot < 0 || slot >= SlotBank::kSlots) return;
+    const juce::ScopedLock sl(stateLock);
+    for (auto& c : clips) {
+        juce::MemoryBlock wav;
+        DecodedAudio audio;
+        juce::String error;
+        if (c.id == clipId && c.file.loadFileAsData(wav) && decodeWav(wav, audio, error)) {
+            auto& src = slotSources[static_cast<size_t>(slot)];
+            src.clipId = c.id;
+            src.audio = std::move(audio);
+            src.sourceBpm = c.bpm;
+            src.renderedRate = 0;
+            slotsDirty.store(true);
         }
     }
 }
 
 Transport LongplayProcessor::readTransport(int numSamples) noexcept {
-    Transport t;
+    PlayHeadReading r;
     if (auto* head = getPlayHead()) {
         if (auto pos = head->getPosition()) {
-            if (auto ppq = pos->getPpqPosition()) {
-                t.playing = pos->getIsPlaying();
-                t.ppq = *ppq;
-                if (auto bpm = pos->getBpm()) t.bpm = *bpm;
-                if (auto sig = pos->getTimeSignature()) {
-                    t.sigNumerator = sig->numerator;
-                    t.sigDenominator = sig->denominator;
+            // JUCE's LV2 wrapper hands over an empty position in every block without a time:Position event.
+            const auto samples = pos->getTimeInSamples();
+            const auto ppq = pos->getPpqPosition();
+            r.present = samples.hasValue() || ppq.hasValue();
+            r.playing = pos->getIsPlaying();
+            r.hasSamples = samples.hasValue();
+            r.samples = samples.orFallback(0);
+            r.hasPpq = ppq.hasValue();
+            r.ppq = ppq.orFallback(0.0);
+            r.bpm = pos->getBpm().orFallback(0.0);
+            if (auto sig = pos->getTimeSignature()) {
+                r.sigNumerator = sig->numerator;
+                r.sigDenominator = sig->denominator;
+            }
+            if (!r.hasPpq && r.hasSamples && r.bpm > 0 && getSampleRate() > 0) {
+                // Ardour's LV2 position has the frame and the bar but no beat (time:barBeat is dropped by JUCE's
+                // wrapper): count beats from frame 0 at the reported tempo, kept inside the reported bar.
+                double beats = static_cast<double>(r.samples) * r.bpm / 60.0 / getSampleRate();
+                if (auto bar = pos->getBarCount()) {
+                    const double barBeats = r.sigNumerator * 4.0 / std::max(1, r.sigDenominator);
+                    const double barStart = static_cast<double>(*bar) * barBeats;
+                    if (beats < barStart || beats >= barStart + barBeats)
+                        beats = barStart + std::fmod(std::max(0.0, beats), barBeats);
                 }
-                lastBpm.store(t.bpm);
-                return t;
+                r.hasPpq = true;
+                r.ppq = beats;
             }
         }
     }
-    // No musical position from the host (e.g. the standalone build): a free-running 4/4 clock.
-    t.playing = true;
-    t.bpm = lastBpm.load();
-    t.ppq = freeRunPpq;
-    freeRunPpq += numSamples * t.bpm / 60.0 / std::max(1.0, getSampleRate());
+    // Only the standalone build runs a clock of its own; in a host, no transport seen yet means stopped.
+    const auto unknown = wrapperType == wrapperType_Standalone ? HostTimeline::WhenUnknown::freeRun
+                                                               : HostTimeline::WhenUnknown::stopped;
+    const Transport t = timeline.advance(r, numSamples, getSampleRate(), unknown, lastBpm.load());
+    if (r.present) lastBpm.store(t.bpm);
     return t;
 }
 
-void LongplayProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer&) {
+void LongplayProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::MidiBuffer& midi) {
     juce::ScopedNoDenormals noDenormals;
     const int n = buffer.getNumSamples();
     const Transport t = readTransport(n);
@@ -292,8 +393,17 @@ void LongplayProcessor::processBlock(juce::AudioBuffer<float>& buffer, juce::Mid
             clipArrived.wait(20);
         }
         if (player.hasPending()) player.collectGarbage();
+        while ((slotsDirty.load() || slotBank.hasPending()) && juce::Time::getMillisecondCounter() < deadline) {
+            slotBank.collectGarbage();
+            if (!slotsDirty.load() && slotBank.hasPending()) break;  // rendered: the next line takes it
+            clipArrived.wait(20);
+        }
     }
+    // The player runs even when muted: it takes new clips (an offline bounce waits for that) and keeps its anchor.
     player.render(buffer, n, t, getSampleRate());
+    if (slotsOnly->load() >= 0.5f) buffer.clear();
+    slotBank.render(buffer, n, midi, t, getSampleRate(), quantumParam->load() < 0.5f, slotMode->load() >= 0.5f);
+    midi.clear();  // nothing goes out
 }
 
 void LongplayProcessor::getStateInformation(juce::MemoryBlock& destData) {
@@ -309,17 +419,30 @@ void LongplayProcessor::getStateInformation(juce::MemoryBlock& destData) {
             x->setAttribute("sha256", c.sha256);
             x->setAttribute("file", c.file.getFullPathName());
             x->setAttribute("loopBeats", c.loopBeats);
+            x->setAttribute("bpm", c.bpm);
             x->setAttribute("label", c.label);
             if (c.id == currentClipId) {
                 x->setAttribute("current", true);
                 double a = player.currentAnchor();
                 if (!std::isnan(a)) x->setAttribute("anchorPpq", a);
+                // The exact place on the host's sample timeline (a host rounds its PPQ; its sample count it does not).
+                const int64_t as = player.currentAnchorSample();
+                if (!std::isnan(a) && as >= 0) x->setAttribute("anchorSample", juce::String(as));
             }
             if (embed && c.file.existsAsFile()) {
                 juce::MemoryBlock wav;
                 c.file.loadFileAsData(wav);
                 x->addTextElement(wav.toBase64Encoding());
             }
+        }
+    }
+    {
+        const juce::ScopedLock sl(stateLock);
+        for (int k = 0; k < SlotBank::kSlots; ++k) {
+            if (slotSources[static_cast<size_t>(k)].clipId.isEmpty()) continue;
+            auto* x = root.createNewChildElement("Slot");
+            x->setAttribute("index", k);
+            x->setAttribute("clip", slotSources[static_cast<size_t>(k)].clipId);
         }
     }
     if (auto p = params.copyState().createXml()) root.addChildElement(p.release());
@@ -348,6 +471,7 @@ void LongplayProcessor::setStateInformation(const void* data, int sizeInBytes) {
         e.sha256 = x->getStringAttribute("sha256");
         e.file = juce::File(x->getStringAttribute("file"));
         e.loopBeats = x->getDoubleAttribute("loopBeats");
+        e.bpm = x->getDoubleAttribute("bpm");
         e.label = x->getStringAttribute("label");
         // Prefer the local copy when its content hash matches, then audio embedded in the project, then the server.
         juce::MemoryBlock wav;
@@ -367,18 +491,23 @@ void LongplayProcessor::setStateInformation(const void* data, int sizeInBytes) {
         clips.push_back(e);
         if (x->getBoolAttribute("current")) {
             const double anchor = x->getDoubleAttribute("anchorPpq", std::numeric_limits<double>::quiet_NaN());
+            const int64_t anchorSample = x->hasAttribute("anchorSample") ? x->getStringAttribute("anchorSample").getLargeIntValue() : -1;
             DecodedAudio audio;
             juce::String error;
             if (wav.getSize() > 0 && decodeWav(wav, audio, error)) {
                 currentClipId = e.id;
                 currentAudio = std::move(audio);
                 currentLoopBeats = e.loopBeats;
-                offerClip(e, currentAudio, anchor);
+                offerClip(e, currentAudio, anchor, anchorSample);
             } else {
                 restoreAnchors.set(e.id, anchor);
+                restoreAnchorSamples.set(e.id, juce::String(anchorSample));
                 server->fetchClip(e.id);
             }
         }
+    }
+    for (auto* x : xml->getChildWithTagNameIterator("Slot")) {
+        assignSlot(x->getIntAttribute("index", -1), x->getStringAttribute("clip"));  // from the clips' local copies
     }
 }
 

@@ -3,8 +3,10 @@
 // processor asks the server for clips (background thread), and plays them aligned to the host's bars.
 #include "ClipDecoder.h"
 #include "ClipPlayer.h"
+#include "HostTimeline.h"
 #include "InputRecorder.h"
 #include "ServerClient.h"
+#include "SlotBank.h"
 #include <juce_audio_processors/juce_audio_processors.h>
 
 namespace longplay {
@@ -15,6 +17,7 @@ struct ClipEntry {
     juce::String sha256;
     juce::File file;
     double loopBeats = 0;
+    double bpm = 0;  // the tempo a bars-mode clip was made at (0: a clip in seconds)
     juce::String label;
 };
 
@@ -32,7 +35,7 @@ public:
     juce::AudioProcessorEditor* createEditor() override;
     bool hasEditor() const override { return true; }
     const juce::String getName() const override { return "Longplay"; }
-    bool acceptsMidi() const override { return false; }
+    bool acceptsMidi() const override { return true; }  // notes trigger the clip slots
     bool producesMidi() const override { return false; }
     double getTailLengthSeconds() const override { return 0; }
     int getNumPrograms() override { return 1; }
@@ -53,17 +56,36 @@ public:
     std::vector<ClipEntry> clipList() const;
     void playClip(const juce::String& id);
     ServerClient& client() { return *server; }
+    /** Puts a known clip into a slot (0-based); the client thread renders it for the host's rate, tempo and pitch. */
+    void assignSlot(int slot, const juce::String& clipId);
 
 private:
     void parameterChanged(const juce::String& id, float value) override;
     void tick();
     void onClip(ClipResult r);
-    void offerClip(const ClipEntry& e, const DecodedAudio& audio, double anchorPpq);
+    void offerClip(const ClipEntry& e, const DecodedAudio& audio, double anchorPpq, int64_t anchorSample);
     GenerateRequest buildRequest(const juce::String& mode) const;
     Transport readTransport(int numSamples) noexcept;
+    void renderSlots();
+
+    /** A slot's source clip and what its playing audio was rendered for (client thread, under stateLock). */
+    struct SlotSource {
+        juce::String clipId;
+        DecodedAudio audio;
+        double sourceBpm = 0;  // the tempo the clip was made at (bars mode); 0: none, never stretched
+        double renderedRate = 0, renderedBpm = 0, renderedPitch = 0;
+    };
 
     std::unique_ptr<ServerClient> server;
     ClipPlayer player;
+    SlotBank slotBank;
+    std::array<SlotSource, SlotBank::kSlots> slotSources;
+    std::atomic<bool> slotsDirty{false};  // a slot waits to be rendered (an offline bounce waits for it)
+    std::array<std::atomic<float>*, SlotBank::kSlots> slotPitch{};
+    std::atomic<float>* slotMode = nullptr;
+    std::atomic<float>* newClipSlot = nullptr;
+    std::atomic<float>* slotsOnly = nullptr;
+    std::atomic<float>* quantumParam = nullptr;
     InputRecorder recorder;
 
     mutable juce::CriticalSection stateLock;  // texts, clip list, decoded audio; never the audio thread
@@ -80,11 +102,11 @@ private:
     std::atomic<bool> requestedContinue{false};  // the next job continues the current clip (else text)
     juce::WaitableEvent clipArrived;
     juce::NamedValueSet restoreAnchors;  // clip id -> anchor PPQ, for clips restored from the server
+    juce::NamedValueSet restoreAnchorSamples;  // clip id -> anchor sample (as text; -1: none)
     std::atomic<double> lastBpm{120.0};
     const int offlineWaitMs = juce::SystemStats::getEnvironmentVariable("LONGPLAY_OFFLINE_WAIT_S", "120").getIntValue() * 1000;
 
-    // Free-running clock for hosts without a play head (the standalone build).
-    double freeRunPpq = 0;
+    HostTimeline timeline;  // audio thread only
     bool generateParamWasOn = false;
     bool styleParamWasOn = false;
     std::atomic<float>* captureBars = nullptr;

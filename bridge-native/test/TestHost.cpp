@@ -8,6 +8,10 @@
 //   LongplayTestHost embedded   --format VST3 --plugin <path> --server <url> --cache <dir> --token-file <file>
 //   LongplayTestHost autostart  --format VST3 --plugin <path> --server <url> --cache <dir> --server-command <cmd> --pid-file <file>
 //   LongplayTestHost editor     --server <url> --cache <dir> --png <file>   (the editor in this process, under Xvfb)
+//   LongplayTestHost timeline   --format VST3|LV2 --plugin <path|uri> --server <url> --cache <dir> [--rate R] [--block N] [--ppq ardour|jitter|ardour-lv2]
+//   LongplayTestHost slots      --format VST3 --plugin <path> --server <url> --cache <dir>   (the instrument: MIDI -> slots)
+//   LongplayTestHost lv2preset  --server <url> --cache <dir> --bundle <dir.lv2> --label <text>   (a preset holding a clip)
+//   LongplayTestHost compare    --take <wav> --clip <wav> --from <sample> [--block N] [--same <wav>]   (a real host's take)
 //
 // Exit status 0 = every check passed; each failed check prints one line starting with FAIL.
 #include "PluginEditor.h"
@@ -27,17 +31,43 @@ void check(bool ok, const juce::String& what) {
     if (!ok) ++failures;
 }
 
-/** A transport the test moves by hand: 4/4, fixed tempo, playing. */
+/**
+ * A transport the test moves by hand: 4/4, fixed tempo, playing. It reports the sample position when the test
+ * sets one (samples >= 0) and its PPQ either exactly or degraded the way real hosts degrade it:
+ *   ardour: quantised to Ardour's 1/1920 beat (Ardour 7 reports Temporal::Beats ticks, 1920 per quarter);
+ *   jitter: quantised and then moved by a seeded random -2..+2 ticks each block;
+ *   ardourLv2: what Ardour's LV2 host sends (time:frame, time:speed, time:bar, time:barBeat, tempo and meter: no
+ *              time:beat, and JUCE's LV2 wrapper drops barBeat), and only in blocks where `announce` is set
+ *              (Ardour writes time:Position only when the transport starts, stops, moves or changes tempo).
+ */
 struct FakePlayHead : juce::AudioPlayHead {
+    enum class Ppq { exact, ardour, jitter, ardourLv2 };
     double ppq = 0, bpm = 120;
+    int64_t samples = -1;
     bool playing = true;
+    Ppq mode = Ppq::exact;
+    bool announce = true;
+    mutable juce::Random rng{20261207};
     juce::Optional<PositionInfo> getPosition() const override {
         PositionInfo p;
-        p.setPpqPosition(ppq);
+        if (mode == Ppq::ardourLv2) {
+            if (!announce) return {};
+            if (samples >= 0) p.setTimeInSamples(samples);
+            p.setBarCount((int64_t) std::floor(ppq / 4.0 + 1e-9));
+            p.setBpm(bpm);
+            p.setTimeSignature(TimeSignature{4, 4});
+            p.setIsPlaying(playing);
+            return p;
+        }
+        double reported = ppq;
+        if (mode != Ppq::exact) reported = std::round(ppq * 1920.0) / 1920.0;
+        if (mode == Ppq::jitter) reported += (rng.nextInt(5) - 2) / 1920.0;
+        p.setPpqPosition(reported);
+        if (samples >= 0) p.setTimeInSamples(samples);
         p.setBpm(bpm);
         p.setTimeSignature(TimeSignature{4, 4});
         p.setIsPlaying(playing);
-        p.setPpqPositionOfLastBarStart(std::floor(ppq / 4.0) * 4.0);
+        p.setPpqPositionOfLastBarStart(std::floor(reported / 4.0) * 4.0);
         return p;
     }
 };
@@ -166,6 +196,7 @@ int offline(const juce::StringArray& args) {
         juce::AudioBuffer<float> view(buf.getArrayOfWritePointers(), buf.getNumChannels(), n);
         view.clear();
         head.ppq = startPpq + done * beatsPerSample;
+        head.samples = std::llround(startPpq / beatsPerSample) + done;
         plugin->processBlock(view, midi);
         for (int ch = 0; ch < 2; ++ch) rec.copyFrom(ch, done, view, std::min(ch, view.getNumChannels() - 1), 0, n);
     }
@@ -234,6 +265,7 @@ int offline(const juce::StringArray& args) {
         juce::AudioBuffer<float> view(buf.getArrayOfWritePointers(), buf.getNumChannels(), n);
         view.clear();
         head.ppq = startPpq + done * beatsPerSample;
+        head.samples = std::llround(startPpq / beatsPerSample) + done;
         again->processBlock(view, midi);
         rec2.copyFrom(0, done, view, 0, 0, n);
     }
@@ -884,6 +916,469 @@ int editor(const juce::StringArray& args) {
 
 }  // namespace
 
+/**
+ * The plugin's XML inside a hosted LV2's state: JUCE's LV2 host saves the plugin's LV2 state as Turtle, where the
+ * JUCE wrapper's state is one base64 string property (<URI>:StateString). Returns the literal's [start, end).
+ */
+std::pair<int, int> lv2StateLiteral(const juce::String& ttl) {
+    const int key = ttl.indexOf("StateString>");
+    const int open = key < 0 ? -1 : ttl.indexOfChar(key, '"');
+    int start = open + 1;
+    while (start < ttl.length() && ttl[start] == '"') ++start;  // a long literal opens with three quotes
+    const int end = open < 0 ? -1 : ttl.indexOfChar(start, '"');
+    return {open < 0 ? -1 : start, end};
+}
+
+std::unique_ptr<juce::XmlElement> anyPluginXml(const juce::MemoryBlock& hostState) {
+    if (auto x = pluginXml(hostState)) return x;
+    const juce::String ttl = hostState.toString();
+    const auto [start, end] = lv2StateLiteral(ttl);
+    juce::MemoryBlock bytes;
+    if (start < 0 || end < 0 || !bytes.fromBase64Encoding(ttl.substring(start, end))) return nullptr;
+    return juce::AudioProcessor::getXmlFromBinary(bytes.getData(), (int) bytes.getSize());
+}
+
+bool replaceAnyPluginXml(juce::MemoryBlock& hostState, const juce::XmlElement& xml) {
+    if (pluginXml(hostState) != nullptr) return replacePluginXml(hostState, xml);
+    const juce::String ttl = hostState.toString();
+    const auto [start, end] = lv2StateLiteral(ttl);
+    if (start < 0 || end < 0) return false;
+    juce::MemoryBlock bytes;
+    juce::AudioProcessor::copyXmlToBinary(xml, bytes);
+    const juce::String replaced = ttl.substring(0, start) + bytes.toBase64Encoding() + ttl.substring(end);
+    hostState.replaceAll(replaced.toRawUTF8(), replaced.getNumBytesAsUTF8());
+    return true;
+}
+
+/** Renders `total` samples from PPQ `startPpq` (sample position = PPQ at the head's tempo), the head moving exactly. */
+juce::AudioBuffer<float> renderTimeline(juce::AudioPluginInstance& p, FakePlayHead& head, double rate, int block,
+                                        double startPpq, int total, const std::function<void(int)>& beforeBlock = {}) {
+    juce::AudioBuffer<float> rec(2, total);
+    juce::AudioBuffer<float> buf(std::max({2, p.getTotalNumInputChannels(), p.getTotalNumOutputChannels()}), block);
+    juce::MidiBuffer midi;
+    const double spb = rate * 60.0 / head.bpm;
+    const int64_t startSample = (int64_t) std::llround(startPpq * spb);
+    for (int done = 0; done < total; done += block) {
+        const int n = std::min(block, total - done);
+        head.announce = done == 0;  // sparse modes: the position comes once, when the transport starts
+        if (beforeBlock) beforeBlock(done);
+        head.samples = startSample + done;
+        head.ppq = (double) head.samples / spb;
+        juce::AudioBuffer<float> view(buf.getArrayOfWritePointers(), buf.getNumChannels(), n);
+        view.clear();
+        p.processBlock(view, midi);
+        for (int ch = 0; ch < 2; ++ch) rec.copyFrom(ch, done, view, std::min(ch, view.getNumChannels() - 1), 0, n);
+    }
+    return rec;
+}
+
+/** Normalised correlation of a and b (channel 0) over [from, to), b shifted by lag. */
+double correlation(const juce::AudioBuffer<float>& a, const juce::AudioBuffer<float>& b, int from, int to, int lag) {
+    double xy = 0, xx = 0, yy = 0;
+    for (int i = std::max(from, -lag); i < to && i + lag < b.getNumSamples(); ++i) {
+        const double x = a.getSample(0, i), y = b.getSample(0, i + lag);
+        xy += x * y; xx += x * x; yy += y * y;
+    }
+    return xy / std::sqrt(std::max(xx * yy, 1e-30));
+}
+
+/**
+ * A host that rounds its musical position (Ardour: 1/1920 beat) or jitters it (--ppq ardour|jitter) but counts
+ * samples exactly. A clip is made and bounced with an exact play head (the reference); then a second instance
+ * gets the project without the clip's anchor (so it must place the clip from the degraded PPQ itself) and plays
+ * the same bars. Its output must be the reference sample for sample from the bar on: every block best aligned
+ * at lag 0 (no per-block drift), correlation >= 0.99. Stopping the transport must silence it, and rolling
+ * again from where it stopped must carry on sample-exact.
+ */
+int timeline(const juce::StringArray& args) {
+    const double rate = arg(args, "--rate", "48000").getDoubleValue();
+    const int block = arg(args, "--block", "1024").getIntValue();
+    const juce::String ppqMode = arg(args, "--ppq", "ardour");
+    const juce::File cache(arg(args, "--cache"));
+    juce::AudioPluginFormatManager fm;
+    fm.addDefaultFormats();
+    FakePlayHead exactHead;
+    const double startPpq = 1.3;
+    auto plugin = startPlugin(fm, args, rate, block, exactHead, true);
+    if (plugin == nullptr) return 1;
+    setPlain(*plugin, "Seconds", 1.0f, 47.0f, 2.0f);
+    setPlain(*plugin, "Seed", -1.0f, 1000000.0f, 11.0f);
+    setPlain(*plugin, "Steps", 0.0f, 250.0f, 8.0f);
+    pressGenerate(*plugin);
+    const int total = (int) (rate * 5);  // the 2 s clip from PPQ 4 (1.35 s in)
+    const auto reference = renderTimeline(*plugin, exactHead, rate, block, startPpq, total);
+    const double spb = rate * 60.0 / exactHead.bpm;
+    const int barSample = (int) (std::llround(4.0 * spb) - std::llround(startPpq * spb));
+    const int clipEnd = barSample + (int) (rate * 2.0) - 4;
+    check(reference.getMagnitude(0, barSample) == 0.0f && reference.getMagnitude(barSample, (int) rate) > 0.0f,
+          "with an exact play head the clip starts on the bar's sample " + juce::String(barSample));
+    check(newestClip(cache).existsAsFile(), "the clip arrived");
+
+    juce::MemoryBlock state;
+    plugin->getStateInformation(state);
+    plugin->releaseResources();
+    plugin.reset();
+    auto xml = anyPluginXml(state);
+    if (xml == nullptr) {
+        check(false, "the plugin's XML inside the saved state");
+        return 1;
+    }
+    for (auto* c : xml->getChildWithTagNameIterator("Clip")) {
+        c->removeAttribute("anchorPpq");
+        c->removeAttribute("anchorSample");
+    }
+    check(replaceAnyPluginXml(state, *xml), "the project without the clip's anchor");
+
+    FakePlayHead head;
+    head.mode = ppqMode == "jitter" ? FakePlayHead::Ppq::jitter
+              : ppqMode == "ardour-lv2" ? FakePlayHead::Ppq::ardourLv2 : FakePlayHead::Ppq::ardour;
+    auto again = startPlugin(fm, args, rate, block, head, true);
+    if (again == nullptr) return 1;
+    again->setStateInformation(state.getData(), (int) state.getSize());
+    const auto out = renderTimeline(*again, head, rate, block, startPpq, total);
+    // Where the clip landed: exactly on the bar for a host that rounds (Ardour); a host that adds random jitter
+    // leaves the grid uncertain by a fraction of a tick, so there it may land one sample off, but it must then
+    // stay exactly that far off in every block (no drift, no jumps at block boundaries).
+    int shift = 0;
+    double bestWhole = -2;
+    for (int lag = -4; lag <= 4; ++lag) {
+        const double c = correlation(reference, out, barSample, clipEnd, lag);
+        if (c > bestWhole) { bestWhole = c; shift = lag; }
+    }
+    const int allowed = head.mode == FakePlayHead::Ppq::jitter ? 1 : 0;
+    check(std::abs(shift) <= allowed, "PPQ " + ppqMode + ": the clip starts " + juce::String(shift) + " samples from the bar (at most "
+                                          + juce::String(allowed) + ")");
+    double maxDiff = 0;
+    for (int i = std::max(0, -shift); i < total && i + shift < total; ++i)
+        maxDiff = std::max(maxDiff, (double) std::abs(out.getSample(0, i + shift) - reference.getSample(0, i)));
+    const double whole = correlation(reference, out, barSample, clipEnd, shift);
+    int badBlocks = 0, blocks = 0;
+    for (int from = barSample; from + block <= clipEnd; from += block) {
+        int bestLag = 0;
+        double best = -2;
+        for (int lag = -16; lag <= 16; ++lag) {
+            const double c = correlation(reference, out, from, from + block, lag);
+            if (c > best) { best = c; bestLag = lag; }
+        }
+        ++blocks;
+        if (bestLag != shift) {
+            if (badBlocks == 0) std::cout << "     first block off: at sample " << from << ", best lag " << bestLag << std::endl;
+            ++badBlocks;
+        }
+    }
+    check(whole >= 0.99 && maxDiff <= 1e-6, "PPQ " + ppqMode + ": the clip plays sample for sample as with an exact play head "
+                                                "(correlation " + juce::String(whole, 5) + ", max diff " + juce::String(maxDiff) + ")");
+    check(blocks > 0 && badBlocks == 0, "PPQ " + ppqMode + ": every block lines up at the same lag " + juce::String(shift) + " ("
+                                            + juce::String(badBlocks) + " of " + juce::String(blocks) + " off)");
+
+    // Stop mid-clip for a while, then roll on from the same place: silence while stopped, then exact again.
+    const int stopAt = barSample + (int) (rate * 0.5) / block * block, stopBlocks = 8;
+    juce::AudioBuffer<float> buf(std::max({2, again->getTotalNumInputChannels(), again->getTotalNumOutputChannels()}), block);
+    juce::MidiBuffer midi;
+    auto third = startPlugin(fm, args, rate, block, head, true);
+    if (third == nullptr) return 1;
+    third->setStateInformation(state.getData(), (int) state.getSize());
+    const int64_t startSample = std::llround(startPpq * spb);
+    float whileStopped = 0, maxAfter = 0;
+    juce::AudioBuffer<float> resumed(2, total);
+    int pos = 0, stoppedBlocks = 0;
+    while (pos < total) {
+        const bool stopped = pos == stopAt && stoppedBlocks < stopBlocks;
+        if (stopped) ++stoppedBlocks;
+        head.announce = pos == 0 || head.playing == stopped;  // a host reports starts and stops
+        head.playing = !stopped;
+        head.samples = startSample + pos;
+        head.ppq = (double) head.samples / spb;
+        juce::AudioBuffer<float> view(buf.getArrayOfWritePointers(), buf.getNumChannels(), std::min(block, total - pos));
+        view.clear();
+        third->processBlock(view, midi);
+        if (stopped) {
+            whileStopped = std::max(whileStopped, view.getMagnitude(0, 0, view.getNumSamples()));
+            continue;  // the host's position stands still while stopped
+        }
+        resumed.copyFrom(0, pos, view, 0, 0, view.getNumSamples());
+        pos += view.getNumSamples();
+    }
+    int shift3 = 0;
+    double best3 = -2;
+    for (int lag = -4; lag <= 4; ++lag) {
+        const double c = correlation(reference, resumed, barSample, clipEnd, lag);
+        if (c > best3) { best3 = c; shift3 = lag; }
+    }
+    for (int i = std::max(0, -shift3); i < total && i + shift3 < total; ++i)
+        maxAfter = std::max(maxAfter, std::abs(resumed.getSample(0, i + shift3) - reference.getSample(0, i)));
+    maxAfter = std::abs(shift3) <= allowed ? maxAfter : 1.0f;
+    check(whileStopped == 0.0f, "silence while the transport is stopped (peak " + juce::String(whileStopped) + ")");
+    check(maxAfter <= 1e-6f, "after rolling again from the same place the clip carries on sample for sample (max diff "
+                                  + juce::String(maxAfter) + ")");
+    return failures == 0 ? 0 : 1;
+}
+
+/**
+ * Checks a take a real host made (e.g. Ardour's export) against the server's clip, read from files:
+ *   compare --take <wav> --clip <wav> --from <first sample of the bar> [--block N] [--same <other take>]
+ * Silence before --from; from there the clip sample for sample (same rate: max error <= 1e-4, correlation
+ * >= 0.99, every block best aligned at lag 0); silence after it; --same: another take identical to this one.
+ */
+int compare(const juce::StringArray& args) {
+    auto readFile = [](const juce::String& path, juce::AudioBuffer<float>& out, double& rate) {
+        juce::MemoryBlock bytes;
+        return juce::File(path).loadFileAsData(bytes) && readWav(bytes, out, rate);
+    };
+    juce::AudioBuffer<float> take, clip;
+    double takeRate = 0, clipRate = 0;
+    if (!readFile(arg(args, "--take"), take, takeRate) || !readFile(arg(args, "--clip"), clip, clipRate)) {
+        check(false, "read the take and the clip");
+        return 1;
+    }
+    const int from = arg(args, "--from").getIntValue();
+    const int block = arg(args, "--block", "1024").getIntValue();
+    check(takeRate == clipRate, "the take is at the clip's rate (" + juce::String(takeRate) + " Hz)");
+    const float before = take.getMagnitude(0, std::min(from, take.getNumSamples()));
+    check(before == 0.0f, "silence before the bar (peak " + juce::String(before) + ")");
+    const int n = std::min(clip.getNumSamples(), take.getNumSamples() - from);
+    check(n > (int) clipRate / 2, "the take holds at least half a second of the clip (" + juce::String(n) + " frames)");
+    if (n <= 0) return 1;
+    juce::AudioBuffer<float> aligned(2, n);  // the clip where it should be, as a take-sized signal from `from`
+    juce::AudioBuffer<float> got(2, n);
+    for (int ch = 0; ch < 2; ++ch) {
+        aligned.copyFrom(ch, 0, clip, std::min(ch, clip.getNumChannels() - 1), 0, n);
+        got.copyFrom(ch, 0, take, std::min(ch, take.getNumChannels() - 1), from, n);
+    }
+    double maxErr = 0;
+    for (int ch = 0; ch < 2; ++ch)
+        for (int i = 0; i < n; ++i) maxErr = std::max(maxErr, (double) std::abs(got.getSample(ch, i) - aligned.getSample(ch, i)));
+    const double whole = correlation(aligned, got, 0, n, 0);
+    int badBlocks = 0, blocks = 0, worstLag = 0;
+    for (int b = 0; b + block <= n; b += block) {
+        int bestLag = 0;
+        double best = -2;
+        for (int lag = -32; lag <= 32; ++lag) {
+            const double c = correlation(aligned, got, b, b + block, lag);
+            if (c > best) { best = c; bestLag = lag; }
+        }
+        ++blocks;
+        if (bestLag != 0) { ++badBlocks; worstLag = std::abs(bestLag) > std::abs(worstLag) ? bestLag : worstLag; }
+    }
+    check(whole >= 0.99, "the take from the bar on correlates with the clip: " + juce::String(whole, 6));
+    check(maxErr <= 1e-4, "the take from the bar on is the clip sample for sample (max error " + juce::String(maxErr) + ")");
+    check(blocks > 0 && badBlocks == 0, "every " + juce::String(block) + "-frame block lines up at lag 0 (" + juce::String(badBlocks)
+                                            + " of " + juce::String(blocks) + " off, worst lag " + juce::String(worstLag) + ")");
+    if (from + clip.getNumSamples() + 1 < take.getNumSamples()) {
+        const float after = take.getMagnitude(0, from + clip.getNumSamples() + 1, take.getNumSamples() - from - clip.getNumSamples() - 1);
+        check(after == 0.0f, "silence after the one-shot clip (peak " + juce::String(after) + ")");
+    }
+    const juce::String same = arg(args, "--same");
+    if (same.isNotEmpty()) {
+        juce::AudioBuffer<float> other;
+        double otherRate = 0;
+        bool ok = readFile(same, other, otherRate) && other.getNumSamples() == take.getNumSamples();
+        double diff = 0;
+        for (int ch = 0; ok && ch < 2; ++ch)
+            for (int i = 0; i < take.getNumSamples(); ++i)
+                diff = std::max(diff, (double) std::abs(other.getSample(std::min(ch, other.getNumChannels() - 1), i) - take.getSample(ch, i)));
+        check(ok && diff == 0.0, "the other take (" + juce::File(same).getFileName() + ") is identical (max diff " + juce::String(diff) + ")");
+    }
+    return failures == 0 ? 0 : 1;
+}
+
+/** A MIDI event for the slots test: at host sample `at` (from the start of the bounce). */
+struct NoteEvent {
+    int at;
+    juce::MidiMessage message;
+};
+
+/** Bounces `total` samples from sample 0 (PPQ 0) with exact positions, delivering the notes in their blocks. */
+juce::AudioBuffer<float> renderNotes(juce::AudioPluginInstance& p, FakePlayHead& head, double rate, int block,
+                                     int64_t startSample, int total, const std::vector<NoteEvent>& notes) {
+    juce::AudioBuffer<float> rec(2, total);
+    juce::AudioBuffer<float> buf(std::max({2, p.getTotalNumInputChannels(), p.getTotalNumOutputChannels()}), block);
+    for (int done = 0; done < total; done += block) {
+        const int n = std::min(block, total - done);
+        juce::MidiBuffer midi;
+        for (auto& e : notes)
+            if (e.at >= done && e.at < done + n) midi.addEvent(e.message, e.at - done);
+        head.samples = startSample + done;
+        head.ppq = (double) head.samples * head.bpm / 60.0 / rate;
+        juce::AudioBuffer<float> view(buf.getArrayOfWritePointers(), buf.getNumChannels(), n);
+        view.clear();
+        p.processBlock(view, midi);
+        for (int ch = 0; ch < 2; ++ch) rec.copyFrom(ch, done, view, std::min(ch, view.getNumChannels() - 1), 0, n);
+    }
+    return rec;
+}
+
+/** Zero crossings per sample of channel 0 over [from, from + n): a rough measure of pitch for noise-like audio. */
+double crossingRate(const juce::AudioBuffer<float>& b, int from, int n) {
+    int c = 0;
+    for (int i = from + 1; i < from + n && i < b.getNumSamples(); ++i)
+        if ((b.getSample(0, i - 1) < 0) != (b.getSample(0, i) < 0)) ++c;
+    return (double) c / std::max(1, n);
+}
+
+/**
+ * The instrument: clips generated into slots, MIDI notes trigger them (VST3, 44.1 kHz = the clip's rate, so
+ * exact). Slot 2 (note 61): a note mid-beat with "Start at: next beat" starts the clip on the next beat's first
+ * sample at velocity/127 gain; gated with "next bar" and pan hard left: it starts on the next bar, stops at the
+ * note-off, the right channel stays silent; pitch -12 semitones: as long, not the same samples, about half the
+ * zero crossings. Slot 3 (note 62): a one-bar clip made at 120 BPM played at 90 BPM lasts 120/90 times as long.
+ */
+int slots(const juce::StringArray& args) {
+    const double rate = 44100;
+    const int block = 512;
+    const juce::String server = arg(args, "--server");
+    const juce::File cache(arg(args, "--cache"));
+    juce::AudioPluginFormatManager fm;
+    fm.addDefaultFormats();
+    FakePlayHead head;
+    head.samples = 0;
+    auto plugin = startPlugin(fm, args, rate, block, head, true);
+    if (plugin == nullptr) return 1;
+    check(plugin->acceptsMidi(), "the plugin takes MIDI");
+    if (auto* t = param(*plugin, "Slots only")) t->setValue(1.0f);  // the timeline muted: only the slots sound
+    setPlain(*plugin, "New clips to slot", 0.0f, 8.0f, 2.0f);
+    setPlain(*plugin, "Seconds", 1.0f, 47.0f, 2.0f);
+    setPlain(*plugin, "Seed", -1.0f, 1000000.0f, 3.0f);
+    setPlain(*plugin, "Steps", 0.0f, 250.0f, 8.0f);
+    if (auto* q = param(*plugin, "Start at")) q->setValue(1.0f);  // next beat
+    pressGenerate(*plugin);
+    const double spb = rate * 60.0 / head.bpm;  // 22050
+    auto at = [&](double ppq) { return (int) std::llround(ppq * spb); };
+    const int total = at(20);
+    std::vector<NoteEvent> notes{
+        {at(1.37), juce::MidiMessage::noteOn(1, 61, (juce::uint8) 64)},   // -> PPQ 2, one-shot, 2 s = PPQ 2..6
+    };
+    auto first = renderNotes(*plugin, head, rate, block, 0, at(7), notes);
+    juce::File cached = newestClip(cache);
+    juce::AudioBuffer<float> clip;
+    double clipRate = 0;
+    if (!cached.existsAsFile() || !serverClip(server, cached, clip, clipRate)) return 1;
+    check(first.getMagnitude(0, at(2)) == 0.0f, "silence until the next beat after the note");
+    double err = 0;
+    const float vel = 64.0f / 127.0f;
+    for (int ch = 0; ch < 2; ++ch)
+        for (int i = 0; i < clip.getNumSamples(); ++i)
+            err = std::max(err, (double) std::abs(first.getSample(ch, at(2) + i) - vel * clip.getSample(std::min(ch, clip.getNumChannels() - 1), i)));
+    check(err <= 1e-4, "note 61 at PPQ 1.37 plays slot 2 from the first sample of beat 2 at velocity 64/127 (max error "
+                           + juce::String(err) + ")");
+    const int end = at(2) + clip.getNumSamples();
+    check(first.getMagnitude(end, at(7) - end) == 0.0f, "one-shot: silence after the clip");
+
+    // Gated, next bar, hard left, full velocity.
+    if (auto* q = param(*plugin, "Start at")) q->setValue(0.0f);
+    if (auto* m = param(*plugin, "Slot notes")) m->setValue(1.0f);
+    setPlain(*plugin, "Slot 2 pan", -1.0f, 1.0f, -1.0f);
+    notes = {{at(9.3) - at(7), juce::MidiMessage::noteOn(1, 61, (juce::uint8) 127)},
+             {at(12.5) - at(7), juce::MidiMessage::noteOff(1, 61)}};
+    auto second = renderNotes(*plugin, head, rate, block, at(7), at(14) - at(7), notes);
+    const int barAt = at(12) - at(7), offAt = at(12.5) - at(7);
+    err = 0;
+    for (int i = 0; i < offAt - barAt; ++i) err = std::max(err, (double) std::abs(second.getSample(0, barAt + i) - clip.getSample(0, i)));
+    check(second.getMagnitude(0, barAt) == 0.0f && err <= 1e-4,
+          "gated, next bar: a note at PPQ 9.3 starts on bar 4 (PPQ 12) exactly (max error " + juce::String(err) + ")");
+    check(second.getMagnitude(1, 0, second.getNumSamples()) == 0.0f, "pan hard left: the right channel is silent");
+    check(second.getMagnitude(0, offAt, second.getNumSamples() - offAt) == 0.0f, "gated: silence from the note-off on");
+
+    // Pitch -12 (down: the tiny model's noise-like clip has much of its energy near Nyquist, which an octave up
+    // would fold away): same length, other samples, about half the zero crossings.
+    setPlain(*plugin, "Slot 2 pan", -1.0f, 1.0f, 0.0f);
+    setPlain(*plugin, "Slot 2 pitch", -12.0f, 12.0f, -12.0f);
+    if (auto* g = param(*plugin, "Generate")) g->setValue(0.0f);  // released here; pressed again below, blocks later
+    if (auto* m = param(*plugin, "Slot notes")) m->setValue(0.0f);
+    // A host hands parameter changes over with the next block: play stopped blocks for a while, during which the
+    // client thread re-renders the slot (Rubber Band).
+    auto idle = [&](int ms) {
+        head.playing = false;
+        for (int waited = 0; waited < ms; waited += 50) {
+            renderNotes(*plugin, head, rate, block, 0, block, {});
+            juce::Thread::sleep(50);
+        }
+        head.playing = true;
+    };
+    idle(3000);
+    notes = {{at(14.5) - at(14), juce::MidiMessage::noteOn(1, 61, (juce::uint8) 127)}};
+    auto third = renderNotes(*plugin, head, rate, block, at(14), at(19) - at(14), notes);
+    const int pitchedAt = at(16) - at(14);
+    double diff = 0;
+    for (int i = 0; i < clip.getNumSamples(); ++i) diff = std::max(diff, (double) std::abs(third.getSample(0, pitchedAt + i) - clip.getSample(0, i)));
+    const double zClip = crossingRate(clip, 0, clip.getNumSamples()), zUp = crossingRate(third, pitchedAt, clip.getNumSamples());
+    check(third.getMagnitude(0, pitchedAt) == 0.0f && third.getMagnitude(pitchedAt, clip.getNumSamples()) > 0.0f && diff > 0.01,
+          "pitch -12: the slot plays other samples from the bar (max difference from the clip " + juce::String(diff) + ")");
+    check(zUp < 0.7 * zClip, "pitch -12: zero crossings per sample " + juce::String(zUp, 4) + " vs the clip's " + juce::String(zClip, 4));
+
+    // Host tempo: a one-bar loop made at 120 BPM, played from slot 3 at 90 BPM, is 120/90 times as long.
+    setPlain(*plugin, "New clips to slot", 0.0f, 8.0f, 3.0f);
+    setPlain(*plugin, "Bars", 0.0f, 32.0f, 1.0f);
+    if (auto* q = param(*plugin, "Start at")) q->setValue(1.0f);  // next beat
+    int clipsBefore = 0;
+    newestClip(cache, &clipsBefore);
+    if (auto* g = param(*plugin, "Generate")) g->setValue(1.0f);
+    idle(100);
+    renderNotes(*plugin, head, rate, block, at(19), at(20) - at(19), {});  // the clip arrives (offline wait)
+    int clipsAfter = 0;
+    newestClip(cache, &clipsAfter);
+    check(clipsAfter == clipsBefore + 1, "a one-bar clip arrived for slot 3");
+    head.bpm = 90;
+    for (int i = 0; i < 40; ++i) {  // the host plays on at 90 BPM while the client thread re-renders the slot
+        renderNotes(*plugin, head, rate, block, (int64_t) (at(20) + i * block), block, {});
+        juce::Thread::sleep(50);
+    }
+    const double spb90 = rate * 60.0 / 90.0;
+    const int64_t base = (int64_t) std::ceil(24.0 * spb90);
+    const int len = (int) (rate * 4);
+    auto fourth = renderNotes(*plugin, head, rate, block, base, len, {{100, juce::MidiMessage::noteOn(1, 62, (juce::uint8) 127)}});
+    int firstSound = -1, lastSound = -1;
+    for (int i = 0; i < len; ++i)
+        if (fourth.getSample(0, i) != 0.0f || fourth.getSample(1, i) != 0.0f) { if (firstSound < 0) firstSound = i; lastSound = i; }
+    const double want = 88200.0 * 120.0 / 90.0;
+    const double got = lastSound - firstSound + 1;
+    check(firstSound >= 0 && std::abs(got - want) <= 0.01 * want,
+          "at 90 BPM the 120 BPM bar from slot 3 lasts " + juce::String(got, 0) + " samples (" + juce::String(want, 0) + " expected, within 1 %)");
+    plugin->releaseResources();
+    return failures == 0 ? 0 : 1;
+}
+
+/**
+ * Saves an LV2 preset that holds a generated clip, the way a user keeps a sound: the plugin (its own sources,
+ * in this process) makes a clip with the server, and its state goes into a preset bundle for LV2 hosts
+ * (JUCE's LV2 wrapper restores state from the string property <URI>:StateString):
+ *   lv2preset --server <url> --cache <dir> --bundle <dir.lv2> --label <text> [--uri U] [--seconds S] [--seed N] [--steps N]
+ */
+int lv2preset(const juce::StringArray& args) {
+    longplay::LongplayProcessor proc;
+    proc.setRateAndBufferSizeDetails(44100, 1024);
+    proc.prepareToPlay(44100, 1024);
+    auto set = [&](const char* id, float plain) {
+        if (auto* p = proc.params.getParameter(id)) p->setValueNotifyingHost(p->convertTo0to1(plain));
+    };
+    set("seconds", arg(args, "--seconds", "2").getFloatValue());
+    set("seed", arg(args, "--seed", "5").getFloatValue());
+    set("steps", arg(args, "--steps", "8").getFloatValue());
+    proc.requestGenerate("text");
+    const auto t0 = juce::Time::getMillisecondCounterHiRes();
+    while (proc.clipList().empty() && juce::Time::getMillisecondCounterHiRes() - t0 < 300000) juce::Thread::sleep(100);
+    check(!proc.clipList().empty(), "the plugin made a clip for the preset");
+    if (proc.clipList().empty()) return 1;
+    juce::MemoryBlock state;
+    proc.getStateInformation(state);
+    const juce::File bundle(arg(args, "--bundle"));
+    bundle.createDirectory();
+    const juce::String uri = arg(args, "--uri", "https://longplay.dev/plugins/longplay");
+    const juce::String presetUri = uri + "/presets/" + juce::URL::addEscapeChars(arg(args, "--label"), false);
+    const juce::String prefixes = "@prefix lv2: <http://lv2plug.in/ns/lv2core#> .\n"
+                                  "@prefix pset: <http://lv2plug.in/ns/ext/presets#> .\n"
+                                  "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                                  "@prefix state: <http://lv2plug.in/ns/ext/state#> .\n\n";
+    bool ok = bundle.getChildFile("manifest.ttl").replaceWithText(
+            prefixes + "<" + presetUri + ">\n\ta pset:Preset ;\n\tlv2:appliesTo <" + uri + "> ;\n\trdfs:seeAlso <preset.ttl> .\n");
+    ok = ok && bundle.getChildFile("preset.ttl").replaceWithText(
+            prefixes + "<" + presetUri + ">\n\ta pset:Preset ;\n\tlv2:appliesTo <" + uri + "> ;\n\trdfs:label \""
+            + arg(args, "--label") + "\" ;\n\tstate:state [\n\t\t<" + uri + ":StateString> \"" + state.toBase64Encoding()
+            + "\"\n\t] .\n");
+    check(ok, "wrote the preset bundle " + bundle.getFullPathName());
+    return failures == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
     juce::ScopedJuceInitialiser_GUI juce;  // message manager for the plugin formats, no display needed
     juce::StringArray args;
@@ -891,8 +1386,10 @@ int main(int argc, char** argv) {
     const juce::String mode = args.isEmpty() ? juce::String() : args[0];
     int rc = mode == "offline" ? offline(args) : mode == "resilience" ? resilience(args) : mode == "capture" ? capture(args)
            : mode == "loop" ? loop(args) : mode == "embedded" ? embedded(args) : mode == "autostart" ? autostart(args)
-           : mode == "editor" ? editor(args) : 2;
-    if (rc == 2) std::cout << "usage: LongplayTestHost offline|resilience|capture|loop|embedded|autostart|editor ..." << std::endl;
+           : mode == "editor" ? editor(args) : mode == "timeline" ? timeline(args)
+           : mode == "compare" ? compare(args) : mode == "slots" ? slots(args)
+           : mode == "lv2preset" ? lv2preset(args) : 2;
+    if (rc == 2) std::cout << "usage: LongplayTestHost offline|resilience|capture|loop|embedded|autostart|editor|timeline|compare|slots|lv2preset ..." << std::endl;
     std::cout << (rc == 0 ? "PASS" : "FAILED") << std::endl;
     return rc;
 }
