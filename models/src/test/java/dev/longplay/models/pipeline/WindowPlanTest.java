@@ -40,6 +40,15 @@ class WindowPlanTest {
     }
 
     @Test
+    void fourMinutesFortyFiveOfAStableAudioOpenShapedModelIsEightWindows() {
+        int window = 2097152;  // SAO 1.0's sample_size: 47.55 s at 44.1 kHz
+        WindowPlan p = WindowPlan.of(285 * 44100, 0, window, 0);
+        checkChained(p, window);
+        assertEquals(8, p.count());
+        assertEquals(524288, p.windows().get(1).keep(), "a quarter of the window is kept");
+    }
+
+    @Test
     void withATempoEveryJoinIsOnABeatAndWindowsAreWholeBeats() {
         double beat = 60.0 / 174 * 8000;  // 2758.6 frames: not a whole number
         WindowPlan p = WindowPlan.of(8000 * 60, 0, 16000, beat);
