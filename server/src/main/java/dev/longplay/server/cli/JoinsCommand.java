@@ -66,27 +66,29 @@ public final class JoinsCommand implements Callable<Integer> {
                 compute.target(), compute.lowMemory);
         try {
             LongFormGenerator g = renderer.pipeline();
-            List<Row> rows = new ArrayList<>();
-            for (String prompt : prompts != null ? prompts : PROMPTS) {
-                rows.add(measure(g, prompt, null));
-                if (prompt.contains("drum loop")) {
-                    int bars = (int) Math.round(seconds * bpm / 240);
-                    rows.add(measure(g, prompt, new GenerationParams.Loop(bpm, Math.max(1, bars), 4)));
-                }
-            }
             System.out.printf("%s, %.0f s clips, window %.3f s%n", renderer.id(), seconds, g.maxSeconds());
             System.out.println("| clips | joins | largest step at a join | steps inside windows: 99.9th pct |"
                     + " worst join ranks at | loudness step at joins (median) | inside windows (median) | tempo error |");
             System.out.println("|---|---|---|---|---|---|---|---|");
-            for (Row r : rows) {
-                System.out.printf("| %s ×%d | %d | %.4f | %.4f | %.2f %% | %.2f LU | %.2f LU | %s |%n", r.what(), r.clips(),
-                        r.joins(), r.maxJoinStep(), r.insideP999(), 100 * r.worstRank(), r.loudnessJoin(),
-                        r.loudnessInside(), r.tempoError() == null ? "" : String.format("%.2f BPM", r.tempoError()));
+            // each row as soon as it is measured: a long run shows its progress and keeps what it made
+            for (String prompt : prompts != null ? prompts : PROMPTS) {
+                print(measure(g, prompt, null));
+                if (prompt.contains("drum loop")) {
+                    int bars = (int) Math.round(seconds * bpm / 240);
+                    print(measure(g, prompt, new GenerationParams.Loop(bpm, Math.max(1, bars), 4)));
+                }
             }
             return 0;
         } finally {
             renderer.close();
         }
+    }
+
+    private static void print(Row r) {
+        System.out.printf("| %s ×%d | %d | %.4f | %.4f | %.2f %% | %.2f LU | %.2f LU | %s |%n", r.what(), r.clips(),
+                r.joins(), r.maxJoinStep(), r.insideP999(), 100 * r.worstRank(), r.loudnessJoin(), r.loudnessInside(),
+                r.tempoError() == null ? "" : String.format("%.2f BPM", r.tempoError()));
+        System.out.flush();
     }
 
     private Row measure(LongFormGenerator g, String prompt, GenerationParams.Loop loop) {
