@@ -14,7 +14,9 @@ import java.util.Map;
  * window by window ({@link WindowPlan}). Each window after the first is a continuation request whose kept prefix is
  * the tail of the audio so far (the kept latent frames steer every sampler step, so the new audio continues the
  * old), and the two are joined with an equal-power cross-fade ({@link CrossFade}) that ends where the new audio
- * begins — on a beat when the request has a tempo. Loops are closed over the whole clip.
+ * begins — on a beat when the request has a tempo. Loops are closed over the whole clip. Style transfer restyles
+ * the given audio window by window (each window its own stretch of it) and cross-fades the overlaps; inpainting
+ * stays within one window.
  *
  * <p>Works over any {@link AudioGenerator} (Stable Audio Open / small / 2, Stable Audio 3): the windowing lives here
  * only. Memory: one output buffer of the clip's samples plus one window at a time; no window's latents outlive it.
@@ -103,9 +105,9 @@ public final class LongFormGenerator implements AudioGenerator {
         if (total <= window) {
             return new WindowPlan(total, List.of(new WindowPlan.Window(0, total, start)));
         }
-        if (p.init() != null && start == 0) {
+        if (p.init() != null && start == 0 && !p.keep().isEmpty()) {
             throw new IllegalArgumentException(String.format("%.1f s is longer than this model's window of %.1f s:"
-                    + " style transfer and inpainting work within one window (continuation and text to audio go"
+                    + " inpainting works within one window (text to audio, style transfer and continuation go"
                     + " on window by window)", (double) total / rate, windowSeconds));
         }
         double beat = p.loop() == null ? 0 : 60.0 / p.loop().bpm() * rate;
@@ -121,12 +123,18 @@ public final class LongFormGenerator implements AudioGenerator {
         int rate = model.sampleRate();
         int n = plan.count();
         float[][] out = null;
+        // style transfer: every window restyles its own stretch of the given audio; the overlaps are cross-faded
+        float[][] styleSource = null;
         if (p.init() != null) {
             float[][] given = Resampler.resample(p.init().samples(), p.init().sampleRate(), rate);
-            out = new float[given.length][plan.totalFrames()];
-            int start = plan.windows().get(0).join();
-            for (int c = 0; c < given.length; c++) {
-                System.arraycopy(given[c], 0, out[c], 0, Math.min(start, given[c].length));
+            if (p.keep().isEmpty()) {
+                styleSource = given;
+            } else {
+                out = new float[given.length][plan.totalFrames()];
+                int start = plan.windows().get(0).join();
+                for (int c = 0; c < given.length; c++) {
+                    System.arraycopy(given[c], 0, out[c], 0, Math.min(start, given[c].length));
+                }
             }
         }
         Map<String, Double> timings = new LinkedHashMap<>();
@@ -138,7 +146,8 @@ public final class LongFormGenerator implements AudioGenerator {
             }
             listener.onProgress("window", k, n);
             WindowPlan.Window w = plan.windows().get(k);
-            GenerationParams wp = windowParams(p, w, out, rate, totalSeconds, k);
+            GenerationParams wp = styleSource != null ? styleWindowParams(p, w, styleSource, rate, totalSeconds, k)
+                    : windowParams(p, w, out, rate, totalSeconds, k);
             GeneratedAudio audio = model.generate(wp, windowListener(listener, k, n));
             audio.timingsSeconds().forEach((key, v) -> timings.merge(key, v, Double::sum));
             float[][] s = audio.samples();
@@ -180,6 +189,21 @@ public final class LongFormGenerator implements AudioGenerator {
         return new GenerationParams(p.prompt(), p.negativePrompt(), seconds, positional ? (double) w.start() / rate : 0,
                 seed, p.steps(), p.cfgScale(), p.sampler(), p.sigmaMin(), p.sigmaMax(), p.rho(), init, null, keep, null,
                 positional ? Math.max(totalSeconds, seconds) : null);
+    }
+
+    // a style-transfer window: its stretch of the given audio (silence past its end) as init, nothing kept
+    private GenerationParams styleWindowParams(GenerationParams p, WindowPlan.Window w, float[][] source, int rate,
+                                               double totalSeconds, int k) {
+        float[][] stretch = new float[source.length][w.frames()];
+        for (int c = 0; c < source.length; c++) {
+            int n = Math.max(0, Math.min(w.frames(), source[c].length - w.start()));
+            System.arraycopy(source[c], w.start(), stretch[c], 0, n);
+        }
+        GenerationParams base = windowParams(p, new WindowPlan.Window(w.start(), w.frames(), 0), null, rate,
+                totalSeconds, k);
+        return new GenerationParams(base.prompt(), base.negativePrompt(), base.seconds(), base.secondsStart(),
+                base.seed(), base.steps(), base.cfgScale(), base.sampler(), base.sigmaMin(), base.sigmaMax(), base.rho(),
+                new GenerationParams.InitAudio(stretch, rate), p.initNoiseLevel(), List.of(), null, base.secondsTotal());
     }
 
     // sampling counted over all windows; a window's other stages are its own business

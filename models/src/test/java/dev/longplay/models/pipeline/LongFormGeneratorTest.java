@@ -118,14 +118,28 @@ class LongFormGeneratorTest {
     }
 
     @Test
-    void tooLongAndStyleTransferBeyondTheWindowAreRefusedSayingWhy() {
+    void styleTransferBeyondTheWindowRestylesTheGivenAudioWindowByWindow() {
+        float[][] take = new float[2][(int) (1.2 * 22050)];
+        for (int i = 0; i < take[0].length; i++) {
+            take[0][i] = take[1][i] = (float) (0.4 * Math.sin(2 * Math.PI * 330 * i / 22050.0));
+        }
+        GenerationParams p = new GenerationParams("x", null, 1.2, 0, 1, 3, 3.0, null, null, null, null,
+                new GenerationParams.InitAudio(take, 22050), 1.0, null, null);
+        assertEquals(3, longForm.plan(p).count());
+        GeneratedAudio a = longForm.generate(p, GenerationListener.NONE);
+        assertEquals(Math.round(1.2 * 44100), a.frames(), "given at 22.05 kHz, made at the model's rate, as long");
+    }
+
+    @Test
+    void tooLongAndInpaintingBeyondTheWindowAreRefusedSayingWhy() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> longForm.generate(params(31, 1, null, null, null), GenerationListener.NONE));
         assertTrue(e.getMessage().contains("longest clip") && e.getMessage().contains("30"), e.getMessage());
         float[][] take = new float[2][44100];
-        GenerationParams styleTransfer = new GenerationParams("x", null, 1.0, 0, 1, 3, 3.0, null, null, null, null,
-                new GenerationParams.InitAudio(take, 44100), 1.0, null, null);
-        e = assertThrows(IllegalArgumentException.class, () -> longForm.generate(styleTransfer, GenerationListener.NONE));
-        assertTrue(e.getMessage().contains("window of 0.5 s"), e.getMessage());
+        GenerationParams inpaint = new GenerationParams("x", null, 1.0, 0, 1, 3, 3.0, null, null, null, null,
+                new GenerationParams.InitAudio(take, 44100), null,
+                List.of(new GenerationParams.TimeSpan(0, 0.2), new GenerationParams.TimeSpan(0.8, 1.0)), null);
+        e = assertThrows(IllegalArgumentException.class, () -> longForm.generate(inpaint, GenerationListener.NONE));
+        assertTrue(e.getMessage().contains("window of 0.5 s") && e.getMessage().contains("inpainting"), e.getMessage());
     }
 }
