@@ -93,7 +93,9 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   hub = await gatedHub();
+  // The tiny model by name: serve's default is now the trained 8 kHz model, and these checks are about the console.
   server = spawn(join(repo, 'longplay'), ['serve', '--port', String(port), '--osc-port', '-1',
+    '--model', 'longplay-tiny-random-v1',
     '--data-dir', join(temp, 'data'), '--config-dir', join(temp, 'config')], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HF_ENDPOINT: hubUrl, HF_HOME: join(temp, 'hf'), HF_TOKEN: '' } });
   server.stdout.on('data', d => logs.push(d.toString()));

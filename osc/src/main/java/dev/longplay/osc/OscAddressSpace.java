@@ -128,7 +128,7 @@ public final class OscAddressSpace {
             required("fraction", FLOAT, "Overall progress, 0 to 1."),
             required("step", INT, "Current step of this stage."),
             required("total", INT, "Steps in this stage."),
-            required("stage", STRING, "queued, encode, sample or decode.")), "Sent while the job runs.");
+            required("stage", STRING, "queued, encode, window (a clip longer than the model's window: step = windows done of total), sample or decode.")), "Sent while the job runs.");
     private static final List<OscErrorCode> GEN_ERRORS = List.of(E_BAD_ARG, E_QUEUE_FULL, E_NO_MODEL, E_OOM, E_CANCELLED);
 
     private static final List<OscAddressDef> ALL = List.of(

@@ -12,10 +12,13 @@ import java.util.List;
  * @param initNoiseLevel sigma the sampler starts from with init audio (style transfer); lower keeps more
  * @param keep          spans of {@code init} (in seconds) kept as they are while the rest is regenerated
  * @param loop          tempo and bars: the clip becomes exactly that many bars and loops without a click
+ * @param secondsTotal  the seconds_total conditioning value; null means {@code seconds} (a window of a longer
+ *                      piece says the piece's length here, as the reference's crops of longer files did)
  */
 public record GenerationParams(String prompt, String negativePrompt, double seconds, double secondsStart, long seed,
                                Integer steps, Double cfgScale, String sampler, Double sigmaMin, Double sigmaMax,
-                               Double rho, InitAudio init, Double initNoiseLevel, List<TimeSpan> keep, Loop loop) {
+                               Double rho, InitAudio init, Double initNoiseLevel, List<TimeSpan> keep, Loop loop,
+                               Double secondsTotal) {
 
     /** Audio handed in by the user, at its own rate; the pipeline resamples it to the model's. */
     public record InitAudio(float[][] samples, int sampleRate) {
@@ -40,6 +43,17 @@ public record GenerationParams(String prompt, String negativePrompt, double seco
         if (!keep.isEmpty() && init == null) {
             throw new IllegalArgumentException("keeping spans needs init audio");
         }
+        if (secondsTotal != null && !(secondsTotal > 0 && Double.isFinite(secondsTotal))) {
+            throw new IllegalArgumentException("seconds total must be positive, got " + secondsTotal);
+        }
+    }
+
+    /** Conditioned on its own length ({@code secondsTotal} null). */
+    public GenerationParams(String prompt, String negativePrompt, double seconds, double secondsStart, long seed,
+                            Integer steps, Double cfgScale, String sampler, Double sigmaMin, Double sigmaMax, Double rho,
+                            InitAudio init, Double initNoiseLevel, List<TimeSpan> keep, Loop loop) {
+        this(prompt, negativePrompt, seconds, secondsStart, seed, steps, cfgScale, sampler, sigmaMin, sigmaMax, rho, init,
+                initNoiseLevel, keep, loop, null);
     }
 
     /** A plain text-to-audio request with the model's defaults. */

@@ -17,13 +17,34 @@ import java.util.Set;
  * Rectified flow after adversarial post-training (SAO small): 8 ping-pong steps without guidance.
  * A model folder may override any of these in {@value #FILE} (Longplay's own file; the reference ignores it),
  * e.g. a small trained model whose guidance overshoots at 7.
+ *
+ * <p>{@code windowSeconds} says how the windows of a clip longer than the model's window are conditioned on time:
+ * {@link #POSITION} (the reference's training: crops of longer files, seconds_start = the window's offset,
+ * seconds_total = the whole piece) or {@link #WINDOW} (each window as a clip of its own: start 0, total = its length,
+ * for a model only ever trained on whole short clips, which never saw another start).
  */
 public record SamplingDefaults(String sampler, int steps, double cfgScale, double sigmaMin, double sigmaMax,
-                               double rho, double initNoiseLevel) {
+                               double rho, double initNoiseLevel, String windowSeconds) {
+
+    public static final String POSITION = "position";
+    public static final String WINDOW = "window";
+
+    public SamplingDefaults {
+        if (!POSITION.equals(windowSeconds) && !WINDOW.equals(windowSeconds)) {
+            throw new IllegalArgumentException("window_seconds must be '" + POSITION + "' or '" + WINDOW + "', not '"
+                    + windowSeconds + "'");
+        }
+    }
+
+    /** With windows conditioned on their position (the reference's way). */
+    public SamplingDefaults(String sampler, int steps, double cfgScale, double sigmaMin, double sigmaMax, double rho,
+                            double initNoiseLevel) {
+        this(sampler, steps, cfgScale, sigmaMin, sigmaMax, rho, initNoiseLevel, POSITION);
+    }
 
     public static final String FILE = "sampling_defaults.json";
     private static final Set<String> KEYS =
-            Set.of("sampler", "steps", "cfg_scale", "sigma_min", "sigma_max", "rho", "init_noise_level");
+            Set.of("sampler", "steps", "cfg_scale", "sigma_min", "sigma_max", "rho", "init_noise_level", "window_seconds");
 
     public static SamplingDefaults forObjective(String objective) {
         return switch (objective) {
@@ -57,6 +78,11 @@ public record SamplingDefaults(String sampler, int steps, double cfgScale, doubl
                 throw new CheckpointException(file + ": unknown setting '" + key + "' (known: " + KEYS + ")");
             }
         }
+        String windowSeconds = json.has("window_seconds") ? json.get("window_seconds").asText() : POSITION;
+        if (!POSITION.equals(windowSeconds) && !WINDOW.equals(windowSeconds)) {
+            throw new CheckpointException(file + ": 'window_seconds' must be \"" + POSITION + "\" or \"" + WINDOW
+                    + "\", not " + json.get("window_seconds"));
+        }
         SamplingDefaults d = new SamplingDefaults(
                 json.has("sampler") ? json.get("sampler").asText() : base.sampler(),
                 json.has("steps") ? wholeNumber(file, json, "steps") : base.steps(),
@@ -65,7 +91,7 @@ public record SamplingDefaults(String sampler, int steps, double cfgScale, doubl
                 json.has("sigma_max") ? number(file, json, "sigma_max").doubleValue() : base.sigmaMax(),
                 json.has("rho") ? number(file, json, "rho").doubleValue() : base.rho(),
                 json.has("init_noise_level") ? number(file, json, "init_noise_level").doubleValue()
-                        : base.initNoiseLevel());
+                        : base.initNoiseLevel(), windowSeconds);
         try {
             if (Sampler.forName(d.sampler()).rectifiedFlow() != Sampler.forName(base.sampler()).rectifiedFlow()) {
                 throw new CheckpointException(file + ": sampler '" + d.sampler() + "' does not fit the model's "

@@ -157,6 +157,11 @@ public final class StableAudioPipeline implements AudioGenerator {
     }
 
     @Override
+    public boolean positionalWindows() {
+        return SamplingDefaults.POSITION.equals(defaults.windowSeconds());
+    }
+
+    @Override
     public void setLowMemory(boolean lowMemory) {
         this.lowMemory = lowMemory;
     }
@@ -200,7 +205,8 @@ public final class StableAudioPipeline implements AudioGenerator {
         try (NDManager gen = manager.newSubManager()) {
             long t0 = System.nanoTime();
             listener.onProgress("conditioning", 0, 1);
-            double secondsTotal = p.loop() == null ? p.seconds() : (double) loopFrames / rate;
+            double secondsTotal = p.secondsTotal() != null ? p.secondsTotal()
+                    : p.loop() == null ? p.seconds() : (double) loopFrames / rate;
             Conditioning cond = condition(p.prompt(), p.secondsStart(), secondsTotal, gen);
             Conditioning negative = p.negativePrompt() != null && !p.negativePrompt().isBlank() && cfg != 1.0
                     ? condition(p.negativePrompt(), p.secondsStart(), secondsTotal, gen) : null;
@@ -263,7 +269,9 @@ public final class StableAudioPipeline implements AudioGenerator {
             timings.put("decoding", seconds(t3));
 
             if (keeping) {
-                AudioSplice.keep(samples, initAudio, spans(p.keep(), rate), Math.round(0.02f * rate));
+                int realInit = (int) Math.min(initAudio[0].length,
+                        Math.round(p.init().samples()[0].length * (double) rate / p.init().sampleRate()));
+                AudioSplice.keep(samples, initAudio, realInit, spans(p.keep(), rate), Math.round(0.02f * rate));
             }
             if (p.loop() != null) {
                 samples = LoopSeam.close(samples, loopFrames, fade);

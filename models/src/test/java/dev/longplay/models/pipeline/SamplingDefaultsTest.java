@@ -55,6 +55,7 @@ class SamplingDefaultsTest {
                 {"{\"sigma_max\": 0.1}", "sigma_max above sigma_min"},
                 {"[1, 2]", "JSON object"},
                 {"{cfg_scale: 3", "not readable JSON"},
+                {"{\"window_seconds\": \"crop\"}", "'window_seconds' must be"},
         };
         for (String[] c : cases) {
             Files.writeString(dir.resolve(SamplingDefaults.FILE), c[0]);
@@ -63,6 +64,19 @@ class SamplingDefaultsTest {
             assertTrue(e.getMessage().contains(SamplingDefaults.FILE) && e.getMessage().contains(c[1]),
                     c[0] + " -> " + e.getMessage());
         }
+    }
+
+    @Test
+    void windowSecondsSaysHowTheWindowsOfALongClipAreConditioned(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("m");
+        Files.createDirectories(dir);
+        assertEquals(SamplingDefaults.POSITION, SamplingDefaults.forModel("v", dir).windowSeconds(),
+                "without a file, windows are told their place as the reference's crops were");
+        Files.writeString(dir.resolve(SamplingDefaults.FILE), "{\"window_seconds\": \"window\"}");
+        assertEquals(SamplingDefaults.WINDOW, SamplingDefaults.forModel("v", dir).windowSeconds());
+        Path shipped = Path.of("..", "trained", "small8k-x256");
+        assertEquals(SamplingDefaults.WINDOW, SamplingDefaults.forModel("v", shipped).windowSeconds(),
+                "the shipped model only ever saw whole clips starting at 0");
     }
 
     private static float[] generate(StableAudioPipeline p, Integer steps, Double cfg, Double sigmaMax) {

@@ -1,30 +1,24 @@
 package dev.longplay.server.cli;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.longplay.models.pipeline.TrainedModel;
 
 /**
- * The model {@code demo} and {@code generate} run when no --model is given: the small model Longplay trained
- * itself, shipped in the repository (so nothing is downloaded). The launcher passes the install's root as
- * {@code longplay.home}, so the folder is found from any working directory; without it (a bare {@code java -jar}) it is
- * looked for in the working directory. Where it is missing the answer is null: the embedded random tiny model,
- * which always exists.
+ * The model every command runs when no --model is given ({@code demo}, {@code generate}, {@code serve},
+ * {@code worker}): the small model Longplay trained itself, shipped inside the jar under a stable, versioned id and
+ * unpacked into the model cache on first use (so nothing is downloaded, and NATS routes jobs by the same id on every
+ * machine). {@code --model longplay-tiny-random-v1} names the embedded random-weight architecture check instead.
  */
 final class DefaultModel {
 
-    /** The trained default, relative to the install's root. */
+    static final String ID = TrainedModel.ID;
+
+    /** Where its files come from in the repository (built into the jar from there). */
     static final String FOLDER = "trained/small8k-x256";
 
     private DefaultModel() {
     }
 
     static String spec() {
-        return spec(System.getProperty("longplay.home"));
-    }
-
-    static String spec(String home) {
-        Path dir = home == null ? Path.of(FOLDER) : Path.of(home, FOLDER);
-        return Files.isRegularFile(dir.resolve("model.safetensors")) && Files.isRegularFile(dir.resolve("model_config.json"))
-                ? dir.toAbsolutePath().normalize().toString() : null;
+        return ID;
     }
 }

@@ -39,7 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "DIR|HF-ID",
-            description = "model folder or Hugging Face id in the local cache (default: " + DefaultModel.FOLDER
+            description = "model folder or Hugging Face id in the local cache (default: " + DefaultModel.ID
                     + ", the small model Longplay trained; longplay-tiny-random-v1 names the random architecture check)")
     String model;
 
@@ -49,7 +49,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-n", "--negative"}, description = "what to steer away from (e.g. \"Low quality.\")")
     String negative;
 
-    @Option(names = {"-s", "--seconds"}, description = "length in seconds (with --continue: seconds to add; default 10, or the model's window if shorter)")
+    @Option(names = {"-s", "--seconds"}, description = "length in seconds, up to 600; longer than the model's window is made window by window (with --continue: seconds to add; default 10, or the model's window if shorter)")
     Double seconds;
 
     @Option(names = "--seed", description = "random seed (default: random; recorded in the sidecar)")
@@ -145,7 +145,7 @@ public final class GenerateCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(quiet);
             renderer.load(null, bar);
             double window = renderer.models().get(0).maxSeconds();
-            if (seconds == null && from == null && request.mode() == Mode.TEXT && request.seconds() > window) {
+            if (seconds == null && bpm == null && from == null && request.mode() == Mode.TEXT && request.seconds() > window) {
                 request = request.withSeconds(window); // a short-window model (the trained default: 2 s) still answers
             }
             List<Candidate> made = new ArrayList<>();

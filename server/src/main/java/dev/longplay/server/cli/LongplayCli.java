@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
+                JoinsCommand.class,
         })
 public final class LongplayCli implements Runnable {
 

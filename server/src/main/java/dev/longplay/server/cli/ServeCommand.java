@@ -12,7 +12,6 @@ import dev.longplay.server.jobs.JobRunner;
 import dev.longplay.server.jobs.LocalJobRunner;
 import dev.longplay.server.scaleout.JetStreamLayout;
 import dev.longplay.server.scaleout.NatsJobRunner;
-import dev.longplay.models.pipeline.EmbeddedModel;
 import dev.longplay.osc.OscClientLimits;
 import dev.longplay.osc.OscServerConfig;
 import picocli.CommandLine.Command;
@@ -66,7 +65,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--load-model-at", description = "start or first-job (default: start)", converter = LoadAtConverter.class)
     LoadAt loadModelAt = LoadAt.start;
 
-    @Option(names = "--model", description = "model id or path for the renderer (default: the runtime's default model)")
+    @Option(names = "--model", description = "model id or path for the renderer (default: " + DefaultModel.ID
+            + ", the small model Longplay trained; longplay-tiny-random-v1 names the random architecture check)")
     String model;
 
     @Option(names = "--clip-limit-gb", description = "clip store size before the least recently used clips are evicted (default: ${DEFAULT-VALUE})")
@@ -202,7 +202,7 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         if (nats != null) {
-            String defaultModel = model != null ? model : EmbeddedModel.ID;
+            String defaultModel = model != null ? model : DefaultModel.ID;
             JetStreamLayout layout;
             try {
                 layout = new JetStreamLayout(natsReplicas, JetStreamLayout.defaults().resultsKeptFor(), JetStreamLayout.defaults().clipsKeptFor());
@@ -214,7 +214,8 @@ public final class ServeCommand implements Callable<Integer> {
                     new NatsJobRunner.Config(nats, natsName, defaultModel, Duration.ofSeconds(3), layout, natsClipDir), clips);
         } else {
             try {
-                renderer = (renderers != null ? renderers : RendererWiring.factory(compute)).create(model);
+                renderer = (renderers != null ? renderers : RendererWiring.factory(compute))
+                        .create(model != null ? model : DefaultModel.ID);
             } catch (ClipRendererFactory.RendererUnavailableException e) {
                 System.err.println("serve: no renderer: " + e.getMessage());
                 return 2;

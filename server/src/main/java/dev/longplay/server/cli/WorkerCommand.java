@@ -23,7 +23,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--nats", paramLabel = "URL", required = true, description = "the NATS server (JetStream enabled), e.g. nats://10.0.0.5:4222")
     String nats;
 
-    @Option(names = "--model", description = "model id or path to load (default: the embedded tiny model); servers route jobs by this id")
+    @Option(names = "--model", description = "model id or path to load (default: " + DefaultModel.ID
+            + ", the small model Longplay trained); servers route jobs by this id")
     String model;
 
     @Option(names = "--name", description = "this worker's name (default: host name and process id)")
@@ -88,7 +89,8 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         ClipRenderer renderer;
         try {
-            renderer = (renderers != null ? renderers : RendererWiring.factory(compute)).create(model);
+            renderer = (renderers != null ? renderers : RendererWiring.factory(compute))
+                    .create(model != null ? model : DefaultModel.ID);
         } catch (ClipRendererFactory.RendererUnavailableException e) {
             System.err.println("worker: no renderer: " + e.getMessage());
             return 2;

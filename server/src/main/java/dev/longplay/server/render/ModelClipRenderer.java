@@ -9,6 +9,9 @@ import dev.longplay.models.pipeline.EmbeddedModel;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.pipeline.LongFormGenerator;
+import dev.longplay.models.pipeline.TrainedModel;
+import dev.longplay.models.pipeline.WindowPlan;
 import dev.longplay.models.sa3.Sa3Pipeline;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
@@ -37,9 +40,10 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The job engine's renderer backed by the model runtime: one Stable Audio pipeline (a real checkpoint, or the
- * embedded tiny model), loaded once and kept. Translates a {@link GenerationRequest} into pipeline parameters:
- * continuation keeps the given audio and extends it; inpainting keeps everything outside the ranges.
+ * The job engine's renderer backed by the model runtime: one Stable Audio pipeline (a real checkpoint, the default
+ * model Longplay trained, or the embedded tiny model), loaded once and kept. Translates a {@link GenerationRequest}
+ * into pipeline parameters: continuation keeps the given audio and extends it; inpainting keeps everything outside the
+ * ranges. A clip longer than the model's window is made window by window ({@link LongFormGenerator}).
  */
 public final class ModelClipRenderer implements ClipRenderer {
 
@@ -47,14 +51,14 @@ public final class ModelClipRenderer implements ClipRenderer {
     private final Path cacheDir;
     private final ComputeTarget target;
     private final boolean lowMemory;
-    private volatile AudioGenerator pipeline;
+    private volatile LongFormGenerator pipeline;
     // LoRA adapters merged into the pipeline: renders share them (read lock); changing them waits for those renders.
     private final ReentrantReadWriteLock loraLock = new ReentrantReadWriteLock();
     private List<LoraChoice> merged = List.of();
 
     /**
-     * modelSpec: a folder or Hugging Face id, or null (or the embedded model's id, so a command line can name it)
-     * for the embedded model (made under cacheDir).
+     * modelSpec: a folder or Hugging Face id, {@link TrainedModel#ID} for the default model (unpacked under cacheDir),
+     * or null (or the embedded model's id, so a command line can name it) for the embedded model (made under cacheDir).
      */
     public ModelClipRenderer(String modelSpec, Path cacheDir) {
         this(modelSpec, cacheDir, ComputeTarget.CPU, false);
@@ -84,6 +88,8 @@ public final class ModelClipRenderer implements ClipRenderer {
         AudioGenerator p = pipeline;
         String description = modelSpec == null
                 ? "embedded tiny random-weight model (architecture check; makes noise-like sound, not music)"
+                : TrainedModel.ID.equals(modelSpec)
+                ? "Longplay's own small model, 8 kHz stereo (drum loops, bass lines, pads, plucks, risers, sweeps, hits)"
                 : "Stable Audio model " + modelSpec;
         description += " (" + target.precisionName() + ")";
         if (p == null) {
@@ -105,10 +111,11 @@ public final class ModelClipRenderer implements ClipRenderer {
         progress.progress(Stage.LOADING_MODEL, 0, 1);
         try {
             ModelFiles files = modelSpec == null ? EmbeddedModel.ensure(cacheDir)
+                    : TrainedModel.ID.equals(modelSpec) ? TrainedModel.ensure(cacheDir)
                     : ModelLocator.fromEnvironment().locate(modelSpec);
             AudioGenerator loaded = AudioGenerators.load(files, id(), target);
             loaded.setLowMemory(lowMemory);
-            pipeline = loaded;
+            pipeline = new LongFormGenerator(loaded);
         } catch (CheckpointException | IllegalArgumentException e) {
             throw new RenderException(RenderException.Kind.MODEL_UNAVAILABLE, e.getMessage(), e);
         } catch (OutOfMemoryError e) {
@@ -148,8 +155,8 @@ public final class ModelClipRenderer implements ClipRenderer {
         }
     }
 
-    /** The loaded pipeline (loading it first if needed). */
-    public AudioGenerator pipeline() throws RenderException {
+    /** The loaded pipeline, windowing requests longer than the model's window (loading it first if needed). */
+    public LongFormGenerator pipeline() throws RenderException {
         load(null, (s, a, b) -> { });
         return pipeline;
     }
@@ -157,7 +164,7 @@ public final class ModelClipRenderer implements ClipRenderer {
     @Override
     public RenderedClip render(GenerationRequest r, ProgressListener progress, CancellationCheck cancel)
             throws RenderException {
-        AudioGenerator p = pipeline();
+        LongFormGenerator p = pipeline();
         GenerationParams params = toParams(r);
         GenerationListener listener = new GenerationListener() {
             @Override
@@ -165,6 +172,7 @@ public final class ModelClipRenderer implements ClipRenderer {
                 progress.progress(switch (stage) {
                     case "encoding" -> Stage.ENCODING;
                     case "decoding" -> Stage.DECODING;
+                    case "window" -> Stage.WINDOW;
                     default -> Stage.SAMPLING;
                 }, step, total);
             }
@@ -175,8 +183,10 @@ public final class ModelClipRenderer implements ClipRenderer {
             }
         };
         GeneratedAudio audio;
-        Lock adapters = useLoras(p, r.loras());
+        WindowPlan plan;
+        Lock adapters = useLoras(p.model(), r.loras());
         try {
+            plan = p.plan(params);
             audio = p.generate(params, listener);
         } catch (SamplingCancelledException e) {
             throw new RenderException(RenderException.Kind.CANCELLED, "cancelled", e);
@@ -196,6 +206,13 @@ public final class ModelClipRenderer implements ClipRenderer {
         meta.put("modelHash", p.fingerprint());
         if (!r.loras().isEmpty()) {
             meta.put("loras", r.loras().stream().map(l -> Map.of("name", l.name(), "strength", l.strength())).toList());
+        }
+        if (plan.count() > 1) {
+            WindowPlan.Window second = plan.windows().get(1);
+            meta.put("longForm", Map.of("windows", plan.count(),
+                    "windowSeconds", (double) plan.windows().get(0).frames() / p.sampleRate(),
+                    "overlapSeconds", (double) second.keep() / p.sampleRate(),
+                    "joinsSeconds", plan.joins().stream().map(j -> (double) j / p.sampleRate()).toList()));
         }
         Map<String, Object> timings = new LinkedHashMap<>();
         audio.timingsSeconds().forEach((k, v) -> timings.put(k + "Ms", Math.round(v * 1000)));

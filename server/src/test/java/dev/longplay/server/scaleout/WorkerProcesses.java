@@ -26,6 +26,7 @@ final class WorkerProcesses {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dai.djl.pytorch.num_threads=1",
                 "-cp", System.getProperty("java.class.path"), LongplayCli.class.getName(),
                 "worker", "--nats", natsUrl, "--name", name, "--ack-wait", Double.toString(ackWaitSeconds),
+                "--model", EmbeddedModel.ID,
                 "--work-dir", root.resolve("work-" + name).toString())
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("worker-" + name + ".log").toFile());
