@@ -7,6 +7,8 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 failures=0
 n=0
+# The planted paths are spelt through variables so that this file holds no machine path itself.
+H=/home R=/root W=/work
 
 repo() { # a fresh git repository holding one tracked file with the given line
     local dir="$scratch/r$n" line="$1"
@@ -29,10 +31,10 @@ expect() { # fail|pass, the line to plant
     fi
 }
 
-expect fail 'the model is in /home/alice/models'
-expect fail 'run /root/venv/bin/python'
-expect fail '#!/work/venv/bin/python'
-expect fail 'git --git-dir=/work/.mirror/x/repo archive HEAD'
+expect fail "the model is in $H/alice/models"
+expect fail "run $R/venv/bin/python"
+expect fail "#!$W/venv/bin/python"
+expect fail "git --git-dir=$W/.mirror/x/repo archive HEAD"
 expect fail 'git clone https://example.org/sat /tmp/sat'
 expect fail 'PYTHONPATH=/tmp/sa3ref:/tmp/vend python3 x.py'
 expect fail 'PYTHON=/opt/venv/bin/python'
@@ -56,9 +58,9 @@ printf 'other line /tmp/scratchdir/x\n' >> "$dir/docs/page.md"
 
 # untracked files are not the repository's; a copy without .git is still checked
 n=$((n + 1)); dir="$(repo 'clean')"
-echo '/home/alice/x' > "$dir/notes.txt"
+echo "$H/alice/x" > "$dir/notes.txt"
 "$check" "$dir" >/dev/null 2>&1 || { echo "check-paths-test: an untracked file failed the check" >&2; failures=$((failures + 1)); }
-rm -rf "$dir/.git" "$dir/notes.txt"; echo 'see /root/x' >> "$dir/docs/page.md"
+rm -rf "$dir/.git" "$dir/notes.txt"; echo "see $R/x" >> "$dir/docs/page.md"
 "$check" "$dir" >/dev/null 2>&1 && { echo "check-paths-test: a copy without .git was not checked" >&2; failures=$((failures + 1)); }
 
 if [ "$failures" -gt 0 ]; then
