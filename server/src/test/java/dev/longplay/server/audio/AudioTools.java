@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** sox and ffmpeg, the reference tools the audio tests make fixtures with and compare against. */
-final class AudioTools {
+public final class AudioTools {
 
     private AudioTools() {
     }
 
-    static boolean installed(String program) {
+    public static boolean installed(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
                 return true;
@@ -28,12 +28,12 @@ final class AudioTools {
         return false;
     }
 
-    static void assumeSoxAndFfmpeg() {
+    public static void assumeSoxAndFfmpeg() {
         Assumptions.assumeTrue(installed("sox") && installed("ffmpeg"), "sox and ffmpeg are not installed");
     }
 
     /** Runs a command, failing with its output if it fails; returns stdout. */
-    static byte[] run(String... cmd) throws IOException, InterruptedException {
+    public static byte[] run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -61,7 +61,7 @@ final class AudioTools {
     }
 
     /** ffmpeg's own decode of a file as planar floats, {@code channels} interleaved in its f32le output. */
-    static float[][] ffmpegDecode(Path file, int channels) throws IOException, InterruptedException {
+    public static float[][] ffmpegDecode(Path file, int channels) throws IOException, InterruptedException {
         byte[] raw = run("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "f32le", "-c:a", "pcm_f32le", "-");
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         int frames = raw.length / 4 / channels;
@@ -75,7 +75,7 @@ final class AudioTools {
     }
 
     /** sox's decode (libvorbisfile, libFLAC, libmad, …) as planar floats. */
-    static float[][] soxDecode(Path file, int channels) throws IOException, InterruptedException {
+    public static float[][] soxDecode(Path file, int channels) throws IOException, InterruptedException {
         byte[] raw = run("sox", file.toString(), "-t", "f32", "-e", "floating-point", "-b", "32", "-L", "-");
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         int frames = raw.length / 4 / channels;

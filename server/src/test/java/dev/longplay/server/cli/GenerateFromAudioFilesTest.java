@@ -1,5 +1,6 @@
 package dev.longplay.server.cli;
 
+import dev.longplay.server.audio.AudioTools;
 import dev.longplay.server.audio.AudioFileReader;
 import dev.longplay.server.audio.DecodedAudio;
 import dev.longplay.server.clips.WavWriter;
@@ -10,14 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,9 +36,9 @@ class GenerateFromAudioFilesTest {
 
     @BeforeAll
     static void makeTake() throws Exception {
-        assumeTrue(onPath("sox") && onPath("ffmpeg"), "sox and ffmpeg are not installed");
+        assumeTrue(AudioTools.installed("sox") && AudioTools.installed("ffmpeg"), "sox and ffmpeg are not installed");
         take = dir.resolve("take.wav");
-        exec("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", take.toString(), "synth", "1", "sine", "220",
+        AudioTools.run("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", take.toString(), "synth", "1", "sine", "220",
                 "sine", "330", "gain", "-6");
     }
 
@@ -61,8 +58,8 @@ class GenerateFromAudioFilesTest {
     void losslessTakesGiveTheClipTheirWavGives() throws Exception {
         Path flac = dir.resolve("take.flac");
         Path aiff = dir.resolve("take.aiff");
-        exec("sox", take.toString(), flac.toString());
-        exec("sox", take.toString(), aiff.toString());
+        AudioTools.run("sox", take.toString(), flac.toString());
+        AudioTools.run("sox", take.toString(), aiff.toString());
         ScoreCommandTest.Run fromWav = ScoreCommandTest.run(generate(take, dir.resolve("from-wav.wav")));
         assertEquals(0, fromWav.code(), fromWav.err());
         float[][] reference = wav(dir.resolve("from-wav.wav"));
@@ -77,7 +74,7 @@ class GenerateFromAudioFilesTest {
         }
         // And the input matters: another take gives another clip.
         Path other = dir.resolve("other.flac");
-        exec("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", other.toString(), "synth", "1", "square", "90", "gain", "-6");
+        AudioTools.run("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", other.toString(), "synth", "1", "square", "90", "gain", "-6");
         ScoreCommandTest.Run r = ScoreCommandTest.run(generate(other, dir.resolve("from-other.wav")));
         assertEquals(0, r.code(), r.err());
         assertFalse(Arrays.equals(reference[0], wav(dir.resolve("from-other.wav"))[0]), "a different take changes the clip");
@@ -87,7 +84,7 @@ class GenerateFromAudioFilesTest {
     void lossyTakesGiveTheClipOfTheirDecodedSamples() throws Exception {
         for (String ext : List.of("mp3", "ogg")) {
             Path lossy = dir.resolve("take." + ext);
-            exec("sox", take.toString(), lossy.toString());
+            AudioTools.run("sox", take.toString(), lossy.toString());
             // The decode itself is checked against reference decoders in AudioFileReaderTest; here, that the CLI
             // feeds exactly those samples to the model: the same samples as a float WAV give the very same clip.
             DecodedAudio decoded = AudioFileReader.read(lossy);
@@ -110,7 +107,7 @@ class GenerateFromAudioFilesTest {
     @Test
     void flacTakesAreInpaintAndContinueSources() throws Exception {
         Path flac = dir.resolve("source.flac");
-        exec("sox", take.toString(), flac.toString());
+        AudioTools.run("sox", take.toString(), flac.toString());
         // without --seconds, inpainting keeps the take's length, read from the FLAC
         List<String> inpaint = new java.util.ArrayList<>(List.of(generate(flac, dir.resolve("inpainted.wav"))));
         int at = inpaint.indexOf("--seconds");
@@ -131,7 +128,7 @@ class GenerateFromAudioFilesTest {
         Path bad = dir.resolve("bad.flac");
         byte[] good = Files.readAllBytes(take);
         Path flac = dir.resolve("for-bad.flac");
-        exec("sox", take.toString(), flac.toString());
+        AudioTools.run("sox", take.toString(), flac.toString());
         byte[] f = Files.readAllBytes(flac);
         Files.write(bad, Arrays.copyOf(f, f.length / 2));
         java.io.PrintStream stderr = System.err;
@@ -161,48 +158,15 @@ class GenerateFromAudioFilesTest {
         assertTrue(Files.readString(dir.resolve("clip.json")).contains("\"flac24\""), "the sidecar names the format");
         // ffmpeg, not our reader, decodes the FLAC; its samples are the WAV's, bit for bit.
         float[][] expected = wav(dir.resolve("clip24.wav"));
-        float[][] got = ffmpegF32(dir.resolve("clip.flac"), expected.length);
+        float[][] got = AudioTools.ffmpegDecode(dir.resolve("clip.flac"), expected.length);
         for (int c = 0; c < expected.length; c++) {
             assertArrayEquals(expected[c], got[c], "channel " + c);
         }
-        String probe = new String(exec("ffprobe", "-v", "error", "-show_entries", "stream=duration_ts,bits_per_raw_sample",
+        String probe = new String(AudioTools.run("ffprobe", "-v", "error", "-show_entries", "stream=duration_ts,bits_per_raw_sample",
                 "-of", "csv=p=0", dir.resolve("clip.flac").toString())).trim();
         assertEquals(expected[0].length + ",24", probe, "STREAMINFO gives the sample size and the length");
 
         ScoreCommandTest.Run wrong = ScoreCommandTest.run(generate(take, dir.resolve("clip.wav"), "--format", "flac"));
         assertTrue(wrong.code() != 0 && wrong.err().contains(".flac"), wrong.err());
-    }
-
-    static float[][] ffmpegF32(Path file, int channels) throws Exception {
-        byte[] raw = exec("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "f32le", "-c:a", "pcm_f32le", "-");
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        float[][] out = new float[channels][raw.length / 4 / channels];
-        for (int i = 0; i < out[0].length; i++) {
-            for (int c = 0; c < channels; c++) {
-                out[c][i] = b.getFloat();
-            }
-        }
-        return out;
-    }
-
-    static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static byte[] exec(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        p.getOutputStream().close();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(out);
-        }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", cmd));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd));
-        return out.toByteArray();
     }
 }

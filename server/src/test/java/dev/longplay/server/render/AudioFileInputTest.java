@@ -1,5 +1,6 @@
 package dev.longplay.server.render;
 
+import dev.longplay.server.audio.AudioTools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.illposed.osc.OSCMessage;
 import dev.longplay.osc.OscServerConfig;
@@ -11,13 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,18 +49,18 @@ class AudioFileInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(onPath("sox") && onPath("ffmpeg"), "sox and ffmpeg are not installed");
+        assumeTrue(AudioTools.installed("sox") && AudioTools.installed("ffmpeg"), "sox and ffmpeg are not installed");
         s = TestServer.start(root, new ModelClipRenderer(null, root.resolve("models")), 1, 16);
         importDir = Files.createDirectories(root.resolve("import"));
         osc = s.server.startOsc(OscServerConfig.defaults("test").withPorts(0, 0), Optional.of(importDir))
                 .udpAddress().orElseThrow();
         take = root.resolve("take.wav");
-        exec("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", take.toString(), "synth", "1", "sine", "220",
+        AudioTools.run("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", take.toString(), "synth", "1", "sine", "220",
                 "sine", "330", "gain", "-6");
         for (String ext : List.of("flac", "aiff", "mp3", "ogg")) {
-            exec("sox", take.toString(), importDir.resolve("take." + ext).toString());
+            AudioTools.run("sox", take.toString(), importDir.resolve("take." + ext).toString());
         }
-        exec("ffmpeg", "-v", "error", "-i", take.toString(), "-c:a", "libopus", importDir.resolve("take.opus").toString());
+        AudioTools.run("ffmpeg", "-v", "error", "-i", take.toString(), "-c:a", "libopus", importDir.resolve("take.opus").toString());
     }
 
     @AfterAll
@@ -155,7 +152,7 @@ class AudioFileInputTest {
             assertEquals("audio/flac", r.headers().firstValue("Content-Type").orElse(""), Arrays.toString(ask));
             Path f = root.resolve("dl.flac");
             Files.write(f, r.body());
-            float[][] got = ffmpegF32(f, wav.length);
+            float[][] got = AudioTools.ffmpegDecode(f, wav.length);
             assertEquals(wav[0].length, got[0].length);
             for (int c = 0; c < wav.length; c++) {
                 for (int i = 0; i < wav[c].length; i++) {
@@ -195,38 +192,5 @@ class AudioFileInputTest {
             assertEquals("/fail", fail.getAddress(), fail.getArguments().toString());
             assertTrue(fail.getArguments().toString().contains("truncated"), fail.getArguments().toString());
         }
-    }
-
-    static float[][] ffmpegF32(Path file, int channels) throws Exception {
-        byte[] raw = exec("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "f32le", "-c:a", "pcm_f32le", "-");
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        float[][] out = new float[channels][raw.length / 4 / channels];
-        for (int i = 0; i < out[0].length; i++) {
-            for (int c = 0; c < channels; c++) {
-                out[c][i] = b.getFloat();
-            }
-        }
-        return out;
-    }
-
-    static boolean onPath(String program) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static byte[] exec(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        p.getOutputStream().close();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(out);
-        }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", cmd));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd));
-        return out.toByteArray();
     }
 }
