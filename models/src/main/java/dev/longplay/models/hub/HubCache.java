@@ -64,15 +64,25 @@ public final class HubCache {
         return p;
     }
 
-    /** Points {@code snapshots/COMMIT/PATH} at the blob with a relative link, replacing any earlier link. */
+    /**
+     * Points {@code snapshots/COMMIT/PATH} at the blob with a relative link, replacing any earlier link. The link is
+     * made under a unique name and renamed into place, so pulls of one repo that finish together (another process,
+     * or huggingface_hub) both succeed and a reader never sees the path missing.
+     */
     public void link(RepoRef ref, String commit, String path, String etag) {
         Path file = snapshotFile(ref, commit, path);
         Path target = file.getParent().relativize(blob(ref, etag));
+        Path fresh = file.resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".link");
         try {
             Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            Files.createSymbolicLink(file, target);
+            Files.createSymbolicLink(fresh, target);
+            Files.move(fresh, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(fresh);
+            } catch (IOException ignored) {
+                // the link error below is the one worth reporting
+            }
             throw new HubException(HubException.Reason.CACHE, "cannot link " + file + " to its blob: " + e.getMessage(), e);
         }
     }
