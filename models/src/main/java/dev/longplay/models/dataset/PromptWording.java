@@ -94,7 +94,17 @@ public final class PromptWording {
         return write(spec, rng, true);
     }
 
+    /** The wording drawn for one prompt: its parts' order, key spelling, separator and styles. */
+    record Choice(List<Part> order, KeySpelling spelling, boolean commas, boolean keyWithIn, String tempoStyle,
+                  String place) {
+    }
+
     private static String write(SoundSpec spec, SplittableRandom rng, boolean heldOut) {
+        return write(spec, choose(spec, rng, heldOut));
+    }
+
+    /** A trained ({@code heldOut} false) or held-out wording for {@code spec}, drawn from {@code rng}. */
+    static Choice choose(SoundSpec spec, SplittableRandom rng, boolean heldOut) {
         List<Part> order;
         do {
             order = new ArrayList<>(parts(spec));
@@ -112,17 +122,21 @@ public final class PromptWording {
         boolean keyWithIn = rng.nextInt(3) == 0;
         String tempoStyle = TEMPO_STYLES[rng.nextInt(TEMPO_STYLES.length)];
         String[] places = PLACES[spec.placement().ordinal()];
-        String place = places[rng.nextInt(places.length)];
+        return new Choice(List.copyOf(order), spelling, commas, keyWithIn, tempoStyle,
+                places[rng.nextInt(places.length)]);
+    }
+
+    static String write(SoundSpec spec, Choice c) {
         List<String> words = new ArrayList<>();
-        for (Part p : order) {
+        for (Part p : c.order()) {
             words.add(switch (p) {
                 case KIND -> spec.kind().words();
-                case KEY -> (keyWithIn ? "in " : "") + spelling.write(spec.keyPitchClass(), spec.minor());
-                case TEMPO -> String.format(java.util.Locale.ROOT, tempoStyle, spec.tempo());
+                case KEY -> (c.keyWithIn() ? "in " : "") + c.spelling().write(spec.keyPitchClass(), spec.minor());
+                case TEMPO -> String.format(java.util.Locale.ROOT, c.tempoStyle(), spec.tempo());
                 case TONE -> spec.brightness().words();
-                case PLACE -> place;
+                case PLACE -> c.place();
             });
         }
-        return String.join(commas ? ", " : " ", words);
+        return String.join(c.commas() ? ", " : " ", words);
     }
 }
