@@ -118,6 +118,26 @@ class PromptVocabularyV2TokensTest {
         }
     }
 
+    /**
+     * The shipped default keeps the tokenizer it was trained with: its prompts' ids are pinned as that model reads
+     * them (2 is unknown: commas, "line", "centered" and untrained tempos such as 97), so a V2 change that reached
+     * old folders would fail here.
+     */
+    @Test
+    void theShippedDefaultReadsItsPromptsAsItWasTrained() {
+        Path json = Path.of("..", "trained", "small8k-x256", "tokenizer", "tokenizer.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(json), "no shipped model in this checkout");
+        try (T5Tokenizer t = T5Tokenizer.load(json, 32)) {
+            long[][] ids = t.encode(List.of("drum loop, 97 BPM, dark, centered",
+                    "bass line, A minor, 100 BPM, dark, centered", "drum loop at 97 bpm, kick and hats",
+                    "pad chords, C# major, bright, panned left")).ids();
+            assertArrayEquals(new long[] {48, 73, 2, 2, 29, 2, 43, 2, 2, 1}, Arrays.copyOf(ids[0], 10));
+            assertArrayEquals(new long[] {23, 2, 2, 3, 79, 2, 140, 29, 2, 43, 2, 2, 1}, Arrays.copyOf(ids[1], 13));
+            assertArrayEquals(new long[] {48, 73, 11, 2, 29, 2, 71, 5, 64, 1}, Arrays.copyOf(ids[2], 10));
+            assertArrayEquals(new long[] {83, 36, 2, 128, 2, 76, 2, 31, 2, 2, 125, 1}, Arrays.copyOf(ids[3], 12));
+        }
+    }
+
     @Test
     void aModelFolderTellsItsVocabularyByItsTokenizerAndOldFoldersAreV1() throws Exception {
         Path v2 = tmp.resolve("v2/tokenizer");
