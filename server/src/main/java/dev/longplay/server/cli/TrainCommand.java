@@ -81,6 +81,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " decoder only, so a longer FFT can sharpen its pitch without moving the latents)")
     int[] fftSizes;
 
+    @Option(names = "--clip-seconds", paramLabel = "S",
+            description = "new runs only: length of the training clips in seconds (default 2.048; the model's window is"
+                    + " its config's sample_size, which should match: 65536 samples at 8 kHz for 8.192 s)")
+    Double clipSeconds;
+
     @Option(names = "--vocabulary", paramLabel = "V",
             description = "new runs only: the prompts' wording and tokenizer: v1 (the synthesiser's labels at eight"
                     + " tempos, whole-word tokens; the default) or v2 (every integer tempo 70-180 as digits, every key"
@@ -120,7 +125,8 @@ final class TrainCommand implements Callable<Integer> {
                     autoencoderSteps != null ? autoencoderSteps : initFrom != null ? 0 : 2000,
                     diffusionSteps == null ? 4000 : diffusionSteps);
             TrainingRecipe recipe = new TrainingRecipe(standard.seed(), standard.datasetSeed(), batch,
-                    standard.clipSeconds(), standard.autoencoderSteps(), standard.diffusionSteps(),
+                    clipSeconds != null ? clipSeconds : standard.clipSeconds(), standard.autoencoderSteps(),
+                    standard.diffusionSteps(),
                     learningRate == null ? standard.peakLr() : learningRate,
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
                     standard.klWeight(), fftSizes != null ? fftSizes : standard.fftSizes(), checkpointEvery,
