@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * the same sounds asked once in a trained wording and once in a held-out one (held-out word order and, for tonal
  * kinds, the key's held-out spelling). A model that understands the words scores the two alike.
  * Examples come from the training label combinations ({@link SyntheticDataset.Split#VALIDATION}'s seeds), so
- * only the wording is new.
+ * only the wording is new; the wording set takes the kinds in turn, so from 7 prompts on it has drum loops and
+ * tonal sounds.
  */
 public final class WordingAdherence {
 
@@ -51,13 +52,22 @@ public final class WordingAdherence {
         Tally trained = new Tally();
         Tally heldOut = new Tally();
         for (int i = 0; i < prompts; i++) {
-            WordedExample ex = ds.worded(SyntheticDataset.Split.VALIDATION, 2_000_000L + i, PromptVocabulary.V2);
-            SoundSpec spec = ex.spec();
+            SoundSpec spec = ofKind(ds, SoundKind.values()[i % SoundKind.values().length], 2_000_000L + 1000L * i);
             SplittableRandom rng = new SplittableRandom(spec.seed() ^ 0x4E1DL);
             trained.add(source, rate, spec, PromptWording.trained(spec, rng), seconds, i);
             heldOut.add(source, rate, spec, PromptWording.heldOut(spec, rng), seconds, i);
         }
         return new Report(prompts, new Share(tempoHits, prompts), trained.shares(), heldOut.shares());
+    }
+
+    /** The first V2 validation example from {@code index} on that is of {@code kind}: the kinds take turns. */
+    private static SoundSpec ofKind(SyntheticDataset ds, SoundKind kind, long index) {
+        for (long j = index; ; j++) {
+            WordedExample ex = ds.worded(SyntheticDataset.Split.VALIDATION, j, PromptVocabulary.V2);
+            if (ex.spec().kind() == kind) {
+                return ex.spec();
+            }
+        }
     }
 
     static boolean onTempo(float[] mono, int rate, int bpm) {

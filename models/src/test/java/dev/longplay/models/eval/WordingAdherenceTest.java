@@ -35,6 +35,8 @@ class WordingAdherenceTest {
         assertEquals(r.trainedWording(), r.heldOutWording());
         assertEquals(1.0, r.trainedWording().rootPitchClass().value(), r.toString());
         assertEquals(1.0, r.trainedWording().placement().value(), r.toString());
+        assertEquals(2, r.trainedWording().tempoWithin2Bpm().asked(), "drum loops are 2 of 11 in turn");
+        assertEquals(1.0, r.trainedWording().tempoWithin2Bpm().value(), r.toString());
     }
 
     @Test
@@ -76,6 +78,9 @@ class WordingAdherenceTest {
             }
         }
         assertEquals(n + 4 * n, prompts.size());
+        for (int k = 0; k < n; k++) {
+            assertEquals(SoundKind.values()[k], specs.get(n + 4 * k).kind(), "the kinds take turns");
+        }
     }
 
     @Test

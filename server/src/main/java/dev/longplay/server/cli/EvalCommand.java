@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 /** {@code longplay eval --model DIR}: prompt adherence on held-out label combinations of the synthetic set. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measure how a model follows held-out prompts of the synthetic set: tempo, root pitch class, "
-                + "dark/bright order, stereo placement, and a Fréchet distance to synthesised references.")
+                + "dark/bright order, stereo placement, and a Fréchet distance to synthesised references; then "
+                + "tempos and wordings (word orders, key spellings) kept out of training.")
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR|HF-ID", description = "the model to measure")
