@@ -52,6 +52,23 @@ public final class SyntheticDataset {
         return List.copyOf(seen);
     }
 
+    /**
+     * Example {@code index} of {@code split} worded in {@code vocabulary}: for {@link PromptVocabulary#V1} the
+     * {@link #example} with its own label, exactly as runs before V2 trained; for {@link PromptVocabulary#V2} the
+     * same sound at a trained integer tempo, in a trained wording ({@link PromptWording#trained}).
+     */
+    public WordedExample worded(Split split, long index, PromptVocabulary vocabulary) {
+        SoundSpec spec = example(split, index);
+        if (vocabulary == PromptVocabulary.V1) {
+            return new WordedExample(spec, spec.prompt());
+        }
+        SplittableRandom rng = new SplittableRandom(spec.seed() ^ 0x57A7E5L);
+        java.util.List<Integer> tempos = PromptWording.trainingTempos();
+        SoundSpec v2 = new SoundSpec(spec.kind(), tempos.get(rng.nextInt(tempos.size())), spec.keyPitchClass(),
+                spec.minor(), spec.brightness(), spec.placement(), spec.seed());
+        return new WordedExample(v2, PromptWording.trained(v2, rng));
+    }
+
     /** Example {@code index} of {@code split}; the same every time for the same dataset seed. */
     public SoundSpec example(Split split, long index) {
         SplittableRandom rng = new SplittableRandom(seed * 31 + split.ordinal() * 0x5DEECE66DL + index * 0x9E3779B97F4A7C15L);

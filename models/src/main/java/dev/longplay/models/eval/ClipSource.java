@@ -21,12 +21,28 @@ public interface ClipSource {
     /** A clip of about {@code seconds} for {@code spec}, as [channel][sample]; {@code seed} varies the noise. */
     float[][] clip(SoundSpec spec, double seconds, long seed);
 
+    /**
+     * As {@link #clip(SoundSpec, double, long)} asked in other words: {@code prompt} describes {@code spec}. Sources
+     * that render the spec itself (the synthesiser, the autoencoder) ignore the words.
+     */
+    default float[][] clip(SoundSpec spec, String prompt, double seconds, long seed) {
+        return clip(spec, seconds, seed);
+    }
+
     /** The model's generation from the spec's prompt; {@code cfgScale} null keeps the model's default. */
     static ClipSource generated(StableAudioPipeline model, int steps, Double cfgScale) {
-        return (spec, seconds, seed) -> {
-            GeneratedAudio a = model.generate(new GenerationParams(spec.prompt(), null, seconds, 0, seed, steps, cfgScale,
-                    null, null, null, null, null, null, null, null), GenerationListener.NONE);
-            return a.samples();
+        return new ClipSource() {
+            @Override
+            public float[][] clip(SoundSpec spec, double seconds, long seed) {
+                return clip(spec, spec.prompt(), seconds, seed);
+            }
+
+            @Override
+            public float[][] clip(SoundSpec spec, String prompt, double seconds, long seed) {
+                GeneratedAudio a = model.generate(new GenerationParams(prompt, null, seconds, 0, seed, steps, cfgScale,
+                        null, null, null, null, null, null, null, null), GenerationListener.NONE);
+                return a.samples();
+            }
         };
     }
 

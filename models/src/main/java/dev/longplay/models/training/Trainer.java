@@ -87,8 +87,9 @@ public final class Trainer implements AutoCloseable {
                 decoderParams.put(k, p);
             }
         });
+        // the wording follows the run's own tokenizer, so runs begun before V2 resume on the same batches
         this.batches = new TrainingBatches(recipe.datasetSeed(), config.sampleRate(), config.audioChannels(),
-                recipe.batchSize());
+                recipe.batchSize(), dev.longplay.models.dataset.PromptVocabulary.of(dir));
         int aeClip = clipSamples(recipe.clipSeconds() / 2);
         for (int n : recipe.fftSizes()) {
             if (n < 4 || n > aeClip) {

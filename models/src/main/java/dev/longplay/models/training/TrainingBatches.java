@@ -3,16 +3,17 @@ package dev.longplay.models.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.longplay.models.dataset.SoundSpec;
+import dev.longplay.models.dataset.PromptVocabulary;
 import dev.longplay.models.dataset.SoundSynth;
 import dev.longplay.models.dataset.SyntheticDataset;
+import dev.longplay.models.dataset.WordedExample;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The batches of a run: batch {@code n} holds training examples {@code n·B … n·B + B − 1}, so it is the same
- * on a resumed run as on an uninterrupted one.
+ * on a resumed run as on an uninterrupted one. Prompts are worded in the run's {@link PromptVocabulary}.
  */
 final class TrainingBatches {
 
@@ -23,9 +24,15 @@ final class TrainingBatches {
     private final SoundSynth synth;
     private final int channels;
     private final int batchSize;
+    private final PromptVocabulary vocabulary;
 
     TrainingBatches(long datasetSeed, int sampleRate, int channels, int batchSize) {
+        this(datasetSeed, sampleRate, channels, batchSize, PromptVocabulary.V1);
+    }
+
+    TrainingBatches(long datasetSeed, int sampleRate, int channels, int batchSize, PromptVocabulary vocabulary) {
         this.dataset = new SyntheticDataset(datasetSeed);
+        this.vocabulary = vocabulary;
         this.synth = new SoundSynth(sampleRate);
         this.channels = channels;
         this.batchSize = batchSize;
@@ -40,13 +47,13 @@ final class TrainingBatches {
         float[] flat = new float[batchSize * channels * samples];
         List<String> prompts = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
-            SoundSpec spec = dataset.example(split, first + i);
-            float[][] audio = synth.render(spec, samples);
+            WordedExample example = dataset.worded(split, first + i, vocabulary);
+            float[][] audio = synth.render(example.spec(), samples);
             for (int c = 0; c < channels; c++) {
                 float[] src = channels == 1 ? mono(audio) : audio[c];
                 System.arraycopy(src, 0, flat, (i * channels + c) * samples, samples);
             }
-            prompts.add(spec.prompt());
+            prompts.add(example.prompt());
         }
         return new Batch(manager.create(flat, new Shape(batchSize, channels, samples)), prompts);
     }

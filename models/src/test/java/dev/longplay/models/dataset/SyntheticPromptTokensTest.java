@@ -23,7 +23,11 @@ class SyntheticPromptTokensTest {
     private static final long UNKNOWN = 2;
 
     private static T5Tokenizer tokenizer() throws Exception {
-        Path json = Path.of(SyntheticPromptTokensTest.class.getResource("/dev/longplay/models/tiny/tokenizer.json").toURI());
+        return tokenizer(PromptVocabulary.V1);
+    }
+
+    static T5Tokenizer tokenizer(PromptVocabulary v) throws Exception {
+        Path json = Path.of(SyntheticPromptTokensTest.class.getResource("/dev/longplay/models/" + v.tokenizerResource()).toURI());
         return T5Tokenizer.load(json, 32);
     }
 

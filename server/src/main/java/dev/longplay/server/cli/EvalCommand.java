@@ -3,6 +3,7 @@ package dev.longplay.server.cli;
 import dev.longplay.models.dataset.SoundKind;
 import dev.longplay.models.eval.ClipSource;
 import dev.longplay.models.eval.PromptAdherence;
+import dev.longplay.models.eval.WordingAdherence;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.weights.ModelLocator;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import java.util.concurrent.Callable;
 /** {@code longplay eval --model DIR}: prompt adherence on held-out label combinations of the synthetic set. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measure how a model follows held-out prompts of the synthetic set: tempo, root pitch class, "
-                + "dark/bright order, stereo placement, and a Fréchet distance to synthesised references.")
+                + "dark/bright order, stereo placement, and a Fréchet distance to synthesised references; then "
+                + "tempos and wordings (word orders, key spellings) kept out of training.")
 final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR|HF-ID", description = "the model to measure")
@@ -23,6 +25,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--prompts", defaultValue = "24", paramLabel = "N", description = "held-out prompts (default 24)")
     int prompts;
+
+    @Option(names = "--wording-prompts", defaultValue = "24", paramLabel = "N",
+            description = "prompts of each held-out wording set: drum loops at tempos never trained (73, 83, ... 173),"
+                    + " and sounds asked in a trained and in a held-out word order and key spelling (default 24; 0 skips)")
+    int wordingPrompts;
 
     @Option(names = "--seconds", defaultValue = "2", paramLabel = "S", description = "clip length (default 2)")
     double seconds;
@@ -78,8 +85,23 @@ final class EvalCommand implements Callable<Integer> {
             r.rootByKind().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                     intervals.append("  root ").append(kindName(e.getKey())).append(' ').append(e.getValue()));
             System.out.println(intervals);
+            if (wordingPrompts > 0) {
+                printWording(WordingAdherence.measure(clips, p.sampleRate(), datasetSeed, wordingPrompts, seconds));
+            }
         }
         return 0;
+    }
+
+    /** Each held-out wording share with its 95 % interval, the trained wording of the same sounds beside it. */
+    private static void printWording(WordingAdherence.Report w) {
+        System.out.println("held-out tempos (73, 83, ... 173 BPM) within 2 BPM: " + w.heldOutTempos());
+        System.out.println("trained wording:  " + wordingLine(w.trainedWording()));
+        System.out.println("held-out wording: " + wordingLine(w.heldOutWording()));
+    }
+
+    private static String wordingLine(WordingAdherence.Shares s) {
+        return "tempo±2BPM " + s.tempoWithin2Bpm() + "  root " + s.rootPitchClass() + "  dark<bright "
+                + s.brightnessOrder() + "  placement " + s.placement();
     }
 
     private static String kindName(SoundKind kind) {

@@ -1,5 +1,6 @@
 package dev.longplay.server.cli;
 
+import dev.longplay.models.dataset.PromptVocabulary;
 import dev.longplay.models.training.Trainer;
 import dev.longplay.models.training.TrainingListener;
 import dev.longplay.models.training.TrainingRecipe;
@@ -80,6 +81,17 @@ final class TrainCommand implements Callable<Integer> {
                     + " decoder only, so a longer FFT can sharpen its pitch without moving the latents)")
     int[] fftSizes;
 
+    @Option(names = "--clip-seconds", paramLabel = "S",
+            description = "new runs only: length of the training clips in seconds (default 2.048; the model's window is"
+                    + " its config's sample_size, which should match: 65536 samples at 8 kHz for 8.192 s)")
+    Double clipSeconds;
+
+    @Option(names = "--vocabulary", paramLabel = "V",
+            description = "new runs only: the prompts' wording and tokenizer: v1 (the synthesiser's labels at eight"
+                    + " tempos, whole-word tokens; the default) or v2 (every integer tempo 70-180 as digits, every key"
+                    + " spelling, varied word orders); a resumed or --init-from run keeps its model's")
+    String vocabulary;
+
     @Option(names = "--max-minutes", paramLabel = "M",
             description = "stop at the first checkpoint after M minutes (the run stays resumable)")
     Double maxMinutes;
@@ -93,6 +105,10 @@ final class TrainCommand implements Callable<Integer> {
         boolean resuming = Files.isDirectory(dir.resolve("training"));
         Trainer trainer;
         if (resuming) {
+            if (vocabulary != null) {
+                throw new IllegalArgumentException("--vocabulary starts a new run, but " + dir + " already holds one"
+                        + " (it keeps the wording of its tokenizer)");
+            }
             if (autoencoderFrom != null || initFrom != null) {
                 throw new IllegalArgumentException((initFrom != null ? "--init-from" : "--autoencoder-from")
                         + " starts a new run, but " + dir + " already holds one");
@@ -109,7 +125,8 @@ final class TrainCommand implements Callable<Integer> {
                     autoencoderSteps != null ? autoencoderSteps : initFrom != null ? 0 : 2000,
                     diffusionSteps == null ? 4000 : diffusionSteps);
             TrainingRecipe recipe = new TrainingRecipe(standard.seed(), standard.datasetSeed(), batch,
-                    standard.clipSeconds(), standard.autoencoderSteps(), standard.diffusionSteps(),
+                    clipSeconds != null ? clipSeconds : standard.clipSeconds(), standard.autoencoderSteps(),
+                    standard.diffusionSteps(),
                     learningRate == null ? standard.peakLr() : learningRate,
                     standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
                     standard.klWeight(), fftSizes != null ? fftSizes : standard.fftSizes(), checkpointEvery,
@@ -117,7 +134,11 @@ final class TrainCommand implements Callable<Integer> {
                     shortClipShare != null ? shortClipShare : initFrom != null ? Double.valueOf(0) : null);
             byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
             byte[] t5Config = resource("tiny/text_encoder_config.json");
-            byte[] tokenizer = resource("tiny/tokenizer.json");
+            if (initFrom != null && vocabulary != null) {
+                throw new IllegalArgumentException("--init-from keeps its model's tokenizer: leave out --vocabulary");
+            }
+            byte[] tokenizer = resource((vocabulary == null ? PromptVocabulary.V1 : PromptVocabulary.parse(vocabulary))
+                    .tokenizerResource());
             if (initFrom != null) {
                 trainer = Trainer.startFrom(dir, recipe, target, initFrom);
                 System.err.println("longplay: new run in " + dir + " fine-tuning " + initFrom + ", on "
