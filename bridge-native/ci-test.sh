@@ -57,9 +57,10 @@ export OPT_OUT_TRACKING=true
 
 server_cmd=("$root/longplay")
 [ -f "$root/server/target/longplay.jar" ] && server_cmd=(java -Dlongplay.home="$root" -jar "$root/server/target/longplay.jar")
+model_args=()  # the server's default model (the trained one, 8 kHz) until the sample-exact checks below
 start_server() {
     "${server_cmd[@]}" serve --port "$port" --osc-port -1 --data-dir "$tmp/data" --config-dir "$tmp/config" \
-        >>"$tmp/server.log" 2>&1 &
+        "${model_args[@]}" >>"$tmp/server.log" 2>&1 &
     server_pid=$!
     for _ in $(seq 1 600); do
         if curl -fsS "$LONGPLAY_URL/v1/health" >/dev/null 2>&1 \
@@ -87,6 +88,13 @@ run_host vst3-44k1 offline --format VST3 --plugin "$vst3" --rate 44100 --block 4
 run_host vst3-88k2 offline --format VST3 --plugin "$vst3" --rate 88200 --block 333
 LV2_PATH="$lv2dir" run_host lv2-96k offline --format LV2 --plugin "$uri" --rate 96000 --block 1024
 run_host capture capture --format VST3 --plugin "$vst3" --uploads "$tmp/data/uploads"
+
+# The checks that follow compare the host's output with the clip sample for sample at 44.1 kHz (loops, the
+# timeline, slots), so from here the server serves the tiny 44.1 kHz model; the cases above ran on the default.
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+model_args=(--model longplay-tiny-random-v1)
+start_server
+echo "server on $LONGPLAY_URL with the tiny 44.1 kHz model (pid $server_pid)"
 run_host loop loop --format VST3 --plugin "$vst3"
 run_host embedded embedded --format VST3 --plugin "$vst3" --token-file "$LONGPLAY_TOKEN_FILE"
 # Hosts that round or jitter the PPQ they report, or (Ardour's LV2) report a position only now and then.
@@ -129,7 +137,7 @@ auto_port="$(free_port)"
     echo '#!/bin/sh'
     echo "echo \$\$ >$(printf %q "$tmp/auto-server.pid")"
     printf 'exec'; printf ' %q' "${server_cmd[@]}" serve --port "$auto_port" --osc-port -1 --data-dir "$tmp/data-auto" \
-        --config-dir "$tmp/config-auto"; printf ' >>%q 2>&1\n' "$tmp/server-auto.log"
+        --config-dir "$tmp/config-auto" "${model_args[@]}"; printf ' >>%q 2>&1\n' "$tmp/server-auto.log"
 } >"$tmp/start-server.sh"
 chmod +x "$tmp/start-server.sh"
 mkdir -p "$tmp/cache-auto"
