@@ -33,13 +33,11 @@ Run ($SCRATCH: any scratch folder outside the repository):
 """
 import contextlib
 import copy
-import importlib.machinery
 import importlib.util
 import json
 import math
 import os
 import sys
-import types
 
 import torch
 import torch.nn.functional as F
@@ -47,53 +45,23 @@ import torch.utils.checkpoint  # noqa: F401  (the reference calls it without imp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from golden_io import save_safetensors  # noqa: E402
-
-
-def _module(name, **attrs):
-    m = types.ModuleType(name)
-    m.__spec__ = importlib.machinery.ModuleSpec(name, None)
-    m.__dict__.update(attrs)
-    sys.modules[name] = m
-    return m
-
-
-def _any_name(name):
-    # a module whose every attribute is a placeholder class: imported at module level, never called here
-    m = _module(name)
-    m.__getattr__ = lambda n: (_ for _ in ()).throw(AttributeError(n)) if n.startswith("__") else type(n, (), {})
-    return m
-
-
-class _Unloaded(torch.nn.Module):
-    """Stands in for T5: built by the conditioner, never called here."""
-
-    @classmethod
-    def from_pretrained(cls, *a, **k):
-        return cls()
+import reference_stand_ins as stand_ins  # noqa: E402
 
 
 def _install_stand_ins(kd_root):
-    _module("huggingface_hub", hf_hub_download=None)
-    _module("tqdm", tqdm=lambda x, *a, **k: x, trange=lambda *a, **k: range(*a))
-    _module("tqdm.auto", tqdm=lambda x, *a, **k: x, trange=lambda *a, **k: range(*a))
-    _module("safetensors")
-    _module("safetensors.torch", load_file=None, save_file=None)
-    _module("transformers", T5EncoderModel=_Unloaded, AutoTokenizer=_Unloaded, T5Tokenizer=_Unloaded)
-    _any_name("alias_free_torch")
-    _any_name("einops_exts")
-    _any_name("torchaudio").transforms = _any_name("torchaudio.transforms")
-    sys.modules["torchaudio"].functional = _any_name("torchaudio.functional")
-    _any_name("scipy").integrate = _any_name("scipy.integrate")
-    _any_name("torchdiffeq")
-    _any_name("torchsde")
+    stand_ins.install_common()
+    stand_ins.any_name("einops_exts")
+    stand_ins.any_name("scipy").integrate = stand_ins.any_name("scipy.integrate")
+    stand_ins.any_name("torchdiffeq")
+    stand_ins.any_name("torchsde")
     # k-diffusion: the package's own sampling.py and external.py; utils only for the one helper they call
-    kd = _module("k_diffusion")
+    kd = stand_ins.module("k_diffusion")
     kd.__path__ = []
 
     def append_dims(x, n):
         return x[(...,) + (None,) * (n - x.ndim)]
 
-    kd.utils = _module("k_diffusion.utils", append_dims=append_dims)
+    kd.utils = stand_ins.module("k_diffusion.utils", append_dims=append_dims)
     for name in ("sampling", "external"):
         spec = importlib.util.spec_from_file_location("k_diffusion." + name,
                                                       os.path.join(kd_root, "k_diffusion", name + ".py"))

@@ -4,12 +4,13 @@ models/src/test/resources/golden/sat_*/ (format and `dit_forward` component of m
 
 Reference: Stability-AI/stable-audio-tools (its stable_audio_tools package on the path, from `git archive HEAD
 stable_audio_tools`), built by its own factory (`create_model_from_config`) and run through its own conditioned
-wrapper, with einops and einops-exts from their sources. Run with Debian 12's python3-torch 1.13 (no PyPI on the
-build machines), which lacks a few torch 2 names the reference imports; the shims below supply them:
+wrapper, with einops and einops-exts from their sources. Runs on Debian 12's python3-torch 1.13 or on torch 2 (both give
+the same cases); 1.13 lacks a few torch 2 names the reference imports, and the shims below supply them:
   - F.scaled_dot_product_attention: the textbook formula softmax(q k^T / sqrt(d)) v (the reference's fallback
     when neither flash-attn nor FlexAttention is used, which is the path these cases take);
   - torch.compile (identity), torch.backends.cuda.sdp_kernel and torch.nn.attention.flex_attention (unused);
-  - huggingface_hub, k_diffusion, tqdm, safetensors, torchaudio, alias_free_torch and transformers as empty stand-ins: nothing here downloads,
+  - huggingface_hub, k_diffusion, tqdm, safetensors, torchaudio, alias_free_torch and transformers as empty stand-ins
+    (reference_stand_ins.py, shared with make_sao_cases.py): nothing here downloads,
     samples or reads a checkpoint, and the T5 conditioner's language model is never run (its last hidden state
     is an input of the case; the conditioner's own proj_out and mask are applied to it, as its forward does).
 
@@ -34,17 +35,9 @@ import json
 import math
 import os
 import sys
-import types
 
 import torch
 import torch.nn.functional as F
-
-
-def _module(name, **attrs):
-    m = types.ModuleType(name)
-    m.__dict__.update(attrs)
-    sys.modules[name] = m
-    return m
 
 
 def _sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
@@ -65,37 +58,13 @@ import torch.backends.cuda  # noqa: E402
 import torch.utils.checkpoint  # noqa: E402,F401  (the reference calls it without importing it)
 if not hasattr(torch.backends.cuda, "sdp_kernel"):
     torch.backends.cuda.sdp_kernel = lambda **kw: None
-_module("torch.nn.attention")
-_module("torch.nn.attention.flex_attention", flex_attention=None)
-_module("huggingface_hub", hf_hub_download=None)
-_module("k_diffusion")
-_module("tqdm", tqdm=lambda x, *a, **k: x, trange=lambda *a, **k: range(*a))
-_module("tqdm.auto", tqdm=lambda x, *a, **k: x)
-_module("safetensors")
-_module("safetensors.torch", load_file=None, save_file=None)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_stand_ins as stand_ins  # noqa: E402  (beside this script)
 
-
-class _Unloaded(torch.nn.Module):
-    """Stands in for T5: built by the conditioner, never called here."""
-
-    @classmethod
-    def from_pretrained(cls, *a, **k):
-        return cls()
-
-
-_module("transformers", T5EncoderModel=_Unloaded, AutoTokenizer=_Unloaded, T5Tokenizer=_Unloaded)
-
-
-def _any_name(name):
-    # a module whose every attribute is a placeholder class: imported at module level, never called here
-    m = _module(name)
-    m.__getattr__ = lambda n: (_ for _ in ()).throw(AttributeError(n)) if n.startswith("__") else type(n, (), {})
-    return m
-
-
-_any_name("alias_free_torch")
-_any_name("torchaudio").transforms = _any_name("torchaudio.transforms")
-sys.modules["torchaudio"].functional = _any_name("torchaudio.functional")
+stand_ins.module("torch.nn.attention")
+stand_ins.module("torch.nn.attention.flex_attention", flex_attention=None)
+stand_ins.module("k_diffusion")
+stand_ins.install_common()
 
 from stable_audio_tools.models.factory import create_model_from_config  # noqa: E402
 
