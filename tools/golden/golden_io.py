@@ -1,10 +1,13 @@
 """What the golden-case scripts share: writing a safetensors file without the safetensors package (the build
-machines' torch may come without it). Float tensors are stored as F32, integer ones (HF's index buffers such as
-position_ids) as I64; offsets are relative to the data section, which starts 8-byte aligned."""
+machines' torch may come without it), and running the reference in float64 for the expected outputs. Float tensors are
+stored as F32, integer ones (HF's index buffers such as position_ids) as I64; offsets are relative to the data section,
+which starts 8-byte aligned."""
+import contextlib
 import json
 import struct
 
 import numpy as np
+import torch
 
 
 def save_safetensors(path, tensors):
@@ -23,3 +26,19 @@ def save_safetensors(path, tensors):
         f.write(hjson)
         for b in blobs:
             f.write(b)
+
+
+@contextlib.contextmanager
+def precision(dtype):
+    """float64: new tensors default to double and the reference's explicit float32 casts become float64 casts."""
+    old_default, old_f32, old_float = torch.get_default_dtype(), torch.float32, torch.Tensor.float
+    torch.set_default_dtype(dtype)
+    if dtype == torch.float64:
+        torch.float32 = torch.float64
+        torch.Tensor.float = lambda self, *a, **k: self.double()
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(old_default)
+        torch.float32 = old_f32
+        torch.Tensor.float = old_float

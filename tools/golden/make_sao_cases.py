@@ -44,7 +44,7 @@ import torch.nn.functional as F
 import torch.utils.checkpoint  # noqa: F401  (the reference calls it without importing it)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_io import save_safetensors  # noqa: E402
+from golden_io import precision, save_safetensors  # noqa: E402
 import reference_stand_ins as stand_ins  # noqa: E402
 
 
@@ -69,22 +69,6 @@ def _install_stand_ins(kd_root):
         sys.modules["k_diffusion." + name] = mod
         spec.loader.exec_module(mod)
         setattr(kd, name, mod)
-
-
-@contextlib.contextmanager
-def precision(dtype):
-    """float64: new tensors default to double and the reference's explicit float32 casts become float64 casts."""
-    old_default, old_f32, old_float = torch.get_default_dtype(), torch.float32, torch.Tensor.float
-    torch.set_default_dtype(dtype)
-    if dtype == torch.float64:
-        torch.float32 = torch.float64
-        torch.Tensor.float = lambda self, *a, **k: self.double()
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(old_default)
-        torch.float32 = old_f32
-        torch.Tensor.float = old_float
 
 
 @contextlib.contextmanager

@@ -68,7 +68,7 @@ stand_ins.install_common()
 
 from stable_audio_tools.models.factory import create_model_from_config  # noqa: E402
 
-from golden_io import save_safetensors  # noqa: E402  (beside this script)
+from golden_io import precision, save_safetensors  # noqa: E402  (beside this script)
 
 
 BASE = {
@@ -125,26 +125,42 @@ def make_case(out_dir, name, config, frames, cfg_scale, seed, description):
         "seconds_start": torch.tensor([0.0, 3.5]),
         "seconds_total": torch.tensor([11.0, 47.0]),
     }
-    with torch.no_grad():
-        cond = {}
-        t5 = model.conditioner.conditioners["prompt"]
-        mask = inputs["prompt_mask"].to(torch.bool)
-        # T5Conditioner.forward after its language model: proj_out, then zero the padded tokens
-        cond["prompt"] = (t5.proj_out(inputs["prompt_hidden"]) * mask.unsqueeze(-1).float(), mask)
-        for key in ("seconds_start", "seconds_total"):
-            cond[key] = model.conditioner.conditioners[key](inputs[key].tolist(), device="cpu")
-        v = model(inputs["x"], inputs["t"], cond, cfg_scale=cfg_scale, batch_cfg=True)
+    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    # expected output: the reference in float64 on the float32 weights and inputs; a float32 run says how much of the
+    # tolerance float32 arithmetic alone spends
+    results = {}
+    for dtype in (torch.float64, torch.float32):
+        with precision(dtype), torch.no_grad():
+            m = create_model_from_config(config).eval()
+            m.load_state_dict(state)
+            results[dtype] = forward(m, {k: v.to(dtype) for k, v in inputs.items()}, cfg_scale)
+    v, v32 = results[torch.float64], results[torch.float32]
+    assert v.dtype == torch.float64
+    tolerance = {"atol": 2e-4, "rtol": 1e-4}
+    spent = ((v32.double() - v).abs().max() / (tolerance["atol"] + tolerance["rtol"] * v.abs().max())).item()
     d = os.path.join(out_dir, name)
     os.makedirs(d, exist_ok=True)
-    save_safetensors(os.path.join(d, "model.safetensors"), model.state_dict())
+    save_safetensors(os.path.join(d, "model.safetensors"), state)
     save_safetensors(os.path.join(d, "inputs.safetensors"), inputs)
     save_safetensors(os.path.join(d, "outputs.safetensors"), {"v": v})
     with open(os.path.join(d, "model_config.json"), "w") as f:
         json.dump(config, f)
     with open(os.path.join(d, "case.json"), "w") as f:
         json.dump({"component": "dit_forward", "cfg_scale": cfg_scale, "description": description,
-                   "tolerance": {"atol": 2e-4, "rtol": 1e-4}}, f, indent=1)
-    print(f"{name}: v {tuple(v.shape)}, |v| max {v.abs().max().item():.3f}, std {v.std().item():.3f}")
+                   "tolerance": tolerance}, f, indent=1)
+    print(f"{name}: v {tuple(v.shape)}, |v| max {v.abs().max().item():.3f}, std {v.std().item():.3f}; "
+          f"float32 run spends {spent:.3f} of the tolerance")
+
+
+def forward(model, inputs, cfg_scale):
+    cond = {}
+    t5 = model.conditioner.conditioners["prompt"]
+    mask = inputs["prompt_mask"].to(torch.bool)
+    # T5Conditioner.forward after its language model: proj_out, then zero the padded tokens
+    cond["prompt"] = (t5.proj_out(inputs["prompt_hidden"]) * mask.unsqueeze(-1).float(), mask)
+    for key in ("seconds_start", "seconds_total"):
+        cond[key] = model.conditioner.conditioners[key](inputs[key].tolist(), device="cpu")
+    return model(inputs["x"], inputs["t"], cond, cfg_scale=cfg_scale, batch_cfg=True)
 
 
 def main():
