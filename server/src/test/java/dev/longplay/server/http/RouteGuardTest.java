@@ -80,9 +80,13 @@ class RouteGuardTest {
     }
 
     static String request(Route r, Map<String, String> headers, boolean close) {
-        StringBuilder sb = new StringBuilder(r.method() + " " + path(r) + " HTTP/1.1\r\n");
+        return request(r.method(), r, headers, close);
+    }
+
+    static String request(String method, Route r, Map<String, String> headers, boolean close) {
+        StringBuilder sb = new StringBuilder(method + " " + path(r) + " HTTP/1.1\r\n");
         headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
-        if (!r.method().equals("GET")) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
             sb.append("Content-Length: 0\r\n");
         }
         return sb.append(close ? "Connection: close\r\n" : "").append("\r\n").toString();
@@ -90,6 +94,13 @@ class RouteGuardTest {
 
     static Answer send(int port, Route r, Map<String, String> headers) throws IOException {
         return parse(exchange(port, request(r, headers, true))).get(0);
+    }
+
+    /** A HEAD of a GET route: its headers alone, so nothing after them is read as a body. */
+    static Answer head(int port, Route r, Map<String, String> headers) throws IOException {
+        String raw = exchange(port, request("HEAD", r, headers, true));
+        int end = raw.indexOf("\r\n\r\n");
+        return new Answer(Integer.parseInt(raw.substring(9, 12)), raw.substring(0, Math.max(end, 0)), "");
     }
 
     static String exchange(int port, String requests) throws IOException {
@@ -152,6 +163,11 @@ class RouteGuardTest {
             assertEquals(403, origin.status(), r + ": " + origin);
             assertFalse(origin.head().contains("Access-Control-Allow-Origin"), r + ": " + origin);
             assertFalse(origin.head().contains("Set-Cookie"), r + ": " + origin);
+
+            if (r.method().equals("GET")) { // HEAD runs the GET route (without its body): the same guard
+                assertEquals(403, head(port, r, rebinding).status(), "HEAD " + r.pattern());
+                assertTrue(passedTheGuard(head(port, r, legitimate(r, s))), "HEAD " + r.pattern());
+            }
         }
     }
 
