@@ -2,6 +2,7 @@ package dev.longplay.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.longplay.server.io.Json;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
@@ -16,29 +17,48 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One Server-Sent Events response, written without blocking: messages queue up and are written one at a time
  * (Jetty allows one outstanding write). Any thread may {@link #send}; job workers never wait on a slow client.
- * Messages sent before {@link #begin} wait behind the first message begin supplies.
+ * Messages sent before {@link #start} wait behind the first message start supplies.
  */
 final class SseStream extends IteratingCallback {
 
     private record Message(String text, boolean last) {
     }
 
+    static final String CONTENT_TYPE = "text/event-stream; charset=utf-8";
     private static final int MAX_PENDING = 1024;
     private static final long HEARTBEAT_SECONDS = 15;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Response response;
     private final Callback done;
+    private final Scheduler scheduler;
     private final Runnable onEnd;
     private final ArrayDeque<Message> pending = new ArrayDeque<>();
+    private volatile Scheduler.Task heartbeat;
     private boolean begun;
     private boolean lastQueued;
     private boolean lastWritten;
 
-    SseStream(Response response, Callback done, Runnable onEnd) {
-        this.response = response;
-        this.done = done;
+    /** A stream answering {@code x}; {@code onEnd} runs once when it ends, written out or cut off (unsubscribe there). */
+    SseStream(Exchange x, Runnable onEnd) {
+        this.response = x.response();
+        this.done = x.callback();
+        this.scheduler = x.request().getComponents().getScheduler();
         this.onEnd = onEnd;
+    }
+
+    /**
+     * Starts the answer: status 200 and the event-stream headers, a heartbeat unless {@code first} is also the last
+     * message, then {@code first} ahead of anything {@link #send} queued already.
+     */
+    void start(String first, boolean last) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+        response.getHeaders().put("X-Accel-Buffering", "no");
+        if (!last) {
+            keepAlive();
+        }
+        begin(first, last);
     }
 
     /** One event: a fresh id, its name and its data as JSON. */
@@ -52,18 +72,18 @@ final class SseStream extends IteratingCallback {
 
     /**
      * Sends a comment every 15 s until the stream ends, so idle proxies and Jetty's idle timeout do not close a
-     * quiet stream during a long job; {@code holder[0]} is the pending task, for cancelling it.
+     * quiet stream during a long job.
      */
-    void keepAlive(Scheduler scheduler, Scheduler.Task[] holder) {
-        holder[0] = scheduler.schedule(() -> {
+    private void keepAlive() {
+        heartbeat = scheduler.schedule(() -> {
             if (!isSucceeded() && !isFailed()) {
                 send(": ping\n\n", false);
-                keepAlive(scheduler, holder);
+                keepAlive();
             }
         }, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
-    void begin(String first, boolean last) {
+    private void begin(String first, boolean last) {
         synchronized (this) {
             begun = true;
             if (last) {
@@ -111,13 +131,22 @@ final class SseStream extends IteratingCallback {
 
     @Override
     protected void onCompleteSuccess() {
+        stopHeartbeat();
         onEnd.run();
         done.succeeded();
     }
 
     @Override
     protected void onCompleteFailure(Throwable cause) {
+        stopHeartbeat();
         onEnd.run(); // the client went away: stop listening
         done.failed(cause);
+    }
+
+    private void stopHeartbeat() {
+        Scheduler.Task h = heartbeat;
+        if (h != null) {
+            h.cancel();
+        }
     }
 }
