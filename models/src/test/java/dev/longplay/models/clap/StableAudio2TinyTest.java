@@ -72,7 +72,7 @@ class StableAudio2TinyTest {
     }
 
     private static GenerationParams params(String prompt, long seed) {
-        return new GenerationParams(prompt, null, 1.0, 0, seed, 4, 6.0, null, null, null, null, null, null, null, null);
+        return GenerationParams.builder().prompt(prompt).seconds(1.0).seed(seed).steps(4).cfgScale(6.0).build();
     }
 
     private static double rms(float[] x) {

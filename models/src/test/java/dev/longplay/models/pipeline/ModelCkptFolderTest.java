@@ -37,8 +37,8 @@ class ModelCkptFolderTest {
         assertEquals(ModelInfo.read(embedded).components(), ModelInfo.read(files).components(),
                 "info counts the same parameters from either file");
 
-        GenerationParams p = new GenerationParams("warm pad", "", 0.5, 0, 11, 2, 6.0, null, null, null, null, null, null,
-                null, null);
+        GenerationParams p = GenerationParams.builder().prompt("warm pad").negativePrompt("").seconds(0.5).seed(11)
+                .steps(2).cfgScale(6.0).build();
         float[][] fromSafetensors;
         try (StableAudioPipeline a = StableAudioPipeline.load(embedded, "st")) {
             fromSafetensors = a.generate(p, GenerationListener.NONE).samples();
