@@ -14,7 +14,7 @@ import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.server.jobs.Priority;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
-import dev.longplay.server.jobs.TimeRange;
+import dev.longplay.models.pipeline.GenerationParams.TimeSpan;
 import dev.longplay.server.render.ModelClipRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,8 +67,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "WAV", description = "audio to transform (style transfer), inpaint or continue")
     Path init;
 
-    @Option(names = "--init-noise", description = "how far from --init to start (sigma; default 3 for v models): lower keeps more")
-    Double initNoise;
+    @Option(names = {"--init-noise-level", "--init-noise"}, paramLabel = "LEVEL",
+            description = "how far from --init to start, in the model's units (sigma for v models, default 3; flow time "
+                    + "up to 1 for rectified-flow models, default 0.8): lower keeps more (--init-noise: its old name)")
+    Double initNoiseLevel;
 
     @Option(names = "--inpaint", paramLabel = "START:END", description = "seconds of --init to regenerate (repeatable)")
     List<String> inpaint = new ArrayList<>();
@@ -236,13 +238,13 @@ public final class GenerateCommand implements Callable<Integer> {
     GenerationRequest request() {
         Mode mode;
         double secs = seconds != null ? seconds : 10.0;
-        List<TimeRange> ranges = new ArrayList<>();
+        List<TimeSpan> ranges = new ArrayList<>();
         for (String r : inpaint) {
             String[] parts = r.split(":");
             if (parts.length != 2) {
                 throw new IllegalArgumentException("--inpaint takes START:END in seconds, got " + r);
             }
-            ranges.add(new TimeRange(Double.parseDouble(parts[0]), Double.parseDouble(parts[1])));
+            ranges.add(new TimeSpan(Double.parseDouble(parts[0]), Double.parseDouble(parts[1])));
         }
         if (bpm != null || bars != null) {
             if (bpm == null || bars == null) {
@@ -266,9 +268,10 @@ public final class GenerateCommand implements Callable<Integer> {
             secs = wavSeconds(init);
         }
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(GenerationRequest.MAX_SEED + 1);
-        return new GenerationRequest(mode, prompt, negative, secs, s, steps, cfg, sampler,
-                init == null ? null : realPath(init), initNoise, ranges, bpm, bars, null, Priority.BATCH, null,
-                outputFormat(format));
+        return GenerationRequest.builder().mode(mode).prompt(prompt).negativePrompt(negative).seconds(secs).seed(s)
+                .steps(steps).cfgScale(cfg).sampler(sampler).initAudio(init == null ? null : realPath(init))
+                .initNoiseLevel(initNoiseLevel).inpaintRanges(ranges).bpm(bpm).bars(bars).priority(Priority.BATCH)
+                .format(outputFormat(format)).build();
     }
 
     private static double wavSeconds(Path wav) {

@@ -38,7 +38,7 @@ public final class LocalJobRunner implements JobRunner {
     }
 
     @Override
-    public List<ModelInfo> models() {
+    public List<ServedModel> models() {
         return renderer.models();
     }
 
