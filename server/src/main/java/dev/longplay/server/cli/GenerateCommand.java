@@ -7,6 +7,7 @@ import dev.longplay.server.io.Json;
 import dev.longplay.server.audio.FlacWriter;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.WavWriter;
+import dev.longplay.server.jobs.ClipMetadata;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.LoraChoice;
 import dev.longplay.server.jobs.Mode;
@@ -22,13 +23,13 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code longplay generate}: one or more clips to WAV files, each with a sidecar JSON holding everything
@@ -145,7 +146,9 @@ public final class GenerateCommand implements Callable<Integer> {
                 compute.target(), compute.lowMemory);
         try {
             ProgressBar bar = new ProgressBar(quiet);
+            long loadStart = System.nanoTime();
             renderer.load(null, bar);
+            long loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
             double window = renderer.models().get(0).maxSeconds();
             if (seconds == null && bpm == null && from == null && request.mode() == Mode.TEXT && request.seconds() > window) {
                 request = request.withSeconds(window); // a short-window model (the trained default: 2 s) still answers
@@ -156,16 +159,19 @@ public final class GenerateCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 RenderedClip clip = renderer.render(r, bar, () -> false);
                 bar.done();
+                // the model loads once, before the first clip: that clip's metadata carries the load time
+                ClipMetadata meta = ClipMetadata.forCommandLine(r, renderer.id(), clip, i == 0 ? loadMs : 0,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
                 Double score = scorer == null ? null : scorer.score(r.prompt(), clip.audio(), clip.sampleRate());
-                Candidate c = new Candidate(i, r, clip, score, (System.nanoTime() - t0) / 1e9);
+                Candidate c = new Candidate(i, r, clip, meta, score, (System.nanoTime() - t0) / 1e9);
                 if (scorer == null) {
-                    writeClip(count == 1 ? out : numbered(out, i + 1), clip, r, renderer.id(), c.seconds(), Map.of());
+                    writeClip(count == 1 ? out : numbered(out, i + 1), clip, meta, c.seconds());
                 } else {
                     made.add(c);
                 }
             }
             if (scorer != null) {
-                keepRanked(made, scorer.name(), renderer.id());
+                keepRanked(made, scorer.name());
             }
             return 0;
         } catch (RenderException e) {
@@ -180,11 +186,12 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /** One rendered candidate of a batch. */
-    private record Candidate(int index, GenerationRequest request, RenderedClip clip, Double score, double seconds) {
+    private record Candidate(int index, GenerationRequest request, RenderedClip clip, ClipMetadata meta, Double score,
+                             double seconds) {
     }
 
     /** Best CLAP score first: --keep best writes that one to --out, --keep all writes every one with its rank. */
-    private void keepRanked(List<Candidate> made, String scorerName, String modelId) throws IOException {
+    private void keepRanked(List<Candidate> made, String scorerName) throws IOException {
         List<Candidate> ranked = new ArrayList<>(made);
         ranked.sort(java.util.Comparator.comparingDouble((Candidate c) -> c.score()).reversed());
         for (int rank = 1; rank <= ranked.size(); rank++) {
@@ -202,7 +209,7 @@ public final class GenerateCommand implements Callable<Integer> {
             scores.put("rank", rank);
             scores.put("candidates", ranked.size());
             Path target = keep.equals("best") || made.size() == 1 ? out : numbered(out, c.index() + 1);
-            writeClip(target, c.clip(), c.request(), modelId, c.seconds(), Map.of("scores", scores));
+            writeClip(target, c.clip(), c.meta().withScores(scores), c.seconds());
         }
     }
 
@@ -318,8 +325,8 @@ public final class GenerateCommand implements Callable<Integer> {
      * The WAV (or FLAC, where the name ends in .flac: 16-bit for --format 16, else 24-bit), then its sidecar: same
      * shape as the clip store's metadata, so both regenerate the same way.
      */
-    static void writeClip(Path target, RenderedClip clip, GenerationRequest r, String modelId, double seconds,
-                          Map<String, Object> extra) throws IOException {
+    static void writeClip(Path target, RenderedClip clip, ClipMetadata meta, double seconds) throws IOException {
+        GenerationRequest r = meta.settings();
         Path dir = target.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
@@ -335,24 +342,12 @@ public final class GenerateCommand implements Callable<Integer> {
         } else {
             AtomicFiles.write(target, false, o -> result[0] = WavWriter.write(o, clip.audio(), clip.sampleRate(), r.format()));
         }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("createdAt", Instant.now().toString());
-        meta.put("mode", r.mode().wire());
-        meta.put("prompt", r.prompt());
-        meta.put("negativePrompt", r.negativePrompt());
-        meta.put("seed", clip.seed());
-        meta.put("model", modelId);
-        meta.put("modelHash", clip.metadata().get("modelHash"));
-        meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
-        meta.put("renderer", clip.metadata());
         Map<String, Object> audio = ClipStore.audioSection(clip, r.format(), result[0]);
         if (flac) {
             audio.put("format", "flac" + flacBits);
         }
-        meta.put("audio", audio);
-        meta.putAll(extra);
         Path json = sidecarOf(target);
-        AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+        AtomicFiles.write(json, ClipStore.metadataJson(meta.toMap(), audio));
         System.out.printf("wrote %s (%.2f s, %d Hz, %d ch, seed %d) and %s in %.1f s%n", target,
                 clip.frames() / (double) clip.sampleRate(), clip.sampleRate(), clip.channels(), clip.seed(),
                 json.getFileName(), seconds);
