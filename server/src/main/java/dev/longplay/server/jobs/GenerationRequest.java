@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  *
  * @param seconds     length of the clip to produce; for {@link Mode#CONTINUE}, the length to add
  * @param initAudio   the recording to start from (audio_to_audio, inpaint, continue)
- * @param initNoiseLevel how far from the init audio the sampler starts (sigma); null = the model's default
+ * @param initNoiseLevel how far from the init audio the sampler starts, in the model's units (sigma for v models, flow
+ *                    time up to 1 for rectified-flow models); null = the model's default
  * @param inpaintRanges spans of {@code initAudio} to regenerate (inpaint only)
  * @param bpm         tempo for loops (and for prompts that mention it)
  * @param bars        loop length in 4/4 bars; with {@code bpm} it fixes {@code seconds}

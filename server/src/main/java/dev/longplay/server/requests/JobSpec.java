@@ -14,6 +14,8 @@ import java.util.List;
  * @param mode      text, audio_to_audio, inpaint, continue, loop, sfx, or "preset" (the preset's own mode);
  *                  null means the preset's mode, else text
  * @param initAudio the recording to start from: a stored clip or an upload
+ * @param initNoiseLevel how far from {@code initAudio} the sampler starts, in the model's units; this setting's one
+ *                  name on every channel (older names: see {@link InitNoiseLevelAliases})
  * @param loras     LoRA adapters from the server's LoRA folder, by file name, stacked in order (Stable Audio 3 models)
  */
 public record JobSpec(
@@ -44,7 +46,7 @@ public record JobSpec(
     public record AudioRef(String clip, String upload) {
     }
 
-    /** An empty builder: every setting unset (null, or 0 seconds), as the constructor then checks. */
+    /** An empty builder: every setting unset (null), as a client leaves out what it wants the default of. */
     public static Builder builder() {
         return new Builder();
     }
@@ -57,7 +59,7 @@ public record JobSpec(
                 .model(model).format(format).loras(loras);
     }
 
-    /** Builds a {@link JobSpec} by name; {@link #build} checks what the record's constructor checks. */
+    /** Builds a {@link JobSpec} by name; {@link JobSpecResolver} checks it. */
     public static final class Builder {
         private String mode;
         private String preset;

@@ -1,15 +1,12 @@
 package dev.longplay.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.longplay.server.audio.SineTake;
 import dev.longplay.server.audio.WavReader;
-import dev.longplay.server.clips.OutputFormat;
-import dev.longplay.server.clips.WavWriter;
 import dev.longplay.server.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +34,7 @@ class InitNoiseLevelOptionTest {
 
     @Test
     void theOldNameIsAnAliasOfTheNewOne() throws Exception {
-        Path take = dir.resolve("take.wav");
-        float[][] sine = new float[2][22050];
-        for (int i = 0; i < sine[0].length; i++) {
-            sine[0][i] = sine[1][i] = (float) (0.3 * Math.sin(2 * Math.PI * 220 * i / 44100.0));
-        }
-        try (OutputStream o = Files.newOutputStream(take)) {
-            WavWriter.write(o, sine, 44100, OutputFormat.WAV_PCM16);
-        }
+        Path take = SineTake.write(dir.resolve("take.wav"), 0.5);
         ScoreCommandTest.Run named = generate(take, dir.resolve("new.wav"), "--init-noise-level", "1.5");
         assertEquals(0, named.code(), named.err());
         ScoreCommandTest.Run old = generate(take, dir.resolve("old.wav"), "--init-noise", "1.5");

@@ -6,8 +6,7 @@ import dev.longplay.osc.OscClient;
 import dev.longplay.osc.OscServerConfig;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
-import dev.longplay.server.clips.OutputFormat;
-import dev.longplay.server.clips.WavWriter;
+import dev.longplay.server.audio.SineTake;
 import dev.longplay.server.render.ModelClipRenderer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -266,14 +265,7 @@ class OscEdgeTest {
      */
     @Test
     void initNoiseLevelAndItsOldNameStrength() throws Exception {
-        Path take = importDir.resolve("noise-take.wav");
-        float[][] sine = new float[2][44100];
-        for (int i = 0; i < sine[0].length; i++) {
-            sine[0][i] = sine[1][i] = (float) (0.3 * Math.sin(2 * Math.PI * 220 * i / 44100.0));
-        }
-        try (var o = Files.newOutputStream(take)) {
-            WavWriter.write(o, sine, 44100, OutputFormat.WAV_PCM16);
-        }
+        Path take = SineTake.write(importDir.resolve("noise-take.wav"), 1.0);
         try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
             List<OSCMessage> done = new ArrayList<>();
             for (Object[] option : List.of(new Object[]{"initNoiseLevel", 0.5f}, new Object[]{"strength", 0.5f},
