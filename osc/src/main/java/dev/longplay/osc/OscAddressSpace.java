@@ -95,7 +95,11 @@ public final class OscAddressSpace {
                     + "name[:strength][,name[:strength]...] (strength default 1)."),
             optional("priority", INT, "Queue priority; higher runs first, default 0.").range(-10, 10)), TIMING);
     private static final List<OscArgSpec> A2A_OPTIONS = concat(GEN_OPTIONS, List.of(
-            optional("strength", FLOAT, "How far from the input audio to move: 0 keeps it, 1 ignores it.").range(0, 1)));
+            optional("initNoiseLevel", FLOAT, "How far from the input audio the sampler starts, in the model's units "
+                    + "(as the HTTP field and the CLI's --init-noise-level): flow time for rectified-flow models (1 ignores "
+                    + "the input, default 0.8), sigma for v models (default 3); lower keeps more.").range(0, 1000),
+            optional("strength", FLOAT, "Old name of initNoiseLevel, still accepted: the same number, limited to 0 to 1 "
+                    + "(0 is read as 0.001). Give one of the two.").range(0, 1)));
     private static final List<OscArgSpec> PRESET_OPTIONS = concat(GEN_OPTIONS, List.of(
             optional("prompt", STRING, "Replace the preset's prompt."),
             optional("seconds", FLOAT, "Replace the preset's length.").range(0.1, 600)));

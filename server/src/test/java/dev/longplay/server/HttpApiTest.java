@@ -158,7 +158,13 @@ class HttpApiTest {
         HttpResponse<String> r = s.postJob("{\"mode\":\"audio_to_audio\",\"prompt\":\"make it brass\",\"seconds\":0.2,"
                 + "\"initAudio\":{\"upload\":\"" + upload + "\"},\"initNoiseLevel\":2.5}");
         assertEquals(202, r.statusCode(), r.body());
-        assertEquals("succeeded", s.awaitJob(TestServer.json(r).get("id").asText(), Duration.ofSeconds(10)).get("state").asText());
+        String id = TestServer.json(r).get("id").asText();
+        assertEquals("succeeded", s.awaitJob(id, Duration.ofSeconds(10)).get("state").asText());
+        // initNoiseLevel is this setting's one name on every channel; OSC's old name is no HTTP field (refused, not ignored)
+        assertEquals(2.5, TestServer.json(s.get("/v1/clips/" + id + "/meta")).get("settings").get("initNoiseLevel").asDouble(), 0);
+        HttpResponse<String> strength = s.postJob("{\"mode\":\"audio_to_audio\",\"prompt\":\"brass\",\"seconds\":0.2,"
+                + "\"initAudio\":{\"upload\":\"" + upload + "\"},\"strength\":0.5}");
+        assertEquals(400, strength.statusCode(), strength.body());
         HttpResponse<String> notWav = s.send(s.write("/v1/uploads").header("Content-Type", "audio/wav")
                 .POST(HttpRequest.BodyPublishers.ofString("this is not audio, really not, definitely not a RIFF file at all")).build());
         assertError(notWav, 400, "invalid_audio");

@@ -7,7 +7,7 @@ import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.LoraChoice;
-import dev.longplay.server.jobs.ModelInfo;
+import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
@@ -42,7 +42,7 @@ class LoraJobsTest {
         final SineRenderer sine = new SineRenderer(2, 1, 0.5f);
 
         @Override
-        public List<ModelInfo> models() {
+        public List<ServedModel> models() {
             return sine.models();
         }
 

@@ -3,7 +3,7 @@ package dev.longplay.server;
 import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.GenerationRequest;
-import dev.longplay.server.jobs.ModelInfo;
+import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
@@ -37,8 +37,8 @@ public final class SineRenderer implements ClipRenderer {
     }
 
     @Override
-    public List<ModelInfo> models() {
-        return List.of(new ModelInfo(MODEL, "seeded sine for tests", "sha256:test", "cpu", SAMPLE_RATE, 60, loaded));
+    public List<ServedModel> models() {
+        return List.of(new ServedModel(MODEL, "seeded sine for tests", "sha256:test", "cpu", SAMPLE_RATE, 60, loaded));
     }
 
     @Override

@@ -39,8 +39,8 @@ public interface ClipSource {
 
             @Override
             public float[][] clip(SoundSpec spec, String prompt, double seconds, long seed) {
-                GeneratedAudio a = model.generate(new GenerationParams(prompt, null, seconds, 0, seed, steps, cfgScale,
-                        null, null, null, null, null, null, null, null), GenerationListener.NONE);
+                GeneratedAudio a = model.generate(GenerationParams.builder().prompt(prompt).seconds(seconds)
+                        .seed(seed).steps(steps).cfgScale(cfgScale).build(), GenerationListener.NONE);
                 return a.samples();
             }
         };

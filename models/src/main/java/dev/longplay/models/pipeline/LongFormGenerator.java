@@ -186,9 +186,11 @@ public final class LongFormGenerator implements AudioGenerator {
         boolean positional = model.positionalWindows();
         // a new seed per window: the same noise in every window would repeat itself
         long seed = k == 0 ? p.seed() : (p.seed() + 0x9E3779B9L * k) & 0xFFFF_FFFFL;
-        return new GenerationParams(p.prompt(), p.negativePrompt(), seconds, positional ? (double) w.start() / rate : 0,
-                seed, p.steps(), p.cfgScale(), p.sampler(), p.sigmaMin(), p.sigmaMax(), p.rho(), init, null, keep, null,
-                positional ? Math.max(totalSeconds, seconds) : null);
+        return GenerationParams.builder().prompt(p.prompt()).negativePrompt(p.negativePrompt()).seconds(seconds)
+                .secondsStart(positional ? (double) w.start() / rate : 0).seed(seed).steps(p.steps())
+                .cfgScale(p.cfgScale()).sampler(p.sampler()).sigmaMin(p.sigmaMin()).sigmaMax(p.sigmaMax())
+                .rho(p.rho()).init(init).keep(keep).secondsTotal(positional ? Math.max(totalSeconds, seconds) : null)
+                .build();
     }
 
     // a style-transfer window: its stretch of the given audio (silence past its end) as init, nothing kept
@@ -201,9 +203,8 @@ public final class LongFormGenerator implements AudioGenerator {
         }
         GenerationParams base = windowParams(p, new WindowPlan.Window(w.start(), w.frames(), 0), null, rate,
                 totalSeconds, k);
-        return new GenerationParams(base.prompt(), base.negativePrompt(), base.seconds(), base.secondsStart(),
-                base.seed(), base.steps(), base.cfgScale(), base.sampler(), base.sigmaMin(), base.sigmaMax(), base.rho(),
-                new GenerationParams.InitAudio(stretch, rate), p.initNoiseLevel(), List.of(), null, base.secondsTotal());
+        return base.toBuilder().init(new GenerationParams.InitAudio(stretch, rate)).initNoiseLevel(p.initNoiseLevel())
+                .keep(List.of()).build();
     }
 
     // sampling counted over all windows; a window's other stages are its own business

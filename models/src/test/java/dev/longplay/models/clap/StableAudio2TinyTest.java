@@ -1,6 +1,6 @@
 package dev.longplay.models.clap;
 
-import dev.longplay.models.ModelInfo;
+import dev.longplay.models.CheckpointSummary;
 import dev.longplay.models.golden.GoldenDirs;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
@@ -41,7 +41,7 @@ class StableAudio2TinyTest {
             config = in.readAllBytes();
         }
         SyntheticModel.writeWithClap(dir, config, CLAP, 11);
-        ModelInfo.Component prompt = ModelInfo.read(ModelFiles.in(dir)).components().stream()
+        CheckpointSummary.Component prompt = CheckpointSummary.read(ModelFiles.in(dir)).components().stream()
                 .filter(c -> c.name().equals("conditioner prompt")).findFirst().orElseThrow();
         assertEquals("clap_text", prompt.type());
         try (SafetensorsFile clap = SafetensorsFile.open(CLAP.resolve("model.safetensors"))) {
@@ -72,7 +72,7 @@ class StableAudio2TinyTest {
     }
 
     private static GenerationParams params(String prompt, long seed) {
-        return new GenerationParams(prompt, null, 1.0, 0, seed, 4, 6.0, null, null, null, null, null, null, null, null);
+        return GenerationParams.builder().prompt(prompt).seconds(1.0).seed(seed).steps(4).cfgScale(6.0).build();
     }
 
     private static double rms(float[] x) {

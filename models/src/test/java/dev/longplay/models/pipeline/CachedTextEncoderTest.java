@@ -49,8 +49,8 @@ class CachedTextEncoderTest {
         Files.writeString(hub.resolve("models--google-t5--t5-base/refs/main"), commit);
         assertFalse(Files.exists(dir.resolve("text_encoder")));
 
-        GenerationParams p = new GenerationParams("warm pad", "", 0.5, 0, 11, 2, 6.0, null, null, null, null, null, null,
-                null, null);
+        GenerationParams p = GenerationParams.builder().prompt("warm pad").negativePrompt("").seconds(0.5).seed(11)
+                .steps(2).cfgScale(6.0).build();
         float[][] own;
         try (StableAudioPipeline a = StableAudioPipeline.load(embedded, "own")) {
             own = a.generate(p, GenerationListener.NONE).samples();

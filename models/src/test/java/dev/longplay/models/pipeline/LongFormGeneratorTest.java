@@ -39,8 +39,8 @@ class LongFormGeneratorTest {
 
     private static GenerationParams params(double seconds, long seed, GenerationParams.InitAudio init,
                                            List<GenerationParams.TimeSpan> keep, GenerationParams.Loop loop) {
-        return new GenerationParams("drum loop", null, seconds, 0, seed, 3, 3.0, null, null, null, null, init, null,
-                keep, loop);
+        return GenerationParams.builder().prompt("drum loop").seconds(seconds).seed(seed).steps(3).cfgScale(3.0)
+                .init(init).keep(keep).loop(loop).build();
     }
 
     @Test
@@ -123,8 +123,8 @@ class LongFormGeneratorTest {
         for (int i = 0; i < take[0].length; i++) {
             take[0][i] = take[1][i] = (float) (0.4 * Math.sin(2 * Math.PI * 330 * i / 22050.0));
         }
-        GenerationParams p = new GenerationParams("x", null, 1.2, 0, 1, 3, 3.0, null, null, null, null,
-                new GenerationParams.InitAudio(take, 22050), 1.0, null, null);
+        GenerationParams p = GenerationParams.builder().prompt("x").seconds(1.2).seed(1).steps(3).cfgScale(3.0)
+                .init(new GenerationParams.InitAudio(take, 22050)).initNoiseLevel(1.0).build();
         assertEquals(3, longForm.plan(p).count());
         GeneratedAudio a = longForm.generate(p, GenerationListener.NONE);
         assertEquals(Math.round(1.2 * 44100), a.frames(), "given at 22.05 kHz, made at the model's rate, as long");
@@ -136,9 +136,9 @@ class LongFormGeneratorTest {
                 () -> longForm.generate(params(31, 1, null, null, null), GenerationListener.NONE));
         assertTrue(e.getMessage().contains("longest clip") && e.getMessage().contains("30"), e.getMessage());
         float[][] take = new float[2][44100];
-        GenerationParams inpaint = new GenerationParams("x", null, 1.0, 0, 1, 3, 3.0, null, null, null, null,
-                new GenerationParams.InitAudio(take, 44100), null,
-                List.of(new GenerationParams.TimeSpan(0, 0.2), new GenerationParams.TimeSpan(0.8, 1.0)), null);
+        GenerationParams inpaint = GenerationParams.builder().prompt("x").seconds(1.0).seed(1).steps(3).cfgScale(3.0)
+                .init(new GenerationParams.InitAudio(take, 44100))
+                .keep(List.of(new GenerationParams.TimeSpan(0, 0.2), new GenerationParams.TimeSpan(0.8, 1.0))).build();
         e = assertThrows(IllegalArgumentException.class, () -> longForm.generate(inpaint, GenerationListener.NONE));
         assertTrue(e.getMessage().contains("window of 0.5 s") && e.getMessage().contains("inpainting"), e.getMessage());
     }

@@ -21,10 +21,10 @@ class LowMemoryTest {
     @Test
     void theTextEncoderIsFreedAfterEachRequestAndTheAudioIsTheSame() {
         var files = EmbeddedModel.ensure(cache);
-        GenerationParams first = new GenerationParams("soft pad", "low quality", 0.8, 0, 5, 2, 6.0, null, null, null,
-                null, null, null, List.of(), null);
-        GenerationParams second = new GenerationParams("bright pluck", null, 0.8, 0, 6, 2, 6.0, null, null, null,
-                null, null, null, List.of(), null);
+        GenerationParams first = GenerationParams.builder().prompt("soft pad").negativePrompt("low quality")
+                .seconds(0.8).seed(5).steps(2).cfgScale(6.0).keep(List.of()).build();
+        GenerationParams second = GenerationParams.builder().prompt("bright pluck").seconds(0.8).seed(6).steps(2)
+                .cfgScale(6.0).keep(List.of()).build();
         try (StableAudioPipeline plain = StableAudioPipeline.load(files, "plain");
              StableAudioPipeline saving = StableAudioPipeline.load(files, "saving")) {
             saving.setLowMemory(true);

@@ -1,6 +1,6 @@
 package dev.longplay.models.pipeline;
 
-import dev.longplay.models.ModelInfo;
+import dev.longplay.models.CheckpointSummary;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
 import org.junit.jupiter.api.Test;
@@ -34,11 +34,11 @@ class ModelCkptFolderTest {
         }
         ModelFiles files = ModelFiles.in(dir);
         assertEquals(dir.resolve("model.ckpt"), files.checkpoint());
-        assertEquals(ModelInfo.read(embedded).components(), ModelInfo.read(files).components(),
+        assertEquals(CheckpointSummary.read(embedded).components(), CheckpointSummary.read(files).components(),
                 "info counts the same parameters from either file");
 
-        GenerationParams p = new GenerationParams("warm pad", "", 0.5, 0, 11, 2, 6.0, null, null, null, null, null, null,
-                null, null);
+        GenerationParams p = GenerationParams.builder().prompt("warm pad").negativePrompt("").seconds(0.5).seed(11)
+                .steps(2).cfgScale(6.0).build();
         float[][] fromSafetensors;
         try (StableAudioPipeline a = StableAudioPipeline.load(embedded, "st")) {
             fromSafetensors = a.generate(p, GenerationListener.NONE).samples();

@@ -34,10 +34,11 @@ class ReducedPrecisionPipelineTest {
             init[i] = (float) (0.3 * Math.sin(2 * Math.PI * 220 * i / 22050.0));
         }
         List<GenerationParams> requests = List.of(
-                new GenerationParams("soft pad", "low quality", 1.2, 0, 5, 4, 6.0, null, null, null, null, null, null,
-                        List.of(), null),
-                new GenerationParams("bright", null, 1.0, 0, 9, 4, 6.0, null, null, null, null,
-                        new GenerationParams.InitAudio(new float[][]{init}, 22050), 1.0, List.of(), null));
+                GenerationParams.builder().prompt("soft pad").negativePrompt("low quality").seconds(1.2).seed(5)
+                        .steps(4).cfgScale(6.0).keep(List.of()).build(),
+                GenerationParams.builder().prompt("bright").seconds(1.0).seed(9).steps(4).cfgScale(6.0)
+                        .init(new GenerationParams.InitAudio(new float[][]{init}, 22050)).initNoiseLevel(1.0)
+                        .keep(List.of()).build());
         try (StableAudioPipeline exact = StableAudioPipeline.load(files, "fp32");
              StableAudioPipeline half = StableAudioPipeline.load(files, "fp16",
                      new ComputeTarget(Device.cpu(), DataType.FLOAT16))) {

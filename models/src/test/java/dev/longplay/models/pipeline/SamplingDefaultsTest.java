@@ -80,8 +80,8 @@ class SamplingDefaultsTest {
     }
 
     private static float[] generate(StableAudioPipeline p, Integer steps, Double cfg, Double sigmaMax) {
-        GenerationParams params = new GenerationParams("warm pad", "", 0.5, 0, 11, steps, cfg, null, null, sigmaMax,
-                null, null, null, null, null);
+        GenerationParams params = GenerationParams.builder().prompt("warm pad").negativePrompt("").seconds(0.5)
+                .seed(11).steps(steps).cfgScale(cfg).sigmaMax(sigmaMax).build();
         return p.generate(params, GenerationListener.NONE).samples()[0];
     }
 }

@@ -36,8 +36,8 @@ class StableAudioPipelineTest {
 
     private static GenerationParams params(String prompt, double seconds, long seed, GenerationParams.InitAudio init,
                                            Double noise, List<GenerationParams.TimeSpan> keep, GenerationParams.Loop loop) {
-        return new GenerationParams(prompt, "low quality", seconds, 0, seed, 3, 6.0, null, null, null, null, init, noise,
-                keep, loop);
+        return GenerationParams.builder().prompt(prompt).negativePrompt("low quality").seconds(seconds).seed(seed)
+                .steps(3).cfgScale(6.0).init(init).initNoiseLevel(noise).keep(keep).loop(loop).build();
     }
 
     @Test

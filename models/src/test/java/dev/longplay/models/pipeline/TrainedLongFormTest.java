@@ -37,8 +37,7 @@ class TrainedLongFormTest {
     }
 
     private static GenerationParams params(String prompt, double seconds, long seed, GenerationParams.Loop loop) {
-        return new GenerationParams(prompt, null, seconds, 0, seed, 10, null, null, null, null, null, null, null,
-                null, loop);
+        return GenerationParams.builder().prompt(prompt).seconds(seconds).seed(seed).steps(10).loop(loop).build();
     }
 
     private static void assertJoinsInaudible(GeneratedAudio a, WindowPlan plan) {

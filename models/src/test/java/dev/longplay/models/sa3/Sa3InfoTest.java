@@ -1,7 +1,7 @@
 package dev.longplay.models.sa3;
 
 import dev.longplay.models.AudioGenerators;
-import dev.longplay.models.ModelInfo;
+import dev.longplay.models.CheckpointSummary;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.TensorInfo;
@@ -21,7 +21,7 @@ class Sa3InfoTest {
         Path dir = TinySa3Model.write(tmp.resolve("m"));
         ModelFiles files = ModelFiles.in(dir);
         assertTrue(AudioGenerators.isSa3(files));
-        ModelInfo info = ModelInfo.read(files);
+        CheckpointSummary info = CheckpointSummary.read(files);
         assertEquals(44100, info.sampleRate());
         assertEquals(4096, info.downsamplingRatio());
         assertEquals(8, info.latentChannels());
@@ -44,17 +44,17 @@ class Sa3InfoTest {
     @Test
     void describesTheSameAutoencoderOfAFullCheckpoint(@TempDir Path tmp) throws Exception {
         Path dir = TinySa3Model.writeWithSame(tmp.resolve("m"));
-        ModelInfo info = ModelInfo.read(ModelFiles.in(dir));
+        CheckpointSummary info = CheckpointSummary.read(ModelFiles.in(dir));
         long same;
         try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
             same = f.tensors().values().stream().filter(t -> t.name().startsWith("pretransform.")).mapToLong(TensorInfo::elementCount).sum();
         }
         assertTrue(same > 0);
-        ModelInfo.Component ae = info.components().get(0);
+        CheckpointSummary.Component ae = info.components().get(0);
         assertEquals("autoencoder", ae.name());
         assertEquals(same, ae.parameters());
         assertEquals("SAME, 1 level x 2 blocks, width 8, 32-latent chunks (midpoint shift), 8 latents at 4096x", ae.type());
         java.nio.file.Files.delete(dir.resolve("t5gemma-b-b-ul2/tokenizer.json"));
-        assertTrue(ModelInfo.read(ModelFiles.in(dir)).describe().contains("no tokenizer.json"));
+        assertTrue(CheckpointSummary.read(ModelFiles.in(dir)).describe().contains("no tokenizer.json"));
     }
 }

@@ -46,7 +46,8 @@ class Sa3PipelineTest {
 
     static GenerationParams params(String prompt, double seconds, long seed, GenerationParams.InitAudio init,
                                            Double noise, List<GenerationParams.TimeSpan> keep) {
-        return new GenerationParams(prompt, null, seconds, 0, seed, null, null, null, null, null, null, init, noise, keep, null);
+        return GenerationParams.builder().prompt(prompt).seconds(seconds).seed(seed).init(init).initNoiseLevel(noise)
+                .keep(keep).build();
     }
 
     /**
@@ -200,10 +201,14 @@ class Sa3PipelineTest {
 
     @Test
     void negativePromptSteersTheGuidedBranch() {
-        GenerationParams none = new GenerationParams("warm pad", null, 1.0, 0, 4, 4, 3.0, null, null, null, null, null, null, null, null);
-        GenerationParams neg = new GenerationParams("warm pad", "dark kick", 1.0, 0, 4, 4, 3.0, null, null, null, null, null, null, null, null);
-        GenerationParams negNoCfg = new GenerationParams("warm pad", "dark kick", 1.0, 0, 4, 4, 1.0, null, null, null, null, null, null, null, null);
-        GenerationParams noneNoCfg = new GenerationParams("warm pad", null, 1.0, 0, 4, 4, 1.0, null, null, null, null, null, null, null, null);
+        GenerationParams none = GenerationParams.builder().prompt("warm pad").seconds(1.0).seed(4).steps(4)
+                .cfgScale(3.0).build();
+        GenerationParams neg = GenerationParams.builder().prompt("warm pad").negativePrompt("dark kick").seconds(1.0)
+                .seed(4).steps(4).cfgScale(3.0).build();
+        GenerationParams negNoCfg = GenerationParams.builder().prompt("warm pad").negativePrompt("dark kick")
+                .seconds(1.0).seed(4).steps(4).cfgScale(1.0).build();
+        GenerationParams noneNoCfg = GenerationParams.builder().prompt("warm pad").seconds(1.0).seed(4).steps(4)
+                .cfgScale(1.0).build();
         float[][] a = pipeline.generate(none, GenerationListener.NONE).samples();
         float[][] b = pipeline.generate(neg, GenerationListener.NONE).samples();
         assertTrue(diff(a, b, 0, a[0].length) > 0, "negative prompt ignored under guidance");
@@ -214,12 +219,12 @@ class Sa3PipelineTest {
     @Test
     void refusesWhatItDoesNotDo() {
         assertThrows(IllegalArgumentException.class, () -> pipeline.generate(
-                new GenerationParams("x", null, 1, 0, 1, null, null, null, null, null, null, null, null, null,
-                        new GenerationParams.Loop(120, 1, 4)), GenerationListener.NONE));
+                GenerationParams.builder().prompt("x").seconds(1).seed(1).loop(new GenerationParams.Loop(120, 1, 4))
+                        .build(), GenerationListener.NONE));
         assertThrows(IllegalArgumentException.class, () -> pipeline.generate(params("x", 1000, 1, null, null, null),
                 GenerationListener.NONE));
         assertThrows(IllegalArgumentException.class, () -> pipeline.generate(
-                new GenerationParams("x", null, 1, 0, 1, null, null, "dpmpp-2m", null, null, null, null, null, null, null),
+                GenerationParams.builder().prompt("x").seconds(1).seed(1).sampler("dpmpp-2m").build(),
                 GenerationListener.NONE));
     }
 

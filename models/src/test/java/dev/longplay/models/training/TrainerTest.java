@@ -113,8 +113,8 @@ class TrainerTest {
             assertArrayEquals(trained.get(dense), f.load(m, dense, DataType.FLOAT32).toFloatArray(), 0f);
         }
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "trained")) {
-            GeneratedAudio audio = p.generate(new GenerationParams("drum loop, 120 BPM, bright, centered", null, 0.256,
-                    0, 1, 4, null, null, null, null, null, null, null, null, null), GenerationListener.NONE);
+            GeneratedAudio audio = p.generate(GenerationParams.builder().prompt("drum loop, 120 BPM, bright, centered")
+                    .seconds(0.256).seed(1).steps(4).build(), GenerationListener.NONE);
             assertEquals(2, audio.samples().length);
         }
     }
@@ -304,8 +304,8 @@ class TrainerTest {
             assertEquals(4, t.progress().diffusionStep());
         }
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "trained")) {
-            assertEquals(2, p.generate(new GenerationParams("pad chords, C minor, dark, centered", null, 0.256, 0, 1, 2,
-                    null, null, null, null, null, null, null, null, null), GenerationListener.NONE).samples().length);
+            assertEquals(2, p.generate(GenerationParams.builder().prompt("pad chords, C minor, dark, centered")
+                    .seconds(0.256).seed(1).steps(2).build(), GenerationListener.NONE).samples().length);
         }
     }
 

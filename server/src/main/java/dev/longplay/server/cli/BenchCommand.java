@@ -106,8 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             if (!skipGeneration) {
-                GenerationParams gp = new GenerationParams("bench", null, seconds, 0, 1, steps, null, null, null, null,
-                        null, null, null, null, null);
+                GenerationParams gp = GenerationParams.builder().prompt("bench").seconds(seconds).seed(1).steps(steps)
+                        .build();
                 out.put("steps", steps);
                 out.put("generationSeconds", time(() -> p.generate(gp, GenerationListener.NONE)));
             }

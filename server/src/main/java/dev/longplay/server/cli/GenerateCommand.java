@@ -7,6 +7,7 @@ import dev.longplay.server.io.Json;
 import dev.longplay.server.audio.FlacWriter;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.WavWriter;
+import dev.longplay.server.jobs.ClipMetadata;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.LoraChoice;
 import dev.longplay.server.jobs.Mode;
@@ -14,7 +15,7 @@ import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.server.jobs.Priority;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
-import dev.longplay.server.jobs.TimeRange;
+import dev.longplay.models.pipeline.GenerationParams.TimeSpan;
 import dev.longplay.server.render.ModelClipRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,13 +23,13 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code longplay generate}: one or more clips to WAV files, each with a sidecar JSON holding everything
@@ -67,8 +68,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--init", paramLabel = "WAV", description = "audio to transform (style transfer), inpaint or continue")
     Path init;
 
-    @Option(names = "--init-noise", description = "how far from --init to start (sigma; default 3 for v models): lower keeps more")
-    Double initNoise;
+    @Option(names = {"--init-noise-level", "--init-noise"}, paramLabel = "LEVEL",
+            description = "how far from --init to start, in the model's units (sigma for v models, default 3; flow time "
+                    + "up to 1 for rectified-flow models, default 0.8): lower keeps more (--init-noise: its old name)")
+    Double initNoiseLevel;
 
     @Option(names = "--inpaint", paramLabel = "START:END", description = "seconds of --init to regenerate (repeatable)")
     List<String> inpaint = new ArrayList<>();
@@ -143,7 +146,9 @@ public final class GenerateCommand implements Callable<Integer> {
                 compute.target(), compute.lowMemory);
         try {
             ProgressBar bar = new ProgressBar(quiet);
+            long loadStart = System.nanoTime();
             renderer.load(null, bar);
+            long loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
             double window = renderer.models().get(0).maxSeconds();
             if (seconds == null && bpm == null && from == null && request.mode() == Mode.TEXT && request.seconds() > window) {
                 request = request.withSeconds(window); // a short-window model (the trained default: 2 s) still answers
@@ -154,16 +159,19 @@ public final class GenerateCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 RenderedClip clip = renderer.render(r, bar, () -> false);
                 bar.done();
+                // the model loads once, before the first clip: that clip's metadata carries the load time
+                ClipMetadata meta = ClipMetadata.forCommandLine(r, renderer.id(), clip, i == 0 ? loadMs : 0,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
                 Double score = scorer == null ? null : scorer.score(r.prompt(), clip.audio(), clip.sampleRate());
-                Candidate c = new Candidate(i, r, clip, score, (System.nanoTime() - t0) / 1e9);
+                Candidate c = new Candidate(i, r, clip, meta, score, (System.nanoTime() - t0) / 1e9);
                 if (scorer == null) {
-                    writeClip(count == 1 ? out : numbered(out, i + 1), clip, r, renderer.id(), c.seconds(), Map.of());
+                    writeClip(count == 1 ? out : numbered(out, i + 1), clip, meta, c.seconds());
                 } else {
                     made.add(c);
                 }
             }
             if (scorer != null) {
-                keepRanked(made, scorer.name(), renderer.id());
+                keepRanked(made, scorer.name());
             }
             return 0;
         } catch (RenderException e) {
@@ -178,11 +186,12 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /** One rendered candidate of a batch. */
-    private record Candidate(int index, GenerationRequest request, RenderedClip clip, Double score, double seconds) {
+    private record Candidate(int index, GenerationRequest request, RenderedClip clip, ClipMetadata meta, Double score,
+                             double seconds) {
     }
 
     /** Best CLAP score first: --keep best writes that one to --out, --keep all writes every one with its rank. */
-    private void keepRanked(List<Candidate> made, String scorerName, String modelId) throws IOException {
+    private void keepRanked(List<Candidate> made, String scorerName) throws IOException {
         List<Candidate> ranked = new ArrayList<>(made);
         ranked.sort(java.util.Comparator.comparingDouble((Candidate c) -> c.score()).reversed());
         for (int rank = 1; rank <= ranked.size(); rank++) {
@@ -200,7 +209,7 @@ public final class GenerateCommand implements Callable<Integer> {
             scores.put("rank", rank);
             scores.put("candidates", ranked.size());
             Path target = keep.equals("best") || made.size() == 1 ? out : numbered(out, c.index() + 1);
-            writeClip(target, c.clip(), c.request(), modelId, c.seconds(), Map.of("scores", scores));
+            writeClip(target, c.clip(), c.meta().withScores(scores), c.seconds());
         }
     }
 
@@ -236,13 +245,13 @@ public final class GenerateCommand implements Callable<Integer> {
     GenerationRequest request() {
         Mode mode;
         double secs = seconds != null ? seconds : 10.0;
-        List<TimeRange> ranges = new ArrayList<>();
+        List<TimeSpan> ranges = new ArrayList<>();
         for (String r : inpaint) {
             String[] parts = r.split(":");
             if (parts.length != 2) {
                 throw new IllegalArgumentException("--inpaint takes START:END in seconds, got " + r);
             }
-            ranges.add(new TimeRange(Double.parseDouble(parts[0]), Double.parseDouble(parts[1])));
+            ranges.add(new TimeSpan(Double.parseDouble(parts[0]), Double.parseDouble(parts[1])));
         }
         if (bpm != null || bars != null) {
             if (bpm == null || bars == null) {
@@ -266,9 +275,10 @@ public final class GenerateCommand implements Callable<Integer> {
             secs = wavSeconds(init);
         }
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(GenerationRequest.MAX_SEED + 1);
-        return new GenerationRequest(mode, prompt, negative, secs, s, steps, cfg, sampler,
-                init == null ? null : realPath(init), initNoise, ranges, bpm, bars, null, Priority.BATCH, null,
-                outputFormat(format));
+        return GenerationRequest.builder().mode(mode).prompt(prompt).negativePrompt(negative).seconds(secs).seed(s)
+                .steps(steps).cfgScale(cfg).sampler(sampler).initAudio(init == null ? null : realPath(init))
+                .initNoiseLevel(initNoiseLevel).inpaintRanges(ranges).bpm(bpm).bars(bars).priority(Priority.BATCH)
+                .format(outputFormat(format)).build();
     }
 
     private static double wavSeconds(Path wav) {
@@ -315,8 +325,8 @@ public final class GenerateCommand implements Callable<Integer> {
      * The WAV (or FLAC, where the name ends in .flac: 16-bit for --format 16, else 24-bit), then its sidecar: same
      * shape as the clip store's metadata, so both regenerate the same way.
      */
-    static void writeClip(Path target, RenderedClip clip, GenerationRequest r, String modelId, double seconds,
-                          Map<String, Object> extra) throws IOException {
+    static void writeClip(Path target, RenderedClip clip, ClipMetadata meta, double seconds) throws IOException {
+        GenerationRequest r = meta.settings();
         Path dir = target.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
@@ -332,24 +342,12 @@ public final class GenerateCommand implements Callable<Integer> {
         } else {
             AtomicFiles.write(target, false, o -> result[0] = WavWriter.write(o, clip.audio(), clip.sampleRate(), r.format()));
         }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("createdAt", Instant.now().toString());
-        meta.put("mode", r.mode().wire());
-        meta.put("prompt", r.prompt());
-        meta.put("negativePrompt", r.negativePrompt());
-        meta.put("seed", clip.seed());
-        meta.put("model", modelId);
-        meta.put("modelHash", clip.metadata().get("modelHash"));
-        meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
-        meta.put("renderer", clip.metadata());
         Map<String, Object> audio = ClipStore.audioSection(clip, r.format(), result[0]);
         if (flac) {
             audio.put("format", "flac" + flacBits);
         }
-        meta.put("audio", audio);
-        meta.putAll(extra);
         Path json = sidecarOf(target);
-        AtomicFiles.write(json, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+        AtomicFiles.write(json, ClipStore.metadataJson(meta.toMap(), audio));
         System.out.printf("wrote %s (%.2f s, %d Hz, %d ch, seed %d) and %s in %.1f s%n", target,
                 clip.frames() / (double) clip.sampleRate(), clip.sampleRate(), clip.channels(), clip.seed(),
                 json.getFileName(), seconds);

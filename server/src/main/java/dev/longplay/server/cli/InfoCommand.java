@@ -1,6 +1,6 @@
 package dev.longplay.server.cli;
 
-import dev.longplay.models.ModelInfo;
+import dev.longplay.models.CheckpointSummary;
 import dev.longplay.models.weights.ModelLocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +18,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.print(ModelInfo.read(ModelLocator.fromEnvironment().locate(model)).describe());
+        System.out.print(CheckpointSummary.read(ModelLocator.fromEnvironment().locate(model)).describe());
         return 0;
     }
 }

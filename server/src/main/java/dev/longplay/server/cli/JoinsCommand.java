@@ -101,8 +101,8 @@ public final class JoinsCommand implements Callable<Integer> {
         double tempoError = 0;
         double clipSeconds = loop == null ? seconds : loop.bars() * 4 * 60.0 / loop.bpm();
         for (int seed = 1; seed <= clips; seed++) {
-            GenerationParams p = new GenerationParams(prompt, null, clipSeconds, 0, seed, steps, null, null, null, null,
-                    null, null, null, null, loop);
+            GenerationParams p = GenerationParams.builder().prompt(prompt).seconds(clipSeconds).seed(seed)
+                    .steps(steps).loop(loop).build();
             WindowPlan plan = g.plan(p);
             GeneratedAudio a = g.generate(p, GenerationListener.NONE);
             JoinMeasures m = JoinMeasures.measure(a.samples(), a.sampleRate(), plan.joins(),

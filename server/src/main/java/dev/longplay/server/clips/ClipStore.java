@@ -127,9 +127,7 @@ public final class ClipStore {
         Path json = folder.file(id + ".json");
         WavWriter.Result[] result = new WavWriter.Result[1];
         AtomicFiles.write(wav, true, out -> result[0] = WavWriter.write(out, clip.audio(), clip.sampleRate(), format));
-        Map<String, Object> all = new LinkedHashMap<>(meta);
-        all.put("audio", audioSection(clip, format, result[0]));
-        byte[] metaBytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all);
+        byte[] metaBytes = metadataJson(meta, audioSection(clip, format, result[0]));
         AtomicFiles.write(json, true, out -> out.write(metaBytes));
         return index(id, wav, json);
     }
@@ -158,6 +156,16 @@ public final class ClipStore {
             evict(id);
         }
         return info;
+    }
+
+    /**
+     * A clip's metadata JSON as the store writes it and the CLI writes its sidecar: {@code meta} (a
+     * {@code ClipMetadata}'s fields) with the "audio" section last, pretty-printed.
+     */
+    public static byte[] metadataJson(Map<String, Object> meta, Map<String, Object> audio) throws IOException {
+        Map<String, Object> all = new LinkedHashMap<>(meta);
+        all.put("audio", audio);
+        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(all);
     }
 
     /**

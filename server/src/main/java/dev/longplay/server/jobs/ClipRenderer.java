@@ -11,7 +11,7 @@ import java.util.List;
 public interface ClipRenderer extends AutoCloseable {
 
     /** The models this renderer can run; the first is the default for requests that name none. */
-    List<ModelInfo> models();
+    List<ServedModel> models();
 
     /** Loads the model's weights if they are not loaded yet; idempotent, called on a worker thread. */
     void load(String modelId, ProgressListener progress) throws RenderException;

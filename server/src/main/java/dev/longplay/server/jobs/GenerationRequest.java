@@ -2,6 +2,7 @@ package dev.longplay.server.jobs;
 
 import dev.longplay.server.clips.OutputFormat;
 import dev.longplay.models.metrics.LoudnessTarget;
+import dev.longplay.models.pipeline.GenerationParams.TimeSpan;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  *
  * @param seconds     length of the clip to produce; for {@link Mode#CONTINUE}, the length to add
  * @param initAudio   the recording to start from (audio_to_audio, inpaint, continue)
- * @param initNoiseLevel how far from the init audio the sampler starts (sigma); null = the model's default
+ * @param initNoiseLevel how far from the init audio the sampler starts, in the model's units (sigma for v models, flow
+ *                    time up to 1 for rectified-flow models); null = the model's default
  * @param inpaintRanges spans of {@code initAudio} to regenerate (inpaint only)
  * @param bpm         tempo for loops (and for prompts that mention it)
  * @param bars        loop length in 4/4 bars; with {@code bpm} it fixes {@code seconds}
@@ -36,7 +38,7 @@ public record GenerationRequest(
         String sampler,
         Path initAudio,
         Double initNoiseLevel,
-        List<TimeRange> inpaintRanges,
+        List<TimeSpan> inpaintRanges,
         Double bpm,
         Integer bars,
         String preset,
@@ -79,7 +81,7 @@ public record GenerationRequest(
         inpaintRanges = inpaintRanges == null ? List.of() : List.copyOf(inpaintRanges);
         require(mode == Mode.INPAINT ? !inpaintRanges.isEmpty() : inpaintRanges.isEmpty(),
                 mode == Mode.INPAINT ? "inpaint needs at least one inpaintRanges entry" : "inpaintRanges is only for inpaint");
-        for (TimeRange r : inpaintRanges) {
+        for (TimeSpan r : inpaintRanges) {
             require(r.end() <= seconds, "inpaint range [" + r.start() + ", " + r.end() + ") ends after the clip (" + seconds + " s)");
         }
         require(bpm == null || (Double.isFinite(bpm) && bpm >= 30 && bpm <= 300), "bpm must be in [30, 300]");
@@ -92,49 +94,168 @@ public record GenerationRequest(
         }
     }
 
-    /** Without a loudness target: the clip is peak-normalised only when it would clip (see WavWriter). */
-    public GenerationRequest(Mode mode, String prompt, String negativePrompt, double seconds, Long seed, Integer steps,
-                             Double cfgScale, String sampler, Path initAudio, Double initNoiseLevel, List<TimeRange> inpaintRanges,
-                             Double bpm, Integer bars, String preset, Priority priority, String model, OutputFormat format) {
-        this(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio, initNoiseLevel, inpaintRanges,
-                bpm, bars, preset, priority, model, format, null, List.of());
-    }
-
-    /** Without LoRA adapters. */
-    public GenerationRequest(Mode mode, String prompt, String negativePrompt, double seconds, Long seed, Integer steps,
-                             Double cfgScale, String sampler, Path initAudio, Double initNoiseLevel, List<TimeRange> inpaintRanges,
-                             Double bpm, Integer bars, String preset, Priority priority, String model, OutputFormat format,
-                             LoudnessTarget loudness) {
-        this(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio, initNoiseLevel, inpaintRanges,
-                bpm, bars, preset, priority, model, format, loudness, List.of());
-    }
-
     /** The length of {@code bars} bars of 4/4 at {@code bpm}. */
     public static double loopSeconds(double bpm, int bars) {
         return 60.0 / bpm * 4 * bars;
     }
 
     public GenerationRequest withSeed(long newSeed) {
-        return new GenerationRequest(mode, prompt, negativePrompt, seconds, newSeed, steps, cfgScale, sampler, initAudio,
-                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, loras);
+        return toBuilder().seed(newSeed).build();
     }
 
     /** The same request for a clip of another length. */
     public GenerationRequest withSeconds(double newSeconds) {
-        return new GenerationRequest(mode, prompt, negativePrompt, newSeconds, seed, steps, cfgScale, sampler, initAudio,
-                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, loras);
+        return toBuilder().seconds(newSeconds).build();
     }
 
     /** The same request with these LoRA adapters (resolved in another folder, or given on the command line). */
     public GenerationRequest withLoras(List<LoraChoice> adapters) {
-        return new GenerationRequest(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, initAudio,
-                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, adapters);
+        return toBuilder().loras(adapters).build();
     }
 
     /** The same request reading its init audio from another file (a copy on a remote worker's machine). */
     public GenerationRequest withInitAudio(Path file) {
-        return new GenerationRequest(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler, file,
-                initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness, loras);
+        return toBuilder().initAudio(file).build();
+    }
+
+    /** An empty builder: every setting unset (null, or 0 seconds), as the constructor then checks. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this request, to change a few of its settings. */
+    public Builder toBuilder() {
+        return new Builder().mode(mode).prompt(prompt).negativePrompt(negativePrompt).seconds(seconds).seed(seed)
+                .steps(steps).cfgScale(cfgScale).sampler(sampler).initAudio(initAudio).initNoiseLevel(initNoiseLevel)
+                .inpaintRanges(inpaintRanges).bpm(bpm).bars(bars).preset(preset).priority(priority).model(model)
+                .format(format).loudness(loudness).loras(loras);
+    }
+
+    /** Builds a {@link GenerationRequest} by name; {@link #build} checks what the record's constructor checks. */
+    public static final class Builder {
+        private Mode mode;
+        private String prompt;
+        private String negativePrompt;
+        private double seconds;
+        private Long seed;
+        private Integer steps;
+        private Double cfgScale;
+        private String sampler;
+        private Path initAudio;
+        private Double initNoiseLevel;
+        private List<TimeSpan> inpaintRanges;
+        private Double bpm;
+        private Integer bars;
+        private String preset;
+        private Priority priority;
+        private String model;
+        private OutputFormat format;
+        private LoudnessTarget loudness;
+        private List<LoraChoice> loras;
+
+        private Builder() {
+        }
+
+        public Builder mode(Mode v) {
+            mode = v;
+            return this;
+        }
+
+        public Builder prompt(String v) {
+            prompt = v;
+            return this;
+        }
+
+        public Builder negativePrompt(String v) {
+            negativePrompt = v;
+            return this;
+        }
+
+        public Builder seconds(double v) {
+            seconds = v;
+            return this;
+        }
+
+        public Builder seed(Long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder steps(Integer v) {
+            steps = v;
+            return this;
+        }
+
+        public Builder cfgScale(Double v) {
+            cfgScale = v;
+            return this;
+        }
+
+        public Builder sampler(String v) {
+            sampler = v;
+            return this;
+        }
+
+        public Builder initAudio(Path v) {
+            initAudio = v;
+            return this;
+        }
+
+        public Builder initNoiseLevel(Double v) {
+            initNoiseLevel = v;
+            return this;
+        }
+
+        public Builder inpaintRanges(List<TimeSpan> v) {
+            inpaintRanges = v;
+            return this;
+        }
+
+        public Builder bpm(Double v) {
+            bpm = v;
+            return this;
+        }
+
+        public Builder bars(Integer v) {
+            bars = v;
+            return this;
+        }
+
+        public Builder preset(String v) {
+            preset = v;
+            return this;
+        }
+
+        public Builder priority(Priority v) {
+            priority = v;
+            return this;
+        }
+
+        public Builder model(String v) {
+            model = v;
+            return this;
+        }
+
+        public Builder format(OutputFormat v) {
+            format = v;
+            return this;
+        }
+
+        public Builder loudness(LoudnessTarget v) {
+            loudness = v;
+            return this;
+        }
+
+        public Builder loras(List<LoraChoice> v) {
+            loras = v;
+            return this;
+        }
+
+        public GenerationRequest build() {
+            return new GenerationRequest(mode, prompt, negativePrompt, seconds, seed, steps, cfgScale, sampler,
+                    initAudio, initNoiseLevel, inpaintRanges, bpm, bars, preset, priority, model, format, loudness,
+                    loras);
+        }
     }
 
     private static void require(boolean ok, String message) {

@@ -302,7 +302,7 @@ public final class JobEngine implements AutoCloseable {
     }
 
     /** The models jobs may name; the first is the default. */
-    public List<ModelInfo> models() {
+    public List<ServedModel> models() {
         return runner.models();
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
 public interface JobRunner extends AutoCloseable {
 
     /** The models jobs may name; the first is the default for requests that name none. Never empty. */
-    List<ModelInfo> models();
+    List<ServedModel> models();
 
     /** Called once on an engine worker thread at start when the server loads its model eagerly. */
     void warmUp();

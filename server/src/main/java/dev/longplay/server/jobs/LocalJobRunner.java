@@ -3,14 +3,12 @@ package dev.longplay.server.jobs;
 import dev.longplay.server.clips.RenderedClip;
 import dev.longplay.models.metrics.ClipMeasures;
 import dev.longplay.models.metrics.PromptAudioScorer;
-import dev.longplay.server.io.Json;
 import dev.longplay.server.clips.ClipStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +36,7 @@ public final class LocalJobRunner implements JobRunner {
     }
 
     @Override
-    public List<ModelInfo> models() {
+    public List<ServedModel> models() {
         return renderer.models();
     }
 
@@ -66,17 +64,19 @@ public final class LocalJobRunner implements JobRunner {
         RenderedClip clip = renderer.render(request, progress, stop);
         long t2 = System.nanoTime();
         progress.progress(Stage.WRITING, 0, 1);
-        Map<String, Object> meta = metadata(job, model, clip, t1 - t0, t2 - t1);
+        ClipMetadata meta = ClipMetadata.forJob(job, model, clip, new ClipMetadata.Timings(
+                Duration.between(job.createdAt(), job.startedAt()).toMillis(), TimeUnit.NANOSECONDS.toMillis(t1 - t0),
+                TimeUnit.NANOSECONDS.toMillis(t2 - t1)));
         if (request.loudness() != null) {
             double gainDb = request.loudness().gainDb(ClipMeasures.of(clip.audio(), clip.sampleRate()));
             clip = withGain(clip, gainDb);
-            meta.put("loudnessTarget", Map.of("targetLufs", request.loudness().targetLufs(),
+            meta = meta.withLoudnessTarget(Map.of("targetLufs", request.loudness().targetLufs(),
                     "truePeakCeilingDb", request.loudness().truePeakCeilingDb(), "gainDb", gainDb));
         }
         if (scorer != null && request.prompt() != null && !request.prompt().isBlank()) {
-            meta.put("scores", score(request.prompt(), clip));
+            meta = meta.withScores(score(request.prompt(), clip));
         }
-        clips.write(job.id(), clip, request.format(), meta);
+        clips.write(job.id(), clip, request.format(), meta.toMap());
     }
 
     /** A scorer that fails leaves the clip unscored, not the job failed. */
@@ -106,30 +106,6 @@ public final class LocalJobRunner implements JobRunner {
             }
         }
         return new RenderedClip(out, clip.sampleRate(), clip.seed(), clip.metadata());
-    }
-
-    private static Map<String, Object> metadata(JobRecord rec, String model, RenderedClip clip, long loadNanos, long renderNanos) {
-        GenerationRequest r = rec.request();
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("id", rec.id());
-        meta.put("jobId", rec.id());
-        meta.put("createdAt", Instant.now().toString());
-        meta.put("mode", r.mode().wire());
-        meta.put("prompt", r.prompt());
-        meta.put("negativePrompt", r.negativePrompt());
-        meta.put("preset", r.preset());
-        meta.put("seed", clip.seed());
-        meta.put("model", model);
-        meta.put("modelHash", clip.metadata().get("modelHash"));
-        meta.put("settings", Json.MAPPER.convertValue(r, Map.class));
-        Map<String, Object> timings = new LinkedHashMap<>();
-        timings.put("queuedMs", Duration.between(rec.createdAt(), rec.startedAt()).toMillis());
-        timings.put("loadMs", TimeUnit.NANOSECONDS.toMillis(loadNanos));
-        timings.put("renderMs", TimeUnit.NANOSECONDS.toMillis(renderNanos));
-        meta.put("timings", timings);
-        meta.put("renderer", clip.metadata());
-        meta.put("attempts", rec.attempts());
-        return meta;
     }
 
     @Override

@@ -186,9 +186,10 @@ public final class AudioControl implements AutoCloseable {
         WavWriter.write(wav, new float[][]{take.left(), take.right()}, take.sampleRate(), OutputFormat.WAV_FLOAT32);
         String uploadId = uploads.save(wav.toByteArray());
         Path init = uploads.get(uploadId).orElseThrow(() -> new IOException("the stored take vanished"));
-        GenerationRequest job = new GenerationRequest(Mode.AUDIO_TO_AUDIO, r.prompt(), null, take.seconds(), r.seed(), r.steps(),
-                null, null, init, r.initNoiseLevel(), null, r.bars() != null ? bpm : null, null, null, Priority.LIVE, null,
-                OutputFormat.WAV_PCM24);
+        GenerationRequest job = GenerationRequest.builder().mode(Mode.AUDIO_TO_AUDIO).prompt(r.prompt())
+                .seconds(take.seconds()).seed(r.seed()).steps(r.steps()).initAudio(init)
+                .initNoiseLevel(r.initNoiseLevel()).bpm(r.bars() != null ? bpm : null).priority(Priority.LIVE)
+                .format(OutputFormat.WAV_PCM24).build();
         JobRecord rec = engine.submit(job, client);
         return new CaptureResult(rec.id(), uploadId, take.seconds(), take.startFrame());
     }

@@ -23,11 +23,12 @@ import dev.longplay.server.jobs.JobEvent;
 import dev.longplay.server.jobs.JobRecord;
 import dev.longplay.server.jobs.JobRejectedException;
 import dev.longplay.server.requests.JobSpec;
+import dev.longplay.server.requests.InitNoiseLevelAliases;
 import dev.longplay.server.requests.JobSpecResolver;
 import dev.longplay.server.jobs.JobState;
-import dev.longplay.server.jobs.ModelInfo;
+import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.Priority;
-import dev.longplay.server.jobs.TimeRange;
+import dev.longplay.models.pipeline.GenerationParams.TimeSpan;
 import dev.longplay.server.presets.Preset;
 import dev.longplay.server.presets.PresetCatalog;
 import org.slf4j.Logger;
@@ -175,7 +176,7 @@ public final class OscEdge implements OscRequestHandler {
             throw new OscCommandException(OscErrorCode.E_BAD_ARG, "/gen/inpaint: end must be after start");
         }
         submit(r, replier, spec(r, "inpaint", r.string("prompt"), seconds, ref, null, null, null,
-                List.of(new TimeRange(start, end))));
+                List.of(new TimeSpan(start, end))));
     }
 
     private static JobSpec spec(OscRequest r, String mode, String prompt, Double seconds, JobSpec.AudioRef init, String preset) {
@@ -188,20 +189,28 @@ public final class OscEdge implements OscRequestHandler {
     }
 
     private static JobSpec spec(OscRequest r, String mode, String prompt, Double seconds, JobSpec.AudioRef init,
-                                String preset, Double bpm, Integer bars, List<TimeRange> ranges) {
+                                String preset, Double bpm, Integer bars, List<TimeSpan> ranges) {
         OscOptions o = r.options();
         // Pick the seed here when none is given: /done reports it as an OSC int, which then repeats the clip.
         long seed = o.integer("seed").isPresent() ? o.integer("seed").getAsInt()
                 : ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
-        Double strength = o.number("strength").isPresent() ? o.number("strength").getAsDouble() : null;
-        // The pipeline reads the init noise level as the flow time to start from: strength 1 ignores the input.
-        Double noise = strength == null ? null : Math.max(strength, 1e-3);
+        Double noise;
+        try {
+            noise = InitNoiseLevelAliases.fromOsc(number(o, "initNoiseLevel"), number(o, InitNoiseLevelAliases.OSC_STRENGTH));
+        } catch (IllegalArgumentException e) {
+            throw new OscCommandException(OscErrorCode.E_BAD_ARG, r.address() + ": " + e.getMessage());
+        }
         Priority priority = o.integer("priority").orElse(0) < 0 ? Priority.BATCH : Priority.LIVE;
-        return new JobSpec(mode, o.string("preset").orElse(preset), prompt, o.string("negative").orElse(null), seconds, seed,
-                o.integer("steps").isPresent() ? o.integer("steps").getAsInt() : null,
-                o.number("cfg").isPresent() ? o.number("cfg").getAsDouble() : null,
-                o.string("sampler").orElse(null), init, noise, ranges, bpm, bars, priority, null, null,
-                loras(o.string("lora").orElse(null)));
+        return JobSpec.builder().mode(mode).preset(o.string("preset").orElse(preset)).prompt(prompt)
+                .negativePrompt(o.string("negative").orElse(null)).seconds(seconds).seed(seed)
+                .steps(o.integer("steps").isPresent() ? o.integer("steps").getAsInt() : null)
+                .cfgScale(o.number("cfg").isPresent() ? o.number("cfg").getAsDouble() : null)
+                .sampler(o.string("sampler").orElse(null)).initAudio(init).initNoiseLevel(noise).inpaintRanges(ranges)
+                .bpm(bpm).bars(bars).priority(priority).loras(loras(o.string("lora").orElse(null))).build();
+    }
+
+    private static Double number(OscOptions o, String key) {
+        return o.number(key).isPresent() ? o.number(key).getAsDouble() : null;
     }
 
     // name[:strength][,name[:strength]...]
@@ -308,8 +317,8 @@ public final class OscEdge implements OscRequestHandler {
 
     private void status(OscReplier replier) {
         JobEngine.Stats s = engine.stats();
-        List<ModelInfo> models = engine.models();
-        ModelInfo m = models.stream().filter(ModelInfo::loaded).findFirst().orElse(models.isEmpty() ? null : models.get(0));
+        List<ServedModel> models = engine.models();
+        ServedModel m = models.stream().filter(ServedModel::loaded).findFirst().orElse(models.isEmpty() ? null : models.get(0));
         replier.send(OscAddressSpace.STATUS_REPLY, s.queued() + s.running(), m == null || !m.loaded() ? "" : m.id(),
                 m == null ? "" : m.device(), s.workers() == 0 ? 0.0 : s.running() / (double) s.workers());
     }

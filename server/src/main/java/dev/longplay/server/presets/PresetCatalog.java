@@ -179,8 +179,9 @@ public final class PresetCatalog {
         }
         // The sampler settings get the same checks a request gets.
         double seconds = p.mode() == Mode.LOOP ? GenerationRequest.loopSeconds(p.bpm(), p.bars()) : p.seconds();
-        new GenerationRequest(p.mode(), "check", p.negativePrompt(), seconds, null, p.steps(), p.cfgScale(), p.sampler(),
-                null, null, null, p.bpm(), p.bars(), p.name(), Priority.BATCH, null, OutputFormat.WAV_PCM24);
+        GenerationRequest.builder().mode(p.mode()).prompt("check").negativePrompt(p.negativePrompt()).seconds(seconds)
+                .steps(p.steps()).cfgScale(p.cfgScale()).sampler(p.sampler()).bpm(p.bpm()).bars(p.bars())
+                .preset(p.name()).priority(Priority.BATCH).format(OutputFormat.WAV_PCM24).build();
         return p;
     }
 

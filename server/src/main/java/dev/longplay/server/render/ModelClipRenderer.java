@@ -23,12 +23,11 @@ import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.ClipRenderer;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.LoraChoice;
-import dev.longplay.server.jobs.ModelInfo;
+import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
 import dev.longplay.server.jobs.Stage;
-import dev.longplay.server.jobs.TimeRange;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -84,7 +83,7 @@ public final class ModelClipRenderer implements ClipRenderer {
     }
 
     @Override
-    public List<ModelInfo> models() {
+    public List<ServedModel> models() {
         AudioGenerator p = pipeline;
         String description = modelSpec == null
                 ? "embedded tiny random-weight model (architecture check; makes noise-like sound, not music)"
@@ -93,9 +92,9 @@ public final class ModelClipRenderer implements ClipRenderer {
                 : "Stable Audio model " + modelSpec;
         description += " (" + target.precisionName() + ")";
         if (p == null) {
-            return List.of(new ModelInfo(id(), description, null, target.deviceName(), 0, 0, false));
+            return List.of(new ServedModel(id(), description, null, target.deviceName(), 0, 0, false));
         }
-        return List.of(new ModelInfo(id(), description, p.fingerprint(), target.deviceName(), p.sampleRate(),
+        return List.of(new ServedModel(id(), description, p.fingerprint(), target.deviceName(), p.sampleRate(),
                 p.maxSeconds(), true));
     }
 
@@ -248,20 +247,21 @@ public final class ModelClipRenderer implements ClipRenderer {
         GenerationParams.Loop loop = r.bpm() != null && r.bars() != null
                 ? new GenerationParams.Loop(r.bpm(), r.bars(), 4) : null;
         try {
-            return new GenerationParams(r.prompt(), r.negativePrompt(), seconds, 0, r.seed(), r.steps(), r.cfgScale(),
-                    r.sampler(), null, null, null, init, r.initNoiseLevel(), keep, loop);
+            return GenerationParams.builder().prompt(r.prompt()).negativePrompt(r.negativePrompt()).seconds(seconds)
+                    .seed(r.seed()).steps(r.steps()).cfgScale(r.cfgScale()).sampler(r.sampler()).init(init)
+                    .initNoiseLevel(r.initNoiseLevel()).keep(keep).loop(loop).build();
         } catch (IllegalArgumentException e) {
             throw new RenderException(RenderException.Kind.BAD_ARGUMENT, e.getMessage(), e);
         }
     }
 
     // the parts of [0, length) outside the ranges
-    private static List<GenerationParams.TimeSpan> complement(List<TimeRange> ranges, double length) {
-        List<TimeRange> sorted = new ArrayList<>(ranges);
+    private static List<GenerationParams.TimeSpan> complement(List<GenerationParams.TimeSpan> ranges, double length) {
+        List<GenerationParams.TimeSpan> sorted = new ArrayList<>(ranges);
         sorted.sort((a, b) -> Double.compare(a.start(), b.start()));
         List<GenerationParams.TimeSpan> out = new ArrayList<>();
         double at = 0;
-        for (TimeRange r : sorted) {
+        for (GenerationParams.TimeSpan r : sorted) {
             double end = Math.min(r.start(), length);
             if (end > at) {
                 out.add(new GenerationParams.TimeSpan(at, end));

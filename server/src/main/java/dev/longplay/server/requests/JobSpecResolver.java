@@ -70,16 +70,15 @@ public final class JobSpecResolver {
             seconds = first(s.seconds(), p == null ? null : p.seconds(), DEFAULT_SECONDS);
         }
         String prompt = p == null ? s.prompt() : fill(p.prompt(), s.prompt(), bpm, bars);
-        return new GenerationRequest(mode, prompt,
-                first(s.negativePrompt(), p == null ? null : p.negativePrompt()),
-                seconds, s.seed(),
-                first(s.steps(), p == null ? null : p.steps()),
-                first(s.cfgScale(), p == null ? null : p.cfgScale()),
-                first(s.sampler(), p == null ? null : p.sampler()),
-                audio(s.initAudio()), s.initNoiseLevel(), s.inpaintRanges(), bpm, bars,
-                p == null ? null : p.name(),
-                first(s.priority(), DEFAULT_PRIORITY), s.model(), first(s.format(), DEFAULT_FORMAT),
-                p == null ? null : p.loudness(), loras(s.loras()));
+        return GenerationRequest.builder().mode(mode).prompt(prompt)
+                .negativePrompt(first(s.negativePrompt(), p == null ? null : p.negativePrompt())).seconds(seconds)
+                .seed(s.seed()).steps(first(s.steps(), p == null ? null : p.steps()))
+                .cfgScale(first(s.cfgScale(), p == null ? null : p.cfgScale()))
+                .sampler(first(s.sampler(), p == null ? null : p.sampler())).initAudio(audio(s.initAudio()))
+                .initNoiseLevel(s.initNoiseLevel()).inpaintRanges(s.inpaintRanges()).bpm(bpm).bars(bars)
+                .preset(p == null ? null : p.name()).priority(first(s.priority(), DEFAULT_PRIORITY)).model(s.model())
+                .format(first(s.format(), DEFAULT_FORMAT)).loudness(p == null ? null : p.loudness())
+                .loras(loras(s.loras())).build();
     }
 
     private List<LoraChoice> loras(List<JobSpec.Lora> wanted) {

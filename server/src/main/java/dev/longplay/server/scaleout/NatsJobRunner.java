@@ -5,7 +5,7 @@ import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.jobs.CancellationCheck;
 import dev.longplay.server.jobs.JobRecord;
 import dev.longplay.server.jobs.JobRunner;
-import dev.longplay.server.jobs.ModelInfo;
+import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.jobs.Stage;
@@ -86,7 +86,7 @@ public final class NatsJobRunner implements JobRunner {
     private final ClipTransport transport;
     private final Dispatcher dispatcher;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private volatile List<ModelInfo> models;
+    private volatile List<ServedModel> models;
     private volatile long modelsAt;
 
     private NatsJobRunner(Config config, ClipStore clips, Connection nc) throws IOException {
@@ -117,8 +117,8 @@ public final class NatsJobRunner implements JobRunner {
     }
 
     @Override
-    public List<ModelInfo> models() {
-        List<ModelInfo> m = models;
+    public List<ServedModel> models() {
+        List<ServedModel> m = models;
         if (m == null || System.nanoTime() - modelsAt > MODELS_REFRESH.toNanos()) {
             m = announcedModels(m);
             models = m;
@@ -128,8 +128,8 @@ public final class NatsJobRunner implements JobRunner {
     }
 
     // The default model first (placeholder until a worker announces it), then every other announced model.
-    private List<ModelInfo> announcedModels(List<ModelInfo> previous) {
-        Map<String, ModelInfo> byId = new LinkedHashMap<>();
+    private List<ServedModel> announcedModels(List<ServedModel> previous) {
+        Map<String, ServedModel> byId = new LinkedHashMap<>();
         try {
             for (String key : workers.keys()) {
                 KeyValueEntry e = workers.get(key);
@@ -137,7 +137,7 @@ public final class NatsJobRunner implements JobRunner {
                     continue;
                 }
                 WorkerAnnouncement a = Json.MAPPER.readValue(e.getValue(), WorkerAnnouncement.class);
-                for (ModelInfo mi : a.models()) {
+                for (ServedModel mi : a.models()) {
                     byId.putIfAbsent(mi.id(), mi);
                 }
             }
@@ -149,9 +149,9 @@ public final class NatsJobRunner implements JobRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<ModelInfo> out = new ArrayList<>();
-        ModelInfo def = byId.remove(config.defaultModel());
-        out.add(def != null ? def : new ModelInfo(config.defaultModel(), "served by NATS workers (none has announced it yet)",
+        List<ServedModel> out = new ArrayList<>();
+        ServedModel def = byId.remove(config.defaultModel());
+        out.add(def != null ? def : new ServedModel(config.defaultModel(), "served by NATS workers (none has announced it yet)",
                 null, "remote", 0, 0, false));
         out.addAll(byId.values());
         return List.copyOf(out);

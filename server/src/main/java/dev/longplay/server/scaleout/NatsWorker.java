@@ -11,7 +11,7 @@ import dev.longplay.server.jobs.LoraLibrary;
 import dev.longplay.server.jobs.JobRecord;
 import dev.longplay.server.jobs.JobState;
 import dev.longplay.server.jobs.LocalJobRunner;
-import dev.longplay.server.jobs.ModelInfo;
+import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.Priority;
 import dev.longplay.server.jobs.RenderException;
 import io.nats.client.Connection;
@@ -147,7 +147,7 @@ public final class NatsWorker implements AutoCloseable {
         Dispatcher cancels = nc.createDispatcher(m -> cancelled.add(Subjects.lastToken(m.getSubject())));
         cancels.subscribe(Subjects.CANCEL_ALL);
         for (Priority priority : Priority.values()) { // live lanes first: they are polled first
-            for (ModelInfo model : renderer.models()) {
+            for (ServedModel model : renderer.models()) {
                 String durable = Subjects.consumer(model.id(), priority);
                 nc.jetStreamManagement().addOrUpdateConsumer(Subjects.JOBS_STREAM, ConsumerConfiguration.builder()
                         .durable(durable).filterSubject(Subjects.jobFilter(model.id(), priority))
@@ -162,7 +162,7 @@ public final class NatsWorker implements AutoCloseable {
         loop = new Thread(this::pullLoop, "longplay-worker-" + config.name());
         loop.start();
         LOG.info("worker {} pulling jobs for {} from {}", config.name(),
-                renderer.models().stream().map(ModelInfo::id).toList(), JetStreamLayout.redacted(config.url()));
+                renderer.models().stream().map(ServedModel::id).toList(), JetStreamLayout.redacted(config.url()));
     }
 
     public String name() {

@@ -30,8 +30,8 @@ class JobEngineTest {
         final List<String> order = new CopyOnWriteArrayList<>();
 
         @Override
-        public List<ModelInfo> models() {
-            return List.of(new ModelInfo("m", "test", "h", "cpu", 16000, 10, true));
+        public List<ServedModel> models() {
+            return List.of(new ServedModel("m", "test", "h", "cpu", 16000, 10, true));
         }
 
         @Override
@@ -58,8 +58,8 @@ class JobEngineTest {
     }
 
     static GenerationRequest text(String prompt, Priority p) {
-        return new GenerationRequest(Mode.TEXT, prompt, null, 0.01, null, null, null, null, null, null, null, null, null, null, p, null,
-                OutputFormat.WAV_PCM16);
+        return GenerationRequest.builder().mode(Mode.TEXT).prompt(prompt).seconds(0.01).priority(p)
+                .format(OutputFormat.WAV_PCM16).build();
     }
 
     @Test

@@ -57,8 +57,9 @@ class RetentionTest {
     }
 
     private static JobRecord job(String id, long seq, JobState state, Instant finished, Path init) {
-        GenerationRequest r = new GenerationRequest(init == null ? Mode.TEXT : Mode.AUDIO_TO_AUDIO, "p", null, 1.0, null, null,
-                null, null, init, null, null, null, null, null, Priority.BATCH, null, OutputFormat.WAV_PCM16);
+        GenerationRequest r = GenerationRequest.builder().mode(init == null ? Mode.TEXT : Mode.AUDIO_TO_AUDIO)
+                .prompt("p").seconds(1.0).initAudio(init).priority(Priority.BATCH).format(OutputFormat.WAV_PCM16)
+                .build();
         Instant created = finished == null ? Instant.parse("2026-11-25T11:00:00Z") : finished.minusSeconds(60);
         return new JobRecord(id, seq, r, state, "test", created, finished == null ? null : created, finished, 1,
                 state == JobState.SUCCEEDED ? id : null, null, null);

@@ -6,6 +6,7 @@ import dev.longplay.osc.OscClient;
 import dev.longplay.osc.OscServerConfig;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
+import dev.longplay.server.audio.SineTake;
 import dev.longplay.server.render.ModelClipRenderer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -253,6 +255,39 @@ class OscEdgeTest {
             OSCMessage inpainted = c.reply("/gen/inpaint", req);
             assertEquals("/done", inpainted.getAddress(), inpainted.getArguments().toString());
             assertEquals(44100, inpainted.getArguments().get(4));
+        }
+    }
+
+    /**
+     * /gen/a2a takes initNoiseLevel, the name HTTP and the CLI use, and still takes its old name strength: the same
+     * number under either name makes the same clip and is recorded as initNoiseLevel; strength 0 is read as 0.001;
+     * both at once is refused.
+     */
+    @Test
+    void initNoiseLevelAndItsOldNameStrength() throws Exception {
+        Path take = SineTake.write(importDir.resolve("noise-take.wav"), 1.0);
+        try (OscTestClient c = new OscTestClient(oscAddress, WAIT)) {
+            List<OSCMessage> done = new ArrayList<>();
+            for (Object[] option : List.of(new Object[]{"initNoiseLevel", 0.5f}, new Object[]{"strength", 0.5f},
+                    new Object[]{"strength", 0f})) {
+                int req = REQ.incrementAndGet();
+                c.send.send("/gen/a2a", req, take.toString(), "brass", 1f, "steps", 2, "seed", 5, option[0], option[1]);
+                OSCMessage m = c.reply("/gen/a2a", req);
+                assertEquals("/done", m.getAddress(), m.getArguments().toString());
+                done.add(m);
+            }
+            double[] recorded = new double[done.size()];
+            for (int i = 0; i < done.size(); i++) {
+                JsonNode meta = TestServer.json(s.get("/v1/clips/" + done.get(i).getArguments().get(2) + "/meta"));
+                recorded[i] = meta.get("settings").get("initNoiseLevel").asDouble();
+            }
+            assertArrayEquals(new double[]{0.5, 0.5, 0.001}, recorded, 0);
+            assertArrayEquals(Files.readAllBytes(Path.of((String) done.get(0).getArguments().get(3))),
+                    Files.readAllBytes(Path.of((String) done.get(1).getArguments().get(3))), "the same clip under either name");
+
+            int req = REQ.incrementAndGet();
+            c.send.send("/gen/a2a", req, take.toString(), "brass", 1f, "initNoiseLevel", 0.5f, "strength", 0.5f);
+            assertFail(c.reply("/gen/a2a", req), "E_BAD_ARG", "not both");
         }
     }
 

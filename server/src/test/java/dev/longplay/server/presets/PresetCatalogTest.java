@@ -55,13 +55,13 @@ class PresetCatalogTest {
     void templatesAreFilledAndLoopLengthsDerived(@TempDir Path user) throws Exception {
         PresetCatalog c = PresetCatalog.load(user);
         JobSpecResolver r = new JobSpecResolver(c, null, null, null);
-        var req = r.resolve(new JobSpec(null, "bass-line", null, null, null, null, null, null, null, null, null, null, 100.0, 8, null, null, null));
+        var req = r.resolve(JobSpec.builder().preset("bass-line").bpm(100.0).bars(8).build());
         assertEquals(Mode.LOOP, req.mode());
         assertEquals(60.0 / 100 * 4 * 8, req.seconds(), 1e-9);
         assertTrue(req.prompt().startsWith("bass line loop, 100 BPM, 8 bars"), req.prompt());
-        assertEquals("riser", r.resolve(new JobSpec("preset", "riser", "dark", null, null, null, null, null, null, null, null, null, null, null, null, null, null)).preset());
+        assertEquals("riser", r.resolve(JobSpec.builder().mode("preset").preset("riser").prompt("dark").build()).preset());
         assertThrows(IllegalArgumentException.class,
-                () -> r.resolve(new JobSpec(null, "drum-loop", null, null, 3.0, null, null, null, null, null, null, null, null, null, null, null, null)));
+                () -> r.resolve(JobSpec.builder().preset("drum-loop").seconds(3.0).build()));
     }
 
     private static void assertProblem(PresetCatalog c, String file, String text) {

@@ -16,7 +16,7 @@ import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.JobEvent;
 import dev.longplay.server.jobs.JobRecord;
 import dev.longplay.server.jobs.LocalJobRunner;
-import dev.longplay.server.jobs.ModelInfo;
+import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
@@ -314,8 +314,8 @@ class ScaleOutTest {
         }
 
         @Override
-        public List<ModelInfo> models() {
-            return List.of(new ModelInfo(BROKEN, "always fails", "sha256:none", "cpu", 16000, 60, true));
+        public List<ServedModel> models() {
+            return List.of(new ServedModel(BROKEN, "always fails", "sha256:none", "cpu", 16000, 60, true));
         }
 
         @Override

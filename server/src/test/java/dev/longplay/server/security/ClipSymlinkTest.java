@@ -53,13 +53,15 @@ class ClipSymlinkTest {
             assertFalse(a2a.body().contains(secret.toString()), a2a.body());
 
             // The renderer's own read (a link swapped in after the job was queued) refuses it too.
-            GenerationRequest queued = new GenerationRequest(Mode.AUDIO_TO_AUDIO, "x", null, 1.0, 1L, 4, null, null, wav, 2.0, null,
-                    null, null, null, Priority.LIVE, null, OutputFormat.WAV_PCM24);
+            GenerationRequest queued = GenerationRequest.builder().mode(Mode.AUDIO_TO_AUDIO).prompt("x").seconds(1.0)
+                    .seed(1L).steps(4).initAudio(wav).initNoiseLevel(2.0).priority(Priority.LIVE)
+                    .format(OutputFormat.WAV_PCM24).build();
             RenderException e = assertThrows(RenderException.class, () -> ModelClipRenderer.toParams(queued));
             assertEquals(RenderException.Kind.BAD_ARGUMENT, e.kind());
             // Control: the same read of a plain file works.
-            GenerationRequest plain = new GenerationRequest(Mode.AUDIO_TO_AUDIO, "x", null, 1.0, 1L, 4, null, null, secret, 2.0, null,
-                    null, null, null, Priority.LIVE, null, OutputFormat.WAV_PCM24);
+            GenerationRequest plain = GenerationRequest.builder().mode(Mode.AUDIO_TO_AUDIO).prompt("x").seconds(1.0)
+                    .seed(1L).steps(4).initAudio(secret).initNoiseLevel(2.0).priority(Priority.LIVE)
+                    .format(OutputFormat.WAV_PCM24).build();
             assertTrue(ModelClipRenderer.toParams(plain) != null);
         }
     }

@@ -182,7 +182,7 @@ class HttpFindingsTest {
         SineRenderer sine = new SineRenderer(1, 1, 0.5f);
         dev.longplay.server.jobs.ClipRenderer broken = new dev.longplay.server.jobs.ClipRenderer() {
             @Override
-            public java.util.List<dev.longplay.server.jobs.ModelInfo> models() {
+            public java.util.List<dev.longplay.server.jobs.ServedModel> models() {
                 return sine.models();
             }
 

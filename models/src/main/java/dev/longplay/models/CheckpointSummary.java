@@ -21,14 +21,14 @@ import java.util.Map;
  * What a checkpoint holds, read from its config and the safetensors header alone (no weights loaded):
  * components with parameter counts, sample rate, latent rate and the longest clip one pass makes.
  */
-public record ModelInfo(Path dir, String modelType, int sampleRate, int audioChannels, int latentChannels,
+public record CheckpointSummary(Path dir, String modelType, int sampleRate, int audioChannels, int latentChannels,
                         int downsamplingRatio, double latentRate, double maxSeconds, String diffusionObjective,
                         List<Component> components) {
 
     public record Component(String name, String type, long parameters) {
     }
 
-    public static ModelInfo read(ModelFiles files) {
+    public static CheckpointSummary read(ModelFiles files) {
         if (AudioGenerators.isSa3(files)) {
             return readSa3(files);
         }
@@ -50,13 +50,13 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
                 components.add(new Component("conditioner " + c.id(), c.type(), params));
             }
         }
-        return new ModelInfo(files.dir(), config.modelType(), config.sampleRate(), config.audioChannels(),
+        return new CheckpointSummary(files.dir(), config.modelType(), config.sampleRate(), config.audioChannels(),
                 ae.latentDim(), ae.downsamplingRatio(), config.latentRate(), config.maxSeconds(),
                 config.model().diffusion().objective(), components);
     }
 
     // Stable Audio 3: SAME autoencoder embedded as pretransform.*, the DiT, T5Gemma in its own subfolder
-    private static ModelInfo readSa3(ModelFiles files) {
+    private static CheckpointSummary readSa3(ModelFiles files) {
         Sa3Config c = Sa3Config.load(files.config());
         Map<String, Long> byPrefix = parametersByGroup(files);
         List<Component> components = new ArrayList<>();
@@ -74,7 +74,7 @@ public record ModelInfo(Path dir, String modelType, int sampleRate, int audioCha
         components.add(new Component("conditioner seconds_total", "number (expo)",
                 byPrefix.getOrDefault("conditioner.seconds_total", 0L)));
         double max = (double) c.sampleSize() / c.sampleRate() - 6.0;  // the reference's 6 s of headroom
-        return new ModelInfo(files.dir(), "diffusion_cond (Stable Audio 3)", c.sampleRate(), c.audioChannels(), c.ioChannels(),
+        return new CheckpointSummary(files.dir(), "diffusion_cond (Stable Audio 3)", c.sampleRate(), c.audioChannels(), c.ioChannels(),
                 c.downsamplingRatio(), (double) c.sampleRate() / c.downsamplingRatio(), max, d.objective(), components);
     }
 
