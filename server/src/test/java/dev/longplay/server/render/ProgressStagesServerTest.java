@@ -8,18 +8,13 @@ import dev.longplay.osc.OscDocs;
 import dev.longplay.osc.OscServerConfig;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
-import dev.longplay.server.io.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,22 +52,20 @@ class ProgressStagesServerTest {
         s.close();
     }
 
+    // With the one worker busy, the job under test waits in the queue until its listener is subscribed, so none of its
+    // progress can pass before the test listens.
+    private static void occupyTheWorker() throws Exception {
+        HttpResponse<String> posted = s.postJob("{\"prompt\":\"long drone\",\"seconds\":2,\"steps\":8,\"seed\":1}");
+        assertEquals(202, posted.statusCode(), posted.body());
+    }
+
     @Test
     void sseProgressSaysConditioningBeforeSampling() throws Exception {
+        occupyTheWorker();
         HttpResponse<String> posted = s.postJob("{\"prompt\":\"soft pluck\",\"seconds\":1,\"steps\":2,\"seed\":3}");
         assertEquals(202, posted.statusCode(), posted.body());
         String id = TestServer.json(posted).get("id").asText();
-        HttpResponse<InputStream> r = s.http.send(s.request("/v1/jobs/" + id + "/events").build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        List<JsonNode> data = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("data: ")) {
-                    data.add(Json.MAPPER.readTree(line.substring(6)));
-                }
-            }
-        }
+        List<JsonNode> data = s.jobEvents(id);
         assertEquals("succeeded", data.get(data.size() - 1).get("type").asText(), data.toString());
         List<String> stages = data.stream().filter(d -> "progress".equals(d.path("type").asText()))
                 .map(d -> d.get("stage").asText()).toList();
@@ -82,6 +75,7 @@ class ProgressStagesServerTest {
     @Test
     void oscProgressSaysConditioningBeforeSampling() throws Exception {
         try (OscTestClient c = new OscTestClient(osc, WAIT)) {
+            occupyTheWorker();
             c.send.send("/gen/text", 9, "soft pluck", 1.0f, "seed", 3, "steps", 2);
             List<OSCMessage> progress = new ArrayList<>();
             OSCMessage done = c.replies.await(m -> {
