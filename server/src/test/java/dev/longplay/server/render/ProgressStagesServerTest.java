@@ -3,9 +3,7 @@ package dev.longplay.server.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.illposed.osc.OSCMessage;
 import dev.longplay.models.pipeline.Stage;
-import dev.longplay.models.pipeline.TrainedModel;
 import dev.longplay.osc.OscDocs;
-import dev.longplay.osc.OscServerConfig;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -38,18 +35,20 @@ class ProgressStagesServerTest {
 
     @TempDir
     static Path root;
+    static DefaultModelServer server;
     static TestServer s;
     static InetSocketAddress osc;
 
     @BeforeAll
     static void start() throws Exception {
-        s = TestServer.start(root, new ModelClipRenderer(TrainedModel.ID, root.resolve("models")), 1, 16);
-        osc = s.server.startOsc(OscServerConfig.defaults("test").withPorts(0, 0), Optional.empty()).udpAddress().orElseThrow();
+        server = DefaultModelServer.start(root);
+        s = server.http();
+        osc = server.osc();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        s.close();
+        server.close();
     }
 
     // With the one worker busy, the job under test waits in the queue until its listener is subscribed, so none of its

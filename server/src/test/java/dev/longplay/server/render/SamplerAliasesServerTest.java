@@ -2,8 +2,6 @@ package dev.longplay.server.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.illposed.osc.OSCMessage;
-import dev.longplay.models.pipeline.TrainedModel;
-import dev.longplay.osc.OscServerConfig;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.audio.WavReader;
@@ -17,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,18 +31,20 @@ class SamplerAliasesServerTest {
 
     @TempDir
     static Path root;
+    static DefaultModelServer server;
     static TestServer s;
     static InetSocketAddress osc;
 
     @BeforeAll
     static void start() throws Exception {
-        s = TestServer.start(root, new ModelClipRenderer(TrainedModel.ID, root.resolve("models")), 1, 16);
-        osc = s.server.startOsc(OscServerConfig.defaults("test").withPorts(0, 0), Optional.empty()).udpAddress().orElseThrow();
+        server = DefaultModelServer.start(root);
+        s = server.http();
+        osc = server.osc();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        s.close();
+        server.close();
     }
 
     private static JsonNode job(String sampler) throws Exception {
