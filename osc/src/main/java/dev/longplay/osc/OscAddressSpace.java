@@ -88,7 +88,8 @@ public final class OscAddressSpace {
             optional("seed", INT, "Random seed; the same seed and settings give the same clip.").range(0, Integer.MAX_VALUE),
             optional("steps", INT, "Sampler steps.").range(1, 1000),
             optional("cfg", FLOAT, "Classifier-free guidance scale.").range(0, 50),
-            optional("sampler", STRING, "Sampler name (e.g. dpmpp-3m-sde, pingpong)."),
+            optional("sampler", STRING, "Sampler name: dpmpp-3m-sde, dpmpp-2m, k-euler (v models); pingpong, rf-euler"
+                    + " (rectified flow); euler = the Euler sampler of the model's kind."),
             optional("negative", STRING, "Negative prompt."),
             optional("preset", STRING, "Start from this preset's settings (see /preset/list)."),
             optional("lora", STRING, "Stable Audio 3 models: LoRA adapters from the server's LoRA folder, stacked in order: "
@@ -132,7 +133,9 @@ public final class OscAddressSpace {
             required("fraction", FLOAT, "Overall progress, 0 to 1."),
             required("step", INT, "Current step of this stage."),
             required("total", INT, "Steps in this stage."),
-            required("stage", STRING, "queued, encode, window (a clip longer than the model's window: step = windows done of total), sample or decode.")), "Sent while the job runs.");
+            required("stage", STRING, "queued, loading_model, conditioning, encoding, window (a clip longer than the"
+                    + " model's window: step = windows done of total), sampling, decoding or writing: the words HTTP"
+                    + " and SSE progress use.")), "Sent while the job runs.");
     private static final List<OscErrorCode> GEN_ERRORS = List.of(E_BAD_ARG, E_QUEUE_FULL, E_NO_MODEL, E_OOM, E_CANCELLED);
 
     private static final List<OscAddressDef> ALL = List.of(

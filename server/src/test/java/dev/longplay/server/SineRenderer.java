@@ -7,7 +7,7 @@ import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
-import dev.longplay.server.jobs.Stage;
+import dev.longplay.models.pipeline.Stage;
 
 import java.util.List;
 import java.util.Map;

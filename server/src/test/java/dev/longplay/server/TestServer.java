@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.server.http.ApiHandler;
 import dev.longplay.server.jobs.JobEngine;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** A real server on an ephemeral loopback port plus a real HTTP client, for tests. */
 public final class TestServer implements AutoCloseable {
@@ -78,6 +84,22 @@ public final class TestServer implements AutoCloseable {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** A job's SSE stream ({@code /v1/jobs/{id}/events}) read to its end: each event's data, in order. */
+    public List<JsonNode> jobEvents(String id) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = http.send(request("/v1/jobs/" + id + "/events").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        List<JsonNode> data = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    data.add(Json.MAPPER.readTree(line.substring(6)));
+                }
+            }
+        }
+        return data;
     }
 
     @Override

@@ -16,17 +16,22 @@ public interface Sampler {
     // x: [B, C, T] at schedule[0] -> the sample at schedule[last] (0)
     NDArray sample(ModelFunction model, NDArray x, double[] schedule, NoiseSource noise, StepListener listener);
 
-    /** By the name stable-audio-tools gives it ("dpmpp-3m-sde", "pingpong", ...). */
+    /**
+     * The sampler a request's name means on a model of this kind (see {@link SamplerName}: canonical names, and
+     * "euler" as the Euler sampler of the model's kind). An unknown name, or one of the other kind, is refused
+     * with an {@link IllegalArgumentException} listing the names the model takes.
+     */
+    static Sampler forName(String name, boolean rectifiedFlow) {
+        return SamplerName.resolve(name, rectifiedFlow).create();
+    }
+
+    /**
+     * A sampler by a name that says its kind by itself, for callers without a model (reference cases, tests);
+     * "euler" is read as {@code k-euler}, the stable-audio-tools k-diffusion name these callers use.
+     */
     static Sampler forName(String name) {
-        return switch (name) {
-            case "dpmpp-2m" -> new DpmSolver2M();
-            case "dpmpp-3m-sde" -> new DpmSolver3MSde(1.0, 1.0);
-            case "euler", "k-euler" -> new EulerSampler();
-            case "pingpong" -> new PingPongSampler();
-            case "rf-euler" -> new RfEulerSampler();
-            default -> throw new IllegalArgumentException("unknown sampler '" + name
-                    + "' (dpmpp-3m-sde, dpmpp-2m, euler for v models; pingpong, rf-euler for rectified flow)");
-        };
+        SamplerName s = SamplerName.byCanonical(name);
+        return s != null ? s.create() : SamplerName.resolve(name, false).create();
     }
 
     static void checkStep(StepListener listener, int step, int total) {

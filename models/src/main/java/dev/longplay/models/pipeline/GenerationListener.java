@@ -7,10 +7,11 @@ public interface GenerationListener {
     };
 
     /**
-     * stage: "conditioning", "encoding", "sampling", "decoding"; step counts within the stage. A long clip made window
-     * by window adds "window" (windows done of all) and counts "sampling" over every window ({@link LongFormGenerator}).
+     * A pipeline reports {@link Stage#CONDITIONING}, {@link Stage#ENCODING} (with init audio), {@link Stage#SAMPLING}
+     * and {@link Stage#DECODING}, in that order; step counts within the stage. A long clip made window by window adds
+     * {@link Stage#WINDOW} (windows done of all) and counts sampling over every window ({@link LongFormGenerator}).
      */
-    default void onProgress(String stage, int step, int total) {
+    default void onProgress(Stage stage, int step, int total) {
     }
 
     default boolean isCancelled() {

@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * <p>Works over any {@link AudioGenerator} (Stable Audio Open / small / 2, Stable Audio 3): the windowing lives here
  * only. Memory: one output buffer of the clip's samples plus one window at a time; no window's latents outlive it.
- * Progress: {@code "window"} (windows done of all) at each window's start, and {@code "sampling"} counted over
- * every window's steps, so a progress bar only moves forward.
+ * Progress: {@link Stage#WINDOW} (windows done of all) at each window's start, and {@link Stage#SAMPLING} counted
+ * over every window's steps, so a progress bar only moves forward.
  */
 public final class LongFormGenerator implements AudioGenerator {
 
@@ -92,6 +92,21 @@ public final class LongFormGenerator implements AudioGenerator {
         model.setLowMemory(lowMemory);
     }
 
+    @Override
+    public boolean supportsLoras() {
+        return model.supportsLoras();
+    }
+
+    @Override
+    public void setLoras(List<LoraSpec> specs) {
+        model.setLoras(specs);
+    }
+
+    @Override
+    public List<String> loras() {
+        return model.loras();
+    }
+
     /** The windows a request is made in (one for a request that fits the model's window). */
     public WindowPlan plan(GenerationParams p) {
         int rate = model.sampleRate();
@@ -144,7 +159,7 @@ public final class LongFormGenerator implements AudioGenerator {
             if (listener.isCancelled()) {
                 throw new SamplingCancelledException(k, n);
             }
-            listener.onProgress("window", k, n);
+            listener.onProgress(Stage.WINDOW, k, n);
             WindowPlan.Window w = plan.windows().get(k);
             GenerationParams wp = styleSource != null ? styleWindowParams(p, w, styleSource, rate, totalSeconds, k)
                     : windowParams(p, w, out, rate, totalSeconds, k);
@@ -161,7 +176,7 @@ public final class LongFormGenerator implements AudioGenerator {
                 System.arraycopy(s[Math.min(c, s.length - 1)], w.keep(), out[c], join, w.end() - join);
             }
         }
-        listener.onProgress("window", n, n);
+        listener.onProgress(Stage.WINDOW, n, n);
         if (p.loop() != null) {
             int loopFrames = LoopSeam.loopFrames(p.loop().bpm(), p.loop().bars(), p.loop().beatsPerBar(), rate);
             out = LoopSeam.close(out, loopFrames, plan.totalFrames() - loopFrames);
@@ -211,9 +226,9 @@ public final class LongFormGenerator implements AudioGenerator {
     private static GenerationListener windowListener(GenerationListener outer, int k, int n) {
         return new GenerationListener() {
             @Override
-            public void onProgress(String stage, int step, int total) {
-                if (stage.equals("sampling")) {
-                    outer.onProgress("sampling", k * total + step, n * total);
+            public void onProgress(Stage stage, int step, int total) {
+                if (stage == Stage.SAMPLING) {
+                    outer.onProgress(Stage.SAMPLING, k * total + step, n * total);
                 }
             }
 

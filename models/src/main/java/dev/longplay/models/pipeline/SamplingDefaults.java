@@ -3,6 +3,7 @@ package dev.longplay.models.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.diffusion.Sampler;
+import dev.longplay.models.diffusion.SamplerName;
 import dev.longplay.models.weights.CheckpointException;
 
 import java.io.IOException;
@@ -15,8 +16,10 @@ import java.util.Set;
  * The sampling profile a model is published with, used where a request leaves a setting out.
  * v-objective (SAO 1.0 model card): DPM-Solver++ 3M SDE, 100 steps, CFG 7, sigma 0.3 to 500, rho 1.
  * Rectified flow after adversarial post-training (SAO small): 8 ping-pong steps without guidance.
+ * Stable Audio 3 brings its own profile (see {@code Sa3Pipeline}); every family reads the same file over it.
  * A model folder may override any of these in {@value #FILE} (Longplay's own file; the reference ignores it),
- * e.g. a small trained model whose guidance overshoots at 7.
+ * e.g. a small trained model whose guidance overshoots at 7. Settings a family has no use for (sigmas and rho on a
+ * rectified-flow model, window_seconds on a model without start conditioning) are accepted and have no effect.
  *
  * <p>{@code windowSeconds} says how the windows of a clip longer than the model's window are conditioned on time:
  * {@link #POSITION} (the reference's training: crops of longer files, seconds_start = the window's offset,
@@ -58,7 +61,15 @@ public record SamplingDefaults(String sampler, int steps, double cfgScale, doubl
      * with an unknown key, a value out of range or a sampler of the other objective is refused, naming it.
      */
     public static SamplingDefaults forModel(String objective, Path modelDir) {
-        SamplingDefaults base = forObjective(objective);
+        return forModel(forObjective(objective), modelDir);
+    }
+
+    /**
+     * {@code base} (a model family's own profile) with the settings of {@code modelDir}'s {@value #FILE} where it has
+     * one, checked as {@link #forModel(String, Path)} does: the sampler must be of the kind {@code base}'s is, and
+     * is recorded under its canonical name ({@link SamplerName}).
+     */
+    public static SamplingDefaults forModel(SamplingDefaults base, Path modelDir) {
         Path file = modelDir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             return base;
@@ -78,13 +89,21 @@ public record SamplingDefaults(String sampler, int steps, double cfgScale, doubl
                 throw new CheckpointException(file + ": unknown setting '" + key + "' (known: " + KEYS + ")");
             }
         }
-        String windowSeconds = json.has("window_seconds") ? json.get("window_seconds").asText() : POSITION;
+        String windowSeconds = json.has("window_seconds") ? json.get("window_seconds").asText() : base.windowSeconds();
         if (!POSITION.equals(windowSeconds) && !WINDOW.equals(windowSeconds)) {
             throw new CheckpointException(file + ": 'window_seconds' must be \"" + POSITION + "\" or \"" + WINDOW
                     + "\", not " + json.get("window_seconds"));
         }
-        SamplingDefaults d = new SamplingDefaults(
-                json.has("sampler") ? json.get("sampler").asText() : base.sampler(),
+        boolean rectifiedFlow = Sampler.forName(base.sampler()).rectifiedFlow();
+        String sampler = base.sampler();
+        if (json.has("sampler")) {
+            try {
+                sampler = SamplerName.resolve(json.get("sampler").asText(), rectifiedFlow).canonical();
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(file + ": " + e.getMessage());
+            }
+        }
+        SamplingDefaults d = new SamplingDefaults(sampler,
                 json.has("steps") ? wholeNumber(file, json, "steps") : base.steps(),
                 json.has("cfg_scale") ? number(file, json, "cfg_scale").doubleValue() : base.cfgScale(),
                 json.has("sigma_min") ? number(file, json, "sigma_min").doubleValue() : base.sigmaMin(),
@@ -92,14 +111,6 @@ public record SamplingDefaults(String sampler, int steps, double cfgScale, doubl
                 json.has("rho") ? number(file, json, "rho").doubleValue() : base.rho(),
                 json.has("init_noise_level") ? number(file, json, "init_noise_level").doubleValue()
                         : base.initNoiseLevel(), windowSeconds);
-        try {
-            if (Sampler.forName(d.sampler()).rectifiedFlow() != Sampler.forName(base.sampler()).rectifiedFlow()) {
-                throw new CheckpointException(file + ": sampler '" + d.sampler() + "' does not fit the model's "
-                        + objective + " objective");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file + ": " + e.getMessage());
-        }
         if (d.steps() < 1 || d.cfgScale() < 0 || d.sigmaMin() < 0 || d.sigmaMax() <= d.sigmaMin() || d.rho() <= 0
                 || d.initNoiseLevel() <= 0) {
             throw new CheckpointException(file + ": steps must be at least 1, cfg_scale and sigma_min not negative,"

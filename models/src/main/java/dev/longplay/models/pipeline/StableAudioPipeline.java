@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.longplay.models.audio.AudioSplice;
 import dev.longplay.models.audio.LoopSeam;
-import dev.longplay.models.audio.Resampler;
 import dev.longplay.models.autoencoder.AudioAutoencoder;
 import dev.longplay.models.autoencoder.ChunkedDecoder;
 import dev.longplay.models.clap.ClapTextConditioner;
@@ -191,20 +190,15 @@ public final class StableAudioPipeline implements AudioGenerator {
                     (double) frames / rate, config.maxSeconds()));
         }
         SamplingDefaults d = defaults();
-        String samplerName = p.sampler() != null ? p.sampler() : d.sampler();
-        Sampler sampler = Sampler.forName(samplerName);
         boolean rf = isRectifiedFlow();
-        if (sampler.rectifiedFlow() != rf) {
-            throw new IllegalArgumentException("sampler '" + samplerName + "' does not fit this model's objective ("
-                    + config.model().diffusion().objective() + "); use " + d.sampler());
-        }
+        Sampler sampler = Sampler.forName(p.sampler() != null ? p.sampler() : d.sampler(), rf);
         int steps = p.steps() != null ? p.steps() : d.steps();
         double cfg = p.cfgScale() != null ? p.cfgScale() : d.cfgScale();
         int channels = autoencoder.latentDim();
 
         try (NDManager gen = manager.newSubManager()) {
             long t0 = System.nanoTime();
-            listener.onProgress("conditioning", 0, 1);
+            listener.onProgress(Stage.CONDITIONING, 0, 1);
             double secondsTotal = p.secondsTotal() != null ? p.secondsTotal()
                     : p.loop() == null ? p.seconds() : (double) loopFrames / rate;
             Conditioning cond = condition(p.prompt(), p.secondsStart(), secondsTotal, gen);
@@ -214,7 +208,7 @@ public final class StableAudioPipeline implements AudioGenerator {
             if (lowMemory) {
                 conditioners.values().forEach(Conditioner::release);
             }
-            timings.put("conditioning", seconds(t0));
+            timings.put("conditioning", LatentCanvas.secondsSince(t0));
 
             Shape latentShape = new Shape(1, channels, latentFrames);
             NDArray noise = SeededNoise.stream(p.seed(), SeededNoise.INITIAL).next(gen, latentShape);
@@ -222,15 +216,16 @@ public final class StableAudioPipeline implements AudioGenerator {
             float[][] initAudio = null;
             if (p.init() != null) {
                 long t1 = System.nanoTime();
-                listener.onProgress("encoding", 0, 1);
-                initAudio = prepareInit(p.init(), latentFrames * ratio);
-                initLatents = autoencoder.encode(toArray(gen, initAudio), SeededNoise.stream(p.seed(), SeededNoise.ENCODER)
+                listener.onProgress(Stage.ENCODING, 0, 1);
+                initAudio = LatentCanvas.fit(p.init(), rate, config.audioChannels(), latentFrames * ratio);
+                initLatents = autoencoder.encode(LatentCanvas.batch(gen, initAudio), SeededNoise.stream(p.seed(), SeededNoise.ENCODER)
                         .next(gen, latentShape));
-                timings.put("encoding", seconds(t1));
+                timings.put("encoding", LatentCanvas.secondsSince(t1));
             }
             boolean keeping = !p.keep().isEmpty();
             if (keeping) {
-                model = KeepRegions.wrap(model, initLatents, keepMask(gen, p.keep(), latentFrames, rate, ratio), rf);
+                model = KeepRegions.wrap(model, initLatents,
+                        LatentCanvas.coveredKeepMask(gen, p.keep(), latentFrames, rate, ratio), rf);
             }
 
             long t2 = System.nanoTime();
@@ -253,30 +248,31 @@ public final class StableAudioPipeline implements AudioGenerator {
                 }
             }
             int total = steps;
-            listener.onProgress("sampling", 0, total);
+            listener.onProgress(Stage.SAMPLING, 0, total);
             NDArray latents = sampler.sample(model, x, schedule, SeededNoise.stream(p.seed(), SeededNoise.SAMPLER),
                     (step, all) -> {
-                        listener.onProgress("sampling", step, all);
+                        listener.onProgress(Stage.SAMPLING, step, all);
                         return !listener.isCancelled();
                     });
-            timings.put("sampling", seconds(t2));
+            timings.put("sampling", LatentCanvas.secondsSince(t2));
 
             long t3 = System.nanoTime();
-            listener.onProgress("decoding", 0, 1);
+            listener.onProgress(Stage.DECODING, 0, 1);
             NDArray audio = autoencoder.decodeChunked(latents, ChunkedDecoder.DEFAULT_CHUNK_FRAMES);
-            float[][] samples = toPlanar(audio, frames);
-            listener.onProgress("decoding", 1, 1);
-            timings.put("decoding", seconds(t3));
+            float[][] samples = LatentCanvas.planar(audio, frames);
+            listener.onProgress(Stage.DECODING, 1, 1);
+            timings.put("decoding", LatentCanvas.secondsSince(t3));
 
             if (keeping) {
                 int realInit = (int) Math.min(initAudio[0].length,
                         Math.round(p.init().samples()[0].length * (double) rate / p.init().sampleRate()));
-                AudioSplice.keep(samples, initAudio, realInit, spans(p.keep(), rate), Math.round(0.02f * rate));
+                AudioSplice.keep(samples, initAudio, realInit, LatentCanvas.spans(p.keep(), rate),
+                        Math.round(0.02f * rate));
             }
             if (p.loop() != null) {
                 samples = LoopSeam.close(samples, loopFrames, fade);
             }
-            timings.put("total", seconds(t0));
+            timings.put("total", LatentCanvas.secondsSince(t0));
             return new GeneratedAudio(samples, rate, p.seed(), timings);
         }
     }
@@ -323,83 +319,6 @@ public final class StableAudioPipeline implements AudioGenerator {
     /** The diffusion network, for training. */
     public DiffusionTransformer transformer() {
         return dit;
-    }
-
-    /** Resampled to the model's rate, mono/stereo matched, padded with silence or cut to {@code frames}. */
-    private float[][] prepareInit(GenerationParams.InitAudio init, int frames) {
-        float[][] resampled = Resampler.resample(init.samples(), init.sampleRate(), config.sampleRate());
-        int channels = config.audioChannels();
-        float[][] out = new float[channels][frames];
-        for (int c = 0; c < channels; c++) {
-            float[] src;
-            if (resampled.length == channels) {
-                src = resampled[c];
-            } else if (channels == 1) {
-                src = mean(resampled);
-            } else {
-                src = resampled[Math.min(c, resampled.length - 1)];
-            }
-            System.arraycopy(src, 0, out[c], 0, Math.min(frames, src.length));
-        }
-        return out;
-    }
-
-    private static float[] mean(float[][] x) {
-        float[] m = new float[x[0].length];
-        for (float[] ch : x) {
-            for (int i = 0; i < m.length; i++) {
-                m[i] += ch[i] / x.length;
-            }
-        }
-        return m;
-    }
-
-    private static int[][] spans(List<GenerationParams.TimeSpan> keep, int rate) {
-        int[][] out = new int[keep.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = new int[]{(int) Math.round(keep.get(i).start() * rate), (int) Math.round(keep.get(i).end() * rate)};
-        }
-        return out;
-    }
-
-    // a latent frame is kept when the span covers it entirely: frames straddling a boundary are regenerated
-    private static NDArray keepMask(NDManager gen, List<GenerationParams.TimeSpan> keep, int latentFrames, int rate,
-                                    int ratio) {
-        float[] m = new float[latentFrames];
-        for (int[] s : spans(keep, rate)) {
-            int first = (s[0] + ratio - 1) / ratio;
-            int last = s[1] / ratio;  // exclusive
-            for (int i = Math.max(0, first); i < Math.min(latentFrames, last); i++) {
-                m[i] = 1f;
-            }
-        }
-        return gen.create(m, new Shape(1, 1, latentFrames));
-    }
-
-    private static NDArray toArray(NDManager gen, float[][] planar) {
-        int c = planar.length;
-        int n = planar[0].length;
-        float[] flat = new float[c * n];
-        for (int i = 0; i < c; i++) {
-            System.arraycopy(planar[i], 0, flat, i * n, n);
-        }
-        return gen.create(flat, new Shape(1, c, n));
-    }
-
-    // audio: [1, C, N'] -> [C][frames] (N' >= frames: the canvas is rounded up to the stride)
-    private static float[][] toPlanar(NDArray audio, int frames) {
-        int c = (int) audio.getShape().get(1);
-        int n = (int) audio.getShape().get(2);
-        float[] flat = audio.toFloatArray();
-        float[][] out = new float[c][frames];
-        for (int i = 0; i < c; i++) {
-            System.arraycopy(flat, i * n, out[i], 0, Math.min(frames, n));
-        }
-        return out;
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     @Override

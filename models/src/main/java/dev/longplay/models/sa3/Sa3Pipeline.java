@@ -5,16 +5,17 @@ import ai.djl.ndarray.NDManager;
 import dev.longplay.models.nn.ComputeTarget;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.longplay.models.audio.Resampler;
-import dev.longplay.models.diffusion.PingPongSampler;
-import dev.longplay.models.diffusion.RfEulerSampler;
 import dev.longplay.models.diffusion.Sampler;
 import dev.longplay.models.diffusion.SeededNoise;
 import dev.longplay.models.pipeline.AudioGenerator;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.pipeline.LatentCanvas;
+import dev.longplay.models.pipeline.LoraSpec;
 import dev.longplay.models.pipeline.ModelFingerprint;
+import dev.longplay.models.pipeline.SamplingDefaults;
+import dev.longplay.models.pipeline.Stage;
 import dev.longplay.models.sa3.dit.DitInputs;
 import dev.longplay.models.sa3.dit.GuidedVelocity;
 import dev.longplay.models.sa3.dit.Sa3Dit;
@@ -41,6 +42,9 @@ import java.util.Map;
  * encoded and masked, and the mask reach every DiT block as local conditioning; the rest is generated).
  * The latent canvas is the duration plus 6 s headroom, aligned as the autoencoder needs; attention and the
  * decoded audio are limited to the valid length; the output is clamped and cut to the duration.
+ *
+ * <p>Settings a request leaves out come from {@link #profile(String)} overlaid with the model folder's
+ * {@value SamplingDefaults#FILE}, as for every family ({@link SamplingDefaults}).
  */
 public final class Sa3Pipeline implements AudioGenerator {
 
@@ -49,6 +53,18 @@ public final class Sa3Pipeline implements AudioGenerator {
 
     /** Audio-to-audio start when none is asked for; the reference's default, 1.0, would ignore the audio. */
     static final double DEFAULT_INIT_NOISE = 0.8;
+
+    /**
+     * The settings an SA3 model samples with unless its folder's {@value SamplingDefaults#FILE} says otherwise:
+     * a distilled {@code rf_denoiser} model 8 ping-pong steps without guidance, a {@code rectified_flow} one 50
+     * {@code rf-euler} steps at guidance 7; audio-to-audio from {@link #DEFAULT_INIT_NOISE}. Sigmas and rho are
+     * unused: the schedule is the config's distribution shift over flow times.
+     */
+    public static SamplingDefaults profile(String objective) {
+        boolean distilled = objective.equals("rf_denoiser");
+        return new SamplingDefaults(distilled ? "pingpong" : "rf-euler", distilled ? 8 : 50, distilled ? 1.0 : 7.0,
+                0.0, 1.0, 1.0, DEFAULT_INIT_NOISE);
+    }
 
     private final NDManager manager;
     private final Sa3Config config;
@@ -62,10 +78,12 @@ public final class Sa3Pipeline implements AudioGenerator {
     private final String name;
     private final String fingerprint;
     private final int align;
+    private final SamplingDefaults defaults;
     private volatile boolean lowMemory;
 
     Sa3Pipeline(NDManager manager, Path checkpoint, NDManager weights, Sa3Config config, Sa3Dit dit,
-                Sa3Conditioners conditioners, Sa3TextEncoder text, LatentCodec codec, String name, String fingerprint) {
+                Sa3Conditioners conditioners, Sa3TextEncoder text, LatentCodec codec, String name, String fingerprint,
+                SamplingDefaults defaults) {
         this.manager = manager;
         this.checkpoint = checkpoint;
         this.weights = weights;
@@ -76,6 +94,7 @@ public final class Sa3Pipeline implements AudioGenerator {
         this.codec = codec;
         this.name = name;
         this.fingerprint = fingerprint;
+        this.defaults = defaults;
         if (codec.latentDim() != config.ioChannels() || codec.downsamplingRatio() != config.downsamplingRatio()) {
             throw new CheckpointException(config.source() + ": the autoencoder (latent " + codec.latentDim() + ", ratio "
                     + codec.downsamplingRatio() + ") does not fit the DiT (latent " + config.ioChannels() + ", ratio "
@@ -95,6 +114,7 @@ public final class Sa3Pipeline implements AudioGenerator {
      */
     public static Sa3Pipeline load(ModelFiles files, String name, LatentCodecLoader codecs, ComputeTarget target) {
         Sa3Config config = Sa3Config.load(files.config());
+        SamplingDefaults defaults = SamplingDefaults.forModel(profile(config.dit().objective()), files.dir());
         NDManager manager = target.newManager();
         Sa3TextEncoder text = null;
         try {
@@ -107,7 +127,7 @@ public final class Sa3Pipeline implements AudioGenerator {
                         text.hiddenSize());
                 LatentCodec codec = codecs.load(config, new StateDict(file, manager, DataType.FLOAT32), manager);
                 return new Sa3Pipeline(manager, files.checkpoint(), weights, config, dit, conds, text, codec, name,
-                        ModelFingerprint.of(files));
+                        ModelFingerprint.of(files), defaults);
             }
         } catch (RuntimeException e) {
             if (text != null) {
@@ -130,6 +150,11 @@ public final class Sa3Pipeline implements AudioGenerator {
 
     public Sa3Config config() {
         return config;
+    }
+
+    /** The settings a request leaves out: {@link #profile(String)}, or the model folder's own (see there). */
+    public SamplingDefaults defaults() {
+        return defaults;
     }
 
     @Override
@@ -170,15 +195,10 @@ public final class Sa3Pipeline implements AudioGenerator {
             throw new IllegalArgumentException(String.format("%.1f s is longer than this model's window of %.1f s",
                     p.seconds(), maxSeconds()));
         }
-        boolean rfDenoiser = config.dit().objective().equals("rf_denoiser");
-        String samplerName = p.sampler() != null ? p.sampler() : rfDenoiser ? "pingpong" : "rf-euler";
-        Sampler sampler = switch (samplerName) {
-            case "pingpong" -> new PingPongSampler();
-            case "rf-euler", "euler" -> new RfEulerSampler();
-            default -> throw new IllegalArgumentException("sampler '" + samplerName + "' is not available for SA3 (pingpong, euler)");
-        };
-        int steps = p.steps() != null ? p.steps() : rfDenoiser ? 8 : 50;
-        double cfg = p.cfgScale() != null ? p.cfgScale() : rfDenoiser ? 1.0 : 7.0;
+        SamplingDefaults d = defaults;
+        Sampler sampler = Sampler.forName(p.sampler() != null ? p.sampler() : d.sampler(), true);
+        int steps = p.steps() != null ? p.steps() : d.steps();
+        double cfg = p.cfgScale() != null ? p.cfgScale() : d.cfgScale();
         Map<String, Double> timings = new LinkedHashMap<>();
         int rate = config.sampleRate();
         int ratio = config.downsamplingRatio();
@@ -186,11 +206,11 @@ public final class Sa3Pipeline implements AudioGenerator {
         int valid = Sa3Schedule.validLength(p.seconds(), HEADROOM_SECONDS, rate, ratio, frames);
         try (NDManager gen = manager.newSubManager()) {
             long t0 = System.nanoTime();
-            listener.onProgress("conditioning", 0, 1);
+            listener.onProgress(Stage.CONDITIONING, 0, 1);
             Sa3TextEncoder.Encoded prompt = text.encode(p.prompt(), gen);
             NDArray promptTokens = conditioners.prompt(prompt.hidden(), prompt.mask());
             NDArray seconds = conditioners.seconds(gen.create(new float[]{(float) p.seconds()}));
-            timings.put("conditioning", since(t0));
+            timings.put("conditioning", LatentCanvas.secondsSince(t0));
 
             Shape latentShape = new Shape(1, config.ioChannels(), frames);
             NDArray mask = gen.zeros(new Shape(1, 1, frames));
@@ -199,14 +219,15 @@ public final class Sa3Pipeline implements AudioGenerator {
             boolean inpaint = p.init() != null && !p.keep().isEmpty();
             if (p.init() != null) {
                 long t1 = System.nanoTime();
-                listener.onProgress("encoding", 0, 1);
-                NDArray audio = audioArray(gen, prepare(p.init(), frames * ratio));
+                listener.onProgress(Stage.ENCODING, 0, 1);
+                NDArray audio = LatentCanvas.batch(gen,
+                        LatentCanvas.fit(p.init(), rate, codec.audioChannels(), frames * ratio));
                 initLatents = codec.encode(audio);
                 if (inpaint) {
-                    mask = keepMask(gen, p.keep(), p.seconds(), frames);
+                    mask = LatentCanvas.sampledKeepMask(gen, p.keep(), p.seconds(), frames, rate, ratio);
                     masked = initLatents.mul(mask);
                 }
-                timings.put("encoding", since(t1));
+                timings.put("encoding", LatentCanvas.secondsSince(t1));
             }
             DitInputs conditioned = conditioners.assemble(promptTokens, seconds, mask, masked,
                     Sa3Conditioners.validMask(gen, 1, frames, valid));
@@ -224,40 +245,31 @@ public final class Sa3Pipeline implements AudioGenerator {
 
             long t2 = System.nanoTime();
             boolean audioToAudio = p.init() != null && !inpaint;
-            double sigmaMax = audioToAudio ? Math.min(1.0, p.initNoiseLevel() != null ? p.initNoiseLevel() : DEFAULT_INIT_NOISE)
+            double sigmaMax = audioToAudio ? Math.min(1.0, p.initNoiseLevel() != null ? p.initNoiseLevel() : d.initNoiseLevel())
                     : 1.0;
             double[] schedule = Sa3Schedule.times(steps, sigmaMax, DistributionShift.parse(config.samplingShift(), config.source()),
                     Sa3Schedule.effectiveLength(p.seconds(), rate, ratio));
             NDArray noise = SeededNoise.stream(p.seed(), SeededNoise.INITIAL).next(gen, latentShape);
             NDArray x = audioToAudio ? initLatents.mul(1 - sigmaMax).add(noise.mul(sigmaMax)) : noise;
-            listener.onProgress("sampling", 0, steps);
+            listener.onProgress(Stage.SAMPLING, 0, steps);
             NDArray latents = sampler.sample((xi, ti) -> velocity.apply(xi, ti, inputs), x, schedule,
                     SeededNoise.stream(p.seed(), SeededNoise.SAMPLER), (step, all) -> {
-                        listener.onProgress("sampling", step, all);
+                        listener.onProgress(Stage.SAMPLING, step, all);
                         return !listener.isCancelled();
                     });
-            timings.put("sampling", since(t2));
+            timings.put("sampling", LatentCanvas.secondsSince(t2));
 
             long t3 = System.nanoTime();
-            listener.onProgress("decoding", 0, 1);
+            listener.onProgress(Stage.DECODING, 0, 1);
             NDArray audio = codec.decode(latents).clip(-1f, 1f);
-            float[][] samples = planar(audio, (int) Math.round(p.seconds() * rate), (long) valid * ratio);
-            listener.onProgress("decoding", 1, 1);
-            timings.put("decoding", since(t3));
-            timings.put("total", since(t0));
+            float[][] samples = LatentCanvas.planar(audio, (int) Math.round(p.seconds() * rate), (long) valid * ratio);
+            listener.onProgress(Stage.DECODING, 1, 1);
+            timings.put("decoding", LatentCanvas.secondsSince(t3));
+            timings.put("total", LatentCanvas.secondsSince(t0));
             return new GeneratedAudio(samples, rate, p.seed(), timings);
         }
     }
 
-    /** A LoRA file and the strength to apply it at (1 = as trained). */
-    public record LoraSpec(Path file, double strength) {
-    }
-
-    /**
-     * Applies these LoRA adapters, stacked in the given order, in place of any applied before (an empty list
-     * goes back to the plain checkpoint). The DiT and conditioners are rebuilt from the checkpoint with the
-     * adapters merged into their weights; nothing changes if loading fails.
-     */
     @Override
     public void setLowMemory(boolean lowMemory) {
         this.lowMemory = lowMemory;
@@ -268,6 +280,16 @@ public final class Sa3Pipeline implements AudioGenerator {
         return text;
     }
 
+    @Override
+    public boolean supportsLoras() {
+        return true;
+    }
+
+    /**
+     * The DiT and conditioners are rebuilt from the checkpoint with the adapters merged into their weights
+     * (see {@link AudioGenerator#setLoras}).
+     */
+    @Override
     public synchronized void setLoras(List<LoraSpec> specs) {
         if (checkpoint == null) {
             throw new IllegalStateException("this pipeline was not loaded from a checkpoint file");
@@ -295,7 +317,7 @@ public final class Sa3Pipeline implements AudioGenerator {
         }
     }
 
-    /** The adapters in use, as file@strength. */
+    @Override
     public synchronized List<String> loras() {
         return loras;
     }
@@ -307,65 +329,6 @@ public final class Sa3Pipeline implements AudioGenerator {
 
     public LatentCodec codec() {
         return codec;
-    }
-
-    // 1 inside kept spans, 0 to generate and beyond the duration; sampled at each latent frame's first sample,
-    // as the reference's nearest interpolation from sample rate to latent rate does
-    private NDArray keepMask(NDManager gen, List<GenerationParams.TimeSpan> keep, double seconds, int frames) {
-        int rate = config.sampleRate();
-        int ratio = config.downsamplingRatio();
-        long limit = (long) (seconds * rate);
-        float[] m = new float[frames];
-        for (int i = 0; i < frames; i++) {
-            long s = (long) i * ratio;
-            if (s >= limit) {
-                continue;
-            }
-            for (GenerationParams.TimeSpan span : keep) {
-                if (s >= (long) (span.start() * rate) && s < (long) (span.end() * rate)) {
-                    m[i] = 1f;
-                }
-            }
-        }
-        return gen.create(m, new Shape(1, 1, frames));
-    }
-
-    // resampled to the model's rate, channels matched, padded with silence or cut to the canvas
-    private float[][] prepare(GenerationParams.InitAudio init, int samples) {
-        float[][] resampled = Resampler.resample(init.samples(), init.sampleRate(), config.sampleRate());
-        int channels = codec.audioChannels();
-        float[][] out = new float[channels][samples];
-        for (int c = 0; c < channels; c++) {
-            float[] src = resampled[Math.min(c, resampled.length - 1)];
-            System.arraycopy(src, 0, out[c], 0, Math.min(samples, src.length));
-        }
-        return out;
-    }
-
-    private static NDArray audioArray(NDManager gen, float[][] planar) {
-        int n = planar[0].length;
-        float[] flat = new float[planar.length * n];
-        for (int c = 0; c < planar.length; c++) {
-            System.arraycopy(planar[c], 0, flat, c * n, n);
-        }
-        return gen.create(flat, new Shape(1, planar.length, n));
-    }
-
-    // [1, C, N] -> [C][frames], zero past the valid region (padding decodes to garbage)
-    private static float[][] planar(NDArray audio, int frames, long validSamples) {
-        int c = (int) audio.getShape().get(1);
-        int n = (int) audio.getShape().get(2);
-        float[] flat = audio.toFloatArray();
-        float[][] out = new float[c][frames];
-        int copy = (int) Math.min(Math.min(frames, n), validSamples);
-        for (int i = 0; i < c; i++) {
-            System.arraycopy(flat, i * n, out[i], 0, copy);
-        }
-        return out;
-    }
-
-    private static double since(long t) {
-        return (System.nanoTime() - t) / 1e9;
     }
 
     @Override

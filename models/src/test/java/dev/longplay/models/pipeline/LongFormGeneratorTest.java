@@ -49,10 +49,10 @@ class LongFormGeneratorTest {
         List<int[]> sampling = new ArrayList<>();
         GenerationListener listener = new GenerationListener() {
             @Override
-            public void onProgress(String stage, int step, int total) {
-                if (stage.equals("window")) {
+            public void onProgress(Stage stage, int step, int total) {
+                if (stage == Stage.WINDOW) {
                     events.add(step + "/" + total);
-                } else if (stage.equals("sampling")) {
+                } else if (stage == Stage.SAMPLING) {
                     sampling.add(new int[]{step, total});
                 }
             }

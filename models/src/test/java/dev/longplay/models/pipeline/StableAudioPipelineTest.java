@@ -105,8 +105,8 @@ class StableAudioPipelineTest {
         AtomicInteger steps = new AtomicInteger();
         GenerationListener stopAfterOne = new GenerationListener() {
             @Override
-            public void onProgress(String stage, int step, int total) {
-                if (stage.equals("sampling") && step > 0) {
+            public void onProgress(Stage stage, int step, int total) {
+                if (stage == Stage.SAMPLING && step > 0) {
                     steps.incrementAndGet();
                 }
             }

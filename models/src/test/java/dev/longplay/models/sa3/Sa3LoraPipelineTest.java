@@ -3,6 +3,7 @@ package dev.longplay.models.sa3;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.pipeline.LoraSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,14 +34,14 @@ class Sa3LoraPipelineTest {
             Path l0 = LORAS.resolve("lora_0.safetensors");
             Path l1 = LORAS.resolve("lora_1.safetensors");
             float[] plain = render(p);
-            p.setLoras(List.of(new Sa3Pipeline.LoraSpec(l0, 1.0)));
+            p.setLoras(List.of(new LoraSpec(l0, 1.0)));
             float[] withLora = render(p);
             assertFalse(Arrays.equals(plain, withLora), "the adapter changed nothing");
-            p.setLoras(List.of(new Sa3Pipeline.LoraSpec(l0, 0.0), new Sa3Pipeline.LoraSpec(l1, 0.0)));
+            p.setLoras(List.of(new LoraSpec(l0, 0.0), new LoraSpec(l1, 0.0)));
             assertTrue(Arrays.equals(plain, render(p)), "strength 0 must leave the model as it is");
-            p.setLoras(List.of(new Sa3Pipeline.LoraSpec(l0, 0.7), new Sa3Pipeline.LoraSpec(l1, 1.3)));
+            p.setLoras(List.of(new LoraSpec(l0, 0.7), new LoraSpec(l1, 1.3)));
             float[] forward = render(p);
-            p.setLoras(List.of(new Sa3Pipeline.LoraSpec(l1, 1.3), new Sa3Pipeline.LoraSpec(l0, 0.7)));
+            p.setLoras(List.of(new LoraSpec(l1, 1.3), new LoraSpec(l0, 0.7)));
             assertFalse(Arrays.equals(forward, render(p)), "DoRA renormalises earlier adapters: order matters");
             assertEquals(List.of("lora_1.safetensors@1.3", "lora_0.safetensors@0.7"), p.loras());
             p.setLoras(List.of());

@@ -3,6 +3,7 @@ package dev.longplay.models.sa3;
 import dev.longplay.models.AudioGenerators;
 import dev.longplay.models.pipeline.AudioGenerator;
 import dev.longplay.models.pipeline.GenerationListener;
+import dev.longplay.models.pipeline.LoraSpec;
 import dev.longplay.models.pipeline.GenerationParams;
 import dev.longplay.models.sa3.same.SameAutoencoder;
 import dev.longplay.models.weights.ModelFiles;
@@ -79,9 +80,9 @@ class Sa3SamePipelineTest extends Sa3PipelineTest {
         GenerationParams p = GenerationParams.text("dark synth", 1.0, 21);
         float[][] plain = pipeline.generate(p, GenerationListener.NONE).samples();
         try {
-            pipeline.setLoras(List.of(new Sa3Pipeline.LoraSpec(lora, 0.0)));
+            pipeline.setLoras(List.of(new LoraSpec(lora, 0.0)));
             float[][] zero = pipeline.generate(p, GenerationListener.NONE).samples();
-            pipeline.setLoras(List.of(new Sa3Pipeline.LoraSpec(lora, 1.0)));
+            pipeline.setLoras(List.of(new LoraSpec(lora, 1.0)));
             float[][] full = pipeline.generate(p, GenerationListener.NONE).samples();
             assertArrayEquals(plain[0], zero[0]);
             assertArrayEquals(plain[1], zero[1]);

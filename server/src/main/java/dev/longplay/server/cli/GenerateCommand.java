@@ -62,7 +62,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--cfg", description = "classifier-free guidance scale (default: the model's profile, e.g. 7)")
     Double cfg;
 
-    @Option(names = "--sampler", description = "dpmpp-3m-sde, dpmpp-2m, euler (v models); pingpong, rf-euler (rectified flow)")
+    @Option(names = "--sampler", description = "dpmpp-3m-sde, dpmpp-2m, k-euler (v models); pingpong, rf-euler"
+            + " (rectified flow); euler = the Euler sampler of the model's kind")
     String sampler;
 
     @Option(names = "--init", paramLabel = "WAV", description = "audio to transform (style transfer), inpaint or continue")

@@ -1,7 +1,7 @@
 package dev.longplay.server.cli;
 
 import dev.longplay.server.jobs.ProgressListener;
-import dev.longplay.server.jobs.Stage;
+import dev.longplay.models.pipeline.Stage;
 
 /** A one-line progress bar on stderr, redrawn in place; silent when quiet or when stderr is not a terminal. */
 final class ProgressBar implements ProgressListener {

@@ -6,7 +6,7 @@ import dev.longplay.server.jobs.JobEvent;
 import dev.longplay.server.jobs.JobRecord;
 import dev.longplay.server.jobs.JobState;
 import dev.longplay.server.jobs.Priority;
-import dev.longplay.server.jobs.Stage;
+import dev.longplay.models.pipeline.Stage;
 
 import java.time.Instant;
 

@@ -2,6 +2,7 @@ package dev.longplay.server.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.longplay.models.pipeline.Stage;
 
 import java.time.Instant;
 

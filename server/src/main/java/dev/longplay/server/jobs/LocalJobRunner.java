@@ -2,6 +2,7 @@ package dev.longplay.server.jobs;
 
 import dev.longplay.server.clips.RenderedClip;
 import dev.longplay.models.metrics.ClipMeasures;
+import dev.longplay.models.pipeline.Stage;
 import dev.longplay.models.metrics.PromptAudioScorer;
 import dev.longplay.server.clips.ClipStore;
 import org.slf4j.Logger;

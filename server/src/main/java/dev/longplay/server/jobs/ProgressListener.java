@@ -1,5 +1,7 @@
 package dev.longplay.server.jobs;
 
+import dev.longplay.models.pipeline.Stage;
+
 /** Called by a renderer as it works; must be cheap (the engine only records and fans the value out). */
 @FunctionalInterface
 public interface ProgressListener {

@@ -2,6 +2,7 @@ package dev.longplay.server.osc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.illposed.osc.OSCMessage;
+import dev.longplay.models.pipeline.Stage;
 import dev.longplay.osc.OscAddressSpace;
 import dev.longplay.osc.OscClient;
 import dev.longplay.osc.OscCommandException;
@@ -281,7 +282,8 @@ public final class OscEdge implements OscRequestHandler {
     }
 
     private static void queued(Pending p) {
-        p.replier.notify(new OSCMessage(OscAddressSpace.GEN_PROGRESS, OscReplier.wire(p.key.reqId(), 0.0, 0, 0, "queued")));
+        p.replier.notify(new OSCMessage(OscAddressSpace.GEN_PROGRESS, OscReplier.wire(p.key.reqId(), 0.0, 0, 0,
+                Stage.QUEUED.wire())));
     }
 
     private void finish(Pending p, JobState state, String clipId, String code, String message) {

@@ -9,10 +9,11 @@ import dev.longplay.models.pipeline.EmbeddedModel;
 import dev.longplay.models.pipeline.GeneratedAudio;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
+import dev.longplay.models.pipeline.Stage;
 import dev.longplay.models.pipeline.LongFormGenerator;
+import dev.longplay.models.pipeline.LoraSpec;
 import dev.longplay.models.pipeline.TrainedModel;
 import dev.longplay.models.pipeline.WindowPlan;
-import dev.longplay.models.sa3.Sa3Pipeline;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.ModelFiles;
 import dev.longplay.models.weights.ModelLocator;
@@ -27,7 +28,6 @@ import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
-import dev.longplay.server.jobs.Stage;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -128,7 +128,7 @@ public final class ModelClipRenderer implements ClipRenderer {
      * returns the held read lock that keeps them so until the render ends.
      */
     private Lock useLoras(AudioGenerator p, List<LoraChoice> wanted) throws RenderException {
-        if (!wanted.isEmpty() && !(p instanceof Sa3Pipeline)) {
+        if (!wanted.isEmpty() && !p.supportsLoras()) {
             throw new RenderException(RenderException.Kind.BAD_ARGUMENT,
                     "LoRA adapters work with Stable Audio 3 models only (this server runs " + id() + ")");
         }
@@ -141,8 +141,7 @@ public final class ModelClipRenderer implements ClipRenderer {
         loraLock.writeLock().lock();
         try {
             if (!merged.equals(wanted)) {
-                ((Sa3Pipeline) p).setLoras(wanted.stream()
-                        .map(l -> new Sa3Pipeline.LoraSpec(l.file(), l.strength())).toList());
+                p.setLoras(wanted.stream().map(l -> new LoraSpec(l.file(), l.strength())).toList());
                 merged = wanted;
             }
             read.lock(); // downgrade: this render keeps what it merged
@@ -167,13 +166,8 @@ public final class ModelClipRenderer implements ClipRenderer {
         GenerationParams params = toParams(r);
         GenerationListener listener = new GenerationListener() {
             @Override
-            public void onProgress(String stage, int step, int total) {
-                progress.progress(switch (stage) {
-                    case "encoding" -> Stage.ENCODING;
-                    case "decoding" -> Stage.DECODING;
-                    case "window" -> Stage.WINDOW;
-                    default -> Stage.SAMPLING;
-                }, step, total);
+            public void onProgress(Stage stage, int step, int total) {
+                progress.progress(stage, step, total);
             }
 
             @Override
@@ -183,7 +177,7 @@ public final class ModelClipRenderer implements ClipRenderer {
         };
         GeneratedAudio audio;
         WindowPlan plan;
-        Lock adapters = useLoras(p.model(), r.loras());
+        Lock adapters = useLoras(p, r.loras());
         try {
             plan = p.plan(params);
             audio = p.generate(params, listener);

@@ -8,7 +8,7 @@ import dev.longplay.server.jobs.JobRunner;
 import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
-import dev.longplay.server.jobs.Stage;
+import dev.longplay.models.pipeline.Stage;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;

@@ -1,6 +1,6 @@
 package dev.longplay.server.scaleout;
 
-import dev.longplay.server.jobs.Stage;
+import dev.longplay.models.pipeline.Stage;
 
 /**
  * A worker's progress on a job. {@code stage == null} says the worker took the job ({@code step} = delivery count).

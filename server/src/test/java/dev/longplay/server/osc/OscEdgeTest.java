@@ -96,7 +96,7 @@ class OscEdgeTest {
             assertEquals(44100, d.get(6));
             assertEquals(3, d.get(7));
             assertEquals("queued", progress.get(0).getArguments().get(4));
-            assertTrue(progress.stream().anyMatch(p -> p.getArguments().get(4).equals("sample")), progress.toString());
+            assertTrue(progress.stream().anyMatch(p -> p.getArguments().get(4).equals("sampling")), progress.toString());
             float last = -1;
             for (OSCMessage p : progress) {
                 float f = (Float) p.getArguments().get(1);

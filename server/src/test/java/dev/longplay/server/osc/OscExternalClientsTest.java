@@ -84,7 +84,7 @@ class OscExternalClientsTest {
         // oscdump prints: [timestamp] address types values...
         List<String> seen = until(dump, l -> l.contains("\"/gen/text\" 4"), 60);
         assertTrue(seen.stream().anyMatch(l -> l.contains("/done si \"/notify\"")), seen.toString());
-        assertTrue(seen.stream().anyMatch(l -> l.contains("/gen/progress ifiis 4 ") && l.contains("\"sample\"")), seen.toString());
+        assertTrue(seen.stream().anyMatch(l -> l.contains("/gen/progress ifiis 4 ") && l.contains("\"sampling\"")), seen.toString());
         Matcher done = Pattern.compile("/done sissiiii \"/gen/text\" 4 \"([^\"]+)\" \"([^\"]+)\" 44100 2 44100 9")
                 .matcher(seen.get(seen.size() - 1));
         assertTrue(done.find(), seen.toString());

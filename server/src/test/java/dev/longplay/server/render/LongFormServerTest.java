@@ -3,8 +3,6 @@ package dev.longplay.server.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.illposed.osc.OSCMessage;
 import dev.longplay.models.pipeline.TrainedModel;
-import dev.longplay.osc.OscServerConfig;
-import dev.longplay.server.io.Json;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.audio.WavReader;
@@ -13,18 +11,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -40,18 +33,20 @@ class LongFormServerTest {
 
     @TempDir
     static Path root;
+    static DefaultModelServer server;
     static TestServer s;
     static InetSocketAddress osc;
 
     @BeforeAll
     static void start() throws Exception {
-        s = TestServer.start(root, new ModelClipRenderer(TrainedModel.ID, root.resolve("models")), 1, 16);
-        osc = s.server.startOsc(OscServerConfig.defaults("test").withPorts(0, 0), Optional.empty()).udpAddress().orElseThrow();
+        server = DefaultModelServer.start(root);
+        s = server.http();
+        osc = server.osc();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        s.close();
+        server.close();
     }
 
     @Test
@@ -59,17 +54,7 @@ class LongFormServerTest {
         HttpResponse<String> posted = s.postJob("{\"prompt\":\"warm analog pad\",\"seconds\":8,\"steps\":3,\"seed\":4}");
         assertEquals(202, posted.statusCode(), posted.body());
         String id = TestServer.json(posted).get("id").asText();
-        HttpResponse<InputStream> r = s.http.send(s.request("/v1/jobs/" + id + "/events").build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        List<JsonNode> data = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith("data: ")) {
-                    data.add(Json.MAPPER.readTree(line.substring(6)));
-                }
-            }
-        }
+        List<JsonNode> data = s.jobEvents(id);
         assertEquals("succeeded", data.get(data.size() - 1).get("type").asText(), data.toString());
         List<JsonNode> windows = data.stream().filter(d -> "window".equals(d.path("stage").asText())).toList();
         assertTrue(windows.size() >= 2, "windows are reported: " + data);

@@ -7,7 +7,7 @@ import dev.longplay.server.LongplayServer;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.jobs.JobEvent;
 import dev.longplay.server.jobs.JobState;
-import dev.longplay.server.jobs.Stage;
+import dev.longplay.models.pipeline.Stage;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamManagement;

@@ -20,7 +20,7 @@ import dev.longplay.server.jobs.ServedModel;
 import dev.longplay.server.jobs.ProgressListener;
 import dev.longplay.server.jobs.RenderException;
 import dev.longplay.server.clips.RenderedClip;
-import dev.longplay.server.jobs.Stage;
+import dev.longplay.models.pipeline.Stage;
 import dev.longplay.server.render.ModelClipRenderer;
 import io.nats.client.Connection;
 import io.nats.client.api.MessageInfo;
@@ -220,7 +220,7 @@ class ScaleOutTest {
             }, "/done for the remote job");
             assertEquals("/done", done.getAddress(), done.getArguments().toString());
             assertEquals((int) Math.round(0.5 * 44100), done.getArguments().get(4));
-            assertTrue(progress.stream().anyMatch(p -> p.getArguments().get(4).equals("sample")), progress.toString());
+            assertTrue(progress.stream().anyMatch(p -> p.getArguments().get(4).equals("sampling")), progress.toString());
             String clipId = (String) done.getArguments().get(2);
             assertEquals("tiny", result(clipId).worker());
             // No second /done for the job: ask for something else and see nothing about it arrive first.
