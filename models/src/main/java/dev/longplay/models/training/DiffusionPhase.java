@@ -138,7 +138,8 @@ final class DiffusionPhase {
         double mean = sum / n;
         double std = Math.sqrt(Math.max(0, sumSquares / n - mean * mean));
         if (!(std > 0) || Double.isInfinite(std)) {
-            throw new IllegalStateException("the autoencoder's latents have no spread (std " + std + "): train it first");
+            throw new IllegalStateException("the autoencoder's latents have no spread (std " + std
+                    + "): train it first");
         }
         return std;
     }
@@ -162,8 +163,8 @@ final class DiffusionPhase {
                 TrainingBatches.Batch batch = model.batches().validationBatch(i,
                         model.clipSamples(recipe.clipSeconds()), step);
                 // t uniform whatever the recipe draws, so that runs with other noise-level draws compare
-                with += TrainingModel.value(vLoss(batch, recipe.clipSeconds(), new SplittableRandom(VALIDATION_SEED + i),
-                        0.0, 0.0, step));
+                with += TrainingModel.value(vLoss(batch, recipe.clipSeconds(),
+                        new SplittableRandom(VALIDATION_SEED + i), 0.0, 0.0, step));
                 without += TrainingModel.value(vLoss(batch, recipe.clipSeconds(),
                         new SplittableRandom(VALIDATION_SEED + i), 1.0, 0.0, step));
             }

@@ -77,7 +77,8 @@ public final class RunFolder {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         saved.forEach((k, a) -> shapes.put(k, a.getShape().getShape()));
         SafetensorsWriter.write(state().resolve("optimizer.safetensors"), shapes, k -> saved.get(k).toFloatArray());
-        ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValue(state().resolve("progress.json").toFile(), progress);
+        ModelConfig.JSON.writerWithDefaultPrettyPrinter()
+                .writeValue(state().resolve("progress.json").toFile(), progress);
         weights.save(dir.resolve("model.safetensors"), averaged, true);
     }
 

@@ -76,7 +76,8 @@ public final class Trainer implements AutoCloseable {
         RunFolder.OptimizerState saved = folder.optimizerState(home);
         Map<String, NDArray> autoencoderAverages = new LinkedHashMap<>();
         Map<String, NDArray> diffusionAverages = new LinkedHashMap<>();
-        saved.averages().forEach((k, a) -> (AutoencoderPhase.owns(k) ? autoencoderAverages : diffusionAverages).put(k, a));
+        saved.averages().forEach((k, a) ->
+                (AutoencoderPhase.owns(k) ? autoencoderAverages : diffusionAverages).put(k, a));
         autoencoder.optimizer().restore(saved.autoencoderMoments(), autoencoderAverages, p.autoencoderStep(), home);
         diffusion.optimizer().restore(saved.diffusionMoments(), diffusionAverages, p.diffusionStep(), home);
     }
