@@ -13,7 +13,7 @@ public interface TrainingListener {
     }
 
     /** Validation diffusion loss with and without the prompt, after a diffusion checkpoint. */
-    default void conditioning(long step, Trainer.ConditioningCheck check) {
+    default void conditioning(long step, ConditioningCheck check) {
     }
 
     /**

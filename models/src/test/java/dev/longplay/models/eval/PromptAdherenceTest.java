@@ -7,6 +7,7 @@ import dev.longplay.models.dataset.SyntheticDataset;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.training.Trainer;
 import dev.longplay.models.training.TrainingRecipe;
+import dev.longplay.models.training.TrainingStart;
 import dev.longplay.models.weights.ModelFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,10 +37,8 @@ class PromptAdherenceTest {
     @Test
     void measuresAModelOnHeldOutPrompts() throws IOException {
         Path dir = tmp.resolve("run");
-        try (Trainer t = Trainer.start(dir, resource("/training/micro_model_config.json"),
-                resource("/dev/longplay/models/tiny/text_encoder_config.json"),
-                resource("/dev/longplay/models/tiny/tokenizer.json"),
-                new TrainingRecipe(1, 7, 1, 0.256, 0, 0, 1e-3, 1, 1e-3, 0.9, 0.1, 1e-4, new int[] {64}, 10, null))) {
+        try (Trainer t = Trainer.start(TrainingStart.newModel(dir, untrained(),
+                resource("/training/micro_model_config.json")))) {
             assertEquals(0, t.progress().autoencoderStep());
         }
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "micro")) {
@@ -91,10 +90,7 @@ class PromptAdherenceTest {
     @Test
     void reconstructionPassesTheSynthesisersClipThroughTheAutoencoder() throws IOException {
         Path dir = tmp.resolve("run");
-        Trainer.start(dir, resource("/training/micro_model_config.json"),
-                resource("/dev/longplay/models/tiny/text_encoder_config.json"),
-                resource("/dev/longplay/models/tiny/tokenizer.json"),
-                new TrainingRecipe(1, 7, 1, 0.256, 0, 0, 1e-3, 1, 1e-3, 0.9, 0.1, 1e-4, new int[] {64}, 10, null)).close();
+        Trainer.start(TrainingStart.newModel(dir, untrained(), resource("/training/micro_model_config.json"))).close();
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(dir), "micro")) {
             SoundSpec spec = new SyntheticDataset(7).example(SyntheticDataset.Split.HELD_OUT, 0);
             float[][] clip = ClipSource.reconstructed(p).clip(spec, 0.3, 1);
@@ -111,5 +107,11 @@ class PromptAdherenceTest {
         try (InputStream in = PromptAdherenceTest.class.getResourceAsStream(path)) {
             return in.readAllBytes();
         }
+    }
+
+    // a micro run's recipe with no steps: the model folder as a new run starts it
+    private static TrainingRecipe untrained() {
+        return TrainingRecipe.standard(0, 0).toBuilder().datasetSeed(7).batchSize(1).clipSeconds(0.256)
+                .peakLr(1e-3).warmupSteps(1).emaDecay(0.9).fftSizes(64).checkpointEvery(10).build();
     }
 }

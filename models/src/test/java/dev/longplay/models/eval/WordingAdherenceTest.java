@@ -7,6 +7,7 @@ import dev.longplay.models.dataset.SoundSpec;
 import dev.longplay.models.pipeline.StableAudioPipeline;
 import dev.longplay.models.training.Trainer;
 import dev.longplay.models.training.TrainingRecipe;
+import dev.longplay.models.training.TrainingStart;
 import dev.longplay.models.weights.ModelFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,10 +87,10 @@ class WordingAdherenceTest {
     @Test
     void measuresATinyV2ModelWithIntervals() throws IOException {
         Path dir = tmp.resolve("run");
-        try (Trainer t = Trainer.start(dir, resource("/training/micro_model_config.json"),
-                resource("/dev/longplay/models/tiny/text_encoder_config.json"),
-                resource("/dev/longplay/models/" + PromptVocabulary.V2.tokenizerResource()),
-                new TrainingRecipe(1, 7, 1, 0.256, 0, 0, 1e-3, 1, 1e-3, 0.9, 0.1, 1e-4, new int[] {64}, 10, null))) {
+        TrainingRecipe untrained = TrainingRecipe.standard(0, 0).toBuilder().datasetSeed(7).batchSize(1)
+                .clipSeconds(0.256).peakLr(1e-3).warmupSteps(1).emaDecay(0.9).fftSizes(64).checkpointEvery(10).build();
+        try (Trainer t = Trainer.start(TrainingStart.newModel(dir, untrained,
+                resource("/training/micro_model_config.json")).withVocabulary(PromptVocabulary.V2))) {
             assertEquals(0, t.progress().diffusionStep());
         }
         assertEquals(PromptVocabulary.V2, PromptVocabulary.of(dir));

@@ -37,8 +37,9 @@ class TrainerTest {
     Path tmp;
 
     static TrainingRecipe recipe(long aeSteps, long ditSteps) {
-        return new TrainingRecipe(3, 11, 2, 0.256, aeSteps, ditSteps, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
-                new int[] {128, 64, 32}, 1000, null);
+        return TrainingRecipe.standard(aeSteps, ditSteps).toBuilder().seed(3).datasetSeed(11).batchSize(2)
+                .clipSeconds(0.256).peakLr(1e-3).warmupSteps(2).emaDecay(0.9).fftSizes(128, 64, 32)
+                .checkpointEvery(1000).build();
     }
 
     private static byte[] resource(String path) throws IOException {
@@ -49,9 +50,7 @@ class TrainerTest {
 
     /** A new run of the micro model (also used by the other training tests). */
     static Trainer start(Path dir, TrainingRecipe r) throws IOException {
-        return Trainer.start(dir, resource("/training/micro_model_config.json"),
-                resource("/dev/longplay/models/tiny/text_encoder_config.json"),
-                resource("/dev/longplay/models/tiny/tokenizer.json"), r);
+        return Trainer.start(TrainingStart.newModel(dir, r, resource("/training/micro_model_config.json")));
     }
 
     @Test
@@ -122,8 +121,7 @@ class TrainerTest {
     @Test
     void aListenerThatDeclinesStopsTheRunAtACheckpointThatResumes() throws IOException {
         Path dir = tmp.resolve("budget");
-        TrainingRecipe r = new TrainingRecipe(3, 11, 2, 0.256, 5, 4, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
-                new int[] {128, 64, 32}, 2, null);
+        TrainingRecipe r = recipe(5, 4).toBuilder().checkpointEvery(2).build();
         java.util.List<String> checkpoints = new java.util.ArrayList<>();
         TrainingListener twoCheckpoints = new TrainingListener() {
             @Override
@@ -145,7 +143,7 @@ class TrainerTest {
             assertEquals(4, t.progress().autoencoderStep(), "stopped at the second checkpoint, not at the end");
             assertEquals(0, t.progress().diffusionStep());
         }
-        try (Trainer t = Trainer.resume(dir)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir))) {
             assertEquals(4, t.progress().autoencoderStep());
             t.run((phase, step, total, loss, lr) -> { });
             assertEquals(5, t.progress().autoencoderStep());
@@ -179,7 +177,7 @@ class TrainerTest {
             assertEquals(3, t.progress().autoencoderStep());
         }
         assertEquals(java.util.List.of("autoencoder 3"), checkpoints, "saved at the stop, not at an interval");
-        try (Trainer t = Trainer.resume(dir)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir))) {
             assertEquals(3, t.progress().autoencoderStep());
         }
     }
@@ -200,7 +198,7 @@ class TrainerTest {
             t.diffusionStep();
             uninterrupted = snapshot(t.parameters());
         }
-        try (Trainer t = Trainer.resume(b)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(b))) {
             assertEquals(2, t.progress().autoencoderStep());
             assertEquals(1, t.progress().diffusionStep());
             t.autoencoderStep();
@@ -258,7 +256,7 @@ class TrainerTest {
             assertTrue(std > 0.7 && std < 1.43, "latent std " + std + " at scale " + measured[0]);
         }
         // a resumed run keeps the scale in the config (measured once, or set by hand)
-        try (Trainer t = Trainer.resume(dir, 3L, 2L)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir).withSteps(3L, 2L))) {
             t.run(listener);
         }
         assertEquals(1, calls[0]);
@@ -274,7 +272,7 @@ class TrainerTest {
         // no latent scale yet: the source's diffusion phase (which measures it) never began
         assertThrows(dev.longplay.models.weights.CheckpointException.class,
                 () -> startOnAutoencoder(tmp.resolve("early"), deeperTransformer(4), recipe(0, 2), source));
-        try (Trainer t = Trainer.resume(source, 3L, 1L)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(source).withSteps(3L, 1L))) {
             t.run((phase, step, total, loss, lr) -> { });
         }
         assertThrows(IllegalArgumentException.class,
@@ -299,7 +297,7 @@ class TrainerTest {
             shipped.forEach((k, v) -> assertArrayEquals(v, f.load(m, k, DataType.FLOAT32).toFloatArray(), 1e-6f, k));
             assertTrue(f.contains("model.model.transformer.layers.1.self_attn.to_qkv.weight"));
         }
-        try (Trainer t = Trainer.resume(dir, null, 4L)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir).withSteps(null, 4L))) {
             t.run((phase, step, total, loss, lr) -> { });
             assertEquals(4, t.progress().diffusionStep());
         }
@@ -319,11 +317,10 @@ class TrainerTest {
         Map<String, float[]> shipped = tensors(source.resolve("model.safetensors"));
         double sourceScale = ModelConfig.load(source.resolve("model_config.json")).model().pretransform().scale();
         // another seed than the source's: the text encoder must be the source's file, not one made from the seed
-        TrainingRecipe otherSeed = new TrainingRecipe(8, 11, 2, 0.256, 0, 2, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
-                new int[] {128, 64, 32}, 1000, null);
+        TrainingRecipe otherSeed = recipe(0, 2).toBuilder().seed(8).build();
 
         Path kept = tmp.resolve("kept");
-        try (Trainer t = Trainer.startFrom(kept, otherSeed, dev.longplay.models.nn.ComputeTarget.CPU, source)) {
+        try (Trainer t = Trainer.start(TrainingStart.fineTune(kept, otherSeed, source))) {
             Map<String, float[]> start = tensors(kept.resolve("model.safetensors"));
             shipped.forEach((k, v) -> assertArrayEquals(v, start.get(k), 1e-6f, k));
             for (String f : new String[] {"text_encoder/model.safetensors", "text_encoder/config.json",
@@ -343,7 +340,7 @@ class TrainerTest {
         assertFalse(java.util.Arrays.equals(shipped.get(qkv), keptWeights.get(qkv)), "the diffusion model trained");
 
         Path tuned = tmp.resolve("tuned");
-        try (Trainer t = Trainer.startFrom(tuned, recipe(2, 1), dev.longplay.models.nn.ComputeTarget.CPU, source)) {
+        try (Trainer t = Trainer.start(TrainingStart.fineTune(tuned, recipe(2, 1), source))) {
             assertEquals(null, ModelConfig.load(tuned.resolve("model_config.json")).model().pretransform().scale(),
                     "the latents will move: the scale is measured again");
             t.run((phase, step, total, loss, lr) -> { });
@@ -355,13 +352,14 @@ class TrainerTest {
         assertFalse(java.util.Arrays.equals(shipped.get(encoderIn), tensors(tuned.resolve("model.safetensors")).get(encoderIn)),
                 "the encoder trained too");
         assertThrows(IllegalStateException.class,
-                () -> Trainer.startFrom(tuned, recipe(0, 1), dev.longplay.models.nn.ComputeTarget.CPU, source));
+                () -> Trainer.start(TrainingStart.fineTune(tuned, recipe(0, 1), source)));
         assertThrows(dev.longplay.models.weights.CheckpointException.class,
-                () -> Trainer.startFrom(tmp.resolve("none"), recipe(0, 1), dev.longplay.models.nn.ComputeTarget.CPU,
-                        tmp.resolve("no-such-model")));
+                () -> Trainer.start(TrainingStart.fineTune(tmp.resolve("none"), recipe(0, 1),
+                        tmp.resolve("no-such-model"))));
     }
 
-    private static Map<String, float[]> tensors(Path file) {
+    /** Every tensor of a safetensors file as floats, by key. */
+    static Map<String, float[]> tensors(Path file) {
         try (SafetensorsFile f = SafetensorsFile.open(file); NDManager m = NDManager.newBaseManager()) {
             Map<String, float[]> all = new java.util.TreeMap<>();
             for (String k : f.keys()) {
@@ -373,9 +371,7 @@ class TrainerTest {
 
     private static Trainer startOnAutoencoder(Path dir, byte[] config, TrainingRecipe r, Path source)
             throws IOException {
-        return Trainer.startOnAutoencoder(dir, config, resource("/dev/longplay/models/tiny/text_encoder_config.json"),
-                resource("/dev/longplay/models/tiny/tokenizer.json"), r, dev.longplay.models.nn.ComputeTarget.CPU,
-                source);
+        return Trainer.start(TrainingStart.newModel(dir, r, config).onAutoencoderOf(source));
     }
 
     // the micro config with a two-layer transformer whose input has ioChannels channels
@@ -401,7 +397,7 @@ class TrainerTest {
             int high = 0;
             int outside = 0;
             for (int i = 0; i < n; i++) {
-                double t = Trainer.timestep(rng, share, 0.3, 500);
+                double t = DiffusionPhase.timestep(rng, share, 0.3, 500);
                 assertTrue(t > 0 && t < 1, "t " + t);
                 high += t > 0.95 ? 1 : 0;
                 outside += t < tMin || t > tMax ? 1 : 0;
@@ -412,7 +408,7 @@ class TrainerTest {
         // a share of 0 draws one number per t: the sequence of runs saved before the share existed
         SplittableRandom a = new SplittableRandom(9);
         SplittableRandom b = new SplittableRandom(9);
-        Trainer.timestep(a, 0, 0.3, 500);
+        DiffusionPhase.timestep(a, 0, 0.3, 500);
         b.nextDouble();
         assertEquals(b.nextLong(), a.nextLong());
     }
@@ -432,11 +428,11 @@ class TrainerTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("recipe")).remove("logSigmaShare");
         ModelConfig.JSON.writeValue(progress.toFile(), root);
         double before;
-        try (Trainer t = Trainer.resume(dir)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir))) {
             assertEquals(null, t.progress().recipe().logSigmaShare());
             before = t.diffusionLoss(1);
         }
-        try (Trainer t = Trainer.resume(dir, null, null, 0.75, null, dev.longplay.models.nn.ComputeTarget.CPU)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir).withLogSigmaShare(0.75))) {
             assertEquals(0.75, t.progress().recipe().logSigmaShare());
             assertEquals(1, t.progress().diffusionStep());
             // the same batch, other noise levels
@@ -444,7 +440,7 @@ class TrainerTest {
             t.diffusionStep();
             t.save();
         }
-        try (Trainer t = Trainer.resume(dir)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir))) {
             assertEquals(0.75, t.progress().recipe().logSigmaShare());
             assertEquals(2, t.progress().diffusionStep());
         }
@@ -454,13 +450,11 @@ class TrainerTest {
     @Test
     void theShortClipStageCoversItsShareOfTheDiffusionSteps() throws IOException {
         TrainingRecipe standard = recipe(0, 4);
-        TrainingRecipe none = new TrainingRecipe(3, 11, 2, 0.256, 0, 4, 1e-3, 2, 1e-3, 0.9, 0.1, 1e-4,
-                new int[] {128, 64, 32}, 1000, null, null, 0.0);
+        TrainingRecipe none = standard.toBuilder().shortClipShare(0.0).build();
         assertEquals(2, standard.shortClipSteps());
         assertEquals(0, none.shortClipSteps());
         assertEquals(3, recipe(0, 7).withLogSigmaShare(0.5).shortClipSteps(), "half, rounded down, as before");
-        assertThrows(IllegalArgumentException.class, () -> new TrainingRecipe(3, 11, 2, 0.256, 0, 4, 1e-3, 2, 1e-3,
-                0.9, 0.1, 1e-4, new int[] {128, 64, 32}, 1000, null, null, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> standard.toBuilder().shortClipShare(1.5).build());
         // same weights and batches: the losses differ only where the clip lengths do
         double[] a;
         double[] b;
@@ -486,8 +480,8 @@ class TrainerTest {
             t.save();
         }
         // more autoencoder steps, with a longer FFT added to the loss
-        try (Trainer t = Trainer.resume(dir, 4L, null, null, new int[] {256, 128, 64, 32},
-                dev.longplay.models.nn.ComputeTarget.CPU)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir).withSteps(4L, null)
+                .withFftSizes(new int[] {256, 128, 64, 32}))) {
             assertArrayEquals(new int[] {256, 128, 64, 32}, t.progress().recipe().fftSizes());
             Map<String, float[]> before = snapshot(t.parameters());
             t.autoencoderStep();
@@ -506,20 +500,20 @@ class TrainerTest {
             assertTrue(before.keySet().stream().anyMatch(k -> k.startsWith("pretransform.model.encoder.")));
             t.save();
         }
-        try (Trainer t = Trainer.resume(dir)) {
+        try (Trainer t = Trainer.resume(TrainingResume.of(dir))) {
             assertEquals(4, t.progress().autoencoderStep());
             assertArrayEquals(new int[] {256, 128, 64, 32}, t.progress().recipe().fftSizes());
         }
         // an FFT longer than the autoencoder's training clips (half of 0.256 s at the micro model's rate) is refused
-        assertThrows(IllegalArgumentException.class, () -> Trainer.resume(dir, null, null, null, new int[] {1 << 16},
-                dev.longplay.models.nn.ComputeTarget.CPU));
+        assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resume(TrainingResume.of(dir).withFftSizes(new int[] {1 << 16})));
     }
 
     @Test
     void conditioningCheckComparesTheSameValidationClipsWithAndWithoutThePrompt() throws IOException {
         try (Trainer t = start(tmp.resolve("run"), recipe(0, 4))) {
-            Trainer.ConditioningCheck a = t.conditioningCheck(1);
-            Trainer.ConditioningCheck b = t.conditioningCheck(1);
+            ConditioningCheck a = t.conditioningCheck(1);
+            ConditioningCheck b = t.conditioningCheck(1);
             assertEquals(a, b);
             assertTrue(Double.isFinite(a.conditioned()) && Double.isFinite(a.unconditioned()), a.toString());
             // the prompt reaches the transformer: dropping it changes the prediction
@@ -548,7 +542,8 @@ class TrainerTest {
         return out;
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    /** Copies the folder {@code from} to {@code to}, as a run folder is copied between hosts. */
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
                 Path q = to.resolve(from.relativize(p).toString());

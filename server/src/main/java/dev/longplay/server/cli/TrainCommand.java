@@ -1,9 +1,12 @@
 package dev.longplay.server.cli;
 
 import dev.longplay.models.dataset.PromptVocabulary;
+import dev.longplay.models.training.RunFolder;
 import dev.longplay.models.training.Trainer;
 import dev.longplay.models.training.TrainingListener;
 import dev.longplay.models.training.TrainingRecipe;
+import dev.longplay.models.training.TrainingResume;
+import dev.longplay.models.training.TrainingStart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -102,9 +105,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         dev.longplay.models.nn.ComputeTarget target = compute.target();
-        boolean resuming = Files.isDirectory(dir.resolve("training"));
         Trainer trainer;
-        if (resuming) {
+        if (RunFolder.holdsRun(dir)) {
             if (vocabulary != null) {
                 throw new IllegalArgumentException("--vocabulary starts a new run, but " + dir + " already holds one"
                         + " (it keeps the wording of its tokenizer)");
@@ -113,45 +115,17 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException((initFrom != null ? "--init-from" : "--autoencoder-from")
                         + " starts a new run, but " + dir + " already holds one");
             }
-            trainer = Trainer.resume(dir, autoencoderSteps, diffusionSteps, logSigmaShare, fftSizes, target);
+            trainer = Trainer.resume(TrainingResume.of(dir).withSteps(autoencoderSteps, diffusionSteps)
+                    .withLogSigmaShare(logSigmaShare).withFftSizes(fftSizes).on(target));
             System.err.println("longplay: continuing the run in " + dir + " at autoencoder step "
                     + trainer.progress().autoencoderStep() + ", diffusion step " + trainer.progress().diffusionStep());
         } else {
-            if (initFrom != null && (autoencoderFrom != null || config != null)) {
-                throw new IllegalArgumentException("--init-from takes the model's own config and autoencoder: leave out "
-                        + (config != null ? "--config" : "--autoencoder-from"));
-            }
-            TrainingRecipe standard = TrainingRecipe.standard(
-                    autoencoderSteps != null ? autoencoderSteps : initFrom != null ? 0 : 2000,
-                    diffusionSteps == null ? 4000 : diffusionSteps);
-            TrainingRecipe recipe = new TrainingRecipe(standard.seed(), standard.datasetSeed(), batch,
-                    clipSeconds != null ? clipSeconds : standard.clipSeconds(), standard.autoencoderSteps(),
-                    standard.diffusionSteps(),
-                    learningRate == null ? standard.peakLr() : learningRate,
-                    standard.warmupSteps(), standard.weightDecay(), standard.emaDecay(), standard.cfgDropout(),
-                    standard.klWeight(), fftSizes != null ? fftSizes : standard.fftSizes(), checkpointEvery,
-                    diffusionLearningRate, logSigmaShare,
-                    shortClipShare != null ? shortClipShare : initFrom != null ? Double.valueOf(0) : null);
-            byte[] modelConfig = config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json");
-            byte[] t5Config = resource("tiny/text_encoder_config.json");
-            if (initFrom != null && vocabulary != null) {
-                throw new IllegalArgumentException("--init-from keeps its model's tokenizer: leave out --vocabulary");
-            }
-            byte[] tokenizer = resource((vocabulary == null ? PromptVocabulary.V1 : PromptVocabulary.parse(vocabulary))
-                    .tokenizerResource());
-            if (initFrom != null) {
-                trainer = Trainer.startFrom(dir, recipe, target, initFrom);
-                System.err.println("longplay: new run in " + dir + " fine-tuning " + initFrom + ", on "
-                        + target.describe());
-            } else if (autoencoderFrom != null) {
-                trainer = Trainer.startOnAutoencoder(dir, modelConfig, t5Config, tokenizer, recipe, target,
-                        autoencoderFrom);
-                System.err.println("longplay: new diffusion run in " + dir + " on the autoencoder of "
-                        + autoencoderFrom + ", on " + target.describe());
-            } else {
-                trainer = Trainer.start(dir, modelConfig, t5Config, tokenizer, recipe, target);
-                System.err.println("longplay: new training run in " + dir + " on " + target.describe());
-            }
+            trainer = Trainer.start(newRun(target));
+            System.err.println(initFrom != null ? "longplay: new run in " + dir + " fine-tuning " + initFrom + ", on "
+                    + target.describe()
+                    : autoencoderFrom != null ? "longplay: new diffusion run in " + dir + " on the autoencoder of "
+                    + autoencoderFrom + ", on " + target.describe()
+                    : "longplay: new training run in " + dir + " on " + target.describe());
         }
         Progress progress = new Progress(maxMinutes == null ? Long.MAX_VALUE
                 : System.nanoTime() + Math.round(maxMinutes * 60e9));
@@ -190,6 +164,44 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("longplay: done; the model in " + dir + " loads with --model " + dir);
         }
         return 0;
+    }
+
+    // the options' new run: a fine-tune of --init-from, a diffusion model on --autoencoder-from's, or a new model
+    private TrainingStart newRun(dev.longplay.models.nn.ComputeTarget target) throws IOException {
+        if (initFrom != null && (autoencoderFrom != null || config != null)) {
+            throw new IllegalArgumentException("--init-from takes the model's own config and autoencoder: leave out "
+                    + (config != null ? "--config" : "--autoencoder-from"));
+        }
+        if (initFrom != null && vocabulary != null) {
+            throw new IllegalArgumentException("--init-from keeps its model's tokenizer: leave out --vocabulary");
+        }
+        TrainingRecipe.Builder recipe = TrainingRecipe.standard(
+                        autoencoderSteps != null ? autoencoderSteps : initFrom != null ? 0 : 2000,
+                        diffusionSteps == null ? 4000 : diffusionSteps).toBuilder()
+                .batchSize(batch)
+                .checkpointEvery(checkpointEvery)
+                .diffusionPeakLr(diffusionLearningRate)
+                .logSigmaShare(logSigmaShare)
+                // a fine-tuned diffusion model went through the short-clip stage already
+                .shortClipShare(shortClipShare != null ? shortClipShare : initFrom != null ? Double.valueOf(0) : null);
+        if (clipSeconds != null) {
+            recipe.clipSeconds(clipSeconds);
+        }
+        if (learningRate != null) {
+            recipe.peakLr(learningRate);
+        }
+        if (fftSizes != null) {
+            recipe.fftSizes(fftSizes);
+        }
+        if (initFrom != null) {
+            return TrainingStart.fineTune(dir, recipe.build(), initFrom).on(target);
+        }
+        TrainingStart start = TrainingStart.newModel(dir, recipe.build(),
+                config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json")).on(target);
+        if (vocabulary != null) {
+            start = start.withVocabulary(PromptVocabulary.parse(vocabulary));
+        }
+        return autoencoderFrom != null ? start.onAutoencoderOf(autoencoderFrom) : start;
     }
 
     private static byte[] resource(String path) throws IOException {
@@ -250,7 +262,7 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         @Override
-        public void conditioning(long step, Trainer.ConditioningCheck check) {
+        public void conditioning(long step, dev.longplay.models.training.ConditioningCheck check) {
             System.err.printf("validation v-loss at diffusion step %d: %.4f with the prompt, %.4f without%n", step,
                     check.conditioned(), check.unconditioned());
         }

@@ -1,0 +1,151 @@
+package dev.longplay.models.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.longplay.models.autoencoder.AudioAutoencoder;
+import dev.longplay.models.config.ModelConfig;
+import dev.longplay.models.pipeline.SamplingDefaults;
+import dev.longplay.models.pipeline.SyntheticModel;
+import dev.longplay.models.weights.CheckpointException;
+import dev.longplay.models.weights.ModelFiles;
+import dev.longplay.models.weights.SafetensorsFile;
+import dev.longplay.models.weights.SafetensorsWriter;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writes the model folder a new run starts from, in the way its {@link TrainingStart} says. */
+final class NewRunFolder {
+
+    private static final String AUTOENCODER_PREFIX = AudioAutoencoder.CHECKPOINT_PREFIX + ".";
+
+    private NewRunFolder() {
+    }
+
+    /** Writes the model folder of {@code start} into its {@code dir}, which must not hold a run. */
+    static void write(TrainingStart start) throws IOException {
+        Path dir = start.dir();
+        if (RunFolder.holdsRun(dir)) {
+            throw new IllegalStateException(dir + " already holds a training run: resume it instead");
+        }
+        long seed = start.recipe().seed();
+        if (start.initFrom() != null) {
+            writeFineTune(dir, start.recipe(), start.initFrom());
+        } else if (start.autoencoderFrom() != null) {
+            ModelFiles source = safetensorsModel(start.autoencoderFrom());
+            SyntheticModel.write(dir, withPretransformOf(start.modelConfig(), source.config()),
+                    start.textEncoderConfig(), start.tokenizer(), seed, true);
+            copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), AUTOENCODER_PREFIX);
+        } else {
+            SyntheticModel.write(dir, start.modelConfig(), start.textEncoderConfig(), start.tokenizer(), seed, true);
+        }
+    }
+
+    /**
+     * The config, shipped (averaged) weights, text encoder, tokenizer and sampling defaults of the trained model
+     * folder {@code model}; with autoencoder steps in the recipe, the config without its latent scale, which the
+     * diffusion phase then measures again (the latents the diffusion model knew will move).
+     */
+    private static void writeFineTune(Path dir, TrainingRecipe recipe, Path model) throws IOException {
+        ModelFiles source = safetensorsModel(model);
+        Path textEncoder = source.dir().resolve("text_encoder");
+        Path tokenizer = source.dir().resolve("tokenizer/tokenizer.json");
+        for (Path p : new Path[] {textEncoder.resolve("config.json"), textEncoder.resolve("model.safetensors"), tokenizer}) {
+            if (!Files.isRegularFile(p)) {
+                throw new CheckpointException(model + ": " + source.dir().relativize(p) + " is missing (a run starts"
+                        + " from a model with a T5 text encoder)");
+            }
+        }
+        byte[] config = Files.readAllBytes(source.config());
+        if (recipe.autoencoderSteps() > 0) {
+            config = withoutLatentScale(config);
+        }
+        SyntheticModel.write(dir, config, Files.readAllBytes(textEncoder.resolve("config.json")),
+                Files.readAllBytes(tokenizer), recipe.seed(), true);
+        Files.copy(textEncoder.resolve("model.safetensors"), dir.resolve("text_encoder/model.safetensors"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Path defaults = source.dir().resolve(SamplingDefaults.FILE);
+        if (Files.isRegularFile(defaults)) {
+            Files.copy(defaults, dir.resolve(defaults.getFileName()));
+        }
+        copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), "");
+    }
+
+    // a trained model folder whose weights are model.safetensors, the only format a run copies tensors from
+    private static ModelFiles safetensorsModel(Path model) {
+        ModelFiles source = ModelFiles.in(model);
+        if (!source.checkpoint().getFileName().toString().endsWith(".safetensors")) {
+            throw new CheckpointException(model + ": a run starts from a model's model.safetensors");
+        }
+        return source;
+    }
+
+    /** The config without {@code model.pretransform.scale}, so that the diffusion phase measures it again. */
+    static byte[] withoutLatentScale(byte[] modelConfig) throws IOException {
+        JsonNode root = ModelConfig.JSON.readTree(modelConfig);
+        if (root.path("model").path("pretransform") instanceof ObjectNode p) {
+            p.remove("scale");
+        }
+        return ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    // the new config with the source's pretransform; the audio format and the diffusion model's width must agree
+    private static byte[] withPretransformOf(byte[] modelConfig, Path sourceConfig) throws IOException {
+        JsonNode read = ModelConfig.JSON.readTree(modelConfig);
+        JsonNode source = ModelConfig.JSON.readTree(sourceConfig.toFile());
+        if (!(read instanceof ObjectNode root) || !(root.path("model") instanceof ObjectNode model)) {
+            throw new CheckpointException("the new run's model_config.json has no \"model\" object");
+        }
+        JsonNode pretransform = source.path("model").path("pretransform");
+        if (!pretransform.path("scale").isNumber()) {
+            throw new CheckpointException(sourceConfig + ": no trained autoencoder (its pretransform has no latent"
+                    + " scale yet: train its autoencoder phase first)");
+        }
+        for (String field : new String[] {"sample_rate", "audio_channels"}) {
+            if (root.path(field).asLong() != source.path(field).asLong()) {
+                throw new IllegalArgumentException("the new config's " + field + " is " + root.path(field)
+                        + " but the autoencoder's model has " + source.path(field));
+            }
+        }
+        long latentDim = pretransform.path("config").path("latent_dim").asLong();
+        long io = model.path("diffusion").path("config").path("io_channels").asLong();
+        if (io != latentDim) {
+            throw new IllegalArgumentException("the new config's diffusion io_channels is " + io
+                    + " but the autoencoder's latents have " + latentDim + " channels");
+        }
+        model.set("pretransform", pretransform.deepCopy());
+        model.put("io_channels", latentDim);
+        return ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    // rewrites target with every tensor under prefix taken from source (same keys and shapes required)
+    private static void copyTensors(Path source, Path target, String prefix) throws IOException {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        try (SafetensorsFile from = SafetensorsFile.open(source); SafetensorsFile to = SafetensorsFile.open(target);
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            for (String k : to.keys()) {
+                shapes.put(k, to.shape(k));
+                if (k.startsWith(prefix) && (!from.contains(k) || !Arrays.equals(from.shape(k), to.shape(k)))) {
+                    throw new CheckpointException(source + ": tensor " + k
+                            + " is missing or has another shape than its config gives");
+                }
+            }
+            Path merged = target.resolveSibling(target.getFileName() + ".merged");
+            SafetensorsWriter.write(merged, shapes, k -> {
+                try (NDArray a = (k.startsWith(prefix) ? from : to).load(m, k, DataType.FLOAT32)) {
+                    return a.toFloatArray();
+                }
+            });
+            Files.move(merged, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.longplay.models.training;
+
+import dev.longplay.models.dataset.PromptVocabulary;
+import dev.longplay.models.nn.ComputeTarget;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * How {@link Trainer#start} begins a run in {@code dir} (which must not hold one), in one of three ways:
+ * <ul>
+ *   <li>{@link #newModel}: random weights for {@code modelConfig}, with a T5 text encoder config and tokenizer
+ *   (the built-in small T5 and the v1 vocabulary's tokenizer unless {@link #withVocabulary} or
+ *   {@link #withTextEncoder} say otherwise);</li>
+ *   <li>{@link #onAutoencoderOf}: as a new model, but only its diffusion model trains, on the frozen trained
+ *   autoencoder of {@code autoencoderFrom};</li>
+ *   <li>{@link #fineTune}: from the trained model folder {@code initFrom}, its config, weights, text encoder and
+ *   tokenizer (so {@code modelConfig}, {@code textEncoderConfig} and {@code tokenizer} are null).</li>
+ * </ul>
+ * The run trains on {@code target}'s device, in fp32.
+ */
+public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig, byte[] textEncoderConfig,
+                            byte[] tokenizer, Path autoencoderFrom, Path initFrom, ComputeTarget target) {
+
+    private static final String RESOURCES = "/dev/longplay/models/";
+    private static final String TEXT_ENCODER_CONFIG = "tiny/text_encoder_config.json";
+
+    public TrainingStart {
+        if (dir == null || recipe == null || target == null) {
+            throw new IllegalArgumentException("a new run needs a folder, a recipe and a device");
+        }
+        if (initFrom != null && (modelConfig != null || textEncoderConfig != null || tokenizer != null
+                || autoencoderFrom != null)) {
+            throw new IllegalArgumentException("a fine-tune takes its model's own config, autoencoder, text encoder"
+                    + " and tokenizer");
+        }
+        if (initFrom == null && (modelConfig == null || textEncoderConfig == null || tokenizer == null)) {
+            throw new IllegalArgumentException("a new model needs a model config, a text encoder config and a"
+                    + " tokenizer");
+        }
+    }
+
+    /** A new model from random weights for {@code modelConfig}, with the built-in T5 and v1 tokenizer, on the CPU. */
+    public static TrainingStart newModel(Path dir, TrainingRecipe recipe, byte[] modelConfig) {
+        return new TrainingStart(dir, recipe, modelConfig, resource(TEXT_ENCODER_CONFIG),
+                resource(PromptVocabulary.V1.tokenizerResource()), null, null, ComputeTarget.CPU);
+    }
+
+    /**
+     * A fine-tune of the trained model folder {@code model}, on the CPU (as the reference's pretrained-checkpoint
+     * option does).
+     */
+    public static TrainingStart fineTune(Path dir, TrainingRecipe recipe, Path model) {
+        return new TrainingStart(dir, recipe, null, null, null, null, model, ComputeTarget.CPU);
+    }
+
+    /** The same start with the built-in tokenizer of {@code vocabulary} (a fine-tune keeps its model's). */
+    public TrainingStart withVocabulary(PromptVocabulary vocabulary) {
+        if (initFrom != null) {
+            throw new IllegalArgumentException("a fine-tune keeps its model's tokenizer");
+        }
+        return withTextEncoder(textEncoderConfig, resource(vocabulary.tokenizerResource()));
+    }
+
+    /** The same start with another T5 text encoder config and tokenizer. */
+    public TrainingStart withTextEncoder(byte[] config, byte[] tokenizerJson) {
+        return new TrainingStart(dir, recipe, modelConfig, config, tokenizerJson, autoencoderFrom, initFrom, target);
+    }
+
+    /**
+     * The same start training only a diffusion model, on the trained autoencoder of the model folder {@code model}
+     * (as the reference's pretrained-pretransform option does).
+     */
+    public TrainingStart onAutoencoderOf(Path model) {
+        return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, model, initFrom, target);
+    }
+
+    /** The same start on {@code device}. */
+    public TrainingStart on(ComputeTarget device) {
+        return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, autoencoderFrom, initFrom,
+                device);
+    }
+
+    private static byte[] resource(String path) {
+        try (InputStream in = TrainingStart.class.getResourceAsStream(RESOURCES + path)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + path + " is missing from the build");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
