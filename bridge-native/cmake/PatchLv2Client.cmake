@@ -5,8 +5,11 @@
 #   - the TTL declares one lv2:ControlPort per parameter (index after JUCE's own ports, symbol = parameter ID,
 #     plain min/max/default, lv2:integer/toggled/enumeration and scale points for discrete ones) and no longer
 #     patch:writable/readable;
-#   - run() applies each port whose value moved since the last block to its parameter (all of them in the first
-#     block and after a state restore), before processBlock, on the audio thread as JUCE applies patch:Set.
+#   - run() applies each port whose value moved to its parameter (all of them in the first block), before
+#     processBlock, on the audio thread as JUCE applies patch:Set. After a state restore the restored values
+#     stand until the host moves a port (from the value it had at the restore): the state is as fresh as the
+#     ports (the host's moves reach the parameters, so a saved state holds them too, and also changes made in
+#     the plugin's own editor, which the ports do not see).
 # Every replaced passage must be found as it is in 7.0.5, or configuring fails (a different JUCE needs a look).
 #
 #   longplay_patch_lv2_client(<JUCE modules dir> <output file>)
@@ -59,7 +62,7 @@ function(longplay_patch_lv2_client modules out)
                   processor->getTotalNumOutputChannels(),
                   processor->getParameters().size() };
     std::vector<float> lastPortValues = std::vector<float> (ports.paramPorts.size(), 0.0f);
-    std::atomic<bool> reapplyPorts { true };]==])
+    std::atomic<bool> applyAllPorts { true };  // the first block, unless a state restore came before it]==])
 
     # Plain port values set parameters by index (the URID path converts the same way).
     _lp_replace([==[        if (auto* param = legacyParameters.getParamForIndex ((int) it->second))
@@ -74,13 +77,13 @@ function(longplay_patch_lv2_client modules out)
     # run(): the ports' values reach the parameters before the block is processed.
     _lp_replace([==[        processor->setNonRealtime (ports.isFreeWheeling());
 ]==] [==[        {
-            const auto reapply = reapplyPorts.exchange (false);
+            const auto all = applyAllPorts.exchange (false);
 
             for (size_t i = 0; i < ports.paramPorts.size(); ++i)
             {
                 if (const auto* port = ports.paramPorts[i])
                 {
-                    if (reapply || *port != lastPortValues[i])
+                    if (all || *port != lastPortValues[i])
                     {
                         lastPortValues[i] = *port;
                         parameters.setValueFromHostByIndex (i, *port);
@@ -91,10 +94,16 @@ function(longplay_patch_lv2_client modules out)
 
         processor->setNonRealtime (ports.isFreeWheeling());
 ]==])
-    # After a state restore the host's ports are the parameters' values again (the host shows the ports).
+    # After a state restore the restored values stand; a port applies again when the host moves it (LV2 never
+    # runs restore and run() at the same time, so the snapshot of the ports here needs no lock).
     _lp_replace([==[        processor->setStateInformation (block.getData(), (int) block.getSize());
 ]==] [==[        processor->setStateInformation (block.getData(), (int) block.getSize());
-        reapplyPorts = true;
+
+        // The ports as they stand now count as applied (a port not connected yet applies in the first block).
+        for (size_t i = 0; i < ports.paramPorts.size(); ++i)
+            lastPortValues[i] = ports.paramPorts[i] != nullptr ? *ports.paramPorts[i] : std::numeric_limits<float>::quiet_NaN();
+
+        applyAllPorts = false;
 ]==])
 
     # TTL: control ports instead of patch properties.
