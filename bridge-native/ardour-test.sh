@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The plugin in a real DAW: Ardour 7 (Debian's ardour), headless through its Lua session tool on the Dummy
 # backend, at 44.1 kHz (the clip's own rate, so comparisons can be sample for sample) with 1024-frame cycles and
-# Ardour's default 120 BPM 4/4 map, the plugin on a MIDI track. Two cases per format (LV2; the VST3 where
-# Ardour can find it, see the end):
+# Ardour's default 120 BPM 4/4 map, the plugin on a MIDI track. Two cases per format (LV2 and VST3;
+# LONGPLAY_ARDOUR_FORMATS="LV2" or "VST3" runs one):
 #   timeline: Generate (VST3) or a preset holding a clip the plugin made (LV2); the session exported over a range
 #     that starts mid-bar (PPQ 1.3); the take must be silent up to the next bar (PPQ 4) and from its first sample
 #     hold the server's clip sample for sample (correlation >= 0.99, max error <= 1e-4, every 1024-frame block at
-#     lag 0), silent after;
+#     lag 0), silent after; for the LV2 also: the parameters Ardour reads equal the plugin's defaults on insert,
+#     then its saved state (after the preset, after reopening);
 #   notes: the instrument: two slots hold two clips, a MIDI region plays gated notes on them ("Start at: next
-#     beat"); each note's clip must start on the first sample of the beat at or after the note, at velocity/127,
-#     cut at the note-off, with silence between the notes.
+#     beat"); each note's clip must start on the first sample of the beat at or after the note, at velocity/127
+#     (slot 1's gain automated to -6 dB from beat 6), cut at the note-off, with silence between the notes.
 # In both the master must be silent while the transport is stopped, and the session is saved, reopened and
 # exported again: the same take, bit for bit.
 #
