@@ -102,12 +102,16 @@ local vst3_range = {
 	["Generate"] = { 0, 1 },
 }
 
--- A plain parameter value as Ardour's control for it takes it.
+-- A plain parameter value as Ardour's control for it takes it. The VST3's parameters are stepped (Seconds in
+-- 0.5 s, Seed in 1): a normalised value a rounding error below its step landed on the step below (a 1.5 s clip
+-- for Seconds 2), so one above the minimum is placed a millionth higher (the minimum stays 0: a switch reads
+-- anything above 0 as on).
 local function host_value (wanted, plain)
 	if format ~= "VST3" then return plain end
 	local r = vst3_range[wanted]
 	if r == nil then fail ("no VST3 range known for " .. wanted) end
-	return (plain - r[1]) / (r[2] - r[1])
+	if plain <= r[1] then return 0 end
+	return math.min (1, (plain - r[1]) / (r[2] - r[1]) + 1e-6)
 end
 
 local function set_param (proc, wanted, value)
@@ -140,7 +144,8 @@ local function automate (proc, spec)
 	at = tonumber (at)
 	before = host_value (lbl, tonumber (before))
 	after = host_value (lbl, tonumber (after))
-	-- A step: discrete interpolation holds each point's value up to the next (linear would ramp from 0 to it).
+	-- A step: discrete interpolation holds each point's value up to the next (Ardour's default, linear, ramps
+	-- from one point to the next).
 	if not cl:set_interpolation (Evoral.InterpolationStyle.Discrete) then fail ("no discrete automation") end
 	cl:add (Temporal.timepos_t (0), before, false, false)
 	cl:add (Temporal.timepos_t (at), after, false, false)
