@@ -14,7 +14,8 @@
 #  10. the standalone build starts under Xvfb (when xvfb-run is installed);
 #  11. hosts that round (Ardour: 1/1920 beat) or jitter their PPQ, and Ardour's sparse LV2 positions: sample-exact;
 #  12. the instrument: MIDI notes trigger clip slots on the beat/bar, velocity, pan, pitch, host tempo;
-#  13. longplay_bridge.h as C++; lv2_validate on the generated TTL; the plugin in Ardour (ardour-test.sh).
+#  13. longplay_bridge.h as C++; lv2_validate on the generated TTL; the plugin in Ardour (ardour-test.sh): VST3 and
+#      LV2 sample-exact on the timeline, a MIDI region playing clip slots on the beat, LV2 parameters Ardour reads.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -118,7 +119,7 @@ else
     echo "skip (lv2_validate not installed: Debian package lv2-dev)"
 fi
 
-echo "== Ardour 7, headless (the LV2; see ardour-test.sh for the VST3)"
+echo "== Ardour 7, headless: the LV2 and the VST3 on the timeline and played by a MIDI region (ardour-test.sh)"
 "$here/ardour-test.sh" "$build" "$LONGPLAY_URL" "$tmp/ardour"
 
 echo "== editor (under Xvfb)"

@@ -1,7 +1,6 @@
 # Rewrites the TTL that JUCE 7.0.5's juce_lv2_helper generates so that lv2_validate accepts it:
-#   dsp.ttl       parameters (lv2:Parameter, patch properties) carry lv2:portProperty, which only ports may
-#                 have: dropped (hosts see the scale points still); the plugin also declares doap:maintainer and
-#                 doap:release, which only a doap:Project may have: typed as one (lv2:Plugin is a project).
+#   dsp.ttl       the plugin declares doap:maintainer and doap:release, which only a doap:Project may have:
+#                 typed as one (lv2:Plugin is a project). (Parameters are control ports, see PatchLv2Client.cmake.)
 #   ui.ttl        ui:noUserResize is a feature, not extension data; opts:interface is extension data, not a
 #                 feature: each left only in the list where it belongs.
 #   manifest.ttl  the one preset JUCE writes for program 0 has an empty label and a state key it never defines;
@@ -12,7 +11,6 @@ if(NOT BUNDLE)
 endif()
 
 file(READ "${BUNDLE}/dsp.ttl" dsp)
-string(REGEX REPLACE "\tlv2:portProperty lv2:enumeration[^\n]*\n" "" dsp "${dsp}")
 string(REPLACE "\ta lv2:Plugin ;\n" "\ta lv2:Plugin , doap:Project ;\n" dsp "${dsp}")
 file(WRITE "${BUNDLE}/dsp.ttl" "${dsp}")
 

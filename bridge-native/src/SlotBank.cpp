@@ -86,10 +86,11 @@ void SlotBank::render(juce::AudioBuffer<float>& out, int numSamples, const juce:
             Voice v;
             v.active = true;
             v.start = t.sampleAt(startPpq, sampleRate);
+            v.startPpq = startPpq;
             v.velocity = m.getFloatVelocity();
             s.next = v;
         } else if (gated) {
-            if (s.next.active && s.next.stop < 0) s.next.stop = std::max(at, s.next.start);
+            if (s.next.active && s.next.stop < 0) s.next.stop = at;  // at or before its start: it stays silent
             if (s.voice.active && s.voice.stop < 0) s.voice.stop = std::max(at, s.voice.start);
         }
     }
@@ -98,6 +99,11 @@ void SlotBank::render(juce::AudioBuffer<float>& out, int numSamples, const juce:
         const float gain = gainSource[k] != nullptr ? juce::Decibels::decibelsToGain(gainSource[k]->load(), -60.0f) : 1.0f;
         const float pan = panSource[k] != nullptr ? juce::jlimit(-1.0f, 1.0f, panSource[k]->load()) : 0.0f;
         int split = numSamples;
+        // A waiting voice's start follows the grid as it is refined (a host that rounds its PPQ gives a grid that
+        // settles over the first blocks after a start): placed on this block's grid until it begins.
+        if (s.next.active && s.next.startPpq >= 0) {
+            s.next.start = t.sampleAt(s.next.startPpq, sampleRate);
+        }
         if (s.next.active && s.next.start < t.sample + numSamples) {
             split = static_cast<int>(std::max<int64_t>(0, s.next.start - t.sample));
         }

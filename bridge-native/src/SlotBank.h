@@ -53,6 +53,7 @@ private:
     struct Voice {
         bool active = false;
         int64_t start = 0;   // host sample of the clip's first frame
+        double startPpq = -1;  // its grid line (>= 0 while the voice waits: placed again on each block's grid)
         int64_t stop = -1;   // host sample where a gated voice ends (-1: plays to the clip's end)
         float velocity = 1;
     };

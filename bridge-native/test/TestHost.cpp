@@ -12,6 +12,8 @@
 //   LongplayTestHost slots      --format VST3 --plugin <path> --server <url> --cache <dir>   (the instrument: MIDI -> slots)
 //   LongplayTestHost lv2preset  --server <url> --cache <dir> --bundle <dir.lv2> --label <text>   (a preset holding a clip)
 //   LongplayTestHost compare    --take <wav> --clip <wav> --from <sample> [--block N] [--same <wav>]   (a real host's take)
+//   LongplayTestHost params     --values <file> --phase <name> [--lv2-state <state.ttl>]   (a host's view of the parameters)
+//   LongplayTestHost notes      --take <wav> --voice <start>,<stop>,<clip wav>,<gain> ... [--same <wav>]  (a host's MIDI take)
 //
 // Exit status 0 = every check passed; each failed check prints one line starting with FAIL.
 #include "PluginEditor.h"
@@ -21,6 +23,7 @@
 #include <csignal>
 #include <dlfcn.h>
 #include <iostream>
+#include <map>
 #include <set>
 
 namespace {
@@ -1133,6 +1136,26 @@ int timeline(const juce::StringArray& args) {
     return failures == 0 ? 0 : 1;
 }
 
+bool readWavFile(const juce::String& path, juce::AudioBuffer<float>& out, double& rate) {
+    juce::MemoryBlock bytes;
+    return juce::File(path).loadFileAsData(bytes) && readWav(bytes, out, rate);
+}
+
+/** --same <wav>: another take of the same session (e.g. after reopening it) must equal `take` bit for bit. */
+void checkSameTake(const juce::StringArray& args, const juce::AudioBuffer<float>& take) {
+    const juce::String same = arg(args, "--same");
+    if (same.isEmpty()) return;
+    juce::AudioBuffer<float> other;
+    double otherRate = 0;
+    bool ok = readWavFile(same, other, otherRate) && other.getNumSamples() == take.getNumSamples();
+    double diff = 0;
+    for (int ch = 0; ok && ch < 2; ++ch)
+        for (int i = 0; i < take.getNumSamples(); ++i)
+            diff = std::max(diff, (double) std::abs(other.getSample(std::min(ch, other.getNumChannels() - 1), i)
+                                                    - take.getSample(std::min(ch, take.getNumChannels() - 1), i)));
+    check(ok && diff == 0.0, "the other take (" + juce::File(same).getFileName() + ") is identical (max diff " + juce::String(diff) + ")");
+}
+
 /**
  * Checks a take a real host made (e.g. Ardour's export) against the server's clip, read from files:
  *   compare --take <wav> --clip <wav> --from <first sample of the bar> [--block N] [--same <other take>]
@@ -1140,13 +1163,9 @@ int timeline(const juce::StringArray& args) {
  * >= 0.99, every block best aligned at lag 0); silence after it; --same: another take identical to this one.
  */
 int compare(const juce::StringArray& args) {
-    auto readFile = [](const juce::String& path, juce::AudioBuffer<float>& out, double& rate) {
-        juce::MemoryBlock bytes;
-        return juce::File(path).loadFileAsData(bytes) && readWav(bytes, out, rate);
-    };
     juce::AudioBuffer<float> take, clip;
     double takeRate = 0, clipRate = 0;
-    if (!readFile(arg(args, "--take"), take, takeRate) || !readFile(arg(args, "--clip"), clip, clipRate)) {
+    if (!readWavFile(arg(args, "--take"), take, takeRate) || !readWavFile(arg(args, "--clip"), clip, clipRate)) {
         check(false, "read the take and the clip");
         return 1;
     }
@@ -1187,17 +1206,62 @@ int compare(const juce::StringArray& args) {
         const float after = take.getMagnitude(0, from + clip.getNumSamples() + 1, take.getNumSamples() - from - clip.getNumSamples() - 1);
         check(after == 0.0f, "silence after the one-shot clip (peak " + juce::String(after) + ")");
     }
-    const juce::String same = arg(args, "--same");
-    if (same.isNotEmpty()) {
-        juce::AudioBuffer<float> other;
-        double otherRate = 0;
-        bool ok = readFile(same, other, otherRate) && other.getNumSamples() == take.getNumSamples();
-        double diff = 0;
-        for (int ch = 0; ok && ch < 2; ++ch)
-            for (int i = 0; i < take.getNumSamples(); ++i)
-                diff = std::max(diff, (double) std::abs(other.getSample(std::min(ch, other.getNumChannels() - 1), i) - take.getSample(ch, i)));
-        check(ok && diff == 0.0, "the other take (" + juce::File(same).getFileName() + ") is identical (max diff " + juce::String(diff) + ")");
+    checkSameTake(args, take);
+    return failures == 0 ? 0 : 1;
+}
+
+/**
+ * Checks a real host's take of the instrument (e.g. Ardour playing a MIDI region into the plugin):
+ *   notes --take <wav> --voice <start>,<stop>,<clip wav>,<gain> [--voice ...] [--same <other take>]
+ * Each voice: from take sample `start` up to `stop` (or the clip's end) the take is the clip from its first frame
+ * times `gain` on both channels (max error <= 1e-5), and at lags -32..32 only lag 0 fits; everywhere outside the
+ * voices the take is silent (before the first note, between gated notes, after the last).
+ */
+int notes(const juce::StringArray& args) {
+    juce::AudioBuffer<float> take;
+    double rate = 0;
+    if (!readWavFile(arg(args, "--take"), take, rate) || take.getNumChannels() < 2) {
+        check(false, "read the take (stereo) " + arg(args, "--take"));
+        return 1;
     }
+    std::vector<bool> voiced((size_t) take.getNumSamples(), false);
+    for (int i = args.indexOf("--voice"); i >= 0 && i + 1 < args.size(); i = args.indexOf("--voice", false, i + 1)) {
+        const auto f = juce::StringArray::fromTokens(args[i + 1], ",", {});
+        juce::AudioBuffer<float> clip;
+        double clipRate = 0;
+        if (f.size() != 4 || !readWavFile(f[2], clip, clipRate) || clipRate != rate) {
+            check(false, "read the voice " + args[i + 1] + " (a clip at the take's rate)");
+            continue;
+        }
+        const int start = f[0].getIntValue();
+        const int stop = std::min({f[1].getIntValue(), start + clip.getNumSamples(), take.getNumSamples()});
+        const float gain = f[3].getFloatValue();
+        auto errorAt = [&](int lag) {
+            double e = 0;
+            for (int ch = 0; ch < 2; ++ch)
+                for (int k = std::max(0, -lag); start + k + lag < stop; ++k)
+                    e = std::max(e, (double) std::abs(take.getSample(ch, start + k + lag)
+                                                      - gain * clip.getSample(std::min(ch, clip.getNumChannels() - 1), k)));
+            return e;
+        };
+        const double atZero = errorAt(0);
+        double nearest = 1e9;
+        for (int lag = -32; lag <= 32; ++lag)
+            if (lag != 0) nearest = std::min(nearest, errorAt(lag));
+        check(stop - start > (int) rate / 4 && atZero <= 1e-5 && nearest > 100 * atZero,
+              "from sample " + juce::String(start) + " to " + juce::String(stop) + " the take is " + juce::File(f[2]).getFileName()
+                  + " x " + juce::String(gain, 4) + " from its first frame (max error " + juce::String(atZero)
+                  + "; best other lag's error " + juce::String(nearest) + ")");
+        for (int k = std::max(0, start); k < stop; ++k) voiced[(size_t) k] = true;
+    }
+    float outside = 0;
+    int loudest = -1;
+    for (int ch = 0; ch < 2; ++ch)
+        for (int k = 0; k < take.getNumSamples(); ++k)
+            if (!voiced[(size_t) k] && std::abs(take.getSample(ch, k)) > outside) { outside = std::abs(take.getSample(ch, k)); loudest = k; }
+    check(outside == 0.0f, "silence outside the notes' voices (peak " + juce::String(outside)
+                               + (loudest >= 0 ? " at sample " + juce::String(loudest) : juce::String()) + ")");
+    checkSameTake(args, take);
     return failures == 0 ? 0 : 1;
 }
 
@@ -1362,6 +1426,9 @@ int slots(const juce::StringArray& args) {
  * in this process) makes a clip with the server, and its state goes into a preset bundle for LV2 hosts
  * (JUCE's LV2 wrapper restores state from the string property <URI>:StateString):
  *   lv2preset --server <url> --cache <dir> --bundle <dir.lv2> --label <text> [--uri U] [--seconds S] [--seed N] [--steps N]
+ *             [--slots K] [--set id=value,...] [--slot-list <file>]
+ * --slots K makes K clips (seeds N, N+1, ...), clip k going to slot k; --set sets parameters (plain values) before
+ * the state is saved; --slot-list writes one "slot clip-id" line per slot filled.
  */
 int lv2preset(const juce::StringArray& args) {
     longplay::LongplayProcessor proc;
@@ -1371,13 +1438,28 @@ int lv2preset(const juce::StringArray& args) {
         if (auto* p = proc.params.getParameter(id)) p->setValueNotifyingHost(p->convertTo0to1(plain));
     };
     set("seconds", arg(args, "--seconds", "2").getFloatValue());
-    set("seed", arg(args, "--seed", "5").getFloatValue());
     set("steps", arg(args, "--steps", "8").getFloatValue());
-    proc.requestGenerate("text");
-    const auto t0 = juce::Time::getMillisecondCounterHiRes();
-    while (proc.clipList().empty() && juce::Time::getMillisecondCounterHiRes() - t0 < 300000) juce::Thread::sleep(100);
-    check(!proc.clipList().empty(), "the plugin made a clip for the preset");
-    if (proc.clipList().empty()) return 1;
+    const int seed = arg(args, "--seed", "5").getIntValue();
+    const int slots = juce::jlimit(1, longplay::SlotBank::kSlots, arg(args, "--slots", "1").getIntValue());
+    juce::String slotList;
+    for (int k = 1; k <= slots; ++k) {
+        set("newClipSlot", (float) k);
+        set("seed", (float) (seed + k - 1));
+        proc.requestGenerate("text");
+        const auto t0 = juce::Time::getMillisecondCounterHiRes();
+        while ((int) proc.clipList().size() < k && juce::Time::getMillisecondCounterHiRes() - t0 < 300000) juce::Thread::sleep(100);
+        const auto made = proc.clipList();
+        check((int) made.size() == k, "the plugin made clip " + juce::String(k) + " for the preset");
+        if ((int) made.size() != k) return 1;
+        slotList << k << " " << made.back().id << "\n";
+    }
+    for (const auto& kv : juce::StringArray::fromTokens(arg(args, "--set"), ",", {})) {
+        auto* p = proc.params.getParameter(kv.upToFirstOccurrenceOf("=", false, false).trim());
+        check(p != nullptr, "the plugin has the parameter " + kv);
+        if (p == nullptr) return 1;
+        p->setValueNotifyingHost(p->convertTo0to1(kv.fromFirstOccurrenceOf("=", false, false).getFloatValue()));
+    }
+    if (arg(args, "--slot-list").isNotEmpty()) juce::File(arg(args, "--slot-list")).replaceWithText(slotList, false, false, "\n");
     juce::MemoryBlock state;
     proc.getStateInformation(state);
     const juce::File bundle(arg(args, "--bundle"));
@@ -1388,13 +1470,73 @@ int lv2preset(const juce::StringArray& args) {
                                   "@prefix pset: <http://lv2plug.in/ns/ext/presets#> .\n"
                                   "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
                                   "@prefix state: <http://lv2plug.in/ns/ext/state#> .\n\n";
+    // The parameters as LV2 presets carry them: one value per control port (symbol = parameter ID, plain value).
+    juce::String ports;
+    for (auto* p : proc.getParameters())
+        if (auto* ranged = dynamic_cast<juce::RangedAudioParameter*>(p))
+            ports << (ports.isEmpty() ? "\tlv2:port [\n" : "\t] , [\n") << "\t\tlv2:symbol \"" << ranged->getParameterID()
+                  << "\" ;\n\t\tpset:value " << ranged->convertFrom0to1(ranged->getValue()) << " ;\n";
+    if (ports.isNotEmpty()) ports << "\t] ;\n";
     bool ok = bundle.getChildFile("manifest.ttl").replaceWithText(
             prefixes + "<" + presetUri + ">\n\ta pset:Preset ;\n\tlv2:appliesTo <" + uri + "> ;\n\trdfs:seeAlso <preset.ttl> .\n");
     ok = ok && bundle.getChildFile("preset.ttl").replaceWithText(
             prefixes + "<" + presetUri + ">\n\ta pset:Preset ;\n\tlv2:appliesTo <" + uri + "> ;\n\trdfs:label \""
-            + arg(args, "--label") + "\" ;\n\tstate:state [\n\t\t<" + uri + ":StateString> \"" + state.toBase64Encoding()
+            + arg(args, "--label") + "\" ;\n" + ports + "\tstate:state [\n\t\t<" + uri + ":StateString> \"" + state.toBase64Encoding()
             + "\"\n\t] .\n");
     check(ok, "wrote the preset bundle " + bundle.getFullPathName());
+    return failures == 0 ? 0 : 1;
+}
+
+/**
+ * Checks the parameters a real host reads against the plugin's own state:
+ *   params --values <file> --phase <name> [--lv2-state <state.ttl>]
+ * --values holds "<phase> <value> <label>" lines as the host read them; those of --phase are checked. Every
+ * parameter of the plugin must be there under its name, holding the value the plugin's state holds: the state
+ * in --lv2-state (the base64 StateString JUCE's LV2 client stores, which the host saved with its session), or
+ * without it the plugin's defaults (a plugin just inserted).
+ */
+int params(const juce::StringArray& args) {
+    longplay::LongplayProcessor proc;  // names, IDs and defaults of the parameters
+    std::map<juce::String, float> expected;  // by parameter ID, plain values
+    for (auto* p : proc.getParameters())
+        if (auto* r = dynamic_cast<juce::RangedAudioParameter*>(p)) expected[r->getParameterID()] = r->convertFrom0to1(r->getDefaultValue());
+    const juce::String statePath = arg(args, "--lv2-state");
+    if (statePath.isNotEmpty()) {
+        const juce::String ttl = juce::File(statePath).loadFileAsString();
+        const juce::String base64 = ttl.fromFirstOccurrenceOf(":StateString>", false, false)
+                                        .fromFirstOccurrenceOf("\"", false, false).upToFirstOccurrenceOf("\"", false, false);
+        juce::MemoryBlock state;
+        std::unique_ptr<juce::XmlElement> xml;
+        if (state.fromBase64Encoding(base64)) xml = juce::AudioProcessor::getXmlFromBinary(state.getData(), (int) state.getSize());
+        auto* tree = xml != nullptr ? xml->getChildByName(proc.params.state.getType()) : nullptr;
+        check(tree != nullptr, "the plugin's state in " + statePath + " holds its parameters");
+        if (tree == nullptr) return 1;
+        for (auto* x : tree->getChildWithTagNameIterator("PARAM"))
+            if (expected.count(x->getStringAttribute("id")) != 0) expected[x->getStringAttribute("id")] = (float) x->getDoubleAttribute("value");
+    }
+    const juce::String phase = arg(args, "--phase");
+    std::map<juce::String, float> host;  // by label
+    juce::StringArray lines;
+    lines.addLines(juce::File(arg(args, "--values")).loadFileAsString());
+    for (const auto& line : lines) {
+        if (line.upToFirstOccurrenceOf(" ", false, false) != phase) continue;
+        const juce::String rest = line.fromFirstOccurrenceOf(" ", false, false);
+        host[rest.fromFirstOccurrenceOf(" ", false, false)] = rest.upToFirstOccurrenceOf(" ", false, false).getFloatValue();
+    }
+    int matched = 0;
+    juce::String wrong;
+    for (auto* p : proc.getParameters()) {
+        auto* r = dynamic_cast<juce::RangedAudioParameter*>(p);
+        if (r == nullptr) continue;
+        const auto it = host.find(r->getName(1024));
+        const float want = expected[r->getParameterID()];
+        const float span = r->getNormalisableRange().end - r->getNormalisableRange().start;
+        if (it != host.end() && std::abs(it->second - want) <= 1e-5f * std::max(1.0f, span)) ++matched;
+        else wrong << " " << r->getParameterID() << "=" << (it == host.end() ? juce::String("missing") : juce::String(it->second)) << " (state " << want << ")";
+    }
+    check(wrong.isEmpty() && matched == proc.getParameters().size(),
+          juce::String(matched) + " of " + juce::String(proc.getParameters().size()) + " parameters as the host reads them (" + phase
+              + ") equal the plugin's " + (statePath.isEmpty() ? "defaults" : "saved state") + (wrong.isEmpty() ? juce::String() : ":" + wrong));
     return failures == 0 ? 0 : 1;
 }
 
@@ -1407,8 +1549,9 @@ int main(int argc, char** argv) {
            : mode == "loop" ? loop(args) : mode == "embedded" ? embedded(args) : mode == "autostart" ? autostart(args)
            : mode == "editor" ? editor(args) : mode == "timeline" ? timeline(args)
            : mode == "compare" ? compare(args) : mode == "slots" ? slots(args)
-           : mode == "lv2preset" ? lv2preset(args) : 2;
-    if (rc == 2) std::cout << "usage: LongplayTestHost offline|resilience|capture|loop|embedded|autostart|editor|timeline|compare|slots|lv2preset ..." << std::endl;
+           : mode == "lv2preset" ? lv2preset(args) : mode == "notes" ? notes(args)
+           : mode == "params" ? params(args) : 2;
+    if (rc == 2) std::cout << "usage: LongplayTestHost offline|resilience|capture|loop|embedded|autostart|editor|timeline|compare|notes|params|slots|lv2preset ..." << std::endl;
     std::cout << (rc == 0 ? "PASS" : "FAILED") << std::endl;
     return rc;
 }

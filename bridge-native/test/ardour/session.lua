@@ -15,6 +15,15 @@
 --   LP_PRESET         (optional) load this preset instead of setting parameters and pressing Generate
 --   LP_CACHE          the plugin's clip cache (LONGPLAY_CLIP_CACHE): a WAV there means the clip arrived
 --   LP_REPORT         a file this script writes "key value" lines to (what the shell test checks)
+--   LP_PARAMS         (optional) a file this script writes the plugin's parameters to, as Ardour reads them:
+--                     "<phase> <value> <label>" lines (phases insert, preset, reopen)
+--   LP_AUTOMATE       (optional) "<label>,<sample>,<value before>,<value from>": automate that parameter as a
+--                     step at that sample (automation in Play mode)
+--   LP_SLOTS          (optional, without LP_PRESET) make this many clips, clip k into slot k, and write
+--                     "k <clip file>" lines to LP_SLOT_LIST
+--   LP_SET            (optional, without LP_PRESET) "label=value;..." parameters to set after that
+--   LP_NOTES          (optional) a MIDI region on the track from sample 0: "note,velocity,on,off;..." with on/off
+--                     in beats as Ardour counts them (1920 ticks a beat), e.g. "60,100,2880,6720"
 
 local function env (k, d)
 	local v = os.getenv (k)
@@ -66,23 +75,89 @@ local function find_plugin_insert (route)
 end
 
 -- The plugin's parameters by label: Ardour's own index for each, the way a user or a script automates them.
-local function param_index (proc, wanted)
+-- Ardour numbers a plugin's parameters two ways: j over all its ports (an LV2's audio and atom ports too), and
+-- the n that LuaAPI's get/set_processor_param take, over the control ports only (inputs and outputs).
+local function each_input_control (proc, fn)
 	local plug = proc:to_insert ():plugin (0)
 	local n = 0
 	for j = 0, plug:parameter_count () - 1 do
-		if plug:parameter_is_input (j) then
-			local l = plug:parameter_label (j)
-			if string.sub (l, 1, string.len (wanted)) == wanted then return n, j end
+		if plug:parameter_is_control (j) then
+			if plug:parameter_is_input (j) and fn (n, j, plug:parameter_label (j)) then return n, j end
 			n = n + 1
 		end
 	end
-	fail ("the plugin has no parameter " .. wanted)
+end
+
+local function param_index (proc, wanted)
+	local n, j = each_input_control (proc, function (_, _, l) return string.sub (l, 1, string.len (wanted)) == wanted end)
+	if n == nil then fail ("the plugin has no parameter " .. wanted) end
+	return n, j
+end
+
+-- Ardour shows the LV2's parameters in their own units (control ports) but a JUCE VST3's normalised (0..1, the
+-- VST3 wrapper gives no plain range): the plain ranges of the parameters this script sets, to normalise them.
+local vst3_range = {
+	["Seconds"] = { 1, 47 }, ["Steps"] = { 0, 250 }, ["Seed"] = { -1, 1000000 }, ["New clips to slot"] = { 0, 8 },
+	["Slot 1 gain"] = { -60, 12 }, ["Slots only"] = { 0, 1 }, ["Start at"] = { 0, 1 }, ["Slot notes"] = { 0, 1 },
+	["Generate"] = { 0, 1 },
+}
+
+-- A plain parameter value as Ardour's control for it takes it. The VST3's parameters are stepped (Seconds in
+-- 0.5 s, Seed in 1): a normalised value a rounding error below its step landed on the step below (a 1.5 s clip
+-- for Seconds 2), so one above the minimum is placed a millionth higher (the minimum stays 0: a switch reads
+-- anything above 0 as on).
+local function host_value (wanted, plain)
+	if format ~= "VST3" then return plain end
+	local r = vst3_range[wanted]
+	if r == nil then fail ("no VST3 range known for " .. wanted) end
+	if plain <= r[1] then return 0 end
+	return math.min (1, (plain - r[1]) / (r[2] - r[1]) + 1e-6)
 end
 
 local function set_param (proc, wanted, value)
 	local n = param_index (proc, wanted)
-	if not ARDOUR.LuaAPI.set_processor_param (proc, n, value) then fail ("could not set " .. wanted) end
+	if not ARDOUR.LuaAPI.set_processor_param (proc, n, host_value (wanted, value)) then fail ("could not set " .. wanted) end
 	say ("param " .. wanted, ARDOUR.LuaAPI.get_processor_param (proc, n, true))
+end
+
+-- Every input parameter as Ardour reads it (the value its control and automation hold), for LP_PARAMS.
+local function dump_params (proc, phase)
+	local path = env ("LP_PARAMS", "")
+	if path == "" then return end
+	local f = assert (io.open (path, "a"))
+	local count = 0
+	each_input_control (proc, function (n, _, l)
+		f:write (phase .. " " .. tostring (ARDOUR.LuaAPI.get_processor_param (proc, n, true)) .. " " .. l .. "\n")
+		count = count + 1
+	end)
+	f:close ()
+	say ("params_" .. phase, count)
+end
+
+-- A step in one parameter's automation: `before` up to the sample, `after` from it on; the lane plays it.
+local function automate (proc, spec)
+	local lbl, at, before, after = string.match (spec, "^([^,]+),(%d+),([-%d.]+),([-%d.]+)$")
+	if lbl == nil then fail ("LP_AUTOMATE: " .. spec) end
+	local n, j = param_index (proc, lbl)
+	local al, cl, pd = ARDOUR.LuaAPI.plugin_automation (proc, n)
+	if al:isnil () then fail ("no automation for " .. lbl) end
+	at = tonumber (at)
+	before = host_value (lbl, tonumber (before))
+	after = host_value (lbl, tonumber (after))
+	-- A step: discrete interpolation holds each point's value up to the next (Ardour's default, linear, ramps
+	-- from one point to the next).
+	if not cl:set_interpolation (Evoral.InterpolationStyle.Discrete) then fail ("no discrete automation") end
+	cl:add (Temporal.timepos_t (0), before, false, false)
+	cl:add (Temporal.timepos_t (at), after, false, false)
+	for _, t in ipairs ({ 0, at // 2, at - 1 }) do
+		if math.abs (cl:eval (Temporal.timepos_t (t)) - before) > 1e-9 then fail ("the automation is not " .. before .. " at " .. t) end
+	end
+	if math.abs (cl:eval (Temporal.timepos_t (at + 1000)) - after) > 1e-9 then fail ("the automation is not " .. after .. " after the step") end
+	local ac = proc:to_insert ():to_automatable ():automation_control (
+		Evoral.Parameter (ARDOUR.AutomationType.PluginAutomation, 0, j), false)
+	if ac:isnil () then fail ("no automation control for " .. lbl) end
+	ac:set_automation_state (ARDOUR.AutoState.Play)
+	say ("automated", lbl .. " " .. before .. " -> " .. after .. " at sample " .. at)
 end
 
 local function wav_count ()
@@ -93,6 +168,51 @@ local function wav_count ()
 	end
 	p:close ()
 	return n
+end
+
+-- Presses Generate (off, then on a few cycles later: the plugin fires on the change) and waits for the clip to
+-- land in the plugin's cache; returns its file name.
+local function generate (proc, seed)
+	set_param (proc, "Seed", seed)
+	set_param (proc, "Generate", 0)
+	ARDOUR.LuaAPI.usleep (300000)
+	local before = wav_count ()
+	set_param (proc, "Generate", 1)
+	-- The transport is stopped: the plugin asks the server on its own thread; wait for the clip to land.
+	local waited = 0
+	while wav_count () <= before and waited < 300 do
+		ARDOUR.LuaAPI.usleep (200000)
+		waited = waited + 0.2
+	end
+	if wav_count () <= before then fail ("no clip arrived within 300 s") end
+	say ("clip_after_s", waited)
+	local p = io.popen ("ls -1t '" .. cache .. "' | grep '[.]wav$' | head -1")
+	local newest = p:read ("*l")
+	p:close ()
+	return newest
+end
+
+-- A MIDI region from sample 0 to LP_END holding the notes, the way a musician draws one: Ardour's Lua API has no
+-- "new MIDI region", so bounce the (still empty) track's MIDI over the range, which makes a region on a new MIDI
+-- file, put it on the playlist and add the notes to its model.
+local function add_notes (track, spec)
+	local region = track:bounce_range (0, range_end, ARDOUR.InterThreadInfo (), ARDOUR.LuaAPI.nil_proc (), false, "notes")
+	if region:isnil () then fail ("could not make a MIDI region") end
+	track:playlist ():add_region (region, Temporal.timepos_t (0), 1, false, 0, 0, false)
+	local model = region:to_midiregion ():model ()
+	local cmd = model:new_note_diff_command ("notes")
+	local count = 0
+	for note, vel, on, off in string.gmatch (spec, "(%d+),(%d+),(%d+),(%d+)") do
+		on = tonumber (on); off = tonumber (off)
+		cmd:add (ARDOUR.LuaAPI.new_noteptr (1, Temporal.Beats (on // 1920, on % 1920),
+		                                    Temporal.Beats ((off - on) // 1920, (off - on) % 1920), tonumber (note), tonumber (vel)))
+		count = count + 1
+	end
+	model:apply_command (Session, cmd)
+	local n = 0
+	for _ in ARDOUR.LuaAPI.note_list (model):iter () do n = n + 1 end
+	if n ~= count then fail ("the region holds " .. n .. " notes, not " .. count) end
+	say ("notes", n)
 end
 
 local function export (lbl)
@@ -129,10 +249,13 @@ if phase == "create" then
 	                                   nil, nil, 1, "Longplay", ARDOUR.PresentationInfo.max_order,
 	                                   ARDOUR.TrackMode.Normal, true, false)
 	local track = tl:front ()
+	if env ("LP_NOTES", "") ~= "" then add_notes (track, env ("LP_NOTES", "")) end
 	local proc = ARDOUR.LuaAPI.new_plugin (Session, "Longplay", plugin_type, "")
 	if proc:isnil () then fail ("Ardour does not find the " .. format .. " plugin \"Longplay\"") end
 	if track:add_processor_by_index (proc, 0, nil, true) ~= 0 then fail ("could not insert the plugin") end
 	say ("inserted", format)
+	ARDOUR.LuaAPI.usleep (200000)
+	dump_params (proc, "insert")
 	local preset = env ("LP_PRESET", "")
 	if preset ~= "" then
 		-- A preset that holds a generated clip (LV2: Ardour lists JUCE's parameters as patch properties, which
@@ -142,21 +265,26 @@ if phase == "create" then
 		if pr == nil or not plug:load_preset (pr) then fail ("could not load the preset " .. preset) end
 		say ("preset", preset)
 		ARDOUR.LuaAPI.usleep (2000000)  -- the plugin decodes the clip from its local copy on its own thread
+		dump_params (proc, "preset")
 	else
 		set_param (proc, "Seconds", 2)
-		set_param (proc, "Seed", 5)
 		set_param (proc, "Steps", 8)
-		local before = wav_count ()
-		set_param (proc, "Generate", 1)
-		-- The transport is stopped: the plugin asks the server on its own thread; wait for the clip to land.
-		local waited = 0
-		while wav_count () <= before and waited < 300 do
-			ARDOUR.LuaAPI.usleep (200000)
-			waited = waited + 0.2
+		local slots = tonumber (env ("LP_SLOTS", "0"))
+		if slots == 0 then
+			generate (proc, 5)
+		else
+			local list = assert (io.open (assert (env ("LP_SLOT_LIST"), "LP_SLOT_LIST"), "w"))
+			for k = 1, slots do
+				set_param (proc, "New clips to slot", k)
+				list:write (k .. " " .. generate (proc, 20 + k) .. "\n")
+			end
+			list:close ()
 		end
-		if wav_count () <= before then fail ("no clip arrived within 300 s") end
-		say ("clip_after_s", waited)
+		for lbl, value in string.gmatch (env ("LP_SET", ""), "([^=;]+)=([-%d.]+)") do
+			set_param (proc, lbl, tonumber (value))
+		end
 	end
+	if env ("LP_AUTOMATE", "") ~= "" then automate (proc, env ("LP_AUTOMATE", "")) end
 	say ("stopped_peak_db", master_peak (1))
 	export (label)
 	Session:save_state ("", false, false, false, false, false)
@@ -170,6 +298,7 @@ else
 	say ("reopened", format)
 	-- The clip comes back from the project (local copy); give the plugin a moment to decode it.
 	ARDOUR.LuaAPI.usleep (2000000)
+	dump_params (proc, "reopen")
 	say ("stopped_peak_db", master_peak (1))
 	export (label)
 end
