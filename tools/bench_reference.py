@@ -288,6 +288,8 @@ def main():
     ap.add_argument("--sampler", help="default: dpmpp-3m-sde (v objective) or pingpong (rectified flow)")
     ap.add_argument("--sigma-min", type=float, default=0.3)
     ap.add_argument("--sigma-max", type=float, default=500.0)
+    ap.add_argument("--profile", action="store_true",
+                    help="print torch.profiler's per-op table of one DiT step (after the timed runs) to stderr")
     ap.add_argument("--sde-noise", choices=["auto", "gaussian"], default="auto",
                     help="auto: k-diffusion's Brownian tree when torchsde is installed, else Gaussian")
     args = ap.parse_args()
@@ -362,6 +364,10 @@ def main():
             out["ditStepSeconds"] = timed(
                 lambda: model.model(x, t, **inputs, cfg_scale=cfg_scale, batch_cfg=True, rescale_cfg=True),
                 args.repeat, sync)
+            if args.profile:
+                with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+                    model.model(x, t, **inputs, cfg_scale=cfg_scale, batch_cfg=True, rescale_cfg=True)
+                print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30), file=sys.stderr)
         if not args.skip_vae:
             out["vaeDecodeSeconds"] = timed(lambda: model.pretransform.decode(x), args.repeat, sync)
         if args.generation:
