@@ -69,7 +69,7 @@ public final class Trainer implements AutoCloseable {
 
     private Trainer(Path dir, TrainingRecipe recipe, Path weightsFile, java.util.Set<String> weightNormedPlain,
                     ComputeTarget target) {
-        if (target.isReduced()) {
+        if (target.isReduced() || target.int8Dit()) {
             throw new IllegalArgumentException("training runs in fp32 (" + target.describe() + " was asked for)");
         }
         this.dir = dir;
