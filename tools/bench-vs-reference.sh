@@ -16,7 +16,8 @@
 #                  ${XDG_CACHE_HOME:-$HOME/.cache}/longplay/reference-venv)
 #   --repeat       timed calls of the DiT step and the decode per run, after one warm-up (0: one cold call)
 #   --gen-repeat   the same for the whole generation (each run's DiT step too)
-#   --out          where the runs' JSON files go (default: a new temporary folder)
+#   --out          where the runs' JSON files go (default: a new temporary folder); rounds already there count
+#                  too, so a second call adds rounds to the first's table (--rounds 0: only print the table)
 #
 # Parts: DiT step (one network evaluation as the sampler calls it; no CFG for SAO small), VAE decode of the clip's
 # latent (Longplay: its chunked decode; the reference: its unchunked one), and a whole generation of --steps steps
@@ -64,8 +65,9 @@ longplay() { nice "$root/longplay" bench --model "$shape-random" --seconds "$sec
 reference() { nice "$venv/bin/python" "$root/tools/bench_reference.py" "${ref_args[@]}" "$@"; }
 
 "$root/longplay" --help >/dev/null   # builds the project first when needed, outside the timed runs
-for r in $(seq 1 "$rounds"); do
-    echo "bench-vs-reference: round $r of $rounds (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+done_before=$(find "$out" -maxdepth 1 -name 'longplay-fp32-parts-*.json' | wc -l)
+for r in $(seq $((done_before + 1)) $((done_before + rounds))); do
+    echo "bench-vs-reference: round $r of $((done_before + rounds)) (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
     longplay --repeat "$repeat" --skip-generation > "$out/longplay-fp32-parts-$r.json"
     reference --repeat "$repeat" > "$out/reference-fp32-parts-$r.json"
     longplay --repeat "$repeat" --skip-generation --skip-decode --precision int8 > "$out/longplay-int8-parts-$r.json"
@@ -84,10 +86,12 @@ out, threads, seconds, steps = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4
 runs = {}
 for path in sorted(glob.glob(os.path.join(out, "*.json"))):
     side, precision, kind, _ = os.path.basename(path)[:-5].split("-")
-    runs.setdefault((side, precision), []).append(json.load(open(path)))
+    runs.setdefault((side, precision, kind), []).append(json.load(open(path)))
 
 def values(side, precision, key):
-    return [r[key] for r in runs.get((side, precision), []) if key in r]
+    # the step and decode from the parts runs; the generation from the generation runs (whose step is cold)
+    kind = "gen" if key.startswith("generation") else "parts"
+    return [r[key] for r in runs.get((side, precision, kind), []) if key in r]
 
 def cell(side, precision, key):
     v = values(side, precision, key)

@@ -226,9 +226,12 @@ CPU_SECONDS = {}
 def timed(fn, repeat, sync, part=None):
     """Median of `repeat` runs after a warm-up (the machine's load varies); with repeat 0 the one (cold) run."""
     t0 = time.perf_counter()
+    c0 = time.process_time()
     fn()
     sync()
     if repeat <= 0:
+        if part is not None:
+            CPU_SECONDS[part + "CpuSeconds"] = time.process_time() - c0
         return time.perf_counter() - t0
     runs = []
     cpu = []
