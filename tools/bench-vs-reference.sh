@@ -7,7 +7,7 @@
 #
 #   tools/bench-vs-reference.sh --sat DIR [--k-diffusion DIR] [--venv DIR] [--shape sao-small] [--seconds 11]
 #                               [--steps 8] [--threads 2] [--rounds 3] [--repeat 3] [--gen-repeat 1] [--out DIR]
-#                               [--no-generation]
+#                               [--no-generation] [--no-decode]
 #
 #   --sat          a stable-audio-tools checkout (not part of Longplay, never committed)
 #   --k-diffusion  a k-diffusion checkout (default: beside --sat, or installed); einops comes from the venv
@@ -26,7 +26,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sat="" kdiff="" venv="${XDG_CACHE_HOME:-$HOME/.cache}/longplay/reference-venv" shape="sao-small" seconds=11 steps=8
-threads=2 rounds=3 repeat=3 gen_repeat=1 out="" generation=1
+threads=2 rounds=3 repeat=3 gen_repeat=1 out="" generation=1 decode=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --sat) sat="$2"; shift 2 ;;
@@ -41,6 +41,7 @@ while [ $# -gt 0 ]; do
         --gen-repeat) gen_repeat="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --no-generation) generation=0; shift ;;
+        --no-decode) decode=0; shift ;;
         -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench-vs-reference: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -68,8 +69,10 @@ reference() { nice "$venv/bin/python" "$root/tools/bench_reference.py" "${ref_ar
 done_before=$(find "$out" -maxdepth 1 -name 'longplay-fp32-parts-*.json' | wc -l)
 for r in $(seq $((done_before + 1)) $((done_before + rounds))); do
     echo "bench-vs-reference: round $r of $((done_before + rounds)) (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-    longplay --repeat "$repeat" --skip-generation > "$out/longplay-fp32-parts-$r.json"
-    reference --repeat "$repeat" > "$out/reference-fp32-parts-$r.json"
+    skip_lp=() skip_ref=()
+    [ "$decode" = 1 ] || { skip_lp=(--skip-decode); skip_ref=(--skip-vae); }
+    longplay --repeat "$repeat" --skip-generation "${skip_lp[@]}" > "$out/longplay-fp32-parts-$r.json"
+    reference --repeat "$repeat" "${skip_ref[@]}" > "$out/reference-fp32-parts-$r.json"
     longplay --repeat "$repeat" --skip-generation --skip-decode --precision int8 > "$out/longplay-int8-parts-$r.json"
     if [ "$generation" = 1 ]; then
         reference --repeat "$gen_repeat" --skip-dit --skip-vae --generation --steps "$steps" \
