@@ -7,7 +7,7 @@ no T5 is loaded. Instead the conditioning tensors are random, of the shapes the 
 (max_length prompt tokens + one token per number conditioner, cond_dim wide; masks all ones), and are handed to
 the reference the way its generate_diffusion_cond(conditioning_tensors=...) accepts them. Weight norm in the
 autoencoder is folded away (as a converted checkpoint has it, and as Longplay runs it). Prints JSON with the keys
-of `./longplay bench` (best of --repeat after one warm-up; --repeat 0: the one cold run).
+of `./longplay bench` (median of --repeat after one warm-up; --repeat 0: the one cold run).
 
   ditStepSeconds     one DiTWrapper forward with the conditioning bound, as the sampler calls it: batched CFG
                      (B = 1 -> 2) when the CFG scale is not 1
@@ -220,20 +220,34 @@ class GpuMemoryWatch:
         return max(0, self.peak - self.baseline) >> 20
 
 
-def timed(fn, repeat, sync):
-    """Best of `repeat` runs after a warm-up; with repeat 0 the one (cold) run."""
+CPU_SECONDS = {}
+
+
+def timed(fn, repeat, sync, part=None):
+    """Median of `repeat` runs after a warm-up (the machine's load varies); with repeat 0 the one (cold) run."""
     t0 = time.perf_counter()
+    c0 = time.process_time()
     fn()
     sync()
     if repeat <= 0:
+        if part is not None:
+            CPU_SECONDS[part + "CpuSeconds"] = time.process_time() - c0
         return time.perf_counter() - t0
-    best = float("inf")
+    runs = []
+    cpu = []
     for _ in range(repeat):
         t0 = time.perf_counter()
+        c0 = time.process_time()
         fn()
         sync()  # CUDA runs asynchronously: wait for the work, not just its launch
-        best = min(best, time.perf_counter() - t0)
-    return best
+        runs.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    runs.sort()
+    cpu.sort()
+    if part is not None:  # the process's CPU time (all threads), median over the same runs
+        CPU_SECONDS[part + "CpuSeconds"] = cpu[len(cpu) // 2] if len(cpu) % 2 else (cpu[len(cpu) // 2 - 1] + cpu[len(cpu) // 2]) / 2
+    mid = len(runs) // 2
+    return runs[mid] if len(runs) % 2 else (runs[mid - 1] + runs[mid]) / 2
 
 
 def conditioning_tensors(model_cfg, dev, dtype, torch):
@@ -288,6 +302,8 @@ def main():
     ap.add_argument("--sampler", help="default: dpmpp-3m-sde (v objective) or pingpong (rectified flow)")
     ap.add_argument("--sigma-min", type=float, default=0.3)
     ap.add_argument("--sigma-max", type=float, default=500.0)
+    ap.add_argument("--profile", action="store_true",
+                    help="print torch.profiler's per-op table of one DiT step (after the timed runs) to stderr")
     ap.add_argument("--sde-noise", choices=["auto", "gaussian"], default="auto",
                     help="auto: k-diffusion's Brownian tree when torchsde is installed, else Gaussian")
     args = ap.parse_args()
@@ -320,7 +336,7 @@ def main():
     frames = math.ceil(args.seconds * cfg["sample_rate"] / ratio)
     out = {"model": os.path.basename(args.config), "seconds": args.seconds, "threads": args.threads,
            "latentFrames": frames, "torch": torch.__version__, "device": str(dev), "dtype": args.dtype,
-           "cfgScale": cfg_scale}
+           "cfgScale": cfg_scale, "loadAverageStart": round(os.getloadavg()[0], 2)}
     if dev.type == "cuda":
         out["gpu"] = torch.cuda.get_device_name(dev)
     out["attention"] = "flash_attn" if getattr(ref.transformer, "flash_attn_func", None) is not None \
@@ -361,9 +377,13 @@ def main():
             t = torch.tensor([0.7], device=dev, dtype=dtype)
             out["ditStepSeconds"] = timed(
                 lambda: model.model(x, t, **inputs, cfg_scale=cfg_scale, batch_cfg=True, rescale_cfg=True),
-                args.repeat, sync)
+                args.repeat, sync, "ditStep")
+            if args.profile:
+                with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+                    model.model(x, t, **inputs, cfg_scale=cfg_scale, batch_cfg=True, rescale_cfg=True)
+                print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30), file=sys.stderr)
         if not args.skip_vae:
-            out["vaeDecodeSeconds"] = timed(lambda: model.pretransform.decode(x), args.repeat, sync)
+            out["vaeDecodeSeconds"] = timed(lambda: model.pretransform.decode(x), args.repeat, sync, "vaeDecode")
         if args.generation:
             steps = args.steps or (8 if rf else 100)
             kwargs = dict(steps=steps, cfg_scale=cfg_scale, conditioning_tensors=cond, batch_size=1,
@@ -372,12 +392,14 @@ def main():
                 kwargs.update(sigma_min=args.sigma_min, sigma_max=args.sigma_max, rho=1.0)
                 out["sdeNoise"] = sde if "sde" in sampler else "none"
             out["generationSeconds"] = timed(lambda: ref.generation.generate_diffusion_cond(model, **kwargs),
-                                             args.repeat, sync)
+                                             args.repeat, sync, "generation")
             out["steps"] = steps
             out["sampler"] = sampler
         elif args.steps and "ditStepSeconds" in out:
             out["steps"] = args.steps
             out["generationEstimateSeconds"] = args.steps * out["ditStepSeconds"] + out.get("vaeDecodeSeconds", 0.0)
+    out.update(CPU_SECONDS)
+    out["loadAverageEnd"] = round(os.getloadavg()[0], 2)
     if watch is not None:
         out["peakGpuMiB"] = watch.stop()
         out["maxMemoryAllocatedMiB"] = torch.cuda.max_memory_allocated(dev) >> 20

@@ -16,20 +16,32 @@ import java.util.Locale;
  * <p>DJL would otherwise place every tensor on its own default device (the first GPU whenever one is visible),
  * so every model's base manager is made here, from an explicit choice.
  */
-public record ComputeTarget(Device device, DataType precision) {
+public record ComputeTarget(Device device, DataType precision, boolean int8Dit) {
 
     public static final ComputeTarget CPU = new ComputeTarget(Device.cpu(), DataType.FLOAT32);
 
+    /**
+     * int8Dit: the DiT's block linear layers run libtorch's dynamically quantised int8 kernels (fbgemm; weights loaded
+     * in float32, quantised once); only with float32 on the CPU.
+     */
     public ComputeTarget {
         if (precision != DataType.FLOAT32 && precision != DataType.BFLOAT16 && precision != DataType.FLOAT16) {
             throw new IllegalArgumentException("precision must be fp32, bf16 or fp16, not " + precision);
         }
+        if (int8Dit && (precision != DataType.FLOAT32 || device.isGpu())) {
+            throw new IllegalArgumentException("int8 runs on the CPU, over float32 weights");
+        }
+    }
+
+    public ComputeTarget(Device device, DataType precision) {
+        this(device, precision, false);
     }
 
     /**
      * Resolves the command line's {@code --device} ({@code auto}, {@code cpu}, {@code cuda}, {@code cuda:N}) and
-     * {@code --precision} ({@code fp32}, {@code bf16}, {@code fp16}) against the GPUs the engine sees. {@code auto}
-     * takes the first GPU when there is one. Fails with a message a user can act on.
+     * {@code --precision} ({@code fp32}, {@code bf16}, {@code fp16}, {@code int8}: the DiT's linear layers in int8 on
+     * the CPU, the rest float32) against the GPUs the engine sees. {@code auto}
+     * takes the first GPU when there is one (the CPU for int8). Fails with a message a user can act on.
      */
     public static ComputeTarget resolve(String device, String precision) {
         return resolve(device, precision, Engine.getInstance().getGpuCount());
@@ -37,9 +49,10 @@ public record ComputeTarget(Device device, DataType precision) {
 
     static ComputeTarget resolve(String device, String precision, int gpus) {
         String d = device == null ? "auto" : device.trim().toLowerCase(Locale.ROOT);
+        boolean int8 = precision != null && precision.trim().equalsIgnoreCase("int8");
         Device chosen;
         if (d.equals("auto")) {
-            chosen = gpus > 0 ? Device.gpu(0) : Device.cpu();
+            chosen = gpus > 0 && !int8 ? Device.gpu(0) : Device.cpu();
         } else if (d.equals("cpu")) {
             chosen = Device.cpu();
         } else if (d.equals("cuda") || d.equals("gpu") || d.matches("(cuda|gpu):\\d{1,3}")) {
@@ -57,7 +70,11 @@ public record ComputeTarget(Device device, DataType precision) {
         } else {
             throw new IllegalArgumentException("--device must be auto, cpu, cuda or cuda:N, not '" + device + "'");
         }
-        return new ComputeTarget(chosen, parsePrecision(precision));
+        if (int8 && chosen.isGpu()) {
+            throw new IllegalArgumentException("--precision int8 runs on the CPU (libtorch's fbgemm kernels): use "
+                    + "--device cpu, or fp16/bf16 on a GPU");
+        }
+        return new ComputeTarget(chosen, int8 ? DataType.FLOAT32 : parsePrecision(precision), int8);
     }
 
     /**
@@ -85,7 +102,7 @@ public record ComputeTarget(Device device, DataType precision) {
                 yield DataType.BFLOAT16;
             }
             case "fp16", "float16", "half" -> DataType.FLOAT16;
-            default -> throw new IllegalArgumentException("--precision must be fp32, bf16 or fp16, not '"
+            default -> throw new IllegalArgumentException("--precision must be fp32, bf16, fp16 or int8, not '"
                     + precision + "'");
         };
     }
@@ -109,8 +126,11 @@ public record ComputeTarget(Device device, DataType precision) {
         return device.isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
     }
 
-    /** The precision as the command line spells it: {@code fp32}, {@code fp16}, {@code bf16}. */
+    /** The precision as the command line spells it: {@code fp32}, {@code fp16}, {@code bf16}, {@code int8}. */
     public String precisionName() {
+        if (int8Dit) {
+            return "int8";
+        }
         return switch (precision) {
             case BFLOAT16 -> "bf16";
             case FLOAT16 -> "fp16";

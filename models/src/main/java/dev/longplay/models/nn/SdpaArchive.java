@@ -1,30 +1,15 @@
 package dev.longplay.models.nn;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-
 /**
  * The TorchScript archive of a weightless module whose forward is torch's fused
- * {@code scaled_dot_product_attention(q, k, v)} (no mask, no dropout, scale 1/√Dh), written here rather than shipped
- * so that no torch version's serializer is baked in: libtorch compiles the TorchScript source when it loads the
- * archive, so whichever libtorch runs (DJL's 2.7.1, or a GPU host's own) resolves the op to its own kernels.
- *
- * <p>Layout (TorchScript file format version 3, which libtorch 1.x and 2.x read; all entries stored uncompressed under
- * one folder): {@code version}; {@code code/__torch__.py}, the class source; {@code data.pkl}, a pickle (protocol 2) of
- * the module object: class {@code __torch__.FusedSdpa} with its one attribute {@code training = False};
- * {@code constants.pkl}, an empty tuple. The op exists from torch 2.0; an older libtorch fails to compile it on load.
+ * {@code scaled_dot_product_attention(q, k, v)} (no mask, no dropout, scale 1/√Dh), written at run time (see
+ * {@link ScriptArchive}): class {@code __torch__.FusedSdpa}. The op exists from torch 2.0; an older libtorch fails to
+ * compile it on load.
  */
 final class SdpaArchive {
 
     /** The format version in the archive's {@code version} record. */
-    static final int FILE_FORMAT_VERSION = 3;
-
-    private static final String FOLDER = "fused_sdpa/";
+    static final int FILE_FORMAT_VERSION = ScriptArchive.FILE_FORMAT_VERSION;
 
     static final String SOURCE = String.join("\n",
             "class FusedSdpa(Module):",
@@ -47,46 +32,6 @@ final class SdpaArchive {
 
     /** An archive of class {@code FusedSdpa} with other source; tests use it to make one that fails to compile. */
     static byte[] withSource(String source) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            // libtorch's reader takes the archive's folder from the first entry's name
-            stored(zip, "version", (FILE_FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
-            stored(zip, "code/__torch__.py", source.getBytes(StandardCharsets.UTF_8));
-            stored(zip, "data.pkl", modulePickle());
-            stored(zip, "constants.pkl", new byte[]{(byte) 0x80, 2, ')', '.'});
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);  // writing to memory: not expected
-        }
-        return out.toByteArray();
-    }
-
-    // PROTO 2; GLOBAL __torch__ FusedSdpa; EMPTY_TUPLE; NEWOBJ; EMPTY_DICT; MARK; "training"; NEWFALSE; SETITEMS;
-    // BUILD; STOP — the object libtorch's unpickler rebuilds as the module (memo puts as torch writes them)
-    private static byte[] modulePickle() {
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(0x80);
-        p.write(2);
-        p.writeBytes("c__torch__\nFusedSdpa\n".getBytes(StandardCharsets.US_ASCII));
-        p.writeBytes(new byte[]{'q', 0, ')', (byte) 0x81, '}', '('});
-        byte[] name = "training".getBytes(StandardCharsets.US_ASCII);
-        p.write('X');
-        p.writeBytes(new byte[]{(byte) name.length, 0, 0, 0});
-        p.writeBytes(name);
-        p.writeBytes(new byte[]{'q', 1, (byte) 0x89, 'u', 'b', 'q', 2, '.'});
-        return p.toByteArray();
-    }
-
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(FOLDER + name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        e.setCompressedSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setCrc(crc.getValue());
-        e.setTime(946684800000L);  // a fixed time (2000-01-01): the same bytes on every run
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
+        return ScriptArchive.of("fused_sdpa", "FusedSdpa", source);
     }
 }

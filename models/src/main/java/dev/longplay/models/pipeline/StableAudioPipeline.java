@@ -95,6 +95,9 @@ public final class StableAudioPipeline implements AudioGenerator {
             StateDict sd = new StateDict(source.apply(file), manager, target.precision());
             AudioAutoencoder ae = AudioAutoencoder.load(sd, config);
             DiffusionTransformer dit = DiffusionTransformer.load(sd, config);
+            if (target.int8Dit()) {
+                dit.quantizeLinears();
+            }
             // conditioners run once per request: float32 keeps T5 from overflowing in fp16 at no real cost
             StateDict conditionerWeights = sd.withComputeType(DataType.FLOAT32);
             Map<String, Conditioner> conds = new LinkedHashMap<>();

@@ -113,6 +113,10 @@ public final class Sa3Pipeline implements AudioGenerator {
      * precision (the text encoder, conditioners and SAME stay float32).
      */
     public static Sa3Pipeline load(ModelFiles files, String name, LatentCodecLoader codecs, ComputeTarget target) {
+        if (target.int8Dit()) {
+            throw new IllegalArgumentException("--precision int8 serves the Stable Audio Open DiT only; "
+                    + "Stable Audio 3 runs fp32, bf16 or fp16");
+        }
         Sa3Config config = Sa3Config.load(files.config());
         SamplingDefaults defaults = SamplingDefaults.forModel(profile(config.dit().objective()), files.dir());
         NDManager manager = target.newManager();

@@ -41,7 +41,7 @@ final class TrainingModel implements AutoCloseable {
      * folder's own tokenizer's vocabulary, so a run begun before V2 resumes on the same batches.
      */
     TrainingModel(Path dir, Path weightsFile, Set<String> weightNormed, ComputeTarget target, TrainingRecipe recipe) {
-        if (target.isReduced()) {
+        if (target.isReduced() || target.int8Dit()) {
             throw new IllegalArgumentException("training runs in fp32 (" + target.describe() + " was asked for)");
         }
         this.target = target;

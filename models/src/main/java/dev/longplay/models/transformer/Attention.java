@@ -74,6 +74,47 @@ public final class Attention {
         return new Attention(qkv, q, kv, out, qn, kn, "l2".equals(qkNorm), heads, kvHeads, dimHeads);
     }
 
+    // the parts, for the fused stack (FusedDitStack) that runs the same attention in one TorchScript call
+    Linear toQkv() {
+        return toQkv;
+    }
+
+    Linear toQ() {
+        return toQ;
+    }
+
+    Linear toKv() {
+        return toKv;
+    }
+
+    Linear toOut() {
+        return toOut;
+    }
+
+    LayerNorm qNorm() {
+        return qNorm;
+    }
+
+    LayerNorm kNorm() {
+        return kNorm;
+    }
+
+    boolean l2Norm() {
+        return l2Norm;
+    }
+
+    int heads() {
+        return heads;
+    }
+
+    int kvHeads() {
+        return kvHeads;
+    }
+
+    int dimHeads() {
+        return dimHeads;
+    }
+
     /** For tests: the blocked path with this score budget (a small one forces several query blocks). */
     void setMaxBlockScores(long floats) {
         this.maxBlockScores = floats;

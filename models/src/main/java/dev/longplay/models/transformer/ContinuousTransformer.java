@@ -1,6 +1,7 @@
 package dev.longplay.models.transformer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.IValue;
 import dev.longplay.models.nn.Linear;
 import dev.longplay.models.nn.SiluMlp;
 import dev.longplay.models.weights.CheckpointException;
@@ -57,6 +58,14 @@ public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryE
     // x: [B, T, dimIn], prepend: [B, P, dim] or null, context: [B, M, condDim] or null, global: [B, dim] or null
     // -> [B, P + T, dimOut]
     public NDArray forward(NDArray x, NDArray prepend, NDArray context, NDArray globalCond) {
+        return forward(x, prepend, context, globalCond, null, null);
+    }
+
+    /**
+     * As {@link #forward(NDArray, NDArray, NDArray, NDArray)}, the blocks run by {@code fused} when it is not null
+     * (kv: its cross-attention keys and values for {@code context}), else one op at a time.
+     */
+    NDArray forward(NDArray x, NDArray prepend, NDArray context, NDArray globalCond, FusedDitStack fused, IValue kv) {
         NDArray h = projectIn.forward(x);
         if (prepend != null) {
             NDArray joined = prepend.concat(h, 1);
@@ -72,10 +81,16 @@ public record ContinuousTransformer(Linear projectIn, Linear projectOut, RotaryE
         RotaryEmbedding.Tables tables = rotary == null ? null
                 : rotary.tables(h.getManager(), Math.toIntExact(h.getShape().get(1)));
         try {
-            for (TransformerBlock block : layers) {
-                NDArray next = block.forward(h, context, modulation, tables);
+            if (fused != null) {
+                NDArray next = fused.forward(h, tables, kv, modulation);
                 h.close();
                 h = next;
+            } else {
+                for (TransformerBlock block : layers) {
+                    NDArray next = block.forward(h, context, modulation, tables);
+                    h.close();
+                    h = next;
+                }
             }
             NDArray out = projectOut.forward(h);
             h.close();

@@ -2,6 +2,7 @@ package dev.longplay.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.IValue;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.diffusion.ModelFunction;
@@ -10,6 +11,10 @@ import dev.longplay.models.nn.Precision;
 import dev.longplay.models.nn.SiluMlp;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * stable-audio-tools' DiffusionTransformer ({@code dit}): timestep Fourier features and embedding, projected
@@ -21,6 +26,7 @@ public final class DiffusionTransformer {
 
     /** The DiT's module path in a full Stable Audio checkpoint. */
     public static final String CHECKPOINT_PREFIX = "model.model";
+    private static final Logger LOG = LoggerFactory.getLogger(DiffusionTransformer.class);
     private static final int TIMESTEP_FEATURES = 256;
 
     private final DitConfig config;
@@ -31,6 +37,8 @@ public final class DiffusionTransformer {
     private final Conv1d preprocess;
     private final Conv1d postprocess;
     private final ContinuousTransformer transformer;
+    private volatile FusedDitStack fused;   // null: the blocks run op by op
+    private volatile String fusedMissing;   // why fused is null
 
     private DiffusionTransformer(DitConfig config, FourierFeatures timestepFeatures, SiluMlp toTimestepEmbed,
                                  SiluMlp toCondEmbed, SiluMlp toGlobalEmbed, Conv1d preprocess, Conv1d postprocess,
@@ -68,7 +76,65 @@ public final class DiffusionTransformer {
         ContinuousTransformer t = ContinuousTransformer.load(sd.scope("transformer"), c, io, io,
                 c.condTokenDim() > 0 ? c.condEmbedDim() : 0);
         sd.requireAllUsed();
-        return new DiffusionTransformer(c, ff, ts, cond, global, pre, post, t);
+        DiffusionTransformer dit = new DiffusionTransformer(c, ff, ts, cond, global, pre, post, t);
+        dit.fuseBlocks(false);
+        return dit;
+    }
+
+    /**
+     * Runs the blocks' linear layers through libtorch's dynamically quantised int8 kernels from now on (weights
+     * quantised and packed here, once; activations per call): see {@link FusedDitStack}. Throws
+     * {@link IllegalStateException} when the blocks cannot run that way (weights not float32, not on the CPU, or a
+     * libtorch without the quantised ops), saying why.
+     */
+    public void quantizeLinears() {
+        if (!fuseBlocks(true)) {
+            throw new IllegalStateException("int8 DiT unavailable: " + fusedMissing);
+        }
+    }
+
+    /**
+     * How the blocks run, for benchmark reports: {@code fused}, {@code fused int8}, or {@code ops} and why (also
+     * with {@code -Dlongplay.dit=ops}).
+     */
+    public String blocksPath() {
+        FusedDitStack f = fused;
+        if (!FusedDitStack.selected()) {
+            return "ops (-D" + FusedDitStack.MODE_PROPERTY + "=ops)";
+        }
+        return f == null ? "ops (" + fusedMissing + ")" : f.int8() ? "fused int8" : "fused";
+    }
+
+    /** The blocks run one DJL op at a time from now on (the path the fused stack is checked against). */
+    void runBlocksOpByOp() {
+        fused = null;
+        fusedMissing = "op by op requested";
+    }
+
+    // builds the fused stack; false (and why, in fusedMissing) when the blocks cannot run fused
+    private boolean fuseBlocks(boolean int8) {
+        List<TransformerBlock> layers = transformer.layers();
+        String why = FusedDitStack.unsupported(layers, int8);
+        if (why != null) {
+            fusedMissing = why;
+            return false;
+        }
+        try {
+            NDManager owner = layers.get(0).selfAttn().toQkv().weight().getManager();
+            fused = FusedDitStack.build(layers, config, transformer.rotary(), int8, owner);
+            return true;
+        } catch (RuntimeException e) {
+            fusedMissing = "the TorchScript blocks did not load: " + e.getMessage();
+            LOG.warn("DiT blocks run op by op: {}", fusedMissing);
+            return false;
+        }
+    }
+
+    // the fused stack for this call, or null: op by op when not selected, or while training (autograd)
+    private FusedDitStack fusedForCall() {
+        FusedDitStack f = fused;
+        return f != null && FusedDitStack.selected() && (f.int8() || !FusedDitStack.training(transformer.layers()))
+                ? f : null;
     }
 
     public DitConfig config() {
@@ -96,8 +162,15 @@ public final class DiffusionTransformer {
             uncond.close();
             batchGlobal = global == null ? null : global.concat(global, 0);
         }
-        // The projections of the conditioning do not depend on x or t: compute them once per generation.
+        // The projections of the conditioning do not depend on x or t: compute them once per generation, and with
+        // them (fused blocks) every block's cross-attention keys and values.
         NDArray context = batchTokens != null && toCondEmbed != null ? toCondEmbed.forward(batchTokens) : null;
+        FusedDitStack f = fusedForCall();
+        if (f != null && f.crossAttention() && context == null) {
+            f = null;
+        }
+        FusedDitStack stack = f;
+        IValue kv = stack != null && stack.crossAttention() ? stack.crossKv(context, manager) : null;
         NDArray globalEmbed = batchGlobal != null && toGlobalEmbed != null ? toGlobalEmbed.forward(batchGlobal) : null;
         for (NDArray a : new NDArray[]{context, globalEmbed}) {
             if (a != null) {
@@ -111,13 +184,14 @@ public final class DiffusionTransformer {
             }
         }
         if (!guided) {
-            return (x, t) -> scoped(x, t, () -> run(x, t, context, globalEmbed));
+            return (x, t) -> scoped(x, t, () -> run(x, t, context, globalEmbed, stack, kv));
         }
         float scale = (float) cfgScale;
         return (x, t) -> scoped(x, t, () -> {
             long b = x.getShape().get(0);
             // the guidance sum in the sampler's type: with bf16 halves, cond − uncond would cancel digits
-            NDArray both = Precision.as(run(x.concat(x, 0), t.concat(t, 0), context, globalEmbed), x.getDataType());
+            NDArray both = Precision.as(run(x.concat(x, 0), t.concat(t, 0), context, globalEmbed, stack, kv),
+                    x.getDataType());
             NDArray condOut = both.get("0:" + b);
             NDArray uncondOut = both.get(b + ":");
             return uncondOut.add(condOut.sub(uncondOut).muli(scale));
@@ -140,13 +214,15 @@ public final class DiffusionTransformer {
     }
 
     // x: [B, C, T], t: [B], context: [B, M, D] projected tokens or null, globalEmbed: [B, dim] or null
-    private NDArray run(NDArray x, NDArray t, NDArray context, NDArray globalEmbed) {
+    private NDArray run(NDArray x, NDArray t, NDArray context, NDArray globalEmbed, FusedDitStack stack, IValue kv) {
+        // training with the fused stack bound (grads attached since): op by op
+        FusedDitStack f = stack != null && stack == fusedForCall() ? stack : null;
         NDArray timestep = toTimestepEmbed.forward(timestepFeatures.forward(t.expandDims(1)));  // [B, dim]
         NDArray global = globalEmbed == null ? timestep : timestep.add(globalEmbed);
         NDArray prepend = config.adaLN() ? null : global.expandDims(1);                         // [B, 1, dim]
         NDArray h = preprocess.forward(x).add(x);                                               // [B, C, T]
         NDArray seq = transformer.forward(h.transpose(0, 2, 1), prepend, context,
-                config.adaLN() ? global : null);                                                // [B, P+T, C]
+                config.adaLN() ? global : null, f, kv);                                              // [B, P+T, C]
         long p = prepend == null ? 0 : prepend.getShape().get(1);
         NDArray y = seq.get(":, " + p + ":, :").transpose(0, 2, 1);                             // [B, C, T]
         return postprocess.forward(y).add(y);

@@ -57,4 +57,19 @@ class ComputeTargetTest {
         assertEquals("cuda:1/fp16", new ComputeTarget(Device.gpu(1), DataType.FLOAT16).describe());
         assertEquals("cpu/fp32", ComputeTarget.CPU.describe());
     }
+
+    @Test
+    void int8IsTheCpusFloat32WithQuantisedDitLinears() {
+        ComputeTarget t = ComputeTarget.resolve("cpu", "int8", 0);
+        assertEquals(DataType.FLOAT32, t.precision());
+        assertTrue(t.int8Dit());
+        assertEquals("cpu/int8", t.describe());
+        assertTrue(!t.isReduced(), "int8 loads float32 weights");
+        assertEquals(Device.cpu(), ComputeTarget.resolve("auto", "INT8", 2).device());
+        IllegalArgumentException gpu = assertThrows(IllegalArgumentException.class,
+                () -> ComputeTarget.resolve("cuda", "int8", 1));
+        assertTrue(gpu.getMessage().contains("runs on the CPU"), gpu.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ComputeTarget(Device.cpu(), DataType.FLOAT16, true));
+        assertTrue(!ComputeTarget.resolve("cpu", "fp32", 0).int8Dit());
+    }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -47,7 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "sampler steps for the whole generation (default 8)")
     int steps = 8;
 
-    @Option(names = "--repeat", description = "timed repetitions of each part after one warm-up (default 3)")
+    @Option(names = "--repeat", description = "timed repetitions of each part after one warm-up; the median is "
+            + "reported (default 3)")
     int repeat = 3;
 
     @Option(names = "--skip-generation", description = "time only the DiT step and the decode")
@@ -92,6 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("target", target.describe());
             out.put("lowMemory", compute.lowMemory);
             out.put("attention", FusedAttention.describe());
+            out.put("ditBlocks", p.transformer().blocksPath());
+            out.put("engine", "libtorch " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
+            out.put("loadAverageStart", loadAverage());
             int ratio = p.config().autoencoder().downsamplingRatio();
             int latentFrames = (int) Math.ceil(seconds * p.sampleRate() / ratio);
             out.put("latentFrames", latentFrames);
@@ -99,22 +104,29 @@ public final class BenchCommand implements Callable<Integer> {
                 NDArray x = SeededNoise.stream(1, 1).next(m, new Shape(1, p.config().autoencoder().latentDim(), latentFrames));
                 ModelFunction f = p.modelFunction(GenerationParams.text("bench", seconds, 1), m);
                 NDArray t = m.create(new float[]{0.7f});
-                out.put("ditStepSeconds", time(() -> finish(f.apply(x, t))));
+                timePart(out, "ditStep", () -> finish(f.apply(x, t)));
                 if (!skipDecode) {
                     AudioAutoencoder ae = p.autoencoder();
-                    out.put("vaeDecodeSeconds", time(() -> finish(ae.decodeChunked(x, ChunkedDecoder.DEFAULT_CHUNK_FRAMES))));
+                    timePart(out, "vaeDecode", () -> finish(ae.decodeChunked(x, ChunkedDecoder.DEFAULT_CHUNK_FRAMES)));
                 }
             }
             if (!skipGeneration) {
                 GenerationParams gp = GenerationParams.builder().prompt("bench").seconds(seconds).seed(1).steps(steps)
                         .build();
                 out.put("steps", steps);
-                out.put("generationSeconds", time(() -> p.generate(gp, GenerationListener.NONE)));
+                timePart(out, "generation", () -> p.generate(gp, GenerationListener.NONE));
             }
+            out.put("loadAverageEnd", loadAverage());
             putMemory(out, gpu);
             System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         }
         return 0;
+    }
+
+    // the one-minute load average: how busy the machine was while the parts were timed
+    private static double loadAverage() {
+        return Math.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+                * 100) / 100.0;
     }
 
     private static void putMemory(Map<String, Object> out, GpuMemoryWatch gpu) {
@@ -135,19 +147,40 @@ public final class BenchCommand implements Callable<Integer> {
         result.close();
     }
 
-    /** Best of --repeat runs after a warm-up; with --repeat 0, the one (cold) run. */
+    /**
+     * Puts {@code <part>Seconds} (wall, see {@link #time}) and {@code <part>CpuSeconds}: the process's CPU time per
+     * run (all threads, the median over the same runs), which a loaded machine inflates less than wall time.
+     */
+    private void timePart(Map<String, Object> out, String part, Runnable r) {
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        List<Long> cpu = new java.util.ArrayList<>();
+        out.put(part + "Seconds", time(() -> {
+            long c0 = os.getProcessCpuTime();
+            r.run();
+            cpu.add(os.getProcessCpuTime() - c0);
+        }));
+        List<Long> timed = repeat <= 0 ? cpu : cpu.subList(1, cpu.size());
+        long[] sorted = timed.stream().mapToLong(Long::longValue).sorted().toArray();
+        int n = sorted.length;
+        out.put(part + "CpuSeconds", (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0) / 1e9);
+    }
+
+    /** Median of --repeat runs after a warm-up (the machine's load varies); with --repeat 0, the one (cold) run. */
     private double time(Runnable r) {
         long t = System.nanoTime();
         r.run();
         if (repeat <= 0) {
             return (System.nanoTime() - t) / 1e9;
         }
-        long best = Long.MAX_VALUE;
+        long[] runs = new long[repeat];
         for (int i = 0; i < repeat; i++) {
             long t0 = System.nanoTime();
             r.run();
-            best = Math.min(best, System.nanoTime() - t0);
+            runs[i] = System.nanoTime() - t0;
         }
-        return best / 1e9;
+        java.util.Arrays.sort(runs);
+        double median = repeat % 2 == 1 ? runs[repeat / 2] : (runs[repeat / 2 - 1] + runs[repeat / 2]) / 2.0;
+        return median / 1e9;
     }
 }

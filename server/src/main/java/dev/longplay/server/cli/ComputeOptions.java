@@ -11,9 +11,10 @@ final class ComputeOptions {
                     + "else the CPU)")
     String device = "auto";
 
-    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16",
+    @Option(names = "--precision", paramLabel = "fp32|bf16|fp16|int8",
             description = "float type of the DiT and autoencoder (default: ${DEFAULT-VALUE}); norms, rotary angles, "
-                    + "Snake, conditioners and the sampler stay fp32. bf16 needs tools/gpu/run.sh's JNI")
+                    + "Snake, conditioners and the sampler stay fp32. bf16 needs tools/gpu/run.sh's JNI. int8 (CPU): "
+                    + "the DiT's linear layers in dynamically quantised int8, everything else fp32")
     String precision = "fp32";
 
     @Option(names = "--low-memory",

@@ -39,9 +39,11 @@ class ComputeOptionsTest {
         ScoreCommandTest.Run device = ScoreCommandTest.run("bench", "--device", "metal");
         assertEquals(2, device.code());
         assertTrue(device.err().contains("--device must be auto, cpu, cuda or cuda:N"), device.err());
-        ScoreCommandTest.Run precision = ScoreCommandTest.run("bench", "--precision", "int8");
+        ScoreCommandTest.Run precision = ScoreCommandTest.run("bench", "--precision", "int4");
         assertEquals(2, precision.code());
-        assertTrue(precision.err().contains("--precision must be fp32, bf16 or fp16"), precision.err());
+        assertTrue(precision.err().contains("--precision must be fp32, bf16, fp16 or int8"), precision.err());
+        ScoreCommandTest.Run int8OnGpu = ScoreCommandTest.run("bench", "--device", "cuda", "--precision", "int8");
+        assertEquals(2, int8OnGpu.code());
         ScoreCommandTest.Run bf16 = ScoreCommandTest.run("bench", "--device", "cpu", "--precision", "bf16");
         assertEquals(2, bf16.code());
         assertTrue(bf16.err().contains("tools/gpu/run.sh"), bf16.err());
