@@ -7,7 +7,8 @@
 #     before PPQ 4, the server's clip from the first sample at PPQ 4, latency 0, the saved state plays the same;
 #   - a one-bar loop locked to the bar grid at 120 and 90 BPM;
 #   - input capture: 2 bars of a known input reach the server exactly, the style-transfer clip plays from a bar;
-#   - JUCE's PNG and JPEG formats, which this build implements with Windows' codecs (win/WicImageFormats.cpp).
+#   - JUCE's PNG and JPEG formats, which this build implements with Windows' codecs (win/WicImageFormats.cpp);
+#   - the standalone starts and keeps running for 8 s.
 # The same test host code and assertions as the Linux runs in ci-test.sh. The server must serve the tiny
 # 44.1 kHz model (the loop check compares sample for sample).
 #
@@ -76,4 +77,10 @@ run_win offline-48k offline --format VST3 --plugin "$(winpath "$vst3")" --rate 4
 run_win loop loop --format VST3 --plugin "$(winpath "$vst3")"
 run_win capture capture --format VST3 --plugin "$(winpath "$vst3")" --uploads "$(winpath "$data/uploads")"
 echo "Windows test host runs under wine: $(( $(date +%s) - t1 )) s"
+
+echo "== windows: the standalone under wine"
+rc=0
+LONGPLAY_CLIP_CACHE="$(winpath "$work/cache-standalone")" timeout 8 wine "$standalone" >"$work/standalone.log" 2>&1 || rc=$?
+[ "$rc" = 124 ] || { cat "$work/standalone.log"; echo "FAIL the Windows standalone exited early ($rc)"; exit 1; }
+echo "ok   the Windows standalone ran for 8 s under wine"
 echo "windows: all checks passed ($(( $(date +%s) - t0 )) s in all)"
