@@ -14,7 +14,7 @@
 #  10. the standalone build starts under Xvfb (when xvfb-run is installed);
 #  11. hosts that round (Ardour: 1/1920 beat) or jitter their PPQ, and Ardour's sparse LV2 positions: sample-exact;
 #  12. the instrument: MIDI notes trigger clip slots on the beat/bar, velocity, pan, pitch, host tempo;
-#  13. longplay_bridge.h as C++; lv2_validate on the generated TTL; the plugin in Ardour (ardour-test.sh);
+#  13. longplay_bridge.h as C++; PNG/JPEG written and read back; lv2_validate on the generated TTL; Ardour (ardour-test.sh);
 #  14. the Windows build (MinGW-w64 cross-build) under wine: its test host loads its VST3 (windows-test.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
