@@ -14,8 +14,10 @@
 #  10. the standalone build starts under Xvfb (when xvfb-run is installed);
 #  11. hosts that round (Ardour: 1/1920 beat) or jitter their PPQ, and Ardour's sparse LV2 positions: sample-exact;
 #  12. the instrument: MIDI notes trigger clip slots on the beat/bar, velocity, pan, pitch, host tempo;
-#  13. longplay_bridge.h as C++; lv2_validate on the generated TTL; the plugin in Ardour (ardour-test.sh): VST3 and
-#      LV2 sample-exact on the timeline, a MIDI region playing clip slots on the beat, LV2 parameters Ardour reads.
+#  13. longplay_bridge.h as C++; PNG/JPEG written and read back; lv2_validate on the generated TTL; the plugin in
+#      Ardour (ardour-test.sh): VST3 and LV2 sample-exact on the timeline, a MIDI region playing clip slots on the
+#      beat, LV2 parameters Ardour reads;
+#  14. the Windows build (MinGW-w64 cross-build) under wine: its test host loads its VST3 (windows-test.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -107,6 +109,9 @@ run_host slots slots --format VST3 --plugin "$vst3"
 echo "== the shared-memory ring's header compiles and reads as C++17 and C++23"
 "$build/LongplayBridgeHeaderCheck17" && "$build/LongplayBridgeHeaderCheck23" && echo "ok   longplay_bridge.h under C++17 and C++23"
 
+echo "== JUCE's PNG and JPEG formats (write, read back)"
+"$testhost" images
+
 echo "== lv2_validate"
 if command -v lv2_validate >/dev/null; then
     lv2_validate "$lv2dir/Longplay.lv2"/*.ttl >"$tmp/lv2_validate.log" 2>&1 || true
@@ -121,6 +126,10 @@ fi
 
 echo "== Ardour 7, headless: the LV2 and the VST3 on the timeline and played by a MIDI region (ardour-test.sh)"
 "$here/ardour-test.sh" "$build" "$LONGPLAY_URL" "$tmp/ardour"
+
+echo "== Windows: the VST3 and test host cross-built with MinGW-w64, run under wine"
+mkdir -p "$tmp/windows"
+"$here/windows-test.sh" "$tmp/windows" "$LONGPLAY_URL" "$tmp/data"
 
 echo "== editor (under Xvfb)"
 if command -v xvfb-run >/dev/null; then

@@ -1,9 +1,18 @@
 #include "ClipStretcher.h"
+#if LONGPLAY_HAVE_RUBBERBAND
 #include <rubberband/RubberBandStretcher.h>
+#endif
 #include <cmath>
 #include <vector>
 
 namespace longplay {
+
+#if ! LONGPLAY_HAVE_RUBBERBAND
+// A build without Rubber Band (MinGW: Debian packages none for Windows) plays clips at their own tempo and pitch.
+juce::AudioBuffer<float> stretchClip(const juce::AudioBuffer<float>& in, double, double, double) {
+    return juce::AudioBuffer<float>(in);
+}
+#else
 
 juce::AudioBuffer<float> stretchClip(const juce::AudioBuffer<float>& in, double sampleRate, double timeRatio,
                                      double pitchSemitones) {
@@ -48,5 +57,6 @@ juce::AudioBuffer<float> stretchClip(const juce::AudioBuffer<float>& in, double 
     out.setSize(channels, std::max(1, written), true, true);
     return out;
 }
+#endif
 
 }  // namespace longplay

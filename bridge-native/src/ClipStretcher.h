@@ -8,7 +8,8 @@ namespace longplay {
 
 /**
  * The clip `in` made timeRatio times as long (2 = twice as long: half the tempo) and pitchSemitones higher,
- * at the same sample rate. Ratio 1 and pitch 0 return a plain copy (bit for bit).
+ * at the same sample rate. Ratio 1 and pitch 0 return a plain copy (bit for bit), and so does every call in a
+ * build without Rubber Band (LONGPLAY_HAVE_RUBBERBAND=0).
  */
 juce::AudioBuffer<float> stretchClip(const juce::AudioBuffer<float>& in, double sampleRate, double timeRatio,
                                      double pitchSemitones);

@@ -14,16 +14,21 @@
 //   LongplayTestHost compare    --take <wav> --clip <wav> --from <sample> [--block N] [--same <wav>]   (a real host's take)
 //   LongplayTestHost params     --values <file> --phase <name> [--lv2-state <state.ttl>]   (a host's view of the parameters)
 //   LongplayTestHost notes      --take <wav> --voice <start>,<stop>,<clip wav>,<gain> ... [--same <wav>]  (a host's MIDI take)
+//   LongplayTestHost images     (PNG and JPEG written and read back: JUCE's image formats in this build)
 //
 // Exit status 0 = every check passed; each failed check prints one line starting with FAIL.
+// The Windows build (MinGW, run under wine) has no LV2 and no resilience/autostart/editor modes: those signal
+// the Linux server's pid or talk to X11.
 #include "PluginEditor.h"
 #include "PluginProcessor.h"
 #include <juce_audio_processors/juce_audio_processors.h>
 #include <juce_audio_formats/juce_audio_formats.h>
 #include <csignal>
-#include <dlfcn.h>
 #include <iostream>
 #include <map>
+#if ! JUCE_WINDOWS
+#include <dlfcn.h>
+#endif
 #include <set>
 
 namespace {
@@ -283,6 +288,7 @@ int offline(const juce::StringArray& args) {
  * Real time with the server killed: processBlock must stay fast (never waits on the network), the plugin keeps
  * going, and once the server is back (the test script restarts it) a new Generate brings a new clip.
  */
+#if ! JUCE_WINDOWS
 int resilience(const juce::StringArray& args) {
     const double rate = 48000;
     const int block = 256;
@@ -354,6 +360,7 @@ int resilience(const juce::StringArray& args) {
     plugin->releaseResources();
     return failures == 0 ? 0 : 1;
 }
+#endif
 
 // ---- helpers for the tests below ----------------------------------------------------------------------------
 
@@ -751,6 +758,7 @@ bool replacePluginXml(juce::MemoryBlock& hostState, const juce::XmlElement& xml)
     return true;
 }
 
+#if ! JUCE_WINDOWS
 /**
  * Server auto-start: nothing listens at the plugin's server URL; the project sets the plugin's "start the
  * server" command; Generate (offline bounce) must start the server, wait for it and play its clip at PPQ 4.
@@ -800,6 +808,8 @@ int autostart(const juce::StringArray& args) {
     return failures == 0 ? 0 : 1;
 }
 
+#endif
+
 /** Keeps the message loop running (timers, async clicks, repaints) for a while or until done() holds. */
 bool pump(int maxMs, const std::function<bool()>& done) {
     const auto t0 = juce::Time::getMillisecondCounter();
@@ -821,10 +831,12 @@ int onXError(void*, void*) {
     return 0;
 }
 void tolerateXErrors() {
+#if ! JUCE_WINDOWS
     using Handler = int (*)(void*, void*);
     if (void* x11 = dlopen("libX11.so.6", RTLD_NOW | RTLD_GLOBAL))
         if (auto set = reinterpret_cast<Handler (*)(Handler)>(dlsym(x11, "XSetErrorHandler")))
             set(onXError);
+#endif
 }
 
 /**
@@ -1540,6 +1552,60 @@ int params(const juce::StringArray& args) {
     return failures == 0 ? 0 : 1;
 }
 
+ * JUCE's PNG and JPEG formats in this build (libpng/libjpeg on Linux, Windows' own codecs in the MinGW build):
+ * a test picture written and read back is the same picture (PNG: every pixel; JPEG: close, it is lossy).
+ */
+int images(const juce::StringArray&) {
+    const int w = 97, h = 61;
+    juce::Image picture(juce::Image::ARGB, w, h, false);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            picture.setPixelAt(x, y, juce::Colour((juce::uint8) (x * 255 / (w - 1)), (juce::uint8) (y * 255 / (h - 1)),
+                                                  (juce::uint8) ((x + y) % 256), (juce::uint8) 255));
+    auto roundTrip = [&](juce::ImageFileFormat& format, double& meanErr, int& maxErr) {
+        juce::MemoryOutputStream out;
+        const bool written = format.writeImageToStream(picture, out);
+        check(written && out.getDataSize() > 0, format.getFormatName() + " written (" + juce::String((int) out.getDataSize()) + " bytes)");
+        juce::MemoryInputStream in(out.getData(), out.getDataSize(), false);
+        check(format.canUnderstand(in), format.getFormatName() + " recognises its own file");
+        juce::Image back = juce::ImageFileFormat::loadFrom(out.getData(), out.getDataSize());
+        check(back.getWidth() == w && back.getHeight() == h, format.getFormatName() + " read back as " + juce::String(back.getWidth())
+                                                                   + "x" + juce::String(back.getHeight()));
+        meanErr = 0;
+        maxErr = 0;
+        if (back.getWidth() != w || back.getHeight() != h) return;
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                const auto a = picture.getPixelAt(x, y), b = back.getPixelAt(x, y);
+                for (int d : {a.getRed() - b.getRed(), a.getGreen() - b.getGreen(), a.getBlue() - b.getBlue(), a.getAlpha() - b.getAlpha()}) {
+                    maxErr = std::max(maxErr, std::abs(d));
+                    meanErr += std::abs(d) / (4.0 * w * h);
+                }
+            }
+    };
+    double mean = 0;
+    int worst = 0;
+    juce::PNGImageFormat png;
+    roundTrip(png, mean, worst);
+    check(worst == 0, "PNG: every pixel read back as written (max difference " + juce::String(worst) + ")");
+    juce::JPEGImageFormat jpeg;
+    jpeg.setQuality(0.95f);
+    roundTrip(jpeg, mean, worst);
+    check(mean < 4.0 && worst < 64, "JPEG: the picture read back close to the one written (mean difference "
+                                        + juce::String(mean, 2) + ", max " + juce::String(worst) + ")");
+    return failures == 0 ? 0 : 1;
+}
+
+#if JUCE_WINDOWS
+/** The modes that signal the server by its pid: under wine that pid is a Linux process Windows cannot reach. */
+int posixOnly(const juce::StringArray& args) {
+    std::cout << "FAIL mode " << args[0] << " signals a Linux process by pid: it is in the Linux build only" << std::endl;
+    return 1;
+}
+int resilience(const juce::StringArray& args) { return posixOnly(args); }
+int autostart(const juce::StringArray& args) { return posixOnly(args); }
+#endif
+
 int main(int argc, char** argv) {
     juce::ScopedJuceInitialiser_GUI juce;  // message manager for the plugin formats, no display needed
     juce::StringArray args;
@@ -1550,8 +1616,8 @@ int main(int argc, char** argv) {
            : mode == "editor" ? editor(args) : mode == "timeline" ? timeline(args)
            : mode == "compare" ? compare(args) : mode == "slots" ? slots(args)
            : mode == "lv2preset" ? lv2preset(args) : mode == "notes" ? notes(args)
-           : mode == "params" ? params(args) : 2;
-    if (rc == 2) std::cout << "usage: LongplayTestHost offline|resilience|capture|loop|embedded|autostart|editor|timeline|compare|notes|params|slots|lv2preset ..." << std::endl;
+           : mode == "params" ? params(args) : mode == "images" ? images(args) : 2;
+    if (rc == 2) std::cout << "usage: LongplayTestHost offline|resilience|capture|loop|embedded|autostart|editor|timeline|compare|notes|params|slots|lv2preset|images ..." << std::endl;
     std::cout << (rc == 0 ? "PASS" : "FAILED") << std::endl;
     return rc;
 }
