@@ -1552,6 +1552,7 @@ int params(const juce::StringArray& args) {
     return failures == 0 ? 0 : 1;
 }
 
+/**
  * JUCE's PNG and JPEG formats in this build (libpng/libjpeg on Linux, Windows' own codecs in the MinGW build):
  * a test picture written and read back is the same picture (PNG: every pixel; JPEG: close, it is lossy).
  */

@@ -2,8 +2,9 @@
 """Makes the T5 encoder golden cases under models/src/test/resources/golden/.
 
 What it makes: case folders in the format of models/src/test/resources/golden/README.md, component "t5_encoder",
-each from a tiny randomly initialised Hugging Face T5EncoderModel run in float32 on CPU (eval mode,
-dropout 0):
+each from a tiny randomly initialised Hugging Face T5EncoderModel on CPU (eval mode, dropout 0), its float32
+weights and inputs stored, its expected output computed in float64 (every explicit float32 cast of the reference
+widened, save the relative-position bucket formula, which stays the reference's float32 arithmetic):
   t5_relu        - ReLU feed-forward as t5-base (d_model 32, d_kv 8, 4 heads, d_ff 64, 2 layers,
                    vocab 100, 32 buckets, max distance 128); model.safetensors holds the full
                    state_dict (shared.weight and its tied copy encoder.embed_tokens.weight).
@@ -19,11 +20,14 @@ Each folder: case.json, config.json (config.to_dict()), model.safetensors (HF ke
 inputs.safetensors (input_ids, attention_mask as float32 [2, N]; row 1 padded with id 0 and mask 0
 at the end), outputs.safetensors (last_hidden_state [2, N, d_model]).
 
-Reference: Hugging Face transformers v4.33.2 (commit 6da93f5580e109fad5f7b523cf2b6e8a5bafb623),
-src/transformers/models/t5/modeling_t5.py, with huggingface_hub v0.16.4 on the path; torch 1.13
-(Debian bookworm's python3-torch).
+Reference: Hugging Face transformers (modeling_t5.py), made with transformers 5.18.0 on torch 2.13 CPU (pip
+wheels: transformers and its dependencies, installed with --no-deps one by one where the index lacks one); the
+weights and inputs are those transformers v4.33.2 (commit 6da93f5580e109fad5f7b523cf2b6e8a5bafb623) on Debian's
+torch 1.13 made, which the older route below still makes.
 
-How to run (nothing here is committed but this script and its output):
+How to run (nothing here is committed but this script and its output): in a torch 2 venv with transformers,
+  PYTHONPATH=tools/golden V/bin/python tools/golden/make_t5_cases.py [output_dir] [case,case]
+or, the older route:
   apt-get install python3-torch python3-numpy python3-packaging python3-filelock python3-requests \
       python3-tqdm python3-yaml python3-regex python3-typing-extensions
   # a checkout of transformers v4.33.2 in $HF and of huggingface_hub v0.16.4 in $HUB
@@ -42,6 +46,8 @@ package metadata transformers still reports safetensors as unavailable, and neit
 by the forward pass, so the T5 math is untouched.
 Safetensors files are written by golden_io.py beside this script (8-byte LE header length, JSON header, raw LE data).
 """
+import contextlib
+import copy
 import json
 import os
 import sys
@@ -71,8 +77,34 @@ except ImportError:
 
 import transformers  # noqa: E402
 from transformers import T5Config, T5EncoderModel  # noqa: E402
+from transformers.models.t5 import modeling_t5  # noqa: E402
 
-from golden_io import save_safetensors  # noqa: E402  (beside this script)
+from golden_io import precision, save_safetensors  # noqa: E402  (beside this script)
+
+_FLOAT32, _TENSOR_FLOAT = torch.float32, torch.Tensor.float
+
+
+@contextlib.contextmanager
+def _true_float32():
+    """Undoes precision(float64)'s widening for a while: the names float32 and .float() mean float32 again."""
+    widened, widened_float = torch.float32, torch.Tensor.float
+    torch.float32, torch.Tensor.float = _FLOAT32, _TENSOR_FLOAT
+    try:
+        yield
+    finally:
+        torch.float32, torch.Tensor.float = widened, widened_float
+
+
+_bucket = modeling_t5.T5Attention._relative_position_bucket
+
+
+def _bucket_as_the_reference(*args, **kwargs):
+    # the reference decides buckets with a float32 log, truncated; the float64 run keeps exactly that arithmetic
+    with _true_float32():
+        return _bucket(*args, **kwargs)
+
+
+modeling_t5.T5Attention._relative_position_bucket = staticmethod(_bucket_as_the_reference)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "models/src/test/resources/golden")
@@ -105,8 +137,16 @@ def make_case(name, cfg_kwargs, seq_len, valid_second_row, seed, tied_copy, desc
     mask = torch.ones(2, seq_len, dtype=torch.long)
     mask[1, valid_second_row:] = 0
     ids[1, valid_second_row:] = config.pad_token_id
+    # expected output: the reference in float64 on the float32 weights (every explicit float32 cast widened, save the
+    # bucket formula's); a float32 run says how much of the tolerance float32 arithmetic alone spends
+    tolerance = {"atol": 1e-4, "rtol": 1e-4}
     with torch.no_grad():
-        hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
+        hidden32 = model(input_ids=ids, attention_mask=mask).last_hidden_state
+        with precision(torch.float64):
+            hidden = copy.deepcopy(model).double()(input_ids=ids, attention_mask=mask).last_hidden_state
+    assert hidden.dtype == torch.float64
+    spent = ((hidden32.double() - hidden).abs().max()
+             / (tolerance["atol"] + tolerance["rtol"] * hidden.abs().max())).item()
 
     d = os.path.join(OUT, name)
     os.makedirs(d, exist_ok=True)
@@ -122,15 +162,17 @@ def make_case(name, cfg_kwargs, seq_len, valid_second_row, seed, tied_copy, desc
         f.write("\n")
     case = {
         "component": "t5_encoder",
-        "tolerance": {"atol": 1e-4, "rtol": 1e-4},
+        "tolerance": tolerance,
         "description": description,
-        "reference": "transformers %s T5EncoderModel, torch %s, float32, CPU, eval" % (
-            transformers.__version__, torch.__version__),
+        "reference": "transformers %s T5EncoderModel, torch %s, CPU, eval; float64 on the float32 weights, the "
+                     "relative-position buckets in the reference's float32" % (transformers.__version__,
+                                                                               torch.__version__),
     }
     with open(os.path.join(d, "case.json"), "w") as f:
         json.dump(case, f, indent=2)
         f.write("\n")
-    print("%s: last_hidden_state %s, max|ref| %.4f" % (name, tuple(hidden.shape), hidden.abs().max().item()))
+    print("%s: last_hidden_state %s, max|ref| %.4f; float32 run spends %.3f of the tolerance"
+          % (name, tuple(hidden.shape), hidden.abs().max().item(), spent))
 
 
 def main():
@@ -154,8 +196,9 @@ def main():
                           "padded positions included. Max distance 12 < 16 reaches the clamped buckets. "
                           "model.safetensors has shared.weight only (no tied encoder.embed_tokens.weight).")
     # 39 buckets (19 a direction, 9 exact) and max distance 49: distance 21 lies exactly on a bucket boundary
-    # (log(21/9) / log(49/9) * 10 = 5); the reference's float32 formula lands on 5.0 and truncates to bucket 14 of a
-    # direction, double arithmetic lands just below and gives 13. The sequence of 24 reaches it in both directions;
+    # (log(21/9) / log(49/9) * 10 = 5); the reference's formula (a float32 log over a double constant) lands on 5.0 and
+    # truncates to bucket 14 of a direction; other orders of the same arithmetic (the float32 quotient's log widened
+    # to double, 4.9999995) land just below and give 13. The sequence of 24 reaches it in both directions;
     # the reference's vectorised and scalar float32 logs agree there.
     make_case("t5_odd_buckets",
               dict(vocab_size=90, d_model=32, d_kv=8, d_ff=64, num_layers=1, num_heads=4,
@@ -165,8 +208,8 @@ def main():
               description="T5EncoderModel (ReLU, one layer) with an odd bucket count (39) and max distance 49 on "
                           "input_ids [2, 24] (no padding); output last_hidden_state [2, 24, 32]. Distance 21 is "
                           "a bucket boundary (log(21/9) / log(49/9) * 10 = 5): the reference's float32 log formula, "
-                          "truncated, puts it in bucket 14 of a direction, double arithmetic in 13, so a runtime that "
-                          "computes the buckets otherwise fails the case.",
+                          "truncated, puts it in bucket 14 of a direction; other orders of the arithmetic land just below 5 "
+                          "and give 13, so a runtime that computes the buckets otherwise fails the case.",
               only=only)
 
 

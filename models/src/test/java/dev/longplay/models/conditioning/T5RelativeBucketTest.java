@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Relative-position buckets at a boundary where the arithmetic decides: 39 buckets, max distance 49, distance 21
  * (log(21/9) / log(49/9) * 10 is exactly 5). The expected buckets are those Hugging Face's
  * T5Attention._relative_position_bucket gives for the golden case t5_odd_buckets (its float32 formula lands on 5.0
- * and truncates to 5); double arithmetic lands just below 5 and would give one bucket less.
+ * and truncates to 5); other orders of the arithmetic (the float32 quotient's log widened to double: 4.9999995)
+ * land just below 5 and would give one bucket less.
  */
 class T5RelativeBucketTest {
 
