@@ -44,7 +44,7 @@ import torch.nn.functional as F
 import torch.utils.checkpoint  # noqa: F401  (the reference calls it without importing it)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from golden_io import precision, save_safetensors  # noqa: E402
+from golden_io import precision, save_safetensors, tiny_sao_config  # noqa: E402
 import reference_stand_ins as stand_ins  # noqa: E402
 
 
@@ -100,27 +100,7 @@ def recorded_noise(randn_like=(), sde=()):
         k_diffusion.sampling.BrownianTreeNoiseSampler = old_tree
 
 
-BASE = {
-    "model_type": "diffusion_cond", "sample_size": 1024, "sample_rate": 44100, "audio_channels": 2,
-    "model": {
-        "pretransform": {"type": "autoencoder", "iterate_batch": True, "config": {
-            "encoder": {"type": "oobleck", "config": {"in_channels": 2, "channels": 4, "c_mults": [1, 2],
-                                                      "strides": [2, 4], "latent_dim": 16, "use_snake": True}},
-            "decoder": {"type": "oobleck", "config": {"out_channels": 2, "channels": 4, "c_mults": [1, 2],
-                                                      "strides": [2, 4], "latent_dim": 8, "use_snake": True,
-                                                      "final_tanh": False}},
-            "bottleneck": {"type": "vae"}, "latent_dim": 8, "downsampling_ratio": 8, "io_channels": 2}},
-        "conditioning": {"configs": [
-            {"id": "prompt", "type": "t5", "config": {"t5_model_name": "t5-base", "max_length": 128}},
-            {"id": "seconds_start", "type": "number", "config": {"min_val": 0, "max_val": 512}},
-            {"id": "seconds_total", "type": "number", "config": {"min_val": 0, "max_val": 512}}],
-            "cond_dim": 64},
-        "diffusion": {"diffusion_objective": "v", "cross_attention_cond_ids": ["prompt", "seconds_start", "seconds_total"],
-                      "global_cond_ids": ["seconds_start", "seconds_total"], "type": "dit",
-                      "config": {"io_channels": 8, "embed_dim": 64, "depth": 2, "num_heads": 2, "cond_token_dim": 64,
-                                 "global_cond_dim": 128, "project_cond_tokens": False,
-                                 "transformer_type": "continuous_transformer", "global_cond_type": "prepend"}},
-        "io_channels": 8}}
+BASE = tiny_sao_config()
 
 
 def configs():
