@@ -39,7 +39,7 @@ final class NewRunFolder {
         }
         long seed = start.recipe().seed();
         if (start.initFrom() != null) {
-            writeFineTune(dir, start.recipe(), start.initFrom());
+            writeFineTune(dir, start.recipe(), start.initFrom(), start.tokenizer());
         } else if (start.autoencoderFrom() != null) {
             ModelFiles source = safetensorsModel(start.autoencoderFrom());
             SyntheticModel.write(dir, withPretransformOf(start.modelConfig(), source.config()),
@@ -53,9 +53,11 @@ final class NewRunFolder {
     /**
      * The config, shipped (averaged) weights, text encoder, tokenizer and sampling defaults of the trained model
      * folder {@code model}; with autoencoder steps in the recipe, the config without its latent scale, which the
-     * diffusion phase then measures again (the latents the diffusion model knew will move).
+     * diffusion phase then measures again (the latents the diffusion model knew will move). A {@code newTokenizer}
+     * (null to keep the model's) replaces the model's, the text encoder's embedding moved onto it.
      */
-    private static void writeFineTune(Path dir, TrainingRecipe recipe, Path model) throws IOException {
+    private static void writeFineTune(Path dir, TrainingRecipe recipe, Path model, byte[] newTokenizer)
+            throws IOException {
         ModelFiles source = safetensorsModel(model);
         Path textEncoder = source.dir().resolve("text_encoder");
         Path tokenizer = source.dir().resolve("tokenizer/tokenizer.json");
@@ -69,10 +71,17 @@ final class NewRunFolder {
         if (recipe.autoencoderSteps() > 0) {
             config = withoutLatentScale(config);
         }
+        byte[] modelTokenizer = Files.readAllBytes(tokenizer);
+        if (newTokenizer != null) {
+            VocabularyTransfer.check(textEncoder.resolve("model.safetensors"), modelTokenizer, newTokenizer);
+        }
         SyntheticModel.write(dir, config, Files.readAllBytes(textEncoder.resolve("config.json")),
-                Files.readAllBytes(tokenizer), recipe.seed(), true);
-        Files.copy(textEncoder.resolve("model.safetensors"), dir.resolve("text_encoder/model.safetensors"),
-                StandardCopyOption.REPLACE_EXISTING);
+                newTokenizer != null ? newTokenizer : modelTokenizer, recipe.seed(), true);
+        Path encoderWeights = dir.resolve("text_encoder/model.safetensors");
+        Files.copy(textEncoder.resolve("model.safetensors"), encoderWeights, StandardCopyOption.REPLACE_EXISTING);
+        if (newTokenizer != null) {
+            VocabularyTransfer.apply(encoderWeights, modelTokenizer, newTokenizer);
+        }
         Path defaults = source.dir().resolve(SamplingDefaults.FILE);
         if (Files.isRegularFile(defaults)) {
             Files.copy(defaults, dir.resolve(defaults.getFileName()));

@@ -17,7 +17,9 @@ import java.nio.file.Path;
  *   <li>{@link #onAutoencoderOf}: as a new model, but only its diffusion model trains, on the frozen trained
  *   autoencoder of {@code autoencoderFrom};</li>
  *   <li>{@link #fineTune}: from the trained model folder {@code initFrom}, its config, weights, text encoder and
- *   tokenizer (so {@code modelConfig}, {@code textEncoderConfig} and {@code tokenizer} are null).</li>
+ *   tokenizer (so {@code modelConfig} and {@code textEncoderConfig} are null), or with {@link #withVocabulary}
+ *   another word-level {@code tokenizer}, its text encoder's embedding moved onto it
+ *   ({@link VocabularyTransfer}).</li>
  * </ul>
  * The run trains on {@code target}'s device, in fp32.
  */
@@ -31,10 +33,9 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
         if (dir == null || recipe == null || target == null) {
             throw new IllegalArgumentException("a new run needs a folder, a recipe and a device");
         }
-        if (initFrom != null && (modelConfig != null || textEncoderConfig != null || tokenizer != null
-                || autoencoderFrom != null)) {
-            throw new IllegalArgumentException("a fine-tune takes its model's own config, autoencoder, text encoder"
-                    + " and tokenizer");
+        if (initFrom != null && (modelConfig != null || textEncoderConfig != null || autoencoderFrom != null)) {
+            throw new IllegalArgumentException("a fine-tune takes its model's own config, autoencoder and text"
+                    + " encoder");
         }
         if (initFrom == null && (modelConfig == null || textEncoderConfig == null || tokenizer == null)) {
             throw new IllegalArgumentException("a new model needs a model config, a text encoder config and a"
@@ -56,12 +57,13 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
         return new TrainingStart(dir, recipe, null, null, null, null, model, ComputeTarget.CPU);
     }
 
-    /** The same start with the built-in tokenizer of {@code vocabulary} (a fine-tune keeps its model's). */
+    /**
+     * The same start with the built-in tokenizer of {@code vocabulary}. A fine-tune keeps its model's text encoder,
+     * its embedding rows following their words onto the new tokenizer.
+     */
     public TrainingStart withVocabulary(PromptVocabulary vocabulary) {
-        if (initFrom != null) {
-            throw new IllegalArgumentException("a fine-tune keeps its model's tokenizer");
-        }
-        return withTextEncoder(textEncoderConfig, resource(vocabulary.tokenizerResource()));
+        return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig,
+                resource(vocabulary.tokenizerResource()), autoencoderFrom, initFrom, target);
     }
 
     /** The same start with another T5 text encoder config and tokenizer. */

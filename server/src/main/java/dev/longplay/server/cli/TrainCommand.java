@@ -92,7 +92,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--vocabulary", paramLabel = "V",
             description = "new runs only: the prompts' wording and tokenizer: v1 (the synthesiser's labels at eight"
                     + " tempos, whole-word tokens; the default) or v2 (every integer tempo 70-180 as digits, every key"
-                    + " spelling, varied word orders); a resumed or --init-from run keeps its model's")
+                    + " spelling, varied word orders); a resumed run keeps its own; with --init-from, the model's text"
+                    + " encoder moves onto the new tokenizer (words both share keep their embedding)")
     String vocabulary;
 
     @Option(names = "--max-minutes", paramLabel = "M",
@@ -172,9 +173,6 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--init-from takes the model's own config and autoencoder: leave out "
                     + (config != null ? "--config" : "--autoencoder-from"));
         }
-        if (initFrom != null && vocabulary != null) {
-            throw new IllegalArgumentException("--init-from keeps its model's tokenizer: leave out --vocabulary");
-        }
         TrainingRecipe.Builder recipe = TrainingRecipe.standard(
                         autoencoderSteps != null ? autoencoderSteps : initFrom != null ? 0 : 2000,
                         diffusionSteps == null ? 4000 : diffusionSteps).toBuilder()
@@ -194,7 +192,8 @@ final class TrainCommand implements Callable<Integer> {
             recipe.fftSizes(fftSizes);
         }
         if (initFrom != null) {
-            return TrainingStart.fineTune(dir, recipe.build(), initFrom).on(target);
+            TrainingStart fineTune = TrainingStart.fineTune(dir, recipe.build(), initFrom).on(target);
+            return vocabulary != null ? fineTune.withVocabulary(PromptVocabulary.parse(vocabulary)) : fineTune;
         }
         TrainingStart start = TrainingStart.newModel(dir, recipe.build(),
                 config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json")).on(target);

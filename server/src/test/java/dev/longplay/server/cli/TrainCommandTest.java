@@ -69,10 +69,6 @@ class TrainCommandTest {
         assertEquals(0, made.code(), made.err());
 
         Path tuned = tmp.resolve("tuned");
-        ScoreCommandTest.Run withVocabulary = ScoreCommandTest.run("train", "--dir", tuned.toString(), "--init-from",
-                source.toString(), "--vocabulary", "v2");
-        assertNotEquals(0, withVocabulary.code());
-        assertTrue(withVocabulary.err().contains("--init-from keeps its model's tokenizer"), withVocabulary.err());
         ScoreCommandTest.Run withConfig = ScoreCommandTest.run("train", "--dir", tuned.toString(), "--init-from",
                 source.toString(), "--config", WordingCommandsTest.MICRO.toString());
         assertNotEquals(0, withConfig.code());
@@ -89,6 +85,28 @@ class TrainCommandTest {
                 "text_encoder/model.safetensors"}) {
             assertEquals(-1L, Files.mismatch(source.resolve(f), tuned.resolve(f)), "the source's " + f);
         }
+    }
+
+    @Test
+    void initFromWithAVocabularyMovesTheModelOntoTheNewTokenizer() throws IOException {
+        Path source = tmp.resolve("source");
+        assertEquals(0, ScoreCommandTest.run("train", "--dir", source.toString(), "--config",
+                WordingCommandsTest.MICRO.toString(), "--autoencoder-steps", "0", "--diffusion-steps", "0").code());
+        Path tuned = tmp.resolve("tuned");
+        ScoreCommandTest.Run run = ScoreCommandTest.run("train", "--dir", tuned.toString(), "--init-from",
+                source.toString(), "--vocabulary", "v2", "--diffusion-steps", "0");
+        assertEquals(0, run.code(), run.err());
+        assertEquals(dev.longplay.models.dataset.PromptVocabulary.V2,
+                dev.longplay.models.dataset.PromptVocabulary.of(tuned));
+        assertEquals(-1L, Files.mismatch(source.resolve("text_encoder/config.json"),
+                tuned.resolve("text_encoder/config.json")));
+        assertNotEquals(-1L, Files.mismatch(source.resolve("text_encoder/model.safetensors"),
+                tuned.resolve("text_encoder/model.safetensors")), "the embedding rows moved with their words");
+        ScoreCommandTest.Run unknown = ScoreCommandTest.run("train", "--dir", tmp.resolve("other").toString(),
+                "--init-from", source.toString(), "--vocabulary", "v9");
+        assertNotEquals(0, unknown.code());
+        assertTrue(unknown.err().contains("v1 or v2"), unknown.err());
+        assertFalse(Files.exists(tmp.resolve("other")), "nothing is written for a refused run");
     }
 
     private static JsonNode progress(Path run) throws IOException {
