@@ -102,6 +102,14 @@ public record AudioAutoencoder(OobleckEncoder encoder, OobleckDecoder decoder, V
         return decodeScaled(latents, new ChunkedDecoder(decoder, chunkFrames)::decode);
     }
 
+    /**
+     * As {@link #decode(NDArray)} in as few windows of at most {@code windowFrames} latent frames (context
+     * included) as cover the clip: bounded memory, one pass where the clip fits.
+     */
+    public NDArray decodeInWindows(NDArray latents, int windowFrames) {
+        return decodeScaled(latents, ChunkedDecoder.ofWindow(decoder, windowFrames)::decode);
+    }
+
     // audio comes back in float32 whatever the decoder computes in
     private NDArray decodeScaled(NDArray latents, UnaryOperator<NDArray> decode) {
         if (scale == 1.0) {

@@ -261,7 +261,7 @@ public final class StableAudioPipeline implements AudioGenerator {
 
             long t3 = System.nanoTime();
             listener.onProgress(Stage.DECODING, 0, 1);
-            NDArray audio = autoencoder.decodeChunked(latents, ChunkedDecoder.DEFAULT_CHUNK_FRAMES);
+            NDArray audio = autoencoder.decodeInWindows(latents, ChunkedDecoder.DEFAULT_WINDOW_FRAMES);
             float[][] samples = LatentCanvas.planar(audio, frames);
             listener.onProgress(Stage.DECODING, 1, 1);
             timings.put("decoding", LatentCanvas.secondsSince(t3));

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -63,6 +65,25 @@ class ChunkedDecoderTest {
             assertEquals(whole.getShape(), chunked.getShape());
             double err = relativeError(chunked, whole);
             assertTrue(err <= 1e-4, "chunked vs whole relative error " + err);
+        }
+    }
+
+    @Test
+    void windowsAreAsFewAsTheBoundAllowsAndStillEqualTheWholeDecode() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray z = latents(m, 300);
+            NDArray whole = ae.decode(z);
+            int context = ae.decoder().receptiveRadiusLatents();
+            // the clip fits one window: the very same single pass
+            assertArrayEquals(whole.toFloatArray(), ae.decodeInWindows(z, 300).toFloatArray(), 0f);
+            // one frame short of fitting: two windows, equal cores, the same audio within rounding
+            NDArray two = ae.decodeInWindows(z, 299);
+            assertEquals(whole.getShape(), two.getShape());
+            assertTrue(relativeError(two, whole) <= 1e-4, "two windows vs whole " + relativeError(two, whole));
+            // many small windows with interior edges on both sides
+            NDArray many = ae.decodeInWindows(z, 2 * context + 40);
+            assertTrue(relativeError(many, whole) <= 1e-4, "small windows vs whole " + relativeError(many, whole));
+            assertThrows(IllegalArgumentException.class, () -> ae.decodeInWindows(z, 2 * context));
         }
     }
 

@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
                 timePart(out, "ditStep", () -> finish(f.apply(x, t)));
                 if (!skipDecode) {
                     AudioAutoencoder ae = p.autoencoder();
-                    timePart(out, "vaeDecode", () -> finish(ae.decodeChunked(x, ChunkedDecoder.DEFAULT_CHUNK_FRAMES)));
+                    timePart(out, "vaeDecode", () -> finish(ae.decodeInWindows(x, ChunkedDecoder.DEFAULT_WINDOW_FRAMES)));
                 }
             }
             if (!skipGeneration) {
