@@ -8,6 +8,7 @@ import dev.longplay.server.audio.FlacWriter;
 import dev.longplay.server.clips.ClipStore;
 import dev.longplay.server.clips.WavWriter;
 import dev.longplay.server.jobs.ClipMetadata;
+import dev.longplay.server.jobs.LoudnessStep;
 import dev.longplay.server.jobs.GenerationRequest;
 import dev.longplay.server.jobs.LoraChoice;
 import dev.longplay.server.jobs.Mode;
@@ -161,8 +162,11 @@ public final class GenerateCommand implements Callable<Integer> {
                 RenderedClip clip = renderer.render(r, bar, () -> false);
                 bar.done();
                 // the model loads once, before the first clip: that clip's metadata carries the load time
-                ClipMetadata meta = ClipMetadata.forCommandLine(r, renderer.id(), clip, i == 0 ? loadMs : 0,
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                // a sidecar's loudness target (a server clip replayed with --from) levels this clip the same way
+                LoudnessStep levelled = LoudnessStep.apply(r, clip, ClipMetadata.forCommandLine(r, renderer.id(), clip,
+                        i == 0 ? loadMs : 0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+                clip = levelled.clip();
+                ClipMetadata meta = levelled.meta();
                 Double score = scorer == null ? null : scorer.score(r.prompt(), clip.audio(), clip.sampleRate());
                 Candidate c = new Candidate(i, r, clip, meta, score, (System.nanoTime() - t0) / 1e9);
                 if (scorer == null) {

@@ -1,7 +1,6 @@
 package dev.longplay.server.jobs;
 
 import dev.longplay.server.clips.RenderedClip;
-import dev.longplay.models.metrics.ClipMeasures;
 import dev.longplay.models.pipeline.Stage;
 import dev.longplay.models.metrics.PromptAudioScorer;
 import dev.longplay.server.clips.ClipStore;
@@ -68,12 +67,9 @@ public final class LocalJobRunner implements JobRunner {
         ClipMetadata meta = ClipMetadata.forJob(job, model, clip, new ClipMetadata.Timings(
                 Duration.between(job.createdAt(), job.startedAt()).toMillis(), TimeUnit.NANOSECONDS.toMillis(t1 - t0),
                 TimeUnit.NANOSECONDS.toMillis(t2 - t1)));
-        if (request.loudness() != null) {
-            double gainDb = request.loudness().gainDb(ClipMeasures.of(clip.audio(), clip.sampleRate()));
-            clip = withGain(clip, gainDb);
-            meta = meta.withLoudnessTarget(Map.of("targetLufs", request.loudness().targetLufs(),
-                    "truePeakCeilingDb", request.loudness().truePeakCeilingDb(), "gainDb", gainDb));
-        }
+        LoudnessStep levelled = LoudnessStep.apply(request, clip, meta);
+        clip = levelled.clip();
+        meta = levelled.meta();
         if (scorer != null && request.prompt() != null && !request.prompt().isBlank()) {
             meta = meta.withScores(score(request.prompt(), clip));
         }
@@ -94,19 +90,6 @@ public final class LocalJobRunner implements JobRunner {
             LOG.warn("scoring with {} failed: {}", scorer.name(), e.toString());
         }
         return scores;
-    }
-
-    /** The clip scaled by {@code db}: one gain for the whole clip (a loudness target's). */
-    static RenderedClip withGain(RenderedClip clip, double db) {
-        float g = (float) Math.pow(10, db / 20);
-        float[][] out = new float[clip.channels()][];
-        for (int c = 0; c < out.length; c++) {
-            out[c] = clip.audio()[c].clone();
-            for (int i = 0; i < out[c].length; i++) {
-                out[c][i] *= g;
-            }
-        }
-        return new RenderedClip(out, clip.sampleRate(), clip.seed(), clip.metadata());
     }
 
     @Override
