@@ -6,15 +6,11 @@ import dev.longplay.models.pipeline.TrainedModel;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.audio.WavReader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,30 +27,15 @@ class LongFormServerTest {
 
     static final Duration WAIT = Duration.ofSeconds(300);
 
-    @TempDir
-    static Path root;
-    static DefaultModelServer server;
-    static TestServer s;
-    static InetSocketAddress osc;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = DefaultModelServer.start(root);
-        s = server.http();
-        osc = server.osc();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final DefaultModelServer.PerClass SERVER = new DefaultModelServer.PerClass();
 
     @Test
     void eightSecondsOverHttpAreMadeInFiveWindowsThatProgressReports() throws Exception {
-        HttpResponse<String> posted = s.postJob("{\"prompt\":\"warm analog pad\",\"seconds\":8,\"steps\":3,\"seed\":4}");
+        HttpResponse<String> posted = SERVER.http().postJob("{\"prompt\":\"warm analog pad\",\"seconds\":8,\"steps\":3,\"seed\":4}");
         assertEquals(202, posted.statusCode(), posted.body());
         String id = TestServer.json(posted).get("id").asText();
-        List<JsonNode> data = s.jobEvents(id);
+        List<JsonNode> data = SERVER.http().jobEvents(id);
         assertEquals("succeeded", data.get(data.size() - 1).get("type").asText(), data.toString());
         List<JsonNode> windows = data.stream().filter(d -> "window".equals(d.path("stage").asText())).toList();
         assertTrue(windows.size() >= 2, "windows are reported: " + data);
@@ -67,19 +48,19 @@ class LongFormServerTest {
         assertTrue(data.stream().anyMatch(d -> "sampling".equals(d.path("stage").asText()) && d.get("total").asInt() == 15),
                 "sampling counts the steps of all five windows: " + data);
 
-        HttpResponse<byte[]> wav = s.http.send(s.request("/v1/clips/" + id).GET().build(),
+        HttpResponse<byte[]> wav = SERVER.http().http.send(SERVER.http().request("/v1/clips/" + id).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         WavReader.Audio a = WavReader.decode(ByteBuffer.wrap(wav.body()), id);
         assertEquals(8000, a.sampleRate());
         assertEquals(8 * 8000, a.frames());
-        JsonNode meta = TestServer.json(s.get("/v1/clips/" + id + "/meta"));
+        JsonNode meta = TestServer.json(SERVER.http().get("/v1/clips/" + id + "/meta"));
         assertEquals(TrainedModel.ID, meta.get("model").asText(), meta.toString());
         assertEquals(5, meta.at("/renderer/longForm/windows").asInt(), meta.toString());
     }
 
     @Test
     void theOscExamplesRequestGetsAnEightSecondClipWithWindowProgress() throws Exception {
-        try (OscTestClient c = new OscTestClient(osc, WAIT)) {
+        try (OscTestClient c = new OscTestClient(SERVER.osc(), WAIT)) {
             c.send.send("/gen/text", 7, "warm analog pad", 8.0f, "seed", 42, "steps", 3);
             List<OSCMessage> progress = new ArrayList<>();
             OSCMessage done = c.replies.await(m -> {

@@ -6,14 +6,10 @@ import dev.longplay.models.pipeline.Stage;
 import dev.longplay.osc.OscDocs;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,38 +29,23 @@ class ProgressStagesServerTest {
     static final Duration WAIT = Duration.ofSeconds(300);
     static final List<String> WORDS = Arrays.stream(Stage.values()).map(Stage::wire).toList();
 
-    @TempDir
-    static Path root;
-    static DefaultModelServer server;
-    static TestServer s;
-    static InetSocketAddress osc;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = DefaultModelServer.start(root);
-        s = server.http();
-        osc = server.osc();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final DefaultModelServer.PerClass SERVER = new DefaultModelServer.PerClass();
 
     // With the one worker busy, the job under test waits in the queue until its listener is subscribed, so none of its
     // progress can pass before the test listens.
     private static void occupyTheWorker() throws Exception {
-        HttpResponse<String> posted = s.postJob("{\"prompt\":\"long drone\",\"seconds\":2,\"steps\":8,\"seed\":1}");
+        HttpResponse<String> posted = SERVER.http().postJob("{\"prompt\":\"long drone\",\"seconds\":2,\"steps\":8,\"seed\":1}");
         assertEquals(202, posted.statusCode(), posted.body());
     }
 
     @Test
     void sseProgressSaysConditioningBeforeSampling() throws Exception {
         occupyTheWorker();
-        HttpResponse<String> posted = s.postJob("{\"prompt\":\"soft pluck\",\"seconds\":1,\"steps\":2,\"seed\":3}");
+        HttpResponse<String> posted = SERVER.http().postJob("{\"prompt\":\"soft pluck\",\"seconds\":1,\"steps\":2,\"seed\":3}");
         assertEquals(202, posted.statusCode(), posted.body());
         String id = TestServer.json(posted).get("id").asText();
-        List<JsonNode> data = s.jobEvents(id);
+        List<JsonNode> data = SERVER.http().jobEvents(id);
         assertEquals("succeeded", data.get(data.size() - 1).get("type").asText(), data.toString());
         List<String> stages = data.stream().filter(d -> "progress".equals(d.path("type").asText()))
                 .map(d -> d.get("stage").asText()).toList();
@@ -73,7 +54,7 @@ class ProgressStagesServerTest {
 
     @Test
     void oscProgressSaysConditioningBeforeSampling() throws Exception {
-        try (OscTestClient c = new OscTestClient(osc, WAIT)) {
+        try (OscTestClient c = new OscTestClient(SERVER.osc(), WAIT)) {
             occupyTheWorker();
             c.send.send("/gen/text", 9, "soft pluck", 1.0f, "seed", 3, "steps", 2);
             List<OSCMessage> progress = new ArrayList<>();
@@ -99,7 +80,7 @@ class ProgressStagesServerTest {
 
     @Test
     void theApiDescriptionsListExactlyTheStageWords() throws Exception {
-        JsonNode api = TestServer.json(s.get("/v1/openapi.json"));
+        JsonNode api = TestServer.json(SERVER.http().get("/v1/openapi.json"));
         for (String schema : List.of("/components/schemas/JobEvent/properties/stage/enum",
                 "/components/schemas/Job/properties/progress/properties/stage/enum")) {
             List<String> listed = new ArrayList<>();

@@ -5,15 +5,11 @@ import com.illposed.osc.OSCMessage;
 import dev.longplay.server.OscTestClient;
 import dev.longplay.server.TestServer;
 import dev.longplay.server.audio.WavReader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -29,35 +25,20 @@ class SamplerAliasesServerTest {
 
     static final Duration WAIT = Duration.ofSeconds(300);
 
-    @TempDir
-    static Path root;
-    static DefaultModelServer server;
-    static TestServer s;
-    static InetSocketAddress osc;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = DefaultModelServer.start(root);
-        s = server.http();
-        osc = server.osc();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final DefaultModelServer.PerClass SERVER = new DefaultModelServer.PerClass();
 
     private static JsonNode job(String sampler) throws Exception {
-        HttpResponse<String> posted = s.postJob("{\"prompt\":\"soft pluck\",\"seconds\":0.5,\"steps\":3,\"seed\":8,"
+        HttpResponse<String> posted = SERVER.http().postJob("{\"prompt\":\"soft pluck\",\"seconds\":0.5,\"steps\":3,\"seed\":8,"
                 + "\"sampler\":\"" + sampler + "\"}");
         assertEquals(202, posted.statusCode(), posted.body());
-        return s.awaitJob(TestServer.json(posted).get("id").asText(), WAIT);
+        return SERVER.http().awaitJob(TestServer.json(posted).get("id").asText(), WAIT);
     }
 
     private static float[] clip(JsonNode job) throws Exception {
         assertEquals("succeeded", job.get("state").asText(), job.toString());
         String id = job.get("id").asText();
-        HttpResponse<byte[]> wav = s.http.send(s.request("/v1/clips/" + id).GET().build(),
+        HttpResponse<byte[]> wav = SERVER.http().http.send(SERVER.http().request("/v1/clips/" + id).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         return WavReader.decode(ByteBuffer.wrap(wav.body()), id).samples()[0];
     }
@@ -73,7 +54,7 @@ class SamplerAliasesServerTest {
 
     @Test
     void overOscEulerIsStillAcceptedAndAnotherKindIsRefused() throws Exception {
-        try (OscTestClient c = new OscTestClient(osc, WAIT)) {
+        try (OscTestClient c = new OscTestClient(SERVER.osc(), WAIT)) {
             c.send.send("/gen/text", 21, "soft pluck", 0.5f, "seed", 8, "steps", 3, "sampler", "euler");
             OSCMessage done = c.reply("/gen/text", 21);
             assertEquals("/done", done.getAddress(), done.getArguments().toString());
