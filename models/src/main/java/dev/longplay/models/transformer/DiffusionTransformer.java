@@ -83,9 +83,10 @@ public final class DiffusionTransformer {
 
     /**
      * Runs the blocks' linear layers through libtorch's dynamically quantised int8 kernels from now on (weights
-     * quantised and packed here, once; activations per call): see {@link FusedDitStack}. Throws
-     * {@link IllegalStateException} when the blocks cannot run that way (weights not float32, not on the CPU, or a
-     * libtorch without the quantised ops), saying why.
+     * quantised and packed here, once; activations per call): see {@link FusedDitStack}. The blocks' float32 linear
+     * weights are released once packed, so the int8 blocks are the only path from then on (whatever
+     * {@code -Dlongplay.dit} says). Throws {@link IllegalStateException} when the blocks cannot run that way (weights
+     * not float32, not on the CPU, or a libtorch without the quantised ops), saying why.
      */
     public void quantizeLinears() {
         if (!fuseBlocks(true)) {
@@ -99,7 +100,7 @@ public final class DiffusionTransformer {
      */
     public String blocksPath() {
         FusedDitStack f = fused;
-        if (!FusedDitStack.selected()) {
+        if (!FusedDitStack.selected() && (f == null || !f.int8())) {
             return "ops (-D" + FusedDitStack.MODE_PROPERTY + "=ops)";
         }
         return f == null ? "ops (" + fusedMissing + ")" : f.int8() ? "fused int8" : "fused";
@@ -107,6 +108,10 @@ public final class DiffusionTransformer {
 
     /** The blocks run one DJL op at a time from now on (the path the fused stack is checked against). */
     void runBlocksOpByOp() {
+        if (fused != null && fused.int8()) {
+            throw new IllegalStateException("an int8 DiT has released its float32 linear weights: load it again to"
+                    + " run op by op");
+        }
         fused = null;
         fusedMissing = "op by op requested";
     }
@@ -130,11 +135,18 @@ public final class DiffusionTransformer {
         }
     }
 
-    // the fused stack for this call, or null: op by op when not selected, or while training (autograd)
+    // the fused stack for this call, or null: op by op when not selected, or while training (autograd); int8 always
     private FusedDitStack fusedForCall() {
         FusedDitStack f = fused;
-        return f != null && FusedDitStack.selected() && (f.int8() || !FusedDitStack.training(transformer.layers()))
-                ? f : null;
+        if (f != null && f.int8()) {
+            return f;
+        }
+        return f != null && FusedDitStack.selected() && !FusedDitStack.training(transformer.layers()) ? f : null;
+    }
+
+    /** The block stack (tests look at its weights). */
+    ContinuousTransformer transformer() {
+        return transformer;
     }
 
     public DitConfig config() {

@@ -119,6 +119,9 @@ final class FusedDitStack {
                 packed = module.call("pack", plain);
             }
             owner.attachInternal("fused-dit-packed-" + System.identityHashCode(packed), packed);
+            // the packed layers hold int8 weights (and their own reference to each bias): the float32 weights are
+            // three quarters of the DiT's memory and nothing reads them again, so they go now
+            lin.forEach(NDArray::close);
         }
         return new FusedDitStack(module, weights, packed, crossWeights, config.adaLN(), layout.hasCross(), int8);
     }

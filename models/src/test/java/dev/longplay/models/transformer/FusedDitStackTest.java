@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,6 +86,12 @@ class FusedDitStackTest {
             DiffusionTransformer int8 = load(gc, file, m);
             int8.quantizeLinears();
             assertEquals("fused int8", int8.blocksPath());
+            // the float32 linear weights are gone once packed (the norms and cross-attention keys stay)
+            var block = int8.transformer().layers().get(0);
+            assertTrue(block.selfAttn().toQkv().weight().isReleased(), "float32 qkv weight kept");
+            assertTrue(block.ff().out().weight().isReleased(), "float32 feed-forward weight kept");
+            assertFalse(block.preNorm().gain().isReleased());
+            assertThrows(IllegalStateException.class, int8::runBlocksOpByOp);
             NDArray a = step(gc, int8, file, in, m);
             NDArray b = step(gc, fp32, file, in, m);
             double rel = relative(a, b);
