@@ -14,6 +14,7 @@ import dev.longplay.models.conditioning.ConditionerOutput;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.conditioning.ConditioningAssembler;
 import dev.longplay.models.conditioning.NumberConditioner;
+import dev.longplay.models.conditioning.PromptTempo;
 import dev.longplay.models.conditioning.T5Conditioner;
 import dev.longplay.models.config.ConditioningConfig;
 import dev.longplay.models.config.ModelConfig;
@@ -300,20 +301,27 @@ public final class StableAudioPipeline implements AudioGenerator {
         return condition(List.of(prompt == null ? "" : prompt), secondsStart, secondsTotal, gen);
     }
 
-    /** The conditioning of a batch of prompts that share a start and a total length, in {@code gen}. */
+    /**
+     * The conditioning of a batch of prompts that share a start and a total length, in {@code gen}. A
+     * {@value PromptTempo#CONDITIONER_ID} number conditioner gets each prompt's own tempo ({@link PromptTempo}).
+     */
     public Conditioning condition(List<String> prompts, double secondsStart, double secondsTotal, NDManager gen) {
         Map<String, ConditionerOutput> outputs = new LinkedHashMap<>();
         for (Conditioner c : conditioners.values()) {
-            Object value = switch (c.id()) {
-                case "seconds_start" -> secondsStart;
-                case "seconds_total" -> secondsTotal;
-                default -> c instanceof NumberConditioner ? null : "";
-            };
-            if (value == null) {
-                throw new IllegalArgumentException("the model conditions on '" + c.id() + "', which Longplay cannot supply");
+            List<?> values;
+            if (!(c instanceof NumberConditioner)) {
+                values = prompts;
+            } else if (c.id().equals(PromptTempo.CONDITIONER_ID)) {
+                values = prompts.stream().map(PromptTempo::of).toList();
+            } else {
+                Double value = switch (c.id()) {
+                    case "seconds_start" -> secondsStart;
+                    case "seconds_total" -> secondsTotal;
+                    default -> throw new IllegalArgumentException("the model conditions on '" + c.id()
+                            + "', which Longplay cannot supply");
+                };
+                values = java.util.Collections.nCopies(prompts.size(), value);
             }
-            List<?> values = c instanceof NumberConditioner
-                    ? java.util.Collections.nCopies(prompts.size(), value) : prompts;
             outputs.put(c.id(), c.encode(values, gen));
         }
         return assembler.assemble(outputs);

@@ -39,25 +39,30 @@ final class NewRunFolder {
         }
         long seed = start.recipe().seed();
         if (start.initFrom() != null) {
-            writeFineTune(dir, start.recipe(), start.initFrom(), start.tokenizer());
+            writeFineTune(dir, start.recipe(), start.initFrom(), start.tokenizer(), start.tempoConditioner());
         } else if (start.autoencoderFrom() != null) {
             ModelFiles source = safetensorsModel(start.autoencoderFrom());
-            SyntheticModel.write(dir, withPretransformOf(start.modelConfig(), source.config()),
+            SyntheticModel.write(dir, withPretransformOf(modelConfig(start), source.config()),
                     start.textEncoderConfig(), start.tokenizer(), seed, true);
-            copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), AUTOENCODER_PREFIX);
+            copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), AUTOENCODER_PREFIX, null);
         } else {
-            SyntheticModel.write(dir, start.modelConfig(), start.textEncoderConfig(), start.tokenizer(), seed, true);
+            SyntheticModel.write(dir, modelConfig(start), start.textEncoderConfig(), start.tokenizer(), seed, true);
         }
+    }
+
+    private static byte[] modelConfig(TrainingStart start) throws IOException {
+        return start.tempoConditioner() ? TempoConditionerConfig.addTo(start.modelConfig()) : start.modelConfig();
     }
 
     /**
      * The config, shipped (averaged) weights, text encoder, tokenizer and sampling defaults of the trained model
      * folder {@code model}; with autoencoder steps in the recipe, the config without its latent scale, which the
      * diffusion phase then measures again (the latents the diffusion model knew will move). A {@code newTokenizer}
-     * (null to keep the model's) replaces the model's, the text encoder's embedding moved onto it.
+     * (null to keep the model's) replaces the model's, the text encoder's embedding moved onto it. With
+     * {@code addTempo}, the config gains a tempo conditioner whose weights start at random.
      */
-    private static void writeFineTune(Path dir, TrainingRecipe recipe, Path model, byte[] newTokenizer)
-            throws IOException {
+    private static void writeFineTune(Path dir, TrainingRecipe recipe, Path model, byte[] newTokenizer,
+                                      boolean addTempo) throws IOException {
         ModelFiles source = safetensorsModel(model);
         Path textEncoder = source.dir().resolve("text_encoder");
         Path tokenizer = source.dir().resolve("tokenizer/tokenizer.json");
@@ -70,6 +75,9 @@ final class NewRunFolder {
         byte[] config = Files.readAllBytes(source.config());
         if (recipe.autoencoderSteps() > 0) {
             config = withoutLatentScale(config);
+        }
+        if (addTempo) {
+            config = TempoConditionerConfig.addTo(config);
         }
         byte[] modelTokenizer = Files.readAllBytes(tokenizer);
         if (newTokenizer != null) {
@@ -86,7 +94,8 @@ final class NewRunFolder {
         if (Files.isRegularFile(defaults)) {
             Files.copy(defaults, dir.resolve(defaults.getFileName()));
         }
-        copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), "");
+        copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), "",
+                addTempo ? TempoConditionerConfig.CHECKPOINT_PREFIX : null);
     }
 
     // a trained model folder whose weights are model.safetensors, the only format a run copies tensors from
@@ -136,13 +145,20 @@ final class NewRunFolder {
         return ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
-    // rewrites target with every tensor under prefix taken from source (same keys and shapes required)
-    private static void copyTensors(Path source, Path target, String prefix) throws IOException {
+    // rewrites target with every tensor under prefix taken from source (same keys and shapes required), except those
+    // under added (a part the source does not have, which keeps target's fresh weights; null: none)
+    private static void copyTensors(Path source, Path target, String prefix, String added) throws IOException {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         try (SafetensorsFile from = SafetensorsFile.open(source); SafetensorsFile to = SafetensorsFile.open(target);
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             for (String k : to.keys()) {
                 shapes.put(k, to.shape(k));
+                if (added != null && k.startsWith(added)) {
+                    if (from.contains(k)) {
+                        throw new CheckpointException(source + " already has " + k);
+                    }
+                    continue;
+                }
                 if (k.startsWith(prefix) && (!from.contains(k) || !Arrays.equals(from.shape(k), to.shape(k)))) {
                     throw new CheckpointException(source + ": tensor " + k
                             + " is missing or has another shape than its config gives");
@@ -150,7 +166,8 @@ final class NewRunFolder {
             }
             Path merged = target.resolveSibling(target.getFileName() + ".merged");
             SafetensorsWriter.write(merged, shapes, k -> {
-                try (NDArray a = (k.startsWith(prefix) ? from : to).load(m, k, DataType.FLOAT32)) {
+                boolean copied = k.startsWith(prefix) && (added == null || !k.startsWith(added));
+                try (NDArray a = (copied ? from : to).load(m, k, DataType.FLOAT32)) {
                     return a.toFloatArray();
                 }
             });

@@ -21,10 +21,12 @@ import java.nio.file.Path;
  *   another word-level {@code tokenizer}, its text encoder's embedding moved onto it
  *   ({@link VocabularyTransfer}).</li>
  * </ul>
- * The run trains on {@code target}'s device, in fp32.
+ * With {@code tempoConditioner} the model also conditions on each prompt's tempo as a number
+ * ({@link #withTempoConditioner}). The run trains on {@code target}'s device, in fp32.
  */
 public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig, byte[] textEncoderConfig,
-                            byte[] tokenizer, Path autoencoderFrom, Path initFrom, ComputeTarget target) {
+                            byte[] tokenizer, Path autoencoderFrom, Path initFrom, boolean tempoConditioner,
+                            ComputeTarget target) {
 
     private static final String RESOURCES = "/dev/longplay/models/";
     private static final String TEXT_ENCODER_CONFIG = "tiny/text_encoder_config.json";
@@ -46,7 +48,7 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
     /** A new model from random weights for {@code modelConfig}, with the built-in T5 and v1 tokenizer, on the CPU. */
     public static TrainingStart newModel(Path dir, TrainingRecipe recipe, byte[] modelConfig) {
         return new TrainingStart(dir, recipe, modelConfig, resource(TEXT_ENCODER_CONFIG),
-                resource(PromptVocabulary.V1.tokenizerResource()), null, null, ComputeTarget.CPU);
+                resource(PromptVocabulary.V1.tokenizerResource()), null, null, false, ComputeTarget.CPU);
     }
 
     /**
@@ -54,7 +56,7 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
      * option does).
      */
     public static TrainingStart fineTune(Path dir, TrainingRecipe recipe, Path model) {
-        return new TrainingStart(dir, recipe, null, null, null, null, model, ComputeTarget.CPU);
+        return new TrainingStart(dir, recipe, null, null, null, null, model, false, ComputeTarget.CPU);
     }
 
     /**
@@ -63,12 +65,13 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
      */
     public TrainingStart withVocabulary(PromptVocabulary vocabulary) {
         return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig,
-                resource(vocabulary.tokenizerResource()), autoencoderFrom, initFrom, target);
+                resource(vocabulary.tokenizerResource()), autoencoderFrom, initFrom, tempoConditioner, target);
     }
 
     /** The same start with another T5 text encoder config and tokenizer. */
     public TrainingStart withTextEncoder(byte[] config, byte[] tokenizerJson) {
-        return new TrainingStart(dir, recipe, modelConfig, config, tokenizerJson, autoencoderFrom, initFrom, target);
+        return new TrainingStart(dir, recipe, modelConfig, config, tokenizerJson, autoencoderFrom, initFrom,
+                tempoConditioner, target);
     }
 
     /**
@@ -76,13 +79,23 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
      * (as the reference's pretrained-pretransform option does).
      */
     public TrainingStart onAutoencoderOf(Path model) {
-        return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, model, initFrom, target);
+        return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, model, initFrom,
+                tempoConditioner, target);
+    }
+
+    /**
+     * The same start with a tempo number conditioner added to the model ({@link TempoConditionerConfig}); a
+     * fine-tune keeps every other weight of its model and starts the new conditioner at random.
+     */
+    public TrainingStart withTempoConditioner() {
+        return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, autoencoderFrom, initFrom,
+                true, target);
     }
 
     /** The same start on {@code device}. */
     public TrainingStart on(ComputeTarget device) {
         return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, autoencoderFrom, initFrom,
-                device);
+                tempoConditioner, device);
     }
 
     private static byte[] resource(String path) {

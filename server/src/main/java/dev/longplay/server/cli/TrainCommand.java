@@ -96,6 +96,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " encoder moves onto the new tokenizer (words both share keep their embedding)")
     String vocabulary;
 
+    @Option(names = "--tempo-conditioner",
+            description = "new runs only: the model also conditions on the tempo each prompt names, as a number (a"
+                    + " 'bpm' number conditioner beside the prompt's tokens); with --init-from, the model's weights are"
+                    + " kept and the new conditioner starts at random")
+    boolean tempoConditioner;
+
     @Option(names = "--max-minutes", paramLabel = "M",
             description = "stop at the first checkpoint after M minutes (the run stays resumable)")
     Double maxMinutes;
@@ -111,6 +117,10 @@ final class TrainCommand implements Callable<Integer> {
             if (vocabulary != null) {
                 throw new IllegalArgumentException("--vocabulary starts a new run, but " + dir + " already holds one"
                         + " (it keeps the wording of its tokenizer)");
+            }
+            if (tempoConditioner) {
+                throw new IllegalArgumentException("--tempo-conditioner starts a new run, but " + dir
+                        + " already holds one");
             }
             if (autoencoderFrom != null || initFrom != null) {
                 throw new IllegalArgumentException((initFrom != null ? "--init-from" : "--autoencoder-from")
@@ -193,12 +203,18 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (initFrom != null) {
             TrainingStart fineTune = TrainingStart.fineTune(dir, recipe.build(), initFrom).on(target);
-            return vocabulary != null ? fineTune.withVocabulary(PromptVocabulary.parse(vocabulary)) : fineTune;
+            if (vocabulary != null) {
+                fineTune = fineTune.withVocabulary(PromptVocabulary.parse(vocabulary));
+            }
+            return tempoConditioner ? fineTune.withTempoConditioner() : fineTune;
         }
         TrainingStart start = TrainingStart.newModel(dir, recipe.build(),
                 config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json")).on(target);
         if (vocabulary != null) {
             start = start.withVocabulary(PromptVocabulary.parse(vocabulary));
+        }
+        if (tempoConditioner) {
+            start = start.withTempoConditioner();
         }
         return autoencoderFrom != null ? start.onAutoencoderOf(autoencoderFrom) : start;
     }

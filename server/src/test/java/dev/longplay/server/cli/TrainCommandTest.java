@@ -102,6 +102,15 @@ class TrainCommandTest {
                 tuned.resolve("text_encoder/config.json")));
         assertNotEquals(-1L, Files.mismatch(source.resolve("text_encoder/model.safetensors"),
                 tuned.resolve("text_encoder/model.safetensors")), "the embedding rows moved with their words");
+        Path timed = tmp.resolve("timed");
+        ScoreCommandTest.Run withTempo = ScoreCommandTest.run("train", "--dir", timed.toString(), "--init-from",
+                source.toString(), "--vocabulary", "v2", "--tempo-conditioner", "--diffusion-steps", "0");
+        assertEquals(0, withTempo.code(), withTempo.err());
+        assertTrue(Files.readString(timed.resolve("model_config.json")).contains("\"bpm\""),
+                "the model conditions on the tempo");
+        ScoreCommandTest.Run again = ScoreCommandTest.run("train", "--dir", timed.toString(), "--tempo-conditioner");
+        assertNotEquals(0, again.code());
+        assertTrue(again.err().contains("--tempo-conditioner starts a new run"), again.err());
         ScoreCommandTest.Run unknown = ScoreCommandTest.run("train", "--dir", tmp.resolve("other").toString(),
                 "--init-from", source.toString(), "--vocabulary", "v9");
         assertNotEquals(0, unknown.code());
