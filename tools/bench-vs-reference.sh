@@ -20,7 +20,7 @@
 #                  too, so a second call adds rounds to the first's table (--rounds 0: only print the table)
 #
 # Parts: DiT step (one network evaluation as the sampler calls it; no CFG for SAO small), VAE decode of the clip's
-# latent (Longplay: its chunked decode; the reference: its unchunked one), and a whole generation of --steps steps
+# latent (Longplay: its windowed decode, one pass where the clip fits a window; the reference: its unchunked one), and a whole generation of --steps steps
 # (Longplay: the prompt through its T5 + sampling + decode; the reference: generate_diffusion_cond with random
 # conditioning tensors, no T5). Longplay's DiT step and generation also run with --precision int8.
 set -euo pipefail

@@ -119,8 +119,8 @@ final class FusedDitStack {
                 packed = module.call("pack", plain);
             }
             owner.attachInternal("fused-dit-packed-" + System.identityHashCode(packed), packed);
-            // the packed layers hold int8 weights (and their own reference to each bias): the float32 weights are
-            // three quarters of the DiT's memory and nothing reads them again, so they go now
+            // the packed layers hold int8 weights and their own copy of each bias: the float32 weights are three
+            // quarters of the DiT's memory and nothing reads them again, so they go now
             lin.forEach(NDArray::close);
         }
         return new FusedDitStack(module, weights, packed, crossWeights, config.adaLN(), layout.hasCross(), int8);
@@ -451,7 +451,11 @@ final class FusedDitStack {
             s.line(2, "scale = torch.to(torch.div(torch.clamp_min(torch.amax(torch.abs(wt), [1]), 1e-08), 127.0), 7)");
             s.line(2, "zero = torch.zeros([torch.size(wt, 0)], dtype=4)");
             s.line(2, "q = torch.quantize_per_channel(wt, scale, zero, 0, 12)");
-            s.line(2, "return ops.quantized.linear_prepack(q, bias)");
+            // the packed layer keeps the bias it is given: a copy, since the caller's may be a view of Java memory
+            // that is freed once its array is closed
+            s.line(2, "if bias is not None:");
+            s.line(3, "return ops.quantized.linear_prepack(q, torch.clone(bias))");
+            s.line(2, "return ops.quantized.linear_prepack(q, None)");
         }
         return s.toString();
     }
