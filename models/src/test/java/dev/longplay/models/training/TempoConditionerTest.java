@@ -36,10 +36,7 @@ class TempoConditionerTest {
 
     @Test
     void aFineTuneAddsATempoTokenAndKeepsEveryOtherWeight() throws IOException {
-        Path source = tmp.resolve("source");
-        try (Trainer t = TrainerTest.start(source, TrainerTest.recipe(0, 1))) {
-            t.run((phase, step, total, loss, lr) -> { });
-        }
+        Path source = TrainerTest.trainedMicroModel(tmp.resolve("source"));
         Path tuned = tmp.resolve("tuned");
         Map<String, float[]> before;
         try (Trainer t = Trainer.start(TrainingStart.fineTune(tuned, TrainerTest.recipe(0, 2), source)

@@ -49,6 +49,14 @@ class TrainerTest {
     }
 
     /** A new run of the micro model (also used by the other training tests). */
+    /** A micro model with one diffusion step trained (its latent scale measured) in {@code dir}: a fine-tune's source. */
+    static Path trainedMicroModel(Path dir) throws IOException {
+        try (Trainer t = start(dir, recipe(0, 1))) {
+            t.run((phase, step, total, loss, lr) -> { });
+        }
+        return dir;
+    }
+
     static Trainer start(Path dir, TrainingRecipe r) throws IOException {
         return Trainer.start(TrainingStart.newModel(dir, r, resource("/training/micro_model_config.json")));
     }
