@@ -97,11 +97,6 @@ public record AudioAutoencoder(OobleckEncoder encoder, OobleckDecoder decoder, V
         return decodeScaled(latents, decoder::forward);
     }
 
-    /** As {@link #decode(NDArray)} in overlapping chunks of {@code chunkFrames} latent frames: bounded memory. */
-    public NDArray decodeChunked(NDArray latents, int chunkFrames) {
-        return decodeScaled(latents, new ChunkedDecoder(decoder, chunkFrames)::decode);
-    }
-
     /**
      * As {@link #decode(NDArray)} in as few windows of at most {@code windowFrames} latent frames (context
      * included) as cover the clip: bounded memory, one pass where the clip fits.

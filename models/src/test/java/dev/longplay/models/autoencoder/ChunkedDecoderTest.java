@@ -60,8 +60,8 @@ class ChunkedDecoderTest {
             NDArray z = latents(m, 300);
             NDArray whole = ae.decode(z);
             assertEquals(new Shape(1, 2, 300L * ae.downsamplingRatio()), whole.getShape());
-            // 64-frame cores: 5 windows, the last one partial, with interior edges on both sides
-            NDArray chunked = ae.decodeChunked(z, 64);
+            // windows with 64-frame cores: 5 of them (equal cores of 60), with interior edges on both sides
+            NDArray chunked = ae.decodeInWindows(z, 64 + 2 * ae.decoder().receptiveRadiusLatents());
             assertEquals(whole.getShape(), chunked.getShape());
             double err = relativeError(chunked, whole);
             assertTrue(err <= 1e-4, "chunked vs whole relative error " + err);
