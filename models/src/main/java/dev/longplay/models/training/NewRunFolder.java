@@ -48,6 +48,9 @@ final class NewRunFolder {
         } else {
             SyntheticModel.write(dir, modelConfig(start), start.textEncoderConfig(), start.tokenizer(), seed, true);
         }
+        if (start.tempoConditioner()) {
+            TempoConditionerConfig.spreadFrequenciesIn(dir.resolve("model.safetensors"));
+        }
     }
 
     private static byte[] modelConfig(TrainingStart start) throws IOException {

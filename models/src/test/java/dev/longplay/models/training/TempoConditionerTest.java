@@ -51,6 +51,9 @@ class TempoConditionerTest {
                 .toList();
         assertFalse(added.isEmpty(), "the tempo conditioner has weights");
         assertEquals(shipped.size() + added.size(), before.size(), "and nothing else is new");
+        float[] frequencies = before.get(TempoConditionerConfig.FREQUENCIES_KEY);
+        assertArrayEquals(TempoConditionerConfig.spreadFrequencies(frequencies.length), frequencies, 0f);
+        assertEquals(TempoConditionerConfig.HIGHEST_CYCLES, frequencies[frequencies.length - 1], 1e-4);
 
         JsonNode model = ModelConfig.JSON.readTree(tuned.resolve("model_config.json").toFile()).path("model");
         assertTrue(model.path("diffusion").path("cross_attention_cond_ids").toString().contains("\"bpm\""));
@@ -66,12 +69,25 @@ class TempoConditionerTest {
             assertFalse(Arrays.equals(at97, tempoToken(p, "drum loop at 151 bpm", m)), "97 and 151 differ");
             assertFalse(Arrays.equals(at97, tempoToken(p, "drum loop", m)), "a tempo and none differ");
             assertArrayEquals(tempoToken(p, "pad chords", m), tempoToken(p, "riser, dark", m), 0f);
+            // neighbouring tempos are told apart before any training: one BPM moves the token by a good share of
+            // what 70 -> 180 moves it (with the reference's N(0, 1) frequencies it is a few per cent)
+            double oneBpm = distance(tempoToken(p, "97 bpm", m), tempoToken(p, "98 bpm", m));
+            double wholeRange = distance(tempoToken(p, "70 bpm", m), tempoToken(p, "180 bpm", m));
+            assertTrue(oneBpm > 0.25 * wholeRange, "one BPM " + oneBpm + " against 70-180 " + wholeRange);
             assertEquals(2, p.generate(GenerationParams.builder().prompt("drum loop at 97 bpm").seconds(0.256)
                     .seed(1).steps(2).build(), GenerationListener.NONE).samples().length);
         }
         assertThrows(IllegalArgumentException.class, () -> Trainer.start(TrainingStart.fineTune(tmp.resolve("twice"),
                 TrainerTest.recipe(0, 1), tuned).withTempoConditioner()), "a model conditions on one tempo");
         assertFalse(Files.exists(tmp.resolve("twice").resolve("model.safetensors")));
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return Math.sqrt(sum);
     }
 
     // the last cross-attention token of one prompt: the tempo's (it comes last in the config)
