@@ -60,7 +60,11 @@ public final class Sa3Bench {
             long t0 = System.nanoTime();
             Sa3Dit dit = Sa3Dit.load(new StateDict(new SyntheticTensors(7), m, target.precision()).scope("model.model"),
                     config.dit());
+            if (target.int8Dit()) {
+                dit.quantizeLinears();
+            }
             out.put("loadSeconds", (System.nanoTime() - t0) / 1e9);
+            out.put("ditBlocks", dit.blocksPath());
             int ratio = config.downsamplingRatio();
             long samples = (long) ((seconds + 6.0) * config.sampleRate());
             int frames = (int) Math.min((samples + ratio - 1) / ratio, config.sampleSize() / ratio);

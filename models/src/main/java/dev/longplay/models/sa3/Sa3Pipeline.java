@@ -110,13 +110,9 @@ public final class Sa3Pipeline implements AudioGenerator {
 
     /**
      * As {@link #load(ModelFiles, String, LatentCodecLoader)} onto {@code target}'s device, the DiT in its
-     * precision (the text encoder, conditioners and SAME stay float32).
+     * precision (the text encoder, conditioners and SAME stay float32; int8: the DiT blocks' linear layers).
      */
     public static Sa3Pipeline load(ModelFiles files, String name, LatentCodecLoader codecs, ComputeTarget target) {
-        if (target.int8Dit()) {
-            throw new IllegalArgumentException("--precision int8 serves the Stable Audio Open DiT only; "
-                    + "Stable Audio 3 runs fp32, bf16 or fp16");
-        }
         Sa3Config config = Sa3Config.load(files.config());
         SamplingDefaults defaults = SamplingDefaults.forModel(profile(config.dit().objective()), files.dir());
         NDManager manager = target.newManager();
@@ -127,6 +123,9 @@ public final class Sa3Pipeline implements AudioGenerator {
                 NDManager weights = manager.newSubManager();
                 StateDict sd = new StateDict(file, weights, target.precision());
                 Sa3Dit dit = Sa3Dit.load(sd.scope("model.model"), config.dit());
+                if (target.int8Dit()) {
+                    dit.quantizeLinears();
+                }
                 Sa3Conditioners conds = Sa3Conditioners.load(sd.withComputeType(DataType.FLOAT32), config,
                         text.hiddenSize());
                 LatentCodec codec = codecs.load(config, new StateDict(file, manager, DataType.FLOAT32), manager);
@@ -307,6 +306,9 @@ public final class Sa3Pipeline implements AudioGenerator {
             }
             StateDict sd = new StateDict(new LoraWeights(file, applied), next, DataType.FLOAT32);
             Sa3Dit newDit = Sa3Dit.load(sd.scope("model.model"), config.dit());
+            if (dit.int8()) {
+                newDit.quantizeLinears();
+            }
             Sa3Conditioners newConds = Sa3Conditioners.load(sd, config, text.hiddenSize());
             applied.forEach(a -> a.adapter().close());
             NDManager old = weights;

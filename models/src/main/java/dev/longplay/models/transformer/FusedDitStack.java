@@ -9,11 +9,11 @@ import ai.djl.pytorch.jni.IValue;
 import dev.longplay.models.nn.LayerNorm;
 import dev.longplay.models.nn.Linear;
 import dev.longplay.models.nn.ScriptModule;
+import dev.longplay.models.nn.ScriptSource;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,9 +35,9 @@ import java.util.Map;
 final class FusedDitStack {
 
     /** The system property choosing the path: {@code fused} (default) or {@code ops} (one DJL op at a time). */
-    static final String MODE_PROPERTY = "longplay.dit";
+    static final String MODE_PROPERTY = ScriptSource.BLOCKS_PROPERTY;
 
-    private static final String PACKED = "__torch__.torch.classes.quantized.LinearPackedParamsBase";
+    private static final String PACKED = ScriptSource.PACKED;
     private static final String[] LINEARS = {"qkv", "out", "cq", "co", "ffi", "ffo"};
 
     private final ScriptModule module;
@@ -61,8 +61,7 @@ final class FusedDitStack {
 
     /** Whether {@code -Dlongplay.dit} selects the fused path (the default). */
     static boolean selected() {
-        String mode = System.getProperty(MODE_PROPERTY, "fused").trim().toLowerCase(Locale.ROOT);
-        return !mode.equals("ops");
+        return ScriptSource.fusedBlocksSelected();
     }
 
     /**
@@ -306,7 +305,7 @@ final class FusedDitStack {
         int heads = cfg.numHeads();
         int dh = cfg.dimHeads();
         String eps = Float.toString(cfg.normEps());
-        Src s = new Src();
+        ScriptSource s = new ScriptSource();
         s.line(0, "class FusedDit(Module):");
         s.line(1, "__parameters__ = []");
         s.line(1, "__buffers__ = []");
@@ -447,20 +446,12 @@ final class FusedDitStack {
                         + "))");
             }
             s.line(2, "return out");
-            s.line(1, "def pack_one(self: __torch__.FusedDit, wt: Tensor, bias: Optional[Tensor]) -> " + PACKED + ":");
-            s.line(2, "scale = torch.to(torch.div(torch.clamp_min(torch.amax(torch.abs(wt), [1]), 1e-08), 127.0), 7)");
-            s.line(2, "zero = torch.zeros([torch.size(wt, 0)], dtype=4)");
-            s.line(2, "q = torch.quantize_per_channel(wt, scale, zero, 0, 12)");
-            // the packed layer keeps the bias it is given: a copy, since the caller's may be a view of Java memory
-            // that is freed once its array is closed
-            s.line(2, "if bias is not None:");
-            s.line(3, "return ops.quantized.linear_prepack(q, torch.clone(bias))");
-            s.line(2, "return ops.quantized.linear_prepack(q, None)");
+            s.packOneMethod("FusedDit");
         }
         return s.toString();
     }
 
-    private static void headNorm(Src s, Layout l, String var, String norm, String kind, int dh) {
+    private static void headNorm(ScriptSource s, Layout l, String var, String norm, String kind, int dh) {
         if (kind.equals("ln")) {
             s.line(3, var + " = torch.layer_norm(" + var + ", [" + dh + "], " + l.w(norm + ".g") + ", "
                     + l.w(norm + ".b") + ", 1e-06, False)");
@@ -472,21 +463,8 @@ final class FusedDitStack {
 
     private static String lin(Layout l, String name, String x, boolean int8) {
         if (int8) {
-            return "ops.quantized.linear_dynamic(" + x + ", p[po + " + l.packedIndex(name) + "], True)";
+            return ScriptSource.int8Linear(x, "p[po + " + l.packedIndex(name) + "]");
         }
         return "torch.linear(" + x + ", " + l.w(name + ".w") + ", " + l.w(name + ".b") + ")";
-    }
-
-    private static final class Src {
-        private final StringBuilder b = new StringBuilder();
-
-        void line(int indent, String text) {
-            b.append("  ".repeat(indent)).append(text).append('\n');
-        }
-
-        @Override
-        public String toString() {
-            return b.toString();
-        }
     }
 }

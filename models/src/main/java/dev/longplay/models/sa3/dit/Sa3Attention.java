@@ -77,6 +77,34 @@ public final class Sa3Attention {
                 c.dimHeads());
     }
 
+    Linear toQkv() {
+        return toQkv;
+    }
+
+    Linear toQ() {
+        return toQ;
+    }
+
+    Linear toKv() {
+        return toKv;
+    }
+
+    Linear toOut() {
+        return toOut;
+    }
+
+    RmsNorm qNorm() {
+        return qNorm;
+    }
+
+    RmsNorm kNorm() {
+        return kNorm;
+    }
+
+    boolean l2() {
+        return l2;
+    }
+
     /**
      * x: [B, N, dim]; context: [B, M, dim] or null; rotary: tables for N (self-attention) or null;
      * valid: [B, N] 1/0 floats (self-attention) or null -> [B, N, dim].
