@@ -47,8 +47,8 @@ public final class Sa3SampleGolden implements GoldenComponent {
                     in.get("inpaint_mask"), in.get("inpaint_masked_input"), Sa3Conditioners.validMask(manager, 1, frames, valid));
             double[] t = Sa3Schedule.times(steps, 1.0, DistributionShift.parse(cfg.samplingShift(), cfg.source()),
                     Sa3Schedule.effectiveLength(seconds, cfg.sampleRate(), cfg.downsamplingRatio()));
-            GuidedVelocity v = new GuidedVelocity(dit, 1.0, 1.0);
-            NDArray latents = new PingPongSampler().sample((x, ti) -> v.apply(x, ti, inputs), noise, t,
+            GuidedVelocity.Bound v = new GuidedVelocity(dit, 1.0, 1.0).bind(inputs, manager);
+            NDArray latents = new PingPongSampler().sample(v::apply, noise, t,
                     new ExplicitNoise(in.get("step_noises")), StepListener.NONE);
             float[] tf = new float[t.length];
             for (int i = 0; i < t.length; i++) {

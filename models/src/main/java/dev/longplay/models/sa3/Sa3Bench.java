@@ -76,14 +76,14 @@ public final class Sa3Bench {
             NDArray global = SeededNoise.stream(3, 1).next(m, new Shape(1, c.globalCondDim()));
             NDArray local = c.localAddCondDim() > 0 ? m.zeros(new Shape(1, c.localAddCondDim(), frames)) : null;
             DitInputs in = new DitInputs(cross, global, local, Sa3Conditioners.validMask(m, 1, frames, valid));
-            GuidedVelocity v = new GuidedVelocity(dit, 1.0, 1.0);
+            GuidedVelocity.Bound v = new GuidedVelocity(dit, 1.0, 1.0).bind(in, m);
             NDArray x = SeededNoise.stream(1, SeededNoise.INITIAL).next(m, new Shape(1, config.ioChannels(), frames));
             NDArray t = m.create(new float[]{0.7f});
-            timed(out, "ditStep", timer, () -> v.apply(x, t, in).close());
+            timed(out, "ditStep", timer, () -> v.apply(x, t).close());
             double[] schedule = Sa3Schedule.times(steps, 1.0, DistributionShift.parse(config.samplingShift(), config.source()),
                     Sa3Schedule.effectiveLength(seconds, config.sampleRate(), ratio));
             out.put("steps", steps);
-            timed(out, "sampling", timer, () -> new PingPongSampler().sample((xi, ti) -> v.apply(xi, ti, in), x,
+            timed(out, "sampling", timer, () -> new PingPongSampler().sample(v::apply, x,
                     schedule, SeededNoise.stream(1, SeededNoise.SAMPLER), StepListener.NONE).close());
             if (codec != null) {
                 timed(out, "decode", timer, () -> codec.decode(x).close());

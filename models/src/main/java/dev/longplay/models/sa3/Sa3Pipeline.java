@@ -244,7 +244,7 @@ public final class Sa3Pipeline implements AudioGenerator {
                 text.release();
             }
             DitInputs inputs = conditioned;
-            GuidedVelocity velocity = new GuidedVelocity(dit, cfg, 1.0);
+            GuidedVelocity.Bound velocity = new GuidedVelocity(dit, cfg, 1.0).bind(inputs, gen);
 
             long t2 = System.nanoTime();
             boolean audioToAudio = p.init() != null && !inpaint;
@@ -255,7 +255,7 @@ public final class Sa3Pipeline implements AudioGenerator {
             NDArray noise = SeededNoise.stream(p.seed(), SeededNoise.INITIAL).next(gen, latentShape);
             NDArray x = audioToAudio ? initLatents.mul(1 - sigmaMax).add(noise.mul(sigmaMax)) : noise;
             listener.onProgress(Stage.SAMPLING, 0, steps);
-            NDArray latents = sampler.sample((xi, ti) -> velocity.apply(xi, ti, inputs), x, schedule,
+            NDArray latents = sampler.sample(velocity::apply, x, schedule,
                     SeededNoise.stream(p.seed(), SeededNoise.SAMPLER), (step, all) -> {
                         listener.onProgress(Stage.SAMPLING, step, all);
                         return !listener.isCancelled();

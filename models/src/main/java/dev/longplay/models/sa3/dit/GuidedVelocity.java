@@ -12,23 +12,49 @@ import ai.djl.ndarray.NDManager;
  */
 public record GuidedVelocity(Sa3Dit dit, double cfgScale, double apgScale) {
 
-    // x: [B, C, T]; t: [B] -> v [B, C, T]
+    /** The velocity of the sampler's calls on one set of inputs: x [B, C, T], t [B] -> v [B, C, T]. */
+    public interface Bound {
+        NDArray apply(NDArray x, NDArray t);
+    }
+
+    // x: [B, C, T]; t: [B] -> v [B, C, T]; the inputs bound for this call alone
     public NDArray apply(NDArray x, NDArray t, DitInputs in) {
-        if (cfgScale == 1.0 || in.cross() == null) {
-            return dit.forward(x, t, in.cross(), in.global(), in.local(), in.valid());
+        NDManager parent = x.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            NDArray v = bind(in, scope).apply(x, t);
+            v.attach(parent);
+            return v;
         }
+    }
+
+    /**
+     * The velocity for every call of one sampling on {@code in}: the guided batch's inputs (conditioned and
+     * unconditioned halves) and the cross-attention context ({@link Sa3Dit#context}) are made here once, owned by
+     * {@code manager}, instead of on every call.
+     */
+    public Bound bind(DitInputs in, NDManager manager) {
+        if (cfgScale == 1.0 || in.cross() == null) {
+            Sa3Dit.CrossContext ctx = dit.context(in.cross(), manager);
+            return (x, t) -> dit.forward(x, t, ctx, in.global(), in.local(), in.valid());
+        }
+        NDArray cross = in.cross().concat(in.negativeCross() != null ? in.negativeCross() : in.cross().zerosLike(), 0);
+        cross.attach(manager);
+        Sa3Dit.CrossContext ctx = dit.context(cross, manager);
+        NDArray global = twice(in.global(), manager);
+        NDArray local = twice(in.local(), manager);
+        NDArray valid = twice(in.valid(), manager);
+        return (x, t) -> guided(x, t, ctx, global, local, valid, in.valid());
+    }
+
+    private NDArray guided(NDArray x, NDArray t, Sa3Dit.CrossContext ctx, NDArray global, NDArray local,
+                           NDArray valid, NDArray singleValid) {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
             NDArray xx = x.concat(x, 0);
             xx.attach(scope);
             NDArray tt = t.concat(t, 0);
             tt.attach(scope);
-            NDArray cross = in.cross().concat(in.negativeCross() != null ? in.negativeCross() : in.cross().zerosLike(), 0);
-            cross.attach(scope);
-            NDArray global = twice(in.global(), scope);
-            NDArray local = twice(in.local(), scope);
-            NDArray valid = twice(in.valid(), scope);
-            NDArray both = dit.forward(xx, tt, cross, global, local, valid);
+            NDArray both = dit.forward(xx, tt, ctx, global, local, valid);
             both.attach(scope);
             NDList halves = both.split(2, 0);
             NDArray sigma = t.reshape(-1, 1, 1);
@@ -42,7 +68,7 @@ public record GuidedVelocity(Sa3Dit dit, double cfgScale, double apgScale) {
             if (apgScale == 0.0) {
                 guided = diff;
             } else {
-                NDArray orth = orthogonal(diff, condDen, in.valid());
+                NDArray orth = orthogonal(diff, condDen, singleValid);
                 guided = apgScale == 1.0 ? orth : orth.mul((float) apgScale).add(diff.mul((float) (1 - apgScale)));
             }
             NDArray cfgDen = condDen.add(guided.mul((float) (cfgScale - 1)));

@@ -165,18 +165,48 @@ public final class Sa3Dit {
     }
 
     /**
+     * What every block's cross-attention reads from one batch of cross-attention tokens: the tokens projected by
+     * {@code to_cond_embed} and, with fused blocks, each block's keys and values. None of it depends on x or t, so
+     * a sampling makes it once ({@link #context}) for all its calls, where the reference projects again on each.
+     */
+    public record CrossContext(NDArray projected, IValue keysValues) {
+    }
+
+    /**
+     * The cross-attention context of {@code cross} [B, M, condTokenDim] (null: none), owned by {@code manager} until it
+     * is closed.
+     */
+    public CrossContext context(NDArray cross, NDManager manager) {
+        if (cross == null || toCondEmbed == null) {
+            return new CrossContext(null, null);
+        }
+        NDArray projected = toCondEmbed.forward(cross);
+        projected.attach(manager);
+        Sa3FusedStack f = fusedForCall();
+        IValue kv = f != null && f.crossAttention() ? f.crossKv(projected, manager) : null;
+        return new CrossContext(projected, kv);
+    }
+
+    /**
      * One unguided pass. x: [B, C, T]; t: [B]; cross: [B, M, condTokenDim] or null; global: [B, globalCondDim] or
      * null; local: [B, localDim, T] or null; valid: [B, T] 1/0 floats or null -> v [B, C, T].
      */
     public NDArray forward(NDArray x, NDArray t, NDArray cross, NDArray global, NDArray local, NDArray valid) {
+        try (NDManager scope = x.getManager().newSubManager()) {
+            return forward(x, t, context(cross, scope), global, local, valid);
+        }
+    }
+
+    /** As {@link #forward(NDArray, NDArray, NDArray, NDArray, NDArray, NDArray)} with a context made beforehand. */
+    public NDArray forward(NDArray x, NDArray t, CrossContext cross, NDArray global, NDArray local, NDArray valid) {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
-            for (NDArray a : new NDArray[]{x, t, cross, global, local, valid}) {
+            for (NDArray a : new NDArray[]{x, t, global, local, valid}) {
                 if (a != null) {
                     a.tempAttach(scope);  // so that results of ops on the inputs are freed with the scope
                 }
             }
-            NDArray ctx = cross != null && toCondEmbed != null ? toCondEmbed.forward(cross) : null;
+            NDArray ctx = cross.projected();
             NDArray tCond = config.timestepFeaturesLogsnr() ? logsnrCondition(t) : t;
             NDArray g = toTimestepEmbed.forward(timestepFeatures.forward(tCond));
             if (global != null && toGlobalEmbed != null) {
@@ -201,7 +231,9 @@ public final class Sa3Dit {
             Sa3FusedStack f = fusedForCall();
             try (RotaryEmbedding.Tables tables = rotary.tables(scope, Math.toIntExact(h.getShape().get(1)))) {
                 if (f != null) {
-                    IValue kv = f.crossAttention() && ctx != null ? f.crossKv(ctx, scope) : null;
+                    IValue kv = ctx == null || !f.crossAttention() ? null
+                            : cross.keysValues() != null ? cross.keysValues()
+                            : f.crossKv(ctx, scope);  // a context made while the blocks ran op by op
                     h = f.forward(h, tables, modulation, kv, localT, fullValid);
                 } else {
                     for (Sa3Block block : blocks) {

@@ -63,6 +63,14 @@ class Sa3FusedStackTest {
                         double rel = relative(a, b);
                         assertTrue(rel < FUSED_REL, name + " valid " + valid + " local " + local + " cfg " + scale
                                 + ": fused vs op by op relative error " + rel);
+                        // bound once, called twice with the keys and values made at binding: the same
+                        try (NDManager sampling = m.newSubManager()) {
+                            GuidedVelocity.Bound bound = new GuidedVelocity(fused, scale, 1.0).bind(inputs, sampling);
+                            for (int call = 0; call < 2; call++) {
+                                double again = relative(bound.apply(in.get("x"), in.get("t")), b);
+                                assertTrue(again < FUSED_REL, name + " bound call " + call + ": " + again);
+                            }
+                        }
                     }
                 }
             }
