@@ -6,13 +6,12 @@ import ai.djl.pytorch.jni.IValue;
 import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.diffusion.ModelFunction;
+import dev.longplay.models.nn.BlockPath;
 import dev.longplay.models.nn.Conv1d;
 import dev.longplay.models.nn.Precision;
 import dev.longplay.models.nn.SiluMlp;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -26,7 +25,6 @@ public final class DiffusionTransformer {
 
     /** The DiT's module path in a full Stable Audio checkpoint. */
     public static final String CHECKPOINT_PREFIX = "model.model";
-    private static final Logger LOG = LoggerFactory.getLogger(DiffusionTransformer.class);
     private static final int TIMESTEP_FEATURES = 256;
 
     private final DitConfig config;
@@ -37,8 +35,7 @@ public final class DiffusionTransformer {
     private final Conv1d preprocess;
     private final Conv1d postprocess;
     private final ContinuousTransformer transformer;
-    private volatile FusedDitStack fused;   // null: the blocks run op by op
-    private volatile String fusedMissing;   // why fused is null
+    private final BlockPath<FusedDitStack> blocks = new BlockPath<>();
 
     private DiffusionTransformer(DitConfig config, FourierFeatures timestepFeatures, SiluMlp toTimestepEmbed,
                                  SiluMlp toCondEmbed, SiluMlp toGlobalEmbed, Conv1d preprocess, Conv1d postprocess,
@@ -77,7 +74,7 @@ public final class DiffusionTransformer {
                 c.condTokenDim() > 0 ? c.condEmbedDim() : 0);
         sd.requireAllUsed();
         DiffusionTransformer dit = new DiffusionTransformer(c, ff, ts, cond, global, pre, post, t);
-        dit.fuseBlocks(false);
+        dit.blocks.fuse(FusedDitStack.unsupported(t.layers(), false), () -> dit.build(false));
         return dit;
     }
 
@@ -89,9 +86,7 @@ public final class DiffusionTransformer {
      * not float32, not on the CPU, or a libtorch without the quantised ops), saying why.
      */
     public void quantizeLinears() {
-        if (!fuseBlocks(true)) {
-            throw new IllegalStateException("int8 DiT unavailable: " + fusedMissing);
-        }
+        blocks.quantize(FusedDitStack.unsupported(transformer.layers(), true), () -> build(true));
     }
 
     /**
@@ -99,49 +94,24 @@ public final class DiffusionTransformer {
      * with {@code -Dlongplay.dit=ops}).
      */
     public String blocksPath() {
-        FusedDitStack f = fused;
-        if (!FusedDitStack.selected() && (f == null || !f.int8())) {
-            return "ops (-D" + FusedDitStack.MODE_PROPERTY + "=ops)";
-        }
-        return f == null ? "ops (" + fusedMissing + ")" : f.int8() ? "fused int8" : "fused";
+        return blocks.describe();
     }
 
     /** The blocks run one DJL op at a time from now on (the path the fused stack is checked against). */
     void runBlocksOpByOp() {
-        if (fused != null && fused.int8()) {
-            throw new IllegalStateException("an int8 DiT has released its float32 linear weights: load it again to"
-                    + " run op by op");
-        }
-        fused = null;
-        fusedMissing = "op by op requested";
+        blocks.opByOp();
     }
 
-    // builds the fused stack; false (and why, in fusedMissing) when the blocks cannot run fused
-    private boolean fuseBlocks(boolean int8) {
+    private FusedDitStack build(boolean int8) {
         List<TransformerBlock> layers = transformer.layers();
-        String why = FusedDitStack.unsupported(layers, int8);
-        if (why != null) {
-            fusedMissing = why;
-            return false;
-        }
-        try {
-            NDManager owner = layers.get(0).selfAttn().toQkv().weight().getManager();
-            fused = FusedDitStack.build(layers, config, transformer.rotary(), int8, owner);
-            return true;
-        } catch (RuntimeException e) {
-            fusedMissing = "the TorchScript blocks did not load: " + e.getMessage();
-            LOG.warn("DiT blocks run op by op: {}", fusedMissing);
-            return false;
-        }
+        NDManager owner = layers.get(0).selfAttn().toQkv().weight().getManager();
+        return FusedDitStack.build(layers, config, transformer.rotary(), int8, owner);
     }
 
     // the fused stack for this call, or null: op by op when not selected, or while training (autograd); int8 always
     private FusedDitStack fusedForCall() {
-        FusedDitStack f = fused;
-        if (f != null && f.int8()) {
-            return f;
-        }
-        return f != null && FusedDitStack.selected() && !FusedDitStack.training(transformer.layers()) ? f : null;
+        FusedDitStack f = blocks.forCall();
+        return f != null && (f.int8() || !FusedDitStack.training(transformer.layers())) ? f : null;
     }
 
     /** The block stack (tests look at its weights). */

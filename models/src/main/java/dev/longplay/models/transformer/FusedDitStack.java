@@ -6,15 +6,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
+import dev.longplay.models.nn.BlockPath;
+import dev.longplay.models.nn.BlockTensors;
 import dev.longplay.models.nn.LayerNorm;
-import dev.longplay.models.nn.Linear;
 import dev.longplay.models.nn.ScriptModule;
 import dev.longplay.models.nn.ScriptSource;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The continuous transformer's whole block stack in one TorchScript call per network evaluation, instead of some
@@ -32,13 +31,7 @@ import java.util.Map;
  * <p>Serves float32 weights only, on any device for float32 and on the CPU for int8; {@link #build} returns null
  * (and {@link #unsupported} says why) for anything else, and the op-by-op blocks run instead.
  */
-final class FusedDitStack {
-
-    /** The system property choosing the path: {@code fused} (default) or {@code ops} (one DJL op at a time). */
-    static final String MODE_PROPERTY = ScriptSource.BLOCKS_PROPERTY;
-
-    private static final String PACKED = ScriptSource.PACKED;
-    private static final String[] LINEARS = {"qkv", "out", "cq", "co", "ffi", "ffo"};
+final class FusedDitStack implements BlockPath.Stack {
 
     private final ScriptModule module;
     private final IValue weights;       // per layer: norms, adaLN gains, and (float32) the linear layers
@@ -57,11 +50,6 @@ final class FusedDitStack {
         this.adaLN = adaLN;
         this.crossAttention = crossAttention;
         this.int8 = int8;
-    }
-
-    /** Whether {@code -Dlongplay.dit} selects the fused path (the default). */
-    static boolean selected() {
-        return ScriptSource.fusedBlocksSelected();
     }
 
     /**
@@ -99,33 +87,17 @@ final class FusedDitStack {
         }
         Layout layout = new Layout(layers.get(0), int8);
         ScriptModule module = ScriptModule.compile("FusedDit", source(layout, layers.size(), config, rotary, int8));
-        List<PtNDArray> w = new ArrayList<>();
-        List<PtNDArray> c = new ArrayList<>();
-        List<PtNDArray> lin = new ArrayList<>();
+        List<BlockTensors> blocks = new ArrayList<>();
         for (TransformerBlock b : layers) {
-            Layout l = new Layout(b, int8);
-            l.tensors.values().forEach(t -> w.add((PtNDArray) t));
-            l.cross.values().forEach(t -> c.add((PtNDArray) t));
-            l.linears.values().forEach(t -> lin.add((PtNDArray) t));
+            blocks.add(new Layout(b, int8).t);
         }
-        IValue weights = IValue.listFrom(w.toArray(PtNDArray[]::new));
-        owner.attachInternal("fused-dit-weights-" + System.identityHashCode(weights), weights);
-        IValue crossWeights = IValue.listFrom(c.toArray(PtNDArray[]::new));
-        owner.attachInternal("fused-dit-cross-" + System.identityHashCode(crossWeights), crossWeights);
-        IValue packed = null;
-        if (int8) {
-            try (IValue plain = IValue.listFrom(lin.toArray(PtNDArray[]::new))) {
-                packed = module.call("pack", plain);
-            }
-            owner.attachInternal("fused-dit-packed-" + System.identityHashCode(packed), packed);
-            // the packed layers hold int8 weights and their own copy of each bias: the float32 weights are three
-            // quarters of the DiT's memory and nothing reads them again, so they go now
-            lin.forEach(NDArray::close);
-        }
-        return new FusedDitStack(module, weights, packed, crossWeights, config.adaLN(), layout.hasCross(), int8);
+        BlockTensors.Uploaded lists = BlockTensors.upload(blocks, module, owner);
+        return new FusedDitStack(module, lists.weights(), lists.packed(), lists.cross(), config.adaLN(),
+                layout.t.hasCross(), int8);
     }
 
-    boolean int8() {
+    @Override
+    public boolean int8() {
         return int8;
     }
 
@@ -185,116 +157,62 @@ final class FusedDitStack {
         return layers.get(0).selfAttn().toQkv().weight().hasGradient();
     }
 
-    /**
-     * One block's tensors by role, in the order the generated source indexes them: {@code tensors} go in the weights
-     * list (float32: the linear layers too), {@code linears} are packed for int8, {@code cross} feed crossKv.
-     */
+    /** One block's tensors by role ({@link BlockTensors}), with the attention options the source is written for. */
     private static final class Layout {
-        final Map<String, NDArray> tensors = new LinkedHashMap<>();
-        final Map<String, NDArray> linears = new LinkedHashMap<>();
-        final Map<String, NDArray> cross = new LinkedHashMap<>();
+        final BlockTensors t;
         final String qkNorm;
         final int kvRepeat;
 
         Layout(TransformerBlock b, boolean int8) {
+            t = new BlockTensors(int8);
             norm("pre", b.preNorm());
             Attention s = b.selfAttn();
             qkNorm = s.qNorm() != null ? "ln" : s.l2Norm() ? "l2" : "none";
-            linear("qkv", s.toQkv(), int8);
+            t.linear("qkv", s.toQkv(), true);
             if (s.qNorm() != null) {
                 norm("qn", s.qNorm());
                 norm("kn", s.kNorm());
             }
-            linear("out", s.toOut(), int8);
+            t.linear("out", s.toOut(), true);
             Attention x = b.crossAttn();
             if (x != null) {
                 norm("cn", b.crossNorm());
-                linear("cq", x.toQ(), int8);
+                t.linear("cq", x.toQ(), true);
                 if (x.qNorm() != null) {
                     norm("cqn", x.qNorm());
                 }
-                linear("co", x.toOut(), int8);
-                cross.put("kv.w", x.toKv().weight());
-                if (x.toKv().bias() != null) {
-                    cross.put("kv.b", x.toKv().bias());
-                }
+                t.linear("co", x.toOut(), true);
+                t.crossTensor("kv.w", x.toKv().weight());
+                t.crossTensor("kv.b", x.toKv().bias());
                 if (x.kNorm() != null) {
-                    cross.put("ckn.g", x.kNorm().gain());
-                    if (x.kNorm().shift() != null) {
-                        cross.put("ckn.b", x.kNorm().shift());
-                    }
+                    t.crossTensor("ckn.g", x.kNorm().gain());
+                    t.crossTensor("ckn.b", x.kNorm().shift());
                 }
                 kvRepeat = x.heads() / x.kvHeads();
             } else {
                 kvRepeat = 1;
             }
             norm("ffn", b.ffNorm());
-            linear("ffi", b.ff().in(), int8);
-            linear("ffo", b.ff().out(), int8);
-            if (b.scaleShiftGate() != null) {
-                tensors.put("ssg", b.scaleShiftGate());
-            }
+            t.linear("ffi", b.ff().in(), true);
+            t.linear("ffo", b.ff().out(), true);
+            t.tensor("ssg", b.scaleShiftGate());
         }
 
         private void norm(String name, LayerNorm n) {
-            tensors.put(name + ".g", n.gain());
-            if (n.shift() != null) {
-                tensors.put(name + ".b", n.shift());
-            }
-        }
-
-        private void linear(String name, Linear l, boolean int8) {
-            Map<String, NDArray> into = int8 ? linears : tensors;
-            into.put(name + ".w", l.weight());
-            if (l.bias() != null) {
-                into.put(name + ".b", l.bias());
-            }
-        }
-
-        boolean hasCross() {
-            return !cross.isEmpty();
+            t.tensor(name + ".g", n.gain());
+            t.tensor(name + ".b", n.shift());
         }
 
         boolean sameAs(Layout o) {
-            return tensors.keySet().equals(o.tensors.keySet()) && linears.keySet().equals(o.linears.keySet())
-                    && cross.keySet().equals(o.cross.keySet()) && qkNorm.equals(o.qkNorm) && kvRepeat == o.kvRepeat;
-        }
-
-        int index(String key) {
-            return new ArrayList<>(tensors.keySet()).indexOf(key);
+            return t.sameKeys(o.t) && qkNorm.equals(o.qkNorm) && kvRepeat == o.kvRepeat;
         }
 
         String w(String key) {
-            int i = index(key);
-            return i < 0 ? "None" : "w[o + " + i + "]";
+            return t.w(key);
         }
 
         String c(String key) {
-            int i = new ArrayList<>(cross.keySet()).indexOf(key);
-            return i < 0 ? "None" : "c[oc + " + i + "]";
-        }
-
-        int packedIndex(String linear) {
-            int i = 0;
-            for (String name : LINEARS) {
-                if (name.equals(linear)) {
-                    return i;
-                }
-                if (linears.containsKey(name + ".w")) {
-                    i++;
-                }
-            }
-            return -1;
-        }
-
-        int packedCount() {
-            int n = 0;
-            for (String name : LINEARS) {
-                if (linears.containsKey(name + ".w")) {
-                    n++;
-                }
-            }
-            return n;
+            return t.c(key);
         }
     }
 
@@ -318,18 +236,18 @@ final class FusedDitStack {
         }
         sig.append(", w: List[Tensor]");
         if (int8) {
-            sig.append(", p: List[" + PACKED + "]");
+            sig.append(", p: List[" + ScriptSource.PACKED + "]");
         }
-        if (l.hasCross()) {
+        if (l.t.hasCross()) {
             sig.append(", kv: List[Tensor]");
         }
         s.line(1, sig + ") -> Tensor:");
         s.line(2, "b = torch.size(x, 0)");
         s.line(2, "n = torch.size(x, 1)");
         s.line(2, "for i in range(" + depth + "):");
-        s.line(3, "o = i * " + l.tensors.size());
+        s.line(3, "o = i * " + l.t.size());
         if (int8) {
-            s.line(3, "po = i * " + l.packedCount());
+            s.line(3, "po = i * " + l.t.packedCount());
         }
         if (cfg.adaLN()) {
             s.line(3, "m = torch.chunk(torch.unsqueeze(torch.add(mod, " + l.w("ssg") + "), 1), 6, 2)");
@@ -339,7 +257,7 @@ final class FusedDitStack {
         if (cfg.adaLN()) {
             s.line(3, "h = torch.add(torch.mul(h, torch.add(m[0], 1.0)), m[1])");
         }
-        s.line(3, "qkv = torch.permute(torch.reshape(" + lin(l, "qkv", "h", int8) + ", [b, n, 3, " + heads + ", "
+        s.line(3, "qkv = torch.permute(torch.reshape(" + l.t.linearCall("qkv", "h") + ", [b, n, 3, " + heads + ", "
                 + dh + "]), [2, 0, 3, 1, 4])");
         s.line(3, "q = qkv[0]");
         s.line(3, "k = qkv[1]");
@@ -352,21 +270,21 @@ final class FusedDitStack {
         }
         s.line(3, "a = torch.reshape(torch.transpose(torch.scaled_dot_product_attention(q, k, v), 1, 2), [b, n, "
                 + dim + "])");
-        s.line(3, "a = " + lin(l, "out", "a", int8));
+        s.line(3, "a = " + l.t.linearCall("out", "a"));
         if (cfg.adaLN()) {
             s.line(3, "a = torch.mul(a, torch.sigmoid(torch.rsub(m[2], 1.0)))");
         }
         s.line(3, "x = torch.add(x, a)");
         // cross-attention over the precomputed keys and values
-        if (l.hasCross()) {
+        if (l.t.hasCross()) {
             s.line(3, "h = torch.layer_norm(x, [" + dim + "], " + l.w("cn.g") + ", " + l.w("cn.b") + ", " + eps
                     + ", False)");
-            s.line(3, "q = torch.transpose(torch.reshape(" + lin(l, "cq", "h", int8) + ", [b, n, " + heads + ", " + dh
+            s.line(3, "q = torch.transpose(torch.reshape(" + l.t.linearCall("cq", "h") + ", [b, n, " + heads + ", " + dh
                     + "]), 1, 2)");
             headNorm(s, l, "q", "cqn", l.qkNorm, dh);
             s.line(3, "a = torch.scaled_dot_product_attention(q, kv[2 * i], kv[2 * i + 1])");
             s.line(3, "a = torch.reshape(torch.transpose(a, 1, 2), [b, n, " + dim + "])");
-            s.line(3, "x = torch.add(x, " + lin(l, "co", "a", int8) + ")");
+            s.line(3, "x = torch.add(x, " + l.t.linearCall("co", "a") + ")");
         }
         // feed-forward
         s.line(3, "h = torch.layer_norm(x, [" + dim + "], " + l.w("ffn.g") + ", " + l.w("ffn.b") + ", " + eps
@@ -374,14 +292,14 @@ final class FusedDitStack {
         if (cfg.adaLN()) {
             s.line(3, "h = torch.add(torch.mul(h, torch.add(m[3], 1.0)), m[4])");
         }
-        s.line(3, "g = " + lin(l, "ffi", "h", int8));
+        s.line(3, "g = " + l.t.linearCall("ffi", "h"));
         if (cfg.ffGlu()) {
             s.line(3, "halves = torch.chunk(g, 2, -1)");
             s.line(3, "g = torch.mul(halves[0], torch.silu(halves[1]))");
         } else {
             s.line(3, "g = torch.silu(g)");
         }
-        s.line(3, "f = " + lin(l, "ffo", "g", int8));
+        s.line(3, "f = " + l.t.linearCall("ffo", "g"));
         if (cfg.adaLN()) {
             s.line(3, "f = torch.mul(f, torch.sigmoid(torch.rsub(m[5], 1.0)))");
         }
@@ -403,14 +321,14 @@ final class FusedDitStack {
         }
 
         // cross_kv(context, c) -> [k0, v0, k1, v1, ...]
-        if (l.hasCross()) {
+        if (l.t.hasCross()) {
             int kvHeads = heads / l.kvRepeat;
             s.line(1, "def cross_kv(self: __torch__.FusedDit, ctx: Tensor, c: List[Tensor]) -> List[Tensor]:");
             s.line(2, "b = torch.size(ctx, 0)");
             s.line(2, "m = torch.size(ctx, 1)");
             s.line(2, "out = annotate(List[Tensor], [])");
             s.line(2, "for i in range(" + depth + "):");
-            s.line(3, "oc = i * " + l.cross.size());
+            s.line(3, "oc = i * " + l.t.crossSize());
             s.line(3, "halves = torch.chunk(torch.linear(ctx, " + l.c("kv.w") + ", " + l.c("kv.b") + "), 2, -1)");
             s.line(3, "k = torch.transpose(torch.reshape(halves[0], [b, m, " + kvHeads + ", " + dh + "]), 1, 2)");
             s.line(3, "v = torch.transpose(torch.reshape(halves[1], [b, m, " + kvHeads + ", " + dh + "]), 1, 2)");
@@ -431,22 +349,7 @@ final class FusedDitStack {
 
         // pack(ws) -> the linear layers quantised to int8 per output channel and packed for fbgemm
         if (int8) {
-            s.line(1, "def pack(self: __torch__.FusedDit, ws: List[Tensor]) -> List[" + PACKED + "]:");
-            s.line(2, "out = annotate(List[" + PACKED + "], [])");
-            s.line(2, "for i in range(" + depth + "):");
-            s.line(3, "o = i * " + l.linears.size());
-            List<String> keys = new ArrayList<>(l.linears.keySet());
-            for (String name : LINEARS) {
-                int wi = keys.indexOf(name + ".w");
-                if (wi < 0) {
-                    continue;
-                }
-                int bi = keys.indexOf(name + ".b");
-                s.line(3, "out.append(self.pack_one(ws[o + " + wi + "], " + (bi < 0 ? "None" : "ws[o + " + bi + "]")
-                        + "))");
-            }
-            s.line(2, "return out");
-            s.packOneMethod("FusedDit");
+            l.t.writePackMethods(s, "FusedDit", depth);
         }
         return s.toString();
     }
@@ -459,12 +362,5 @@ final class FusedDitStack {
             s.line(3, var + " = torch.div(" + var + ", torch.clamp_min(torch.linalg_vector_norm(" + var
                     + ", 2, [-1], True), 1e-12))");
         }
-    }
-
-    private static String lin(Layout l, String name, String x, boolean int8) {
-        if (int8) {
-            return ScriptSource.int8Linear(x, "p[po + " + l.packedIndex(name) + "]");
-        }
-        return "torch.linear(" + x + ", " + l.w(name + ".w") + ", " + l.w(name + ".b") + ")";
     }
 }

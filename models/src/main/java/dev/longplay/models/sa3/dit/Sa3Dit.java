@@ -4,15 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.IValue;
+import dev.longplay.models.nn.BlockPath;
 import dev.longplay.models.nn.Linear;
 import dev.longplay.models.nn.Precision;
-import dev.longplay.models.nn.ScriptSource;
 import dev.longplay.models.nn.SiluMlp;
 import dev.longplay.models.transformer.RotaryEmbedding;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,6 @@ import java.util.List;
  */
 public final class Sa3Dit {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Sa3Dit.class);
 
     private final Sa3DitConfig config;
     private final SiluMlp toCondEmbed;
@@ -39,8 +36,7 @@ public final class Sa3Dit {
     private final RotaryEmbedding rotary;
     private final SiluMlp globalCondEmbedder;
     private final List<Sa3Block> blocks;
-    private volatile Sa3FusedStack fused;   // null: the blocks run op by op
-    private volatile String fusedMissing;   // why fused is null
+    private final BlockPath<Sa3FusedStack> path = new BlockPath<>();
 
     private Sa3Dit(Sa3DitConfig config, SiluMlp toCondEmbed, SiluMlp toGlobalEmbed, SiluMlp toTimestepEmbed,
                    Linear preConv, Linear postConv, Linear projectIn, Linear projectOut, NDArray memoryTokens,
@@ -91,7 +87,7 @@ public final class Sa3Dit {
         }
         Sa3Dit dit = new Sa3Dit(c, cond, global, time, pre, post, in, out, memory, rope, globalEmbedder,
                 List.copyOf(layers));
-        dit.fuseBlocks(false);
+        dit.path.fuse(Sa3FusedStack.unsupported(dit.blocks, false), () -> dit.build(false));
         return dit;
     }
 
@@ -101,58 +97,32 @@ public final class Sa3Dit {
      * the only path from then on. Throws {@link IllegalStateException} when the blocks cannot run that way, saying why.
      */
     public void quantizeLinears() {
-        if (!fuseBlocks(true)) {
-            throw new IllegalStateException("int8 DiT unavailable: " + fusedMissing);
-        }
+        path.quantize(Sa3FusedStack.unsupported(blocks, true), () -> build(true));
     }
 
     /** Whether the blocks' linear layers run in int8. */
     public boolean int8() {
-        Sa3FusedStack f = fused;
-        return f != null && f.int8();
+        return path.int8();
     }
 
     /** How the blocks run, for benchmark reports: {@code fused}, {@code fused int8}, or {@code ops} and why. */
     public String blocksPath() {
-        Sa3FusedStack f = fused;
-        if (!ScriptSource.fusedBlocksSelected() && (f == null || !f.int8())) {
-            return "ops (-D" + ScriptSource.BLOCKS_PROPERTY + "=ops)";
-        }
-        return f == null ? "ops (" + fusedMissing + ")" : f.int8() ? "fused int8" : "fused";
+        return path.describe();
     }
 
     /** The blocks run one DJL op at a time from now on (the path the fused stack is checked against). */
     void runBlocksOpByOp() {
-        if (fused != null && fused.int8()) {
-            throw new IllegalStateException("an int8 DiT has released its float32 linear weights: load it again to"
-                    + " run op by op");
-        }
-        fused = null;
-        fusedMissing = "op by op requested";
+        path.opByOp();
     }
 
-    // builds the fused stack; false (and why, in fusedMissing) when the blocks cannot run fused
-    private boolean fuseBlocks(boolean int8) {
-        String why = Sa3FusedStack.unsupported(blocks, int8);
-        if (why != null) {
-            fusedMissing = why;
-            return false;
-        }
-        try {
-            NDManager owner = blocks.get(0).ff().in().weight().getManager();
-            fused = Sa3FusedStack.build(blocks, config, rotary, int8, owner);
-            return true;
-        } catch (RuntimeException e) {
-            fusedMissing = "the TorchScript blocks did not load: " + e.getMessage();
-            LOG.warn("SA3 DiT blocks run op by op: {}", fusedMissing);
-            return false;
-        }
+    private Sa3FusedStack build(boolean int8) {
+        NDManager owner = blocks.get(0).ff().in().weight().getManager();
+        return Sa3FusedStack.build(blocks, config, rotary, int8, owner);
     }
 
     // the fused stack for a call, or null: op by op when not selected (int8 always fused)
     private Sa3FusedStack fusedForCall() {
-        Sa3FusedStack f = fused;
-        return f == null || (!f.int8() && !ScriptSource.fusedBlocksSelected()) ? null : f;
+        return path.forCall();
     }
 
     private static Linear conv1x1(StateDict sd, String name, int channels) {

@@ -7,16 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
-import dev.longplay.models.nn.Linear;
-import dev.longplay.models.nn.RmsNorm;
+import dev.longplay.models.nn.BlockPath;
+import dev.longplay.models.nn.BlockTensors;
 import dev.longplay.models.nn.ScriptModule;
 import dev.longplay.models.nn.ScriptSource;
 import dev.longplay.models.transformer.RotaryEmbedding;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * SA3's whole block stack in one TorchScript call per network evaluation instead of some seventy DJL operations per
@@ -33,10 +31,9 @@ import java.util.Map;
  * <p>Serves float32 weights only (int8: on the CPU), and inference only: {@link #unsupported} says why not otherwise,
  * and {@link Sa3Block} runs instead.
  */
-final class Sa3FusedStack {
+final class Sa3FusedStack implements BlockPath.Stack {
 
     private static final String CLASS = "Sa3Fused";
-    private static final String[] LINEARS = {"qkv", "out", "cq", "co", "ffi", "ffo"};
 
     private final String[] sources = new String[4];  // by (valid, local): written on first use
     private final Layout layout;
@@ -94,36 +91,18 @@ final class Sa3FusedStack {
             return null;
         }
         Layout layout = new Layout(blocks.get(0), int8);
-        List<PtNDArray> w = new ArrayList<>();
-        List<PtNDArray> c = new ArrayList<>();
-        List<PtNDArray> lin = new ArrayList<>();
+        List<BlockTensors> all = new ArrayList<>();
         for (Sa3Block b : blocks) {
-            Layout l = new Layout(b, int8);
-            l.tensors.values().forEach(t -> w.add((PtNDArray) t));
-            l.cross.values().forEach(t -> c.add((PtNDArray) t));
-            l.linears.values().forEach(t -> lin.add((PtNDArray) t));
+            all.add(new Layout(b, int8).t);
         }
-        IValue weights = IValue.listFrom(w.toArray(PtNDArray[]::new));
-        owner.attachInternal("sa3-fused-weights-" + System.identityHashCode(weights), weights);
-        IValue crossWeights = c.isEmpty() ? null : IValue.listFrom(c.toArray(PtNDArray[]::new));
-        if (crossWeights != null) {
-            owner.attachInternal("sa3-fused-cross-" + System.identityHashCode(crossWeights), crossWeights);
-        }
-        Sa3FusedStack stack = new Sa3FusedStack(layout, blocks.size(), config, rotary.rotDim(), weights, null,
-                crossWeights, int8);
-        if (!int8) {
-            return stack;
-        }
-        IValue packed;
-        try (IValue plain = IValue.listFrom(lin.toArray(PtNDArray[]::new))) {
-            packed = stack.module(false, false).call("pack", plain);
-        }
-        owner.attachInternal("sa3-fused-packed-" + System.identityHashCode(packed), packed);
-        lin.forEach(NDArray::close);  // the packed layers hold their own int8 weights and bias copies
-        return new Sa3FusedStack(layout, blocks.size(), config, rotary.rotDim(), weights, packed, crossWeights, true);
+        Sa3FusedStack unpacked = new Sa3FusedStack(layout, blocks.size(), config, rotary.rotDim(), null, null, null, int8);
+        BlockTensors.Uploaded lists = BlockTensors.upload(all, unpacked.module(false, false), owner);
+        return new Sa3FusedStack(layout, blocks.size(), config, rotary.rotDim(), lists.weights(), lists.packed(),
+                lists.cross(), int8);
     }
 
-    boolean int8() {
+    @Override
+    public boolean int8() {
         return int8;
     }
 
@@ -188,99 +167,55 @@ final class Sa3FusedStack {
         return ScriptModule.compile(CLASS, src);
     }
 
-    /**
-     * One block's tensors by role, in the order the source indexes them: {@code tensors} go in the weights list
-     * (float32: the linear layers too), {@code linears} are packed for int8, {@code cross} feed {@link #crossKv}.
-     */
+    /** One block's tensors by role ({@link BlockTensors}), with the q/k norm the source is written for. */
     private static final class Layout {
-        final Map<String, NDArray> tensors = new LinkedHashMap<>();
-        final Map<String, NDArray> linears = new LinkedHashMap<>();
-        final Map<String, NDArray> cross = new LinkedHashMap<>();
+        final BlockTensors t;
         final String qkNorm;
-        final boolean local;
 
         Layout(Sa3Block b, boolean int8) {
-            norm("pre", b.preNorm());
+            t = new BlockTensors(int8);
+            t.tensor("pre.g", b.preNorm().gain());
             Sa3Attention s = b.selfAttn();
             qkNorm = s.qNorm() != null ? "rms" : s.l2() ? "l2" : "none";
-            linear("qkv", s.toQkv(), int8);
+            t.linear("qkv", s.toQkv(), true);
             if (s.qNorm() != null) {
-                norm("qn", s.qNorm());
-                norm("kn", s.kNorm());
+                t.tensor("qn.g", s.qNorm().gain());
+                t.tensor("kn.g", s.kNorm().gain());
             }
-            linear("out", s.toOut(), int8);
+            t.linear("out", s.toOut(), true);
             Sa3Attention x = b.crossAttn();
             if (x != null) {
-                norm("cn", b.crossNorm());
-                linear("cq", x.toQ(), int8);
+                t.tensor("cn.g", b.crossNorm().gain());
+                t.linear("cq", x.toQ(), true);
                 if (x.qNorm() != null) {
-                    norm("cqn", x.qNorm());
+                    t.tensor("cqn.g", x.qNorm().gain());
                 }
-                linear("co", x.toOut(), int8);
-                cross.put("kv.w", x.toKv().weight());
+                t.linear("co", x.toOut(), true);
+                t.crossTensor("kv.w", x.toKv().weight());
                 if (x.kNorm() != null) {
-                    cross.put("ckn.g", x.kNorm().gain());
+                    t.crossTensor("ckn.g", x.kNorm().gain());
                 }
             }
-            local = b.localEmbed() != null;
-            if (local) {
-                linear("l1", b.localEmbed().first(), false);
-                linear("l2", b.localEmbed().second(), false);
+            if (b.localEmbed() != null) {
+                t.linear("l1", b.localEmbed().first(), false);
+                t.linear("l2", b.localEmbed().second(), false);
             }
-            norm("ffn", b.ffNorm());
-            linear("ffi", b.ff().in(), int8);
-            linear("ffo", b.ff().out(), int8);
-            tensors.put("ssg", b.scaleShiftGate());
-        }
-
-        private void norm(String name, RmsNorm n) {
-            tensors.put(name + ".g", n.gain());
-        }
-
-        private void linear(String name, Linear l, boolean int8) {
-            Map<String, NDArray> into = int8 ? linears : tensors;
-            into.put(name + ".w", l.weight());
-            if (l.bias() != null) {
-                into.put(name + ".b", l.bias());
-            }
+            t.tensor("ffn.g", b.ffNorm().gain());
+            t.linear("ffi", b.ff().in(), true);
+            t.linear("ffo", b.ff().out(), true);
+            t.tensor("ssg", b.scaleShiftGate());
         }
 
         boolean sameAs(Layout o) {
-            return tensors.keySet().equals(o.tensors.keySet()) && linears.keySet().equals(o.linears.keySet())
-                    && cross.keySet().equals(o.cross.keySet()) && qkNorm.equals(o.qkNorm);
+            return t.sameKeys(o.t) && qkNorm.equals(o.qkNorm);
         }
 
         String w(String key) {
-            int i = new ArrayList<>(tensors.keySet()).indexOf(key);
-            return i < 0 ? "None" : "w[o + " + i + "]";
+            return t.w(key);
         }
 
         String c(String key) {
-            int i = new ArrayList<>(cross.keySet()).indexOf(key);
-            return i < 0 ? "None" : "c[oc + " + i + "]";
-        }
-
-        int packedIndex(String linear) {
-            int i = 0;
-            for (String name : LINEARS) {
-                if (name.equals(linear)) {
-                    return i;
-                }
-                if (linears.containsKey(name + ".w")) {
-                    i++;
-                }
-            }
-            return -1;
-        }
-
-        int packedCount() {
-            int n = 0;
-            for (String name : LINEARS) {
-                if (linears.containsKey(name + ".w")) {
-                    n++;
-                }
-            }
-            return n;
+            return t.c(key);
         }
     }
 
@@ -303,7 +238,7 @@ final class Sa3FusedStack {
         String common = "self: __torch__." + CLASS + ", x: Tensor, cos: Tensor, sin: Tensor, mod: Tensor, valid: Tensor,"
                 + " local: Tensor, w: List[Tensor]" + (int8 ? ", p: List[" + ScriptSource.PACKED + "]" : "");
         for (boolean withCross : new boolean[] {false, true}) {
-            if (withCross && l.cross.isEmpty()) {
+            if (withCross && !l.t.hasCross()) {
                 continue;
             }
             s.line(1, "def " + (withCross ? "forward" : "forward_no_cross") + "(" + common
@@ -318,9 +253,9 @@ final class Sa3FusedStack {
                 s.line(2, "front = n - frames");
             }
             s.line(2, "for i in range(" + depth + "):");
-            s.line(3, "o = i * " + l.tensors.size());
+            s.line(3, "o = i * " + l.t.size());
             if (int8) {
-                s.line(3, "po = i * " + l.packedCount());
+                s.line(3, "po = i * " + l.t.packedCount());
             }
             s.line(3, "m = torch.chunk(torch.unsqueeze(torch.add(mod, " + l.w("ssg") + "), 1), 6, 2)");
             // self-attention on the modulated input, gated
@@ -383,13 +318,13 @@ final class Sa3FusedStack {
         }
         s.line(2, "return out");
 
-        if (!l.cross.isEmpty()) {
+        if (!!l.t.hasCross()) {
             s.line(1, "def cross_kv(self: __torch__." + CLASS + ", ctx: Tensor, c: List[Tensor]) -> List[Tensor]:");
             s.line(2, "b = torch.size(ctx, 0)");
             s.line(2, "m = torch.size(ctx, 1)");
             s.line(2, "out = annotate(List[Tensor], [])");
             s.line(2, "for i in range(" + depth + "):");
-            s.line(3, "oc = i * " + l.cross.size());
+            s.line(3, "oc = i * " + l.t.crossSize());
             s.line(3, "kv = torch.permute(torch.reshape(torch.linear(ctx, " + l.c("kv.w") + ", None), [b, m, "
                     + kvPerBlock + ", " + heads + ", " + dh + "]), [2, 0, 3, 1, 4])");
             for (int j = 0; j < parts; j++) {
@@ -400,21 +335,7 @@ final class Sa3FusedStack {
         }
 
         if (int8) {
-            s.line(1, "def pack(self: __torch__." + CLASS + ", ws: List[Tensor]) -> List[" + ScriptSource.PACKED + "]:");
-            s.line(2, "out = annotate(List[" + ScriptSource.PACKED + "], [])");
-            s.line(2, "for i in range(" + depth + "):");
-            s.line(3, "o = i * " + l.linears.size());
-            List<String> keys = new ArrayList<>(l.linears.keySet());
-            for (String name : LINEARS) {
-                int wi = keys.indexOf(name + ".w");
-                if (wi >= 0) {
-                    int bi = keys.indexOf(name + ".b");
-                    s.line(3, "out.append(self.pack_one(ws[o + " + wi + "], " + (bi < 0 ? "None" : "ws[o + " + bi + "]")
-                            + "))");
-                }
-            }
-            s.line(2, "return out");
-            s.packOneMethod(CLASS);
+            l.t.writePackMethods(s, CLASS, depth);
         }
         return s.toString();
     }
@@ -443,9 +364,6 @@ final class Sa3FusedStack {
     }
 
     private String lin(String name, String x) {
-        if (int8 && layout.linears.containsKey(name + ".w")) {
-            return ScriptSource.int8Linear(x, "p[po + " + layout.packedIndex(name) + "]");
-        }
-        return "torch.linear(" + x + ", " + layout.w(name + ".w") + ", " + layout.w(name + ".b") + ")";
+        return layout.t.linearCall(name, x);
     }
 }
