@@ -1,7 +1,9 @@
 package dev.longplay.models.nn;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.IValue;
 
@@ -27,6 +29,20 @@ public final class BlockTensors {
     /** With {@code int8}, the linear layers added as packable go to the packed list. */
     public BlockTensors(boolean int8) {
         this.int8 = int8;
+    }
+
+    /**
+     * Why a stack whose linear weights are like {@code sample} cannot be fused, or null: it serves float32 weights,
+     * and int8 on the CPU only (fbgemm).
+     */
+    public static String unsupportedWeights(NDArray sample, boolean int8) {
+        if (sample.getDataType() != DataType.FLOAT32) {
+            return "weights in " + sample.getDataType() + " (the fused stack runs float32 and int8)";
+        }
+        if (int8 && !sample.getDevice().equals(Device.cpu())) {
+            return "int8 linear layers run on the CPU only (fbgemm), not on " + sample.getDevice();
+        }
+        return null;
     }
 
     /** A tensor of the weights list; null adds nothing (the source then reads {@code None}). */

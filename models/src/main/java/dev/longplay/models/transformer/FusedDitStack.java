@@ -2,7 +2,6 @@ package dev.longplay.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
@@ -60,12 +59,9 @@ final class FusedDitStack implements BlockPath.Stack {
         if (layers.isEmpty()) {
             return "no blocks";
         }
-        NDArray w = layers.get(0).selfAttn().toQkv().weight();
-        if (w.getDataType() != DataType.FLOAT32) {
-            return "weights in " + w.getDataType() + " (the fused stack runs float32 and int8)";
-        }
-        if (int8 && !w.getDevice().equals(ai.djl.Device.cpu())) {
-            return "int8 linear layers run on the CPU only (fbgemm), not on " + w.getDevice();
+        String weights = BlockTensors.unsupportedWeights(layers.get(0).selfAttn().toQkv().weight(), int8);
+        if (weights != null) {
+            return weights;
         }
         Layout first = new Layout(layers.get(0), int8);
         for (TransformerBlock b : layers) {

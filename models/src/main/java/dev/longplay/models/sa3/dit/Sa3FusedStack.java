@@ -1,9 +1,7 @@
 package dev.longplay.models.sa3.dit;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
@@ -63,14 +61,12 @@ final class Sa3FusedStack implements BlockPath.Stack {
             return "no blocks";
         }
         NDArray w = blocks.get(0).ff().in().weight();
-        if (w.getDataType() != DataType.FLOAT32) {
-            return "weights in " + w.getDataType() + " (the fused stack runs float32 and int8)";
-        }
         if (w.hasGradient()) {
             return "weights being trained";
         }
-        if (int8 && !w.getDevice().equals(Device.cpu())) {
-            return "int8 linear layers run on the CPU only (fbgemm), not on " + w.getDevice();
+        String weights = BlockTensors.unsupportedWeights(w, int8);
+        if (weights != null) {
+            return weights;
         }
         Layout first = new Layout(blocks.get(0), int8);
         for (Sa3Block b : blocks) {
