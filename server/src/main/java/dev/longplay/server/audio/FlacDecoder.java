@@ -16,6 +16,10 @@ import java.util.Arrays;
  * decode, stops quietly at a cut-off end and does not check frame checksums; here a skipped frame, a short stream
  * and a mismatch with the MD5 of the audio that STREAMINFO records are all refused, so a damaged file is reported
  * rather than played with holes or noise in it.
+ *
+ * <p>Only STREAMINFO reaches jflac's metadata reader: it sizes arrays from counts inside the other blocks (a
+ * picture's length, a comment count) without checking them against the file, so a few hostile bytes could make it
+ * allocate gigabytes. The blocks are walked here instead, each checked to lie inside the file, and skipped.
  */
 final class FlacDecoder {
 
@@ -44,8 +48,52 @@ final class FlacDecoder {
         }
     }
 
+    private static final int MARKER = 4;
+    private static final int BLOCK_HEADER = 4;
+    private static final int STREAMINFO_LENGTH = 34;
+
+    /**
+     * The file as jflac is given it: the marker, STREAMINFO marked as the last metadata block, then the frames.
+     * Every metadata block header is checked: STREAMINFO first and 34 bytes long, each block inside the file.
+     */
+    static byte[] withStreamInfoOnly(byte[] b, String name) throws IOException {
+        if (b.length < MARKER + BLOCK_HEADER + STREAMINFO_LENGTH) {
+            throw new IOException(name + ": FLAC file ends inside its STREAMINFO block");
+        }
+        if ((b[MARKER] & 0x7F) != 0 || length(b, MARKER) != STREAMINFO_LENGTH) {
+            throw new IOException(name + ": FLAC file does not begin with a valid STREAMINFO block");
+        }
+        int at = MARKER;
+        boolean last;
+        do {
+            if (at + BLOCK_HEADER > b.length) {
+                throw new IOException(name + ": FLAC file ends inside its metadata");
+            }
+            last = (b[at] & 0x80) != 0;
+            int type = b[at] & 0x7F;
+            if (type == 127 || (type == 0 && at != MARKER)) {
+                throw new IOException(name + ": FLAC metadata is damaged (block type " + type + " at byte " + at + ")");
+            }
+            long end = (long) at + BLOCK_HEADER + length(b, at);
+            if (end > b.length) {
+                throw new IOException(name + ": a FLAC metadata block at byte " + at + " runs past the end of the file");
+            }
+            at = (int) end;
+        } while (!last);
+        int head = MARKER + BLOCK_HEADER + STREAMINFO_LENGTH;
+        byte[] out = new byte[head + b.length - at];
+        System.arraycopy(b, 0, out, 0, head);
+        out[MARKER] |= (byte) 0x80;
+        System.arraycopy(b, at, out, head, b.length - at);
+        return out;
+    }
+
+    private static int length(byte[] b, int header) {
+        return (b[header + 1] & 0xFF) << 16 | (b[header + 2] & 0xFF) << 8 | b[header + 3] & 0xFF;
+    }
+
     static DecodedAudio decode(byte[] bytes, String name, long maxSamples) throws IOException {
-        FLACDecoder decoder = new FLACDecoder(new ByteArrayInputStream(bytes));
+        FLACDecoder decoder = new FLACDecoder(new ByteArrayInputStream(withStreamInfoOnly(bytes, name)));
         decoder.readMetadata();
         StreamInfo info = decoder.getStreamInfo();
         if (info == null) {

@@ -65,6 +65,9 @@ final class VorbisDecoder {
                 stream.pagein(page);
                 continue;
             }
+            if (got > 0 && headers == 1 && !commentsFit(packet)) {
+                throw new IOException(name + ": Ogg Vorbis comment header is damaged (a length runs past its end)");
+            }
             if (got < 0 || info.synthesis_headerin(comment, packet) < 0) {
                 throw new IOException(name + ": Ogg Vorbis header " + (headers + 1) + " is damaged");
             }
@@ -138,6 +141,45 @@ final class VorbisDecoder {
             out.advance(n);
             dsp.synthesis_read(n);
         }
+    }
+
+    /**
+     * Whether every length in the comment header (vendor, count, each comment) fits inside the packet. JOrbis
+     * allocates what they say before reading, so a few hostile bytes could ask it for gigabytes.
+     */
+    static boolean commentsFit(Packet p) {
+        int end = p.packet + p.bytes;
+        int at = p.packet + 7; // packet type 3 and "vorbis"
+        if (at + 4 > end) {
+            return true; // too short to hold a length: JOrbis refuses it without allocating
+        }
+        long vendor = u32(p.packet_base, at);
+        at += 4;
+        if (vendor > end - at - 4) {
+            return false;
+        }
+        at += (int) vendor;
+        long count = u32(p.packet_base, at);
+        at += 4;
+        if (count > (end - at) / 4) {
+            return false;
+        }
+        for (long i = 0; i < count; i++) {
+            long length = u32(p.packet_base, at);
+            at += 4;
+            if (length > end - at) {
+                return false;
+            }
+            at += (int) length;
+            if (i + 1 < count && at + 4 > end) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long u32(byte[] b, int at) {
+        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
     }
 
     private static IOException otherCodec(Packet p, String name) {

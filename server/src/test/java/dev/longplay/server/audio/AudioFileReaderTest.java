@@ -91,7 +91,7 @@ class AudioFileReaderTest {
     static Path source(Path dir, int rate, int channels, double seconds) throws IOException, InterruptedException {
         Path src = dir.resolve("source-" + rate + "-" + channels + ".wav");
         String tones = channels == 2 ? "sine 300-6000 pinknoise" : "sine 300-6000";
-        AudioTools.run(AudioTools.cmd("sox -n -r " + rate + " -c " + channels + " -b 32 -e floating-point % synth "
+        AudioTools.run(AudioTools.cmd("sox -R -n -r " + rate + " -c " + channels + " -b 32 -e floating-point % synth "
                 + seconds + " " + tones + " gain -6", src));
         return src;
     }

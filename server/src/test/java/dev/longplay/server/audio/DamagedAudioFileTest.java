@@ -85,6 +85,77 @@ class DamagedAudioFileTest {
         assertTrue(e.getMessage().contains("long.ogg") && e.getMessage().contains("600 s"), e.getMessage());
     }
 
+    /**
+     * Metadata blocks whose inner counts are hostile (a comment count of 2^31 - 1, a picture type string of 2 GB)
+     * but which lie inside the file are skipped, and the audio decodes; a block that runs past the end is refused.
+     */
+    @Test
+    void flacMetadataCannotAskForMemory(@TempDir Path dir) throws Throwable {
+        AudioFileReaderTest.Fixture f = AudioFileReaderTest.fixtures().filter(x -> x.name().equals("flac 16"))
+                .findFirst().orElseThrow();
+        byte[] whole = Files.readAllBytes(AudioFileReaderTest.make(f, dir));
+        DecodedAudio plain = AudioFileReader.decode(whole, "plain.flac");
+        byte[] comments = {0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F}; // vendor "", 2^31 - 1 entries
+        byte[] picture = {0, 0, 0, 3, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}; // front cover, 2 GB MIME type
+        for (byte[] block : new byte[][]{withBlock(whole, 4, comments), withBlock(whole, 6, picture)}) {
+            DecodedAudio[] audio = new DecodedAudio[1];
+            long bytes = allocatedWhile(() -> audio[0] = AudioFileReader.decode(block, "tagged.flac"));
+            assertTrue(bytes < MODEST_ALLOCATION, bytes + " bytes allocated");
+            assertTrue(Arrays.deepEquals(plain.samples(), audio[0].samples()), "the same audio");
+        }
+        byte[] cut = withBlock(whole, 2, new byte[8]);
+        cut[4 + 4 + 34 + 1] = 0x7F; // the block now claims 8 MB, past the end of a 125 kB file
+        refused(cut, "a FLAC metadata block longer than the file");
+    }
+
+    /** A Vorbis comment header whose vendor length or comment count says gigabytes is refused, quickly. */
+    @Test
+    void vorbisCommentsCannotAskForMemory(@TempDir Path dir) throws Throwable {
+        AudioFileReaderTest.Fixture f = AudioFileReaderTest.fixtures().filter(x -> x.name().equals("ogg vorbis sox"))
+                .findFirst().orElseThrow();
+        byte[] whole = Files.readAllBytes(AudioFileReaderTest.make(f, dir));
+        byte[] vendor = {3, 'v', 'o', 'r', 'b', 'i', 's', 0, 0, 0, 0x40, 0, 0, 0, 0, 1}; // 1 GB;
+        byte[] count = {3, 'v', 'o', 'r', 'b', 'i', 's', 0, 0, 0, 0, 0, 0, 0, 0x20, 1}; // 2^29 comments;
+        byte[] empty = {3, 'v', 'o', 'r', 'b', 'i', 's', 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        assertTrue(AudioFileReader.decode(OggRepacker.withPacket(whole, 1, empty), "x").seconds() > 1,
+                "a repacked file with an empty comment header still decodes");
+        for (byte[] packet : new byte[][]{vendor, count}) {
+            byte[] file = OggRepacker.withPacket(whole, 1, packet);
+            long bytes = allocatedWhile(() -> {
+                IOException e = assertThrows(IOException.class, () -> AudioFileReader.decode(file, "tagged.ogg"));
+                assertTrue(e.getMessage().contains("tagged.ogg"), e.getMessage());
+            });
+            assertTrue(bytes < MODEST_ALLOCATION, bytes + " bytes allocated");
+        }
+    }
+
+    /** Far more than decoding these 1.3 s files takes, far less than what the hostile fields ask for. */
+    private static final long MODEST_ALLOCATION = 256L << 20;
+
+    /** Bytes the current thread allocated while running {@code work} (heap allocations, garbage included). */
+    private static long allocatedWhile(org.junit.jupiter.api.function.Executable work) throws Throwable {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(id);
+        work.execute();
+        return threads.getThreadAllocatedBytes(id) - before;
+    }
+
+    /** The file with a metadata block of {@code type} inserted right after STREAMINFO. */
+    private static byte[] withBlock(byte[] flac, int type, byte[] body) {
+        int at = 4 + 4 + 34;
+        byte[] b = new byte[flac.length + 4 + body.length];
+        System.arraycopy(flac, 0, b, 0, at);
+        b[4] &= 0x7F; // STREAMINFO is no longer the last block
+        b[at] = (byte) ((flac[4] & 0x80) | type); // ... the new one is, where STREAMINFO was
+        b[at + 1] = (byte) (body.length >> 16);
+        b[at + 2] = (byte) (body.length >> 8);
+        b[at + 3] = (byte) body.length;
+        System.arraycopy(body, 0, b, at + 4, body.length);
+        System.arraycopy(flac, at, b, at + 4 + body.length, flac.length - at);
+        return b;
+    }
+
     private static boolean pcm(AudioFileReaderTest.Fixture f) {
         return f.file().endsWith(".wav") || f.file().endsWith(".aiff") || f.file().endsWith(".aifc");
     }
