@@ -13,7 +13,9 @@ import dev.longplay.models.conditioning.Conditioner;
 import dev.longplay.models.conditioning.ConditionerOutput;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.conditioning.ConditioningAssembler;
+import dev.longplay.models.conditioning.IntConditioner;
 import dev.longplay.models.conditioning.NumberConditioner;
+import dev.longplay.models.conditioning.PromptKey;
 import dev.longplay.models.conditioning.PromptTempo;
 import dev.longplay.models.conditioning.T5Conditioner;
 import dev.longplay.models.config.ConditioningConfig;
@@ -107,6 +109,7 @@ public final class StableAudioPipeline implements AudioGenerator {
                 for (ConditioningConfig.Conditioner c : cc.configs()) {
                     conds.put(c.id(), switch (c.type()) {
                         case "number" -> NumberConditioner.fromConfig(c, conditionerWeights, cc.condDim());
+                        case "int" -> IntConditioner.fromConfig(c, conditionerWeights, cc.condDim());
                         case "t5" -> {
                             ModelFiles.EncoderFolders t5 = files.textEncoder(c.id());
                             yield T5Conditioner.load(c, cc.condDim(), t5.encoder(), t5.tokenizer(), conditionerWeights, manager);
@@ -303,13 +306,20 @@ public final class StableAudioPipeline implements AudioGenerator {
 
     /**
      * The conditioning of a batch of prompts that share a start and a total length, in {@code gen}. A
-     * {@value PromptTempo#CONDITIONER_ID} number conditioner gets each prompt's own tempo ({@link PromptTempo}).
+     * {@value PromptTempo#CONDITIONER_ID} number conditioner gets each prompt's own tempo ({@link PromptTempo}), a
+     * {@value PromptKey#CONDITIONER_ID} int conditioner its key ({@link PromptKey}).
      */
     public Conditioning condition(List<String> prompts, double secondsStart, double secondsTotal, NDManager gen) {
         Map<String, ConditionerOutput> outputs = new LinkedHashMap<>();
         for (Conditioner c : conditioners.values()) {
             List<?> values;
-            if (!(c instanceof NumberConditioner)) {
+            if (c instanceof IntConditioner) {
+                if (!c.id().equals(PromptKey.CONDITIONER_ID)) {
+                    throw new IllegalArgumentException("the model conditions on '" + c.id()
+                            + "', which Longplay cannot supply");
+                }
+                values = prompts.stream().map(PromptKey::of).toList();
+            } else if (!(c instanceof NumberConditioner)) {
                 values = prompts;
             } else if (c.id().equals(PromptTempo.CONDITIONER_ID)) {
                 values = prompts.stream().map(PromptTempo::of).toList();

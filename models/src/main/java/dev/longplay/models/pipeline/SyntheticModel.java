@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.autoencoder.AudioAutoencoder;
 import dev.longplay.models.clap.ClapCheckpoint;
+import dev.longplay.models.conditioning.IntConditioner;
 import dev.longplay.models.conditioning.NumberConditioner;
 import dev.longplay.models.conditioning.PromptProjection;
 import dev.longplay.models.conditioning.T5Config;
@@ -89,6 +90,8 @@ public final class SyntheticModel {
             for (ConditioningConfig.Conditioner c : cc.configs()) {
                 if (c.type().equals("number")) {
                     NumberConditioner.fromConfig(c, sd, cc.condDim());
+                } else if (c.type().equals("int")) {
+                    IntConditioner.fromConfig(c, sd, cc.condDim());
                 } else if (projectEqualWidths || promptWidth != cc.condDim()) {
                     PromptProjection.load(sd.scope("conditioner.conditioners." + c.id()), promptWidth, cc.condDim());
                 }

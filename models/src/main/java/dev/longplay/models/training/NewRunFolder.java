@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Writes the model folder a new run starts from, in the way its {@link TrainingStart} says. */
 final class NewRunFolder {
@@ -39,22 +41,29 @@ final class NewRunFolder {
         }
         long seed = start.recipe().seed();
         if (start.initFrom() != null) {
-            writeFineTune(dir, start.recipe(), start.initFrom(), start.tokenizer(), start.tempoConditioner());
+            writeFineTune(dir, start.recipe(), start.initFrom(), start.tokenizer(), start.added());
         } else if (start.autoencoderFrom() != null) {
             ModelFiles source = safetensorsModel(start.autoencoderFrom());
             SyntheticModel.write(dir, withPretransformOf(modelConfig(start), source.config()),
                     start.textEncoderConfig(), start.tokenizer(), seed, true);
-            copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), AUTOENCODER_PREFIX, null);
+            copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), AUTOENCODER_PREFIX, List.of());
         } else {
             SyntheticModel.write(dir, modelConfig(start), start.textEncoderConfig(), start.tokenizer(), seed, true);
         }
-        if (start.tempoConditioner()) {
+        if (start.added().contains(AddedConditioner.TEMPO)) {
             TempoConditionerConfig.spreadFrequenciesIn(dir.resolve("model.safetensors"));
         }
     }
 
     private static byte[] modelConfig(TrainingStart start) throws IOException {
-        return start.tempoConditioner() ? TempoConditionerConfig.addTo(start.modelConfig()) : start.modelConfig();
+        return withAdded(start.modelConfig(), start.added());
+    }
+
+    private static byte[] withAdded(byte[] config, Set<AddedConditioner> added) throws IOException {
+        for (AddedConditioner c : added) {
+            config = c.addTo(config);
+        }
+        return config;
     }
 
     /**
@@ -62,10 +71,10 @@ final class NewRunFolder {
      * folder {@code model}; with autoencoder steps in the recipe, the config without its latent scale, which the
      * diffusion phase then measures again (the latents the diffusion model knew will move). A {@code newTokenizer}
      * (null to keep the model's) replaces the model's, the text encoder's embedding moved onto it. With
-     * {@code addTempo}, the config gains a tempo conditioner whose weights start at random.
+     * {@code added} conditioners, the config gains them and their weights start at random.
      */
     private static void writeFineTune(Path dir, TrainingRecipe recipe, Path model, byte[] newTokenizer,
-                                      boolean addTempo) throws IOException {
+                                      Set<AddedConditioner> added) throws IOException {
         ModelFiles source = safetensorsModel(model);
         Path textEncoder = source.dir().resolve("text_encoder");
         Path tokenizer = source.dir().resolve("tokenizer/tokenizer.json");
@@ -79,9 +88,7 @@ final class NewRunFolder {
         if (recipe.autoencoderSteps() > 0) {
             config = withoutLatentScale(config);
         }
-        if (addTempo) {
-            config = TempoConditionerConfig.addTo(config);
-        }
+        config = withAdded(config, added);
         byte[] modelTokenizer = Files.readAllBytes(tokenizer);
         if (newTokenizer != null) {
             VocabularyTransfer.check(textEncoder.resolve("model.safetensors"), modelTokenizer, newTokenizer);
@@ -98,7 +105,7 @@ final class NewRunFolder {
             Files.copy(defaults, dir.resolve(defaults.getFileName()));
         }
         copyTensors(source.checkpoint(), dir.resolve("model.safetensors"), "",
-                addTempo ? TempoConditionerConfig.CHECKPOINT_PREFIX : null);
+                added.stream().map(AddedConditioner::checkpointPrefix).toList());
     }
 
     // a trained model folder whose weights are model.safetensors, the only format a run copies tensors from
@@ -150,13 +157,13 @@ final class NewRunFolder {
 
     // rewrites target with every tensor under prefix taken from source (same keys and shapes required), except those
     // under added (a part the source does not have, which keeps target's fresh weights; null: none)
-    private static void copyTensors(Path source, Path target, String prefix, String added) throws IOException {
+    private static void copyTensors(Path source, Path target, String prefix, List<String> added) throws IOException {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         try (SafetensorsFile from = SafetensorsFile.open(source); SafetensorsFile to = SafetensorsFile.open(target);
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             for (String k : to.keys()) {
                 shapes.put(k, to.shape(k));
-                if (added != null && k.startsWith(added)) {
+                if (added.stream().anyMatch(k::startsWith)) {
                     if (from.contains(k)) {
                         throw new CheckpointException(source + " already has " + k);
                     }
@@ -169,7 +176,7 @@ final class NewRunFolder {
             }
             Path merged = target.resolveSibling(target.getFileName() + ".merged");
             SafetensorsWriter.write(merged, shapes, k -> {
-                boolean copied = k.startsWith(prefix) && (added == null || !k.startsWith(added));
+                boolean copied = k.startsWith(prefix) && added.stream().noneMatch(k::startsWith);
                 try (NDArray a = (copied ? from : to).load(m, k, DataType.FLOAT32)) {
                     return a.toFloatArray();
                 }

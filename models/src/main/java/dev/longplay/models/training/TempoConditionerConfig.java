@@ -4,11 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.longplay.models.conditioning.PromptTempo;
-import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.SafetensorsWriter;
@@ -21,52 +16,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Adds a tempo number conditioner to a model config: a {@code "number"} conditioner with id
- * {@value PromptTempo#CONDITIONER_ID} over 0–{@value #MAX_BPM} BPM, appended to the diffusion model's cross-attention
- * conditioning (one more token beside the prompt's and the seconds', so a trained DiT's weights keep their shapes).
- * The runtime fills it from each prompt ({@link PromptTempo}); the reference reads the same config and takes the
- * value from the conditioning dict's {@code "bpm"}.
+ * The starting frequencies of the tempo conditioner ({@link AddedConditioner#TEMPO}): spread so that one BPM moves
+ * its token from the first step.
  */
 final class TempoConditionerConfig {
 
-    static final int MAX_BPM = 240;
-
-    /** The conditioner's weights in a checkpoint: what a fine-tune adding it starts at random. */
-    static final String CHECKPOINT_PREFIX = "conditioner.conditioners." + PromptTempo.CONDITIONER_ID + ".";
+    static final int MAX_BPM = AddedConditioner.MAX_BPM;
 
     /** The learned Fourier features' frequencies (cycles over 0–{@value #MAX_BPM} BPM), one per sin/cos pair. */
-    static final String FREQUENCIES_KEY = CHECKPOINT_PREFIX + "embedder.embedding.0.weights";
+    static final String FREQUENCIES_KEY = AddedConditioner.TEMPO.checkpointPrefix() + "embedder.embedding.0.weights";
 
     /** The lowest and highest starting frequency, in cycles over 0–{@value #MAX_BPM} BPM. */
     static final double LOWEST_CYCLES = 0.25;
     static final double HIGHEST_CYCLES = 60;
 
     private TempoConditionerConfig() {
-    }
-
-    /** {@code modelConfig} with the tempo conditioner added; refused where it has one already. */
-    static byte[] addTo(byte[] modelConfig) throws IOException {
-        JsonNode root = ModelConfig.JSON.readTree(modelConfig);
-        JsonNode model = root.path("model");
-        if (!(model.path("conditioning").path("configs") instanceof ArrayNode configs)
-                || !(model.path("diffusion") instanceof ObjectNode diffusion)) {
-            throw new CheckpointException("the model config has no conditioning list or diffusion model to add a"
-                    + " tempo conditioner to");
-        }
-        for (JsonNode c : configs) {
-            if (PromptTempo.CONDITIONER_ID.equals(c.path("id").asText())) {
-                throw new IllegalArgumentException("the model already conditions on '" + PromptTempo.CONDITIONER_ID
-                        + "'");
-            }
-        }
-        ObjectNode tempo = configs.addObject();
-        tempo.put("id", PromptTempo.CONDITIONER_ID);
-        tempo.put("type", "number");
-        tempo.putObject("config").put("min_val", 0).put("max_val", MAX_BPM);
-        JsonNode ids = diffusion.path("cross_attention_cond_ids");
-        ArrayNode cross = ids instanceof ArrayNode a ? a : diffusion.putArray("cross_attention_cond_ids");
-        cross.add(PromptTempo.CONDITIONER_ID);
-        return ModelConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
     /**

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * How {@link Trainer#start} begins a run in {@code dir} (which must not hold one), in one of three ways:
@@ -21,11 +24,11 @@ import java.nio.file.Path;
  *   another word-level {@code tokenizer}, its text encoder's embedding moved onto it
  *   ({@link VocabularyTransfer}).</li>
  * </ul>
- * With {@code tempoConditioner} the model also conditions on each prompt's tempo as a number
- * ({@link #withTempoConditioner}). The run trains on {@code target}'s device, in fp32.
+ * With {@code added} conditioners the model also conditions on what each prompt names of them, its tempo as a
+ * number or its key as a class ({@link #withConditioner}). The run trains on {@code target}'s device, in fp32.
  */
 public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig, byte[] textEncoderConfig,
-                            byte[] tokenizer, Path autoencoderFrom, Path initFrom, boolean tempoConditioner,
+                            byte[] tokenizer, Path autoencoderFrom, Path initFrom, Set<AddedConditioner> added,
                             ComputeTarget target) {
 
     private static final String RESOURCES = "/dev/longplay/models/";
@@ -35,6 +38,7 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
         if (dir == null || recipe == null || target == null) {
             throw new IllegalArgumentException("a new run needs a folder, a recipe and a device");
         }
+        added = added.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(added));
         if (initFrom != null && (modelConfig != null || textEncoderConfig != null || autoencoderFrom != null)) {
             throw new IllegalArgumentException("a fine-tune takes its model's own config, autoencoder and text"
                     + " encoder");
@@ -48,7 +52,7 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
     /** A new model from random weights for {@code modelConfig}, with the built-in T5 and v1 tokenizer, on the CPU. */
     public static TrainingStart newModel(Path dir, TrainingRecipe recipe, byte[] modelConfig) {
         return new TrainingStart(dir, recipe, modelConfig, resource(TEXT_ENCODER_CONFIG),
-                resource(PromptVocabulary.V1.tokenizerResource()), null, null, false, ComputeTarget.CPU);
+                resource(PromptVocabulary.V1.tokenizerResource()), null, null, Set.of(), ComputeTarget.CPU);
     }
 
     /**
@@ -56,7 +60,7 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
      * option does).
      */
     public static TrainingStart fineTune(Path dir, TrainingRecipe recipe, Path model) {
-        return new TrainingStart(dir, recipe, null, null, null, null, model, false, ComputeTarget.CPU);
+        return new TrainingStart(dir, recipe, null, null, null, null, model, Set.of(), ComputeTarget.CPU);
     }
 
     /**
@@ -65,13 +69,13 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
      */
     public TrainingStart withVocabulary(PromptVocabulary vocabulary) {
         return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig,
-                resource(vocabulary.tokenizerResource()), autoencoderFrom, initFrom, tempoConditioner, target);
+                resource(vocabulary.tokenizerResource()), autoencoderFrom, initFrom, added, target);
     }
 
     /** The same start with another T5 text encoder config and tokenizer. */
     public TrainingStart withTextEncoder(byte[] config, byte[] tokenizerJson) {
         return new TrainingStart(dir, recipe, modelConfig, config, tokenizerJson, autoencoderFrom, initFrom,
-                tempoConditioner, target);
+                added, target);
     }
 
     /**
@@ -80,22 +84,24 @@ public record TrainingStart(Path dir, TrainingRecipe recipe, byte[] modelConfig,
      */
     public TrainingStart onAutoencoderOf(Path model) {
         return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, model, initFrom,
-                tempoConditioner, target);
+                added, target);
     }
 
     /**
-     * The same start with a tempo number conditioner added to the model ({@link TempoConditionerConfig}); a
-     * fine-tune keeps every other weight of its model and starts the new conditioner at random.
+     * The same start with {@code conditioner} added to the model; a fine-tune keeps every other weight of its model
+     * and starts the new conditioner at random.
      */
-    public TrainingStart withTempoConditioner() {
+    public TrainingStart withConditioner(AddedConditioner conditioner) {
+        Set<AddedConditioner> more = EnumSet.of(conditioner);
+        more.addAll(added);
         return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, autoencoderFrom, initFrom,
-                true, target);
+                more, target);
     }
 
     /** The same start on {@code device}. */
     public TrainingStart on(ComputeTarget device) {
         return new TrainingStart(dir, recipe, modelConfig, textEncoderConfig, tokenizer, autoencoderFrom, initFrom,
-                tempoConditioner, device);
+                added, device);
     }
 
     private static byte[] resource(String path) {

@@ -40,14 +40,14 @@ class TempoConditionerTest {
         Path tuned = tmp.resolve("tuned");
         Map<String, float[]> before;
         try (Trainer t = Trainer.start(TrainingStart.fineTune(tuned, TrainerTest.recipe(0, 2), source)
-                .withVocabulary(PromptVocabulary.V2).withTempoConditioner())) {
+                .withVocabulary(PromptVocabulary.V2).withConditioner(AddedConditioner.TEMPO))) {
             before = TrainerTest.tensors(tuned.resolve("model.safetensors"));
             t.run((phase, step, total, loss, lr) -> assertTrue(Double.isFinite(loss)));
         }
         Map<String, float[]> shipped = TrainerTest.tensors(source.resolve("model.safetensors"));
         // (weight norm is folded on loading and split again on saving, which may move the last bit)
         shipped.forEach((k, v) -> assertArrayEquals(v, before.get(k), 1e-6f, "kept from the source: " + k));
-        List<String> added = before.keySet().stream().filter(k -> k.startsWith(TempoConditionerConfig.CHECKPOINT_PREFIX))
+        List<String> added = before.keySet().stream().filter(k -> k.startsWith(AddedConditioner.TEMPO.checkpointPrefix()))
                 .toList();
         assertFalse(added.isEmpty(), "the tempo conditioner has weights");
         assertEquals(shipped.size() + added.size(), before.size(), "and nothing else is new");
@@ -78,7 +78,7 @@ class TempoConditionerTest {
                     .seed(1).steps(2).build(), GenerationListener.NONE).samples().length);
         }
         assertThrows(IllegalArgumentException.class, () -> Trainer.start(TrainingStart.fineTune(tmp.resolve("twice"),
-                TrainerTest.recipe(0, 1), tuned).withTempoConditioner()), "a model conditions on one tempo");
+                TrainerTest.recipe(0, 1), tuned).withConditioner(AddedConditioner.TEMPO)), "a model conditions on one tempo");
         assertFalse(Files.exists(tmp.resolve("twice").resolve("model.safetensors")));
     }
 

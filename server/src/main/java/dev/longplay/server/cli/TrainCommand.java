@@ -1,6 +1,7 @@
 package dev.longplay.server.cli;
 
 import dev.longplay.models.dataset.PromptVocabulary;
+import dev.longplay.models.training.AddedConditioner;
 import dev.longplay.models.training.RunFolder;
 import dev.longplay.models.training.Trainer;
 import dev.longplay.models.training.TrainingListener;
@@ -102,6 +103,12 @@ final class TrainCommand implements Callable<Integer> {
                     + " kept and the new conditioner starts at random")
     boolean tempoConditioner;
 
+    @Option(names = "--key-conditioner",
+            description = "new runs only: the model also conditions on the key each prompt names, in any spelling"
+                    + " (a 'key' int conditioner: none, 12 major and 12 minor keys, a learned token each); with"
+                    + " --init-from, the model's weights are kept and the new conditioner starts at random")
+    boolean keyConditioner;
+
     @Option(names = "--max-minutes", paramLabel = "M",
             description = "stop at the first checkpoint after M minutes (the run stays resumable)")
     Double maxMinutes;
@@ -118,9 +125,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--vocabulary starts a new run, but " + dir + " already holds one"
                         + " (it keeps the wording of its tokenizer)");
             }
-            if (tempoConditioner) {
-                throw new IllegalArgumentException("--tempo-conditioner starts a new run, but " + dir
-                        + " already holds one");
+            if (tempoConditioner || keyConditioner) {
+                throw new IllegalArgumentException((tempoConditioner ? "--tempo-conditioner" : "--key-conditioner")
+                        + " starts a new run, but " + dir + " already holds one");
             }
             if (autoencoderFrom != null || initFrom != null) {
                 throw new IllegalArgumentException((initFrom != null ? "--init-from" : "--autoencoder-from")
@@ -206,17 +213,22 @@ final class TrainCommand implements Callable<Integer> {
             if (vocabulary != null) {
                 fineTune = fineTune.withVocabulary(PromptVocabulary.parse(vocabulary));
             }
-            return tempoConditioner ? fineTune.withTempoConditioner() : fineTune;
+            return withAdded(fineTune);
         }
         TrainingStart start = TrainingStart.newModel(dir, recipe.build(),
                 config != null ? Files.readAllBytes(config) : resource("trainable/model_config.json")).on(target);
         if (vocabulary != null) {
             start = start.withVocabulary(PromptVocabulary.parse(vocabulary));
         }
-        if (tempoConditioner) {
-            start = start.withTempoConditioner();
-        }
+        start = withAdded(start);
         return autoencoderFrom != null ? start.onAutoencoderOf(autoencoderFrom) : start;
+    }
+
+    private TrainingStart withAdded(TrainingStart start) {
+        if (tempoConditioner) {
+            start = start.withConditioner(AddedConditioner.TEMPO);
+        }
+        return keyConditioner ? start.withConditioner(AddedConditioner.KEY) : start;
     }
 
     private static byte[] resource(String path) throws IOException {
