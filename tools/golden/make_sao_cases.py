@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Makes the Stable Audio Open golden cases (the components of the format in models/src/test/resources/golden/README.md:
-vae_decode, vae_encode, number_conditioner, dit_forward, sample, style_transfer) under models/src/test/resources/golden/,
+vae_decode, vae_encode, number_conditioner, int_conditioner, dit_forward, sample, style_transfer) under models/src/test/resources/golden/,
 with each tiny model stored once under _models/<name>/ and named by the cases that use it (case.json "model_dir").
 
 Reference: Stability-AI/stable-audio-tools (its stable_audio_tools package, from `git archive HEAD stable_audio_tools`)
@@ -34,6 +34,7 @@ Run ($SCRATCH: any scratch folder outside the repository):
 import contextlib
 import copy
 import importlib.util
+import itertools
 import json
 import math
 import os
@@ -113,6 +114,17 @@ def configs():
     return {"sao_tiny": BASE, "sao_tiny_adaln": adaln, "sao_tiny_rf": rf}
 
 
+def key_configs():
+    # a key class and a tempo number beside the prompt, as `train --key-conditioner --tempo-conditioner` adds them;
+    # made from their own generator so that the cases above keep their values
+    key = copy.deepcopy(BASE)
+    key["model"]["conditioning"]["configs"] += [
+        {"id": "key", "type": "int", "config": {"min_val": 0, "max_val": 24}},
+        {"id": "bpm", "type": "number", "config": {"min_val": 0, "max_val": 240}}]
+    key["model"]["diffusion"]["cross_attention_cond_ids"] += ["key", "bpm"]
+    return {"sao_tiny_key": key}
+
+
 GAIN = 0.5
 
 
@@ -144,8 +156,11 @@ def conditioning(model, inputs):
     mask = inputs["prompt_mask"].to(torch.bool)
     # T5Conditioner.forward after its language model: proj_out, then zero the padded tokens
     cond["prompt"] = (t5.proj_out(inputs["prompt_hidden"].to(dt)) * mask.unsqueeze(-1).to(dt), mask)
-    for key in ("seconds_start", "seconds_total"):
-        cond[key] = model.conditioner.conditioners[key](inputs[key].tolist(), device="cpu")
+    for key in ("seconds_start", "seconds_total", "bpm"):
+        if key in model.conditioner.conditioners:
+            cond[key] = model.conditioner.conditioners[key](inputs[key].tolist(), device="cpu")
+    if "key" in model.conditioner.conditioners:
+        cond["key"] = model.conditioner.conditioners["key"]([int(v) for v in inputs["key"].tolist()], device="cpu")
     return cond
 
 
@@ -167,6 +182,12 @@ def run_vae_encode(model, spec, inputs):
 
 def run_number(model, spec, inputs):
     emb, mask = model.conditioner.conditioners[spec["conditioner_id"]](inputs["values"].tolist(), device="cpu")
+    return {"embedding": emb, "mask": mask}
+
+
+def run_int(model, spec, inputs):
+    ints = [int(v) for v in inputs["values"].tolist()]
+    emb, mask = model.conditioner.conditioners[spec["conditioner_id"]](ints, device="cpu")
     return {"embedding": emb, "mask": mask}
 
 
@@ -208,6 +229,7 @@ def run_style_transfer(model, spec, inputs):
 
 
 RUNNERS = {"vae_decode": run_vae_decode, "vae_encode": run_vae_encode, "number_conditioner": run_number,
+           "int_conditioner": run_int,
            "dit_forward": run_dit, "sample": run_sample, "style_transfer": run_style_transfer}
 
 DIT_DESC = ("v = wrapper(x, t, cond): prompt = proj_out(prompt_hidden) * prompt_mask (the T5 conditioner after T5), "
@@ -274,6 +296,29 @@ def cases(gen):
          "encode_noise": randn(1, 8, frames), "sde_noises": randn(7, 1, 8, frames)}
 
 
+def key_cases(gen):
+    def randn(*shape):
+        return torch.randn(*shape, generator=gen, dtype=torch.float32)
+
+    tol4 = {"atol": 1e-4, "rtol": 1e-4}
+    values = [0.0, 5.0, 24.0, 30.0, -2.0]
+    yield "int_conditioner", "sao_tiny_key", {"component": "int_conditioner", "conditioner_id": "key",
+                                              "values": values, "description":
+                                              "embedding[b,1,cond_dim] = int_embedder.weight[clamp(value, min, max)]",
+                                              "tolerance": tol4}, {"values": torch.tensor(values)}
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=torch.float32)
+    yield "dit_forward_key_cfg6", "sao_tiny_key", {
+        "component": "dit_forward", "cfg_scale": 6.0, "description": "as dit_forward_cfg6, with a key int conditioner "
+        "and a bpm number conditioner after the seconds' tokens", "tolerance": {"atol": 2e-4, "rtol": 1e-4}}, \
+        {"x": randn(2, 8, 128), "t": torch.tensor([0.83, 0.21]), "prompt_hidden": randn(2, 5, 768),
+         "prompt_mask": mask, "seconds_start": torch.tensor([0.0, 3.5]), "seconds_total": torch.tensor([11.0, 47.0]),
+         "key": torch.tensor([22.0, 7.0]), "bpm": torch.tensor([97.0, 0.0])}
+
+
+def _key_ignored(spec, inputs):
+    return spec, {**inputs, "key": torch.zeros_like(inputs["key"])}
+
+
 def _no_cfg(spec, inputs):
     return {**spec, "cfg_scale": 1.0}, inputs
 
@@ -306,6 +351,7 @@ MUTATIONS = {
     "dit_forward_cfg1": [("padded prompt tokens not masked", _all_prompt_tokens)],
     "dit_forward_cfg6": [("CFG ignored", _no_cfg)],
     "dit_forward_adaln_cfg6": [("CFG ignored", _no_cfg)],
+    "dit_forward_key_cfg6": [("key ignored", _key_ignored)],
     "sample_dpmpp_2m": [("CFG ignored", _no_cfg)],
     "sample_dpmpp_3m_sde": [("SDE noise drawn in another order", _sde_noise_reversed), ("CFG ignored", _no_cfg)],
     "sample_rf_pingpong": [("step noise drawn in another order", _step_noise_shifted)],
@@ -328,19 +374,20 @@ def main():
     _install_stand_ins(sys.argv[1])
     out = sys.argv[2] if len(sys.argv) > 2 else "models/src/test/resources/golden"
     gen = torch.Generator().manual_seed(20261207)
+    key_gen = torch.Generator().manual_seed(20261208)
     states = {}
-    for name, config in configs().items():
+    for name, config in {**configs(), **key_configs()}.items():
         with precision(torch.float32):
             model = build(config)
-            randomise(model, gen)
+            randomise(model, key_gen if name in key_configs() else gen)
             states[name] = {k: v.detach().clone().float() for k, v in model.state_dict().items()}
         d = os.path.join(out, "_models", name)
         os.makedirs(d, exist_ok=True)
         save_safetensors(os.path.join(d, "model.safetensors"), states[name])
         with open(os.path.join(d, "model_config.json"), "w") as f:
             json.dump(config, f, indent=1)
-    all_configs = configs()
-    for case, model_name, spec, inputs in cases(gen):
+    all_configs = {**configs(), **key_configs()}
+    for case, model_name, spec, inputs in itertools.chain(cases(gen), key_cases(key_gen)):
         runner = RUNNERS[spec["component"]]
         results = {}
         for dtype in (torch.float64, torch.float32):

@@ -13,7 +13,8 @@ public final class GoldenComponents {
         return List.of(
                 new VaeDecodeGolden(),
                 new VaeEncodeGolden(),
-                new NumberConditionerGolden(),
+                ValueConditionerGolden.number(),
+                ValueConditionerGolden.integer(),
                 new T5EncoderGolden(),
                 new ClapTextGolden(),
                 new ClapAudioGolden(),

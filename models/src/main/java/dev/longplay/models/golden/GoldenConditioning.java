@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.longplay.models.conditioning.ConditionerOutput;
 import dev.longplay.models.conditioning.Conditioning;
 import dev.longplay.models.conditioning.ConditioningAssembler;
+import dev.longplay.models.conditioning.IntConditioner;
 import dev.longplay.models.conditioning.NumberConditioner;
 import dev.longplay.models.conditioning.PromptProjection;
 import dev.longplay.models.config.ConditioningConfig;
@@ -19,7 +20,7 @@ import java.util.Map;
 /**
  * The conditioning of a golden case, built as the reference's conditioner would: the text conditioner's
  * encoder output is an input ({@code <id>_hidden}, {@code <id>_mask}) that goes through the checkpoint's
- * {@code proj_out}; number conditioners run on their input values ({@code <id>} [B]).
+ * {@code proj_out}; number and int conditioners run on their input values ({@code <id>} [B]).
  */
 public final class GoldenConditioning {
 
@@ -32,16 +33,12 @@ public final class GoldenConditioning {
         Map<String, ConditionerOutput> outputs = new LinkedHashMap<>();
         for (ConditioningConfig.Conditioner c : cc.configs()) {
             switch (c.type()) {
-                case "number" -> {
+                case "number", "int" -> {
                     NDArray values = inputs.get(c.id());
                     if (values == null) {
                         throw new CheckpointException("golden inputs lack '" + c.id() + "'");
                     }
-                    List<Float> list = new java.util.ArrayList<>();
-                    for (float v : values.toFloatArray()) {
-                        list.add(v);
-                    }
-                    outputs.put(c.id(), NumberConditioner.fromConfig(c, checkpoint, cc.condDim()).encode(list, manager));
+                    outputs.put(c.id(), encode(c, checkpoint, cc.condDim(), values, manager));
                 }
                 case "t5", "clap_text" -> {
                     NDArray hidden = inputs.get(c.id() + "_hidden");
@@ -57,9 +54,18 @@ public final class GoldenConditioning {
                             : new ConditionerOutput(proj.project(hidden), mask));
                 }
                 default -> throw new CheckpointException("golden conditioning: unsupported conditioner type " + c.type()
-                        + " (golden cases give number, t5 and clap_text conditioners)");
+                        + " (golden cases give number, int, t5 and clap_text conditioners)");
             }
         }
         return ConditioningAssembler.of(cfg.model().diffusion()).assemble(outputs);
+    }
+
+    /** A number or int conditioner of the config, on a case's values. */
+    static ConditionerOutput encode(ConditioningConfig.Conditioner c, StateDict checkpoint, int condDim,
+                                    NDArray values, NDManager manager) {
+        boolean whole = c.type().equals("int");
+        List<? extends Number> list = ValueConditionerGolden.values(values, whole);
+        return whole ? IntConditioner.fromConfig(c, checkpoint, condDim).encode(list, manager)
+                : NumberConditioner.fromConfig(c, checkpoint, condDim).encode(list, manager);
     }
 }
