@@ -1,19 +1,11 @@
 package dev.longplay.models.training;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.SafetensorsWriter;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The starting frequencies of the tempo conditioner ({@link AddedConditioner#TEMPO}): spread so that one BPM moves
@@ -52,26 +44,12 @@ final class TempoConditionerConfig {
 
     /** Rewrites {@code checkpoint} with the tempo conditioner's frequencies set to {@link #spreadFrequencies}. */
     static void spreadFrequenciesIn(Path checkpoint) throws IOException {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        Path rewritten = checkpoint.resolveSibling(checkpoint.getFileName() + ".tempo");
-        try (SafetensorsFile file = SafetensorsFile.open(checkpoint);
-             NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            for (String k : file.keys()) {
-                shapes.put(k, file.shape(k));
-            }
-            long[] shape = shapes.get(FREQUENCIES_KEY);
-            if (shape == null || shape.length != 1) {
+        try (SafetensorsFile file = SafetensorsFile.open(checkpoint)) {
+            if (!file.contains(FREQUENCIES_KEY) || file.shape(FREQUENCIES_KEY).length != 1) {
                 throw new CheckpointException(checkpoint + " has no tempo conditioner frequencies " + FREQUENCIES_KEY);
             }
-            SafetensorsWriter.write(rewritten, shapes, k -> {
-                if (k.equals(FREQUENCIES_KEY)) {
-                    return spreadFrequencies(Math.toIntExact(shape[0]));
-                }
-                try (NDArray a = file.load(m, k, DataType.FLOAT32)) {
-                    return a.toFloatArray();
-                }
-            });
         }
-        Files.move(rewritten, checkpoint, StandardCopyOption.REPLACE_EXISTING);
+        SafetensorsWriter.rewrite(checkpoint, (k, shape, v) ->
+                k.equals(FREQUENCIES_KEY) ? spreadFrequencies(Math.toIntExact(shape[0])) : v);
     }
 }

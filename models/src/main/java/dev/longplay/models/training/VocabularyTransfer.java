@@ -1,9 +1,5 @@
 package dev.longplay.models.training;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.longplay.models.weights.CheckpointException;
@@ -11,14 +7,11 @@ import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.SafetensorsWriter;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -93,23 +86,12 @@ final class VocabularyTransfer {
      * {@code newTokenizer}, given the {@code oldTokenizer} they were trained with.
      */
     static void apply(Path encoderWeights, byte[] oldTokenizer, byte[] newTokenizer) throws IOException {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        Path rewritten = encoderWeights.resolveSibling(encoderWeights.getFileName() + ".vocabulary");
-        try (SafetensorsFile f = SafetensorsFile.open(encoderWeights);
-             NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            for (String k : f.keys()) {
-                shapes.put(k, f.shape(k));
-            }
-            long[] shape = f.shape(embedding(f, encoderWeights));
-            int[] map = rowMap(oldTokenizer, newTokenizer, Math.toIntExact(shape[0]));
-            SafetensorsWriter.write(rewritten, shapes, k -> {
-                try (NDArray a = f.load(m, k, DataType.FLOAT32)) {
-                    float[] v = a.toFloatArray();
-                    return Arrays.asList(EMBEDDINGS).contains(k) ? permuteRows(v, f.shape(k), map) : v;
-                }
-            });
+        int[] map;
+        try (SafetensorsFile f = SafetensorsFile.open(encoderWeights)) {
+            map = rowMap(oldTokenizer, newTokenizer, Math.toIntExact(f.shape(embedding(f, encoderWeights))[0]));
         }
-        Files.move(rewritten, encoderWeights, StandardCopyOption.REPLACE_EXISTING);
+        SafetensorsWriter.rewrite(encoderWeights, (k, shape, v) ->
+                Arrays.asList(EMBEDDINGS).contains(k) ? permuteRows(v, shape, map) : v);
     }
 
     // row i of the result is row map[i] of the source; rows past the map keep their place

@@ -1,5 +1,9 @@
 package dev.longplay.models.weights;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,12 +16,37 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes float32 tensors as a safetensors file, atomically (temp file, then rename), one tensor in memory at a time. */
 public final class SafetensorsWriter {
 
     private SafetensorsWriter() {
+    }
+
+    /** What {@link #rewrite} does to one tensor: its new values, given its key, shape and float32 values. */
+    @FunctionalInterface
+    public interface TensorChange {
+        float[] apply(String key, long[] shape, float[] values);
+    }
+
+    /** Rewrites {@code file} in place as float32, every tensor passed through {@code change}, keys and shapes kept. */
+    public static void rewrite(Path file, TensorChange change) throws IOException {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        Path rewritten = file.resolveSibling(file.getFileName() + ".rewritten");
+        try (SafetensorsFile from = SafetensorsFile.open(file);
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            for (String k : from.keys()) {
+                shapes.put(k, from.shape(k));
+            }
+            write(rewritten, shapes, k -> {
+                try (NDArray a = from.load(m, k, DataType.FLOAT32)) {
+                    return change.apply(k, shapes.get(k), a.toFloatArray());
+                }
+            });
+        }
+        Files.move(rewritten, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Writes float32 tensors given by shape, each made by {@code data} when its turn comes. */
