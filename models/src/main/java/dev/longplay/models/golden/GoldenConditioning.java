@@ -13,6 +13,7 @@ import dev.longplay.models.config.ModelConfig;
 import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.StateDict;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,10 @@ public final class GoldenConditioning {
     static ConditionerOutput encode(ConditioningConfig.Conditioner c, StateDict checkpoint, int condDim,
                                     NDArray values, NDManager manager) {
         boolean whole = c.type().equals("int");
-        List<? extends Number> list = ValueConditionerGolden.values(values, whole);
+        List<Number> list = new ArrayList<>();
+        for (float v : values.toFloatArray()) {
+            list.add(whole ? (Number) Math.round(v) : (Number) v);
+        }
         return whole ? IntConditioner.fromConfig(c, checkpoint, condDim).encode(list, manager)
                 : NumberConditioner.fromConfig(c, checkpoint, condDim).encode(list, manager);
     }

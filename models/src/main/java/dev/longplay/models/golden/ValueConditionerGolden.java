@@ -12,7 +12,6 @@ import dev.longplay.models.weights.CheckpointException;
 import dev.longplay.models.weights.SafetensorsFile;
 import dev.longplay.models.weights.StateDict;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,15 +55,5 @@ public final class ValueConditionerGolden implements GoldenComponent {
                     inputs.get("values"), manager);
             return Map.of("embedding", out.tokens(), "mask", out.mask());
         }
-    }
-
-    /** The values of a case's input as a number conditioner takes them, or as whole numbers for an int one. */
-    static List<? extends Number> values(NDArray values, boolean whole) {
-        float[] v = values.toFloatArray();
-        java.util.ArrayList<Number> out = new java.util.ArrayList<>();
-        for (float x : v) {
-            out.add(whole ? (Number) Math.round(x) : (Number) x);
-        }
-        return out;
     }
 }
