@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 /**
  * The key a prompt asks for, as a model's {@value #CONDITIONER_ID} int conditioner reads it: {@link #NONE} for no key,
  * 1 + pitch class for a major key (C = 1 … B = 12), 13 + pitch class for a minor one. Every spelling musicians use
- * reads the same: "A minor", "Am", "A min", "in a minor", "F#", "F sharp", "F♯ maj", "Gb", "G flat", "G♭ major",
- * "C" (a bare root is major). The first key named wins.
+ * reads the same: "A minor", "Am", "A min", "A-minor", "in a minor", "F#", "F sharp", "F♯ maj", "Gb", "G flat",
+ * "G♭ major", "C" (a bare root is major), and a chord symbol's root and mode ("Am7", "Cmaj7"). The first key named
+ * wins.
  * <p>
  * A bare letter is a key only where nothing else reads it: upper case and standing alone; "A" opening a sentence is
  * the article ("A dark pad") unless a separator follows it ("A, dark pad") or "in" or "key" comes before it.
@@ -29,10 +30,12 @@ public final class PromptKey {
 
     private static final int[] LETTER_PITCH = {9, 11, 0, 2, 4, 5, 7}; // A B C D E F G
 
-    // root letter, accidental, mode; not inside a word, a number or a hyphenated name ("E-piano")
+    // root letter, accidental, mode (a chord's extension may follow it: "Am7", "Cmaj7"); not inside a word, a
+    // number or a hyphenated name ("E-piano", "B3")
     private static final Pattern KEY = Pattern.compile(
             "(?<![\\p{L}\\p{N}'’-])([A-Ga-g])(#|♯|♭|b|\\s?(?i:sharp|flat)\\b)?"
-                    + "(\\s?(?i:major|maj|minor|min)\\b|m)?(?![\\p{L}\\p{N}#♯♭'’-])",
+                    + "((?:\\s?|-)(?i:major|maj|minor|min)(?=\\d|\\b)|m)?(?:(?<=[a-z])\\d{1,2})?"
+                    + "(?![\\p{L}\\p{N}#♯♭'’-])",
             Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern KEY_WORD_BEFORE = Pattern.compile("(?:\\bin|\\bkey(?:\\s+of)?|:)\\s*$");
     private static final Pattern SENTENCE_START = Pattern.compile("(?:^|[.!?\\n])\\s*$");
@@ -50,7 +53,7 @@ public final class PromptKey {
         while (m.find()) {
             String letter = m.group(1);
             String accidental = m.group(2) == null ? "" : m.group(2).strip().toLowerCase(Locale.ROOT);
-            String mode = m.group(3) == null ? "" : m.group(3).strip().toLowerCase(Locale.ROOT);
+            String mode = m.group(3) == null ? "" : m.group(3).replace("-", "").strip().toLowerCase(Locale.ROOT);
             boolean upper = Character.isUpperCase(letter.charAt(0));
             if (!accepted(prompt, m, upper, accidental, mode)) {
                 continue;

@@ -53,13 +53,18 @@ class PromptKeyTest {
         assertEquals(major(8), PromptKey.of("A flat pad"));
         assertEquals(major(0), PromptKey.of("Cmaj"));
         assertEquals(minor(11), PromptKey.of("B MINOR"));
+        assertEquals(minor(9), PromptKey.of("pad in A-minor"));
+        assertEquals(minor(6), PromptKey.of("F#-min arp"));
+        assertEquals(minor(9), PromptKey.of("Am7 chords"), "a chord symbol: its root and mode");
+        assertEquals(major(0), PromptKey.of("Cmaj7 stabs"));
+        assertEquals(minor(2), PromptKey.of("d minor9 pad"));
     }
 
     @Test
     void lettersThatAreNotKeysGiveNone() {
         for (String prompt : new String[] {"a drum loop at 97 bpm", "A dark pad", "drum loop, 97 BPM, dark, centered",
                 "I am lost", "a minimal techno groove", "a flat, dull pad", "E-piano chords", "B3 organ",
-                "C4 note", "TB-303 acid line", "dusty breakbeat", "d&b amen break", "eb and flow", "", "G-funk"}) {
+                "C4 note", "A7 stab", "TB-303 acid line", "dusty breakbeat", "d&b amen break", "eb and flow", "", "G-funk"}) {
             assertEquals(PromptKey.NONE, PromptKey.of(prompt), prompt);
         }
         assertEquals(PromptKey.NONE, PromptKey.of(null));
