@@ -59,6 +59,9 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install -q torch numpy einops tqdm packaging safetensors scipy >&2
 fi
 
+# both sides get libtorch's huge-page allocation, which ./longplay turns on by default (the reference's torch reads
+# the same variable): the comparison is of the code, not of one side's allocator setting
+export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"
 ref_args=(--repo "$sat" --config "$config" --seconds "$seconds" --threads "$threads")
 [ -n "$kdiff" ] && ref_args+=(--k-diffusion "$kdiff")
 export LONGPLAY_JAVA_OPTS="${LONGPLAY_JAVA_OPTS:-} -Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1"
@@ -116,7 +119,8 @@ rounds = max(len(v) for v in runs.values())
 print(f"CPU: {cpu}, {os.cpu_count()} cores; {threads} intra-op threads, 1 inter-op, both sides. "
       f"Longplay: DJL 0.36 on {engine}; reference: stable-audio-tools on torch {torch}. "
       f"{seconds} s clip; medians over {rounds} alternated rounds (min–max in brackets); "
-      f"load average during the runs {min(loads):.1f}–{max(loads):.1f} (1 min)." if loads else "")
+      f"load average during the runs {min(loads):.1f}–{max(loads):.1f} (1 min); "
+      f"THP_MEM_ALLOC_ENABLE={os.environ.get('THP_MEM_ALLOC_ENABLE', '0')} on both sides." if loads else "")
 print()
 print("| part | Longplay fp32 (s) | Longplay int8 (s) | reference fp32 (s) | fp32 ratio | int8 ratio |")
 print("|---|---:|---:|---:|---:|---:|")

@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * padding ceil(s/2), or nearest repeat + conv when {@code use_nearest_upsample}), then three residual units
  * (dilations 1, 3, 9) at the output rate.
  */
-public record DecoderBlock(ChannelActivation act, UnaryOperator<NDArray> upsample, List<ResidualUnit> units,
+public record DecoderBlock(ChannelActivation act, Upsampler upsample, List<ResidualUnit> units,
                            int stride) {
 
     /** Keys: layers.0 activation, layers.1 upsampler, layers.2-4 residual units. */
@@ -23,10 +23,10 @@ public record DecoderBlock(ChannelActivation act, UnaryOperator<NDArray> upsampl
                                     boolean useNearestUpsample) {
         StateDict layers = sd.scope("layers");
         ChannelActivation act = ChannelActivation.load(layers.scope("0"), in, useSnake);
-        UnaryOperator<NDArray> upsample = useNearestUpsample
-                ? NearestUpsample.load(layers.scope("1"), in, out, stride)::forward
-                : ConvTranspose1d.loadWeightNormed(layers.scope("1"), in, out, 2 * stride, stride,
-                (stride + 1) / 2, true)::forward;
+        Upsampler upsample = useNearestUpsample
+                ? NearestUpsample.load(layers.scope("1"), in, out, stride)
+                : new TransposedUpsample(ConvTranspose1d.loadWeightNormed(layers.scope("1"), in, out, 2 * stride,
+                stride, (stride + 1) / 2, true));
         List<ResidualUnit> units = new ArrayList<>();
         for (int i = 0; i < ResidualUnit.BLOCK_DILATIONS.length; i++) {
             units.add(ResidualUnit.load(layers.scope(String.valueOf(i + 2)), out, ResidualUnit.BLOCK_DILATIONS[i], useSnake));
@@ -36,7 +36,7 @@ public record DecoderBlock(ChannelActivation act, UnaryOperator<NDArray> upsampl
 
     // x: [B, in, T] -> [B, out, T*s] (T*s - 1 for an odd stride with the transposed conv, as in PyTorch)
     public NDArray forward(NDArray x) {
-        List<UnaryOperator<NDArray>> layers = new ArrayList<>(List.of(act::forward, upsample));
+        List<UnaryOperator<NDArray>> layers = new ArrayList<>(List.of(act::forward, upsample::apply));
         units.forEach(unit -> layers.add(unit::forward));
         return Scoped.apply(x, input -> Sequential.apply(input, layers));
     }

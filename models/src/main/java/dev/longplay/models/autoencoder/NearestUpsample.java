@@ -9,12 +9,17 @@ import dev.longplay.models.weights.StateDict;
  * The decoder's alternative upsampler ({@code use_nearest_upsample}): repeat every frame s times, then a
  * bias-free conv with kernel 2s and PyTorch's {@code padding='same'} (s-1 zeros left, s right).
  */
-public record NearestUpsample(Conv1d conv, int stride) {
+public record NearestUpsample(Conv1d conv, int stride) implements Upsampler {
 
     /** Keys: layers.1 (nn.Upsample, no weights), layers.1.1 the conv. */
     public static NearestUpsample load(StateDict sd, long in, long out, int stride) {
         Conv1d conv = Conv1d.loadWeightNormed(sd.scope("1"), in, out, 2 * stride, 1, 0, 1, false);
         return new NearestUpsample(conv, stride);
+    }
+
+    @Override
+    public NDArray apply(NDArray x) {
+        return forward(x);
     }
 
     // x: [B, in, T] -> [B, out, T*s]

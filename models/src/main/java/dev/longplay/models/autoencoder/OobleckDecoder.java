@@ -1,6 +1,7 @@
 package dev.longplay.models.autoencoder;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.longplay.models.nn.Conv1d;
 import dev.longplay.models.nn.Sequential;
 import dev.longplay.models.weights.StateDict;
@@ -15,7 +16,7 @@ import java.util.function.UnaryOperator;
  * audio channels, and tanh when {@code final_tanh}.
  */
 public record OobleckDecoder(OobleckConfig config, Conv1d stem, List<DecoderBlock> blocks, ChannelActivation act,
-                             Conv1d head) {
+                             Conv1d head, FusedOobleckDecoder fused) {
 
     private static final int STEM_RADIUS = 3;
     private static final int HEAD_RADIUS = 3;
@@ -38,11 +39,33 @@ public record OobleckDecoder(OobleckConfig config, Conv1d stem, List<DecoderBloc
         return new OobleckDecoder(cfg, stem, List.copyOf(blocks), act, head);
     }
 
+    /**
+     * A decoder of these layers, run as one fused call on a CPU ({@link FusedOobleckDecoder}) unless
+     * {@code -Dlongplay.decoder=ops} or the weights rule it out.
+     */
+    public OobleckDecoder(OobleckConfig config, Conv1d stem, List<DecoderBlock> blocks, ChannelActivation act,
+                          Conv1d head) {
+        this(config, stem, blocks, act, head, fusedOrNull(new OobleckDecoder(config, stem, blocks, act, head, null)));
+    }
+
+    private static FusedOobleckDecoder fusedOrNull(OobleckDecoder d) {
+        return FusedOobleckDecoder.selected() ? FusedOobleckDecoder.build(d, d.stem().weight().getManager()) : null;
+    }
+
+    /** This decoder without the fused call: every layer op by op (to compare the two). */
+    public OobleckDecoder opByOp() {
+        return new OobleckDecoder(config, stem, blocks, act, head, null);
+    }
+
     // latents: [B, latent_dim, T] -> audio: [B, io, T * ratio]
     public NDArray forward(NDArray latents) {
+        if (fused != null && !latents.getDevice().isGpu() && latents.getDataType() == DataType.FLOAT32
+                && !latents.hasGradient()) {
+            return fused.forward(latents);
+        }
         List<UnaryOperator<NDArray>> layers = new ArrayList<>(List.of(stem::forward));
         blocks.forEach(block -> layers.add(block::forward));
-        layers.add(act::forward);
+        layers.add(act::forwardInPlace);   // its input is the last block's output, an intermediate
         layers.add(head::forward);
         if (config.finalTanh()) {
             layers.add(NDArray::tanh);

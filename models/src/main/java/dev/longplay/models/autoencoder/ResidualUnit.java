@@ -26,9 +26,10 @@ public record ResidualUnit(ChannelActivation act1, Conv1d conv1, ChannelActivati
                 Conv1d.loadWeightNormed(layers.scope("3"), channels, channels, 1, 1, 0, 1, true));
     }
 
-    // x: [B, C, T] -> [B, C, T]; each intermediate is closed as soon as the next exists
+    // x: [B, C, T] -> [B, C, T]; each intermediate is closed as soon as the next exists, the conv's output is
+    // activated in place
     public NDArray forward(NDArray x) {
-        return Sequential.apply(x, List.of(act1::forward, conv1::forward, act2::forward, conv2::forward)).addi(x);
+        return Sequential.apply(x, List.of(act1::forward, conv1::forward, act2::forwardInPlace, conv2::forward)).addi(x);
     }
 
     /** Dilated 7-tap conv: how far (in samples at this rate) an output sees on each side. */

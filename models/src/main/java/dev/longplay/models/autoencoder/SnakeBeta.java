@@ -18,6 +18,7 @@ public final class SnakeBeta implements ChannelActivation {
     private final NDArray logBeta;
     private final NDArray alpha;    // [1, C, 1], precomputed for inference
     private final NDArray inverseBeta;
+    private final NDArray rootInverseBeta; // √(1/beta), [1, C, 1], for the tiled kernel
 
     /** An inference activation from alpha and 1/beta, both [1, C, 1]. */
     public SnakeBeta(NDArray alpha, NDArray inverseBeta) {
@@ -29,6 +30,7 @@ public final class SnakeBeta implements ChannelActivation {
         this.logBeta = logBeta;
         this.alpha = alpha;
         this.inverseBeta = inverseBeta;
+        this.rootInverseBeta = inverseBeta == null ? null : inverseBeta.sqrt();
     }
 
     public static SnakeBeta load(StateDict sd, long channels) {
@@ -51,9 +53,34 @@ public final class SnakeBeta implements ChannelActivation {
         }
     }
 
-    // x: [B, C, T] -> [B, C, T]; in place where possible so a long input holds at most two extra copies
+    /** Whether the logs of alpha and beta are being trained (then only the op-by-op form serves). */
+    boolean training() {
+        return logAlpha != null;
+    }
+
+    /** alpha, [1, C, 1]; null while training. */
+    NDArray alpha() {
+        return alpha;
+    }
+
+    /** √(1/beta), [1, C, 1]; null while training. */
+    NDArray rootInverseBeta() {
+        return rootInverseBeta;
+    }
+
+    // x: [B, C, T] -> [B, C, T]; x is left as it was
     @Override
     public NDArray forward(NDArray x) {
+        return apply(x, false);
+    }
+
+    // x: [B, C, T] -> [B, C, T], at inference in float32 written over x
+    @Override
+    public NDArray forwardInPlace(NDArray x) {
+        return apply(x, true);
+    }
+
+    private NDArray apply(NDArray x, boolean inPlace) {
         if (logAlpha != null) {
             // training: out-of-place, every step recorded; the derived tensors are moved to x's scope
             long c = logAlpha.getShape().get(0);
@@ -67,9 +94,19 @@ public final class SnakeBeta implements ChannelActivation {
         if (x.getDataType() != alpha.getDataType()) {
             // reduced precision: sin(alpha·x)² / beta in float32 (bf16's 8-bit mantissa would put the
             // periodic term's error on every sample), the result back in x's type
-            try (NDArray wide = x.toType(alpha.getDataType(), false); NDArray out = forward(wide)) {
-                return out.toType(x.getDataType(), false);
+            try (NDArray wide = x.toType(alpha.getDataType(), false)) {
+                NDArray out = apply(wide, true);
+                try {
+                    return out.toType(x.getDataType(), false);
+                } finally {
+                    if (out != wide) {
+                        out.close();
+                    }
+                }
             }
+        }
+        if (SnakeKernel.selected() && !x.hasGradient() && !x.getDevice().isGpu()) {
+            return SnakeKernel.apply(x, alpha, rootInverseBeta, inPlace);
         }
         NDArray ax = x.mul(alpha);
         NDArray s = ax.sin();

@@ -83,6 +83,33 @@ public final class ConvTranspose1d {
         return conv;
     }
 
+    /** [s·out, M·in]: column j·in + c holds tap j of input channel c, row r·out + o phase r of output o; null while training. */
+    public NDArray phaseMatrix() {
+        return phaseMatrix;
+    }
+
+    /** [s·out, 1], or null without a bias or while training. */
+    public NDArray phaseBias() {
+        return phaseBias;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    /** M = ⌈K / s⌉: how many input frames reach one output sample. */
+    public int taps() {
+        return taps;
+    }
+
     /** (T - 1) * s - 2p + K, PyTorch's output length without output_padding. */
     public long outLength(long inLength) {
         return (inLength - 1) * stride - 2L * padding + kernel;

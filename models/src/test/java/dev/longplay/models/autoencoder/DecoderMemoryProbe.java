@@ -95,7 +95,7 @@ class DecoderMemoryProbe {
                         3 * dilation, dilation), snake(m, out), new Conv1d(weight(m, out, out, 1),
                         m.zeros(new Shape(out)), 1, 0, 1)));
             }
-            blocks.add(new DecoderBlock(snake(m, in), up::forward, List.copyOf(units), s));
+            blocks.add(new DecoderBlock(snake(m, in), new TransposedUpsample(up), List.copyOf(units), s));
         }
         long top = cfg.channelsAt(depth);
         return new OobleckDecoder(cfg, new Conv1d(weight(m, top, cfg.latentDim(), 7), m.zeros(new Shape(top)), 1, 3, 1),

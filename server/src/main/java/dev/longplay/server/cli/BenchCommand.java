@@ -95,6 +95,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.put("lowMemory", compute.lowMemory);
             out.put("attention", FusedAttention.describe());
             out.put("ditBlocks", p.transformer().blocksPath());
+            out.put("decoder", p.autoencoder().decoder().fused() != null ? "fused" : "ops");
+            out.put("hugePages", "1".equals(System.getenv("THP_MEM_ALLOC_ENABLE")));
             out.put("engine", "libtorch " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
             out.put("loadAverageStart", loadAverage());
             int ratio = p.config().autoencoder().downsamplingRatio();
