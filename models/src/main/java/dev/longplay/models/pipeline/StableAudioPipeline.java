@@ -36,6 +36,7 @@ import dev.longplay.models.weights.TensorSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A loaded Stable Audio model and the one entry the server calls: text (and optionally audio) in,
@@ -312,29 +313,33 @@ public final class StableAudioPipeline implements AudioGenerator {
     public Conditioning condition(List<String> prompts, double secondsStart, double secondsTotal, NDManager gen) {
         Map<String, ConditionerOutput> outputs = new LinkedHashMap<>();
         for (Conditioner c : conditioners.values()) {
-            List<?> values;
-            if (c instanceof IntConditioner) {
-                if (!c.id().equals(PromptKey.CONDITIONER_ID)) {
-                    throw new IllegalArgumentException("the model conditions on '" + c.id()
-                            + "', which Longplay cannot supply");
-                }
-                values = prompts.stream().map(PromptKey::of).toList();
-            } else if (!(c instanceof NumberConditioner)) {
-                values = prompts;
-            } else if (c.id().equals(PromptTempo.CONDITIONER_ID)) {
-                values = prompts.stream().map(PromptTempo::of).toList();
-            } else {
-                Double value = switch (c.id()) {
-                    case "seconds_start" -> secondsStart;
-                    case "seconds_total" -> secondsTotal;
-                    default -> throw new IllegalArgumentException("the model conditions on '" + c.id()
-                            + "', which Longplay cannot supply");
-                };
-                values = java.util.Collections.nCopies(prompts.size(), value);
-            }
+            List<?> values = valuesFor(c, prompts, secondsStart, secondsTotal);
             outputs.put(c.id(), c.encode(values, gen));
         }
         return assembler.assemble(outputs);
+    }
+
+    /**
+     * Each prompt's value for conditioner {@code c}: the prompt itself for text, else what the conditioner's id names
+     * (the tempo, the key, the clip's start or length), of the kind the conditioner takes.
+     */
+    private static List<?> valuesFor(Conditioner c, List<String> prompts, double secondsStart, double secondsTotal) {
+        boolean number = c instanceof NumberConditioner;
+        if (!number && !(c instanceof IntConditioner)) {
+            return prompts;
+        }
+        Function<String, Object> value = switch (c.id()) {
+            case PromptTempo.CONDITIONER_ID -> number ? PromptTempo::of : null;
+            case PromptKey.CONDITIONER_ID -> number ? null : PromptKey::of;
+            case "seconds_start" -> number ? prompt -> secondsStart : null;
+            case "seconds_total" -> number ? prompt -> secondsTotal : null;
+            default -> null;
+        };
+        if (value == null) {
+            throw new IllegalArgumentException("the model conditions on '" + c.id() + "' as "
+                    + (number ? "a number" : "an integer") + ", which Longplay cannot supply");
+        }
+        return prompts.stream().map(value).toList();
     }
 
     /** The diffusion network, for training. */
