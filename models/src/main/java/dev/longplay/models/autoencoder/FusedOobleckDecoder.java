@@ -91,10 +91,7 @@ public final class FusedOobleckDecoder {
         }
         Writer w = new Writer();
         ScriptSource s = w.s;
-        s.line(0, "class " + CLASS + "(Module):");
-        s.line(1, "__parameters__ = []");
-        s.line(1, "__buffers__ = []");
-        s.line(1, "training : bool");
+        s.classHeader(CLASS);
         s.line(1, "def forward(self: __torch__." + CLASS + ", latents: Tensor, w: List[Tensor]) -> Tensor:");
         s.line(2, "x = torch.contiguous(torch.transpose(latents, 1, 2))");
         s.line(2, "x = " + w.conv("x", d.stem()));

@@ -65,10 +65,7 @@ final class SnakeKernel {
 
     private static String source() {
         ScriptSource s = new ScriptSource();
-        s.line(0, "class " + CLASS + "(Module):");
-        s.line(1, "__parameters__ = []");
-        s.line(1, "__buffers__ = []");
-        s.line(1, "training : bool");
+        s.classHeader(CLASS);
         s.line(1, "def forward(self: __torch__." + CLASS + ", x: Tensor, alpha: Tensor, root: Tensor, in_place: bool)"
                 + " -> Tensor:");
         s.line(2, "return self.snake(x, alpha, root, in_place)");

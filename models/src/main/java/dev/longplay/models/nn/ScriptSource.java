@@ -22,6 +22,14 @@ public final class ScriptSource {
         return !mode.equals("ops");
     }
 
+    /** Appends the opening of weightless module class {@code className}: no parameters, no buffers. */
+    public ScriptSource classHeader(String className) {
+        line(0, "class " + className + "(Module):");
+        line(1, "__parameters__ = []");
+        line(1, "__buffers__ = []");
+        return line(1, "training : bool");
+    }
+
     /** Appends one line at {@code indent} levels (two spaces each). */
     public ScriptSource line(int indent, String text) {
         b.append("  ".repeat(indent)).append(text).append('\n');

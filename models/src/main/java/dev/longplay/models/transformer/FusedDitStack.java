@@ -220,10 +220,7 @@ final class FusedDitStack implements BlockPath.Stack {
         int dh = cfg.dimHeads();
         String eps = Float.toString(cfg.normEps());
         ScriptSource s = new ScriptSource();
-        s.line(0, "class FusedDit(Module):");
-        s.line(1, "__parameters__ = []");
-        s.line(1, "__buffers__ = []");
-        s.line(1, "training : bool");
+        s.classHeader("FusedDit");
 
         // forward(x, cos, sin[, mod], w[, p][, kv]) -> x after every block
         StringBuilder sig = new StringBuilder("def forward(self: __torch__.FusedDit, x: Tensor, cos: Tensor, sin: Tensor");

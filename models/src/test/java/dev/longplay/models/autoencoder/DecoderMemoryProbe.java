@@ -4,15 +4,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.longplay.models.nn.Conv1d;
-import dev.longplay.models.nn.ConvTranspose1d;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,32 +79,6 @@ class DecoderMemoryProbe {
 
     /** The decoder's structure with small random weights; the values do not matter for memory. */
     static OobleckDecoder randomDecoder(OobleckConfig cfg, NDManager m) {
-        int depth = cfg.depth();
-        List<DecoderBlock> blocks = new ArrayList<>();
-        for (int level = depth; level >= 1; level--) {
-            long in = cfg.channelsAt(level);
-            long out = cfg.channelsAt(level - 1);
-            int s = cfg.strides().get(level - 1);
-            ConvTranspose1d up = new ConvTranspose1d(weight(m, in, out, 2 * s), m.zeros(new Shape(out)), s, (s + 1) / 2);
-            List<ResidualUnit> units = new ArrayList<>();
-            for (int dilation : ResidualUnit.BLOCK_DILATIONS) {
-                units.add(new ResidualUnit(snake(m, out), new Conv1d(weight(m, out, out, 7), m.zeros(new Shape(out)), 1,
-                        3 * dilation, dilation), snake(m, out), new Conv1d(weight(m, out, out, 1),
-                        m.zeros(new Shape(out)), 1, 0, 1)));
-            }
-            blocks.add(new DecoderBlock(snake(m, in), new TransposedUpsample(up), List.copyOf(units), s));
-        }
-        long top = cfg.channelsAt(depth);
-        return new OobleckDecoder(cfg, new Conv1d(weight(m, top, cfg.latentDim(), 7), m.zeros(new Shape(top)), 1, 3, 1),
-                List.copyOf(blocks), snake(m, cfg.channelsAt(0)),
-                new Conv1d(weight(m, cfg.ioChannels(), cfg.channelsAt(0), 7), null, 1, 3, 1));
-    }
-
-    private static NDArray weight(NDManager m, long a, long b, long k) {
-        return m.randomNormal(0, (float) (1 / Math.sqrt(b * k)), new Shape(a, b, k), ai.djl.ndarray.types.DataType.FLOAT32);
-    }
-
-    private static SnakeBeta snake(NDManager m, long channels) {
-        return new SnakeBeta(m.ones(new Shape(1, channels, 1)), m.ones(new Shape(1, channels, 1)));
+        return FusedDecoderTest.randomDecoder(cfg, m);
     }
 }

@@ -226,10 +226,7 @@ final class Sa3FusedStack implements BlockPath.Stack {
         int kvPerBlock = parts + 1;
         String eps = Float.toString(config.normEps());
         ScriptSource s = new ScriptSource();
-        s.line(0, "class " + CLASS + "(Module):");
-        s.line(1, "__parameters__ = []");
-        s.line(1, "__buffers__ = []");
-        s.line(1, "training : bool");
+        s.classHeader(CLASS);
 
         String common = "self: __torch__." + CLASS + ", x: Tensor, cos: Tensor, sin: Tensor, mod: Tensor, valid: Tensor,"
                 + " local: Tensor, w: List[Tensor]" + (int8 ? ", p: List[" + ScriptSource.PACKED + "]" : "");
