@@ -1,10 +1,8 @@
 package dev.longplay.models.training;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.longplay.models.config.ModelConfig;
-import dev.longplay.models.dataset.PromptVocabulary;
+import dev.longplay.models.conditioning.PromptTempo;
 import dev.longplay.models.pipeline.GenerationListener;
 import dev.longplay.models.pipeline.GenerationParams;
 import dev.longplay.models.pipeline.StableAudioPipeline;
@@ -36,17 +34,10 @@ class TempoConditionerTest {
 
     @Test
     void aFineTuneAddsATempoTokenAndKeepsEveryOtherWeight() throws IOException {
-        Path source = TrainerTest.trainedMicroModel(tmp.resolve("source"));
-        Path tuned = tmp.resolve("tuned");
-        Map<String, float[]> before;
-        try (Trainer t = Trainer.start(TrainingStart.fineTune(tuned, TrainerTest.recipe(0, 2), source)
-                .withVocabulary(PromptVocabulary.V2).withConditioner(AddedConditioner.TEMPO))) {
-            before = TrainerTest.tensors(tuned.resolve("model.safetensors"));
-            t.run((phase, step, total, loss, lr) -> assertTrue(Double.isFinite(loss)));
-        }
-        Map<String, float[]> shipped = TrainerTest.tensors(source.resolve("model.safetensors"));
-        // (weight norm is folded on loading and split again on saving, which may move the last bit)
-        shipped.forEach((k, v) -> assertArrayEquals(v, before.get(k), 1e-6f, "kept from the source: " + k));
+        AddedConditionerFineTune f = AddedConditionerFineTune.run(tmp, 2, AddedConditioner.TEMPO);
+        Map<String, float[]> before = f.started();
+        Map<String, float[]> shipped = f.source();
+        Path tuned = f.dir();
         List<String> added = before.keySet().stream().filter(k -> k.startsWith(AddedConditioner.TEMPO.checkpointPrefix()))
                 .toList();
         assertFalse(added.isEmpty(), "the tempo conditioner has weights");
@@ -55,7 +46,7 @@ class TempoConditionerTest {
         assertArrayEquals(TempoConditionerConfig.spreadFrequencies(frequencies.length), frequencies, 0f);
         assertEquals(TempoConditionerConfig.HIGHEST_CYCLES, frequencies[frequencies.length - 1], 1e-4);
 
-        JsonNode model = ModelConfig.JSON.readTree(tuned.resolve("model_config.json").toFile()).path("model");
+        JsonNode model = f.model();
         assertTrue(model.path("diffusion").path("cross_attention_cond_ids").toString().contains("\"bpm\""));
         assertEquals(TempoConditionerConfig.MAX_BPM, model.path("conditioning").path("configs")
                 .findParents("id").stream().filter(c -> c.path("id").asText().equals("bpm")).findFirst()
@@ -64,15 +55,15 @@ class TempoConditionerTest {
         try (StableAudioPipeline p = StableAudioPipeline.load(ModelFiles.in(tuned), "tuned");
              NDManager m = NDManager.newBaseManager()) {
             // the tempo's own token: the same for one tempo however it is written, another for another tempo
-            float[] at97 = tempoToken(p, "drum loop at 97 bpm", m);
-            assertArrayEquals(at97, tempoToken(p, "Tempo 97, bright drum loop", m), 0f);
-            assertFalse(Arrays.equals(at97, tempoToken(p, "drum loop at 151 bpm", m)), "97 and 151 differ");
-            assertFalse(Arrays.equals(at97, tempoToken(p, "drum loop", m)), "a tempo and none differ");
-            assertArrayEquals(tempoToken(p, "pad chords", m), tempoToken(p, "riser, dark", m), 0f);
+            float[] at97 = tempo(f, p, "drum loop at 97 bpm", m);
+            assertArrayEquals(at97, tempo(f, p, "Tempo 97, bright drum loop", m), 0f);
+            assertFalse(Arrays.equals(at97, tempo(f, p, "drum loop at 151 bpm", m)), "97 and 151 differ");
+            assertFalse(Arrays.equals(at97, tempo(f, p, "drum loop", m)), "a tempo and none differ");
+            assertArrayEquals(tempo(f, p, "pad chords", m), tempo(f, p, "riser, dark", m), 0f);
             // neighbouring tempos are told apart before any training: one BPM moves the token by a good share of
             // what 70 -> 180 moves it (with the reference's N(0, 1) frequencies it is a few per cent)
-            double oneBpm = distance(tempoToken(p, "97 bpm", m), tempoToken(p, "98 bpm", m));
-            double wholeRange = distance(tempoToken(p, "70 bpm", m), tempoToken(p, "180 bpm", m));
+            double oneBpm = distance(tempo(f, p, "97 bpm", m), tempo(f, p, "98 bpm", m));
+            double wholeRange = distance(tempo(f, p, "70 bpm", m), tempo(f, p, "180 bpm", m));
             assertTrue(oneBpm > 0.25 * wholeRange, "one BPM " + oneBpm + " against 70-180 " + wholeRange);
             assertEquals(2, p.generate(GenerationParams.builder().prompt("drum loop at 97 bpm").seconds(0.256)
                     .seed(1).steps(2).build(), GenerationListener.NONE).samples().length);
@@ -90,11 +81,8 @@ class TempoConditionerTest {
         return Math.sqrt(sum);
     }
 
-    // the last cross-attention token of one prompt: the tempo's (it comes last in the config)
-    private static float[] tempoToken(StableAudioPipeline p, String prompt, NDManager m) {
-        NDArray t = p.condition(List.of(prompt), 0, 1, m).crossAttnTokens();
-        int n = Math.toIntExact(t.getShape().get(1));
-        int w = Math.toIntExact(t.getShape().get(2));
-        return Arrays.copyOfRange(t.toFloatArray(), (n - 1) * w, n * w);
+    private static float[] tempo(AddedConditionerFineTune f, StableAudioPipeline p, String prompt, NDManager m)
+            throws IOException {
+        return f.token(p, prompt, PromptTempo.CONDITIONER_ID, m);
     }
 }
