@@ -31,6 +31,7 @@ final class SnakeKernel {
     static final int TILE_ELEMENTS = 1 << 18;
 
     private static final String CLASS = "TiledSnake";
+    private static final String SOURCE = source();
     private static final boolean SELECTED = !System.getProperty(MODE_PROPERTY, "tiled").trim()
             .toLowerCase(Locale.ROOT).equals("ops");
 
@@ -47,7 +48,7 @@ final class SnakeKernel {
      * {@code inPlace}; otherwise a new array in x's manager.
      */
     static NDArray apply(NDArray x, NDArray alpha, NDArray rootInverseBeta, boolean inPlace) {
-        ScriptModule module = ScriptModule.compile(CLASS, source());
+        ScriptModule module = ScriptModule.compile(CLASS, SOURCE);
         IValue[] args = {
                 IValue.from((PtNDArray) x), IValue.from((PtNDArray) alpha), IValue.from((PtNDArray) rootInverseBeta),
                 IValue.from(inPlace)};
