@@ -13,7 +13,6 @@ import dev.longplay.models.nn.ScriptSource;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The whole {@link OobleckDecoder} at inference as one TorchScript call, its signal kept channels-last ([B, T, C])
@@ -37,8 +36,7 @@ public final class FusedOobleckDecoder {
     static final String MODE_PROPERTY = "longplay.decoder";
 
     private static final String CLASS = "FusedOobleck";
-    private static final boolean SELECTED = !System.getProperty(MODE_PROPERTY, "fused").trim()
-            .toLowerCase(Locale.ROOT).equals("ops");
+    private static final boolean SELECTED = ScriptSource.fusedSelected(MODE_PROPERTY);
 
     private final ScriptModule module;
     private final IValue weights;

@@ -7,8 +7,6 @@ import ai.djl.pytorch.jni.IValue;
 import dev.longplay.models.nn.ScriptModule;
 import dev.longplay.models.nn.ScriptSource;
 
-import java.util.Locale;
-
 /**
  * SnakeBeta at inference as one TorchScript call that walks the signal in tiles of about a megabyte:
  * {@code x + (sin(alpha·x)·√(1/beta))²}, which is the reference's {@code x + 1/beta·sin(alpha·x)²}.
@@ -24,7 +22,7 @@ import java.util.Locale;
  */
 final class SnakeKernel {
 
-    /** The system property choosing the path: {@code tiled} (default) or {@code ops}. */
+    /** The system property choosing the path: the tiled kernel (default) or {@code ops}. */
     static final String MODE_PROPERTY = "longplay.snake";
 
     /** Elements per tile: a megabyte of float32, inside a core's L2 on the CPUs measured. */
@@ -32,8 +30,7 @@ final class SnakeKernel {
 
     private static final String CLASS = "TiledSnake";
     private static final String SOURCE = source();
-    private static final boolean SELECTED = !System.getProperty(MODE_PROPERTY, "tiled").trim()
-            .toLowerCase(Locale.ROOT).equals("ops");
+    private static final boolean SELECTED = ScriptSource.fusedSelected(MODE_PROPERTY);
 
     private SnakeKernel() {
     }

@@ -18,7 +18,15 @@ public final class ScriptSource {
 
     /** Whether {@code -Dlongplay.dit} selects the fused blocks (the default). */
     public static boolean fusedBlocksSelected() {
-        String mode = System.getProperty(BLOCKS_PROPERTY, "fused").trim().toLowerCase(Locale.ROOT);
+        return fusedSelected(BLOCKS_PROPERTY);
+    }
+
+    /**
+     * Whether system property {@code property} leaves a fused TorchScript path selected: every value but {@code ops}
+     * (the op-by-op path, kept to compare the two) does, unset included.
+     */
+    public static boolean fusedSelected(String property) {
+        String mode = System.getProperty(property, "fused").trim().toLowerCase(Locale.ROOT);
         return !mode.equals("ops");
     }
 
