@@ -81,8 +81,7 @@ class TempoConditionerTest {
         return Math.sqrt(sum);
     }
 
-    private static float[] tempo(AddedConditionerFineTune f, StableAudioPipeline p, String prompt, NDManager m)
-            throws IOException {
+    private static float[] tempo(AddedConditionerFineTune f, StableAudioPipeline p, String prompt, NDManager m) {
         return f.token(p, prompt, PromptTempo.CONDITIONER_ID, m);
     }
 }
